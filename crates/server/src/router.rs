@@ -1,0 +1,42 @@
+//! The whole HTTP surface: pages, OAuth endpoints, health, and the layers every
+//! request passes through (body limit, timeout, tracing, security headers).
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::get;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+use crate::web::{self, PageError};
+
+/// No form or token request needs more than this.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn build(state: AppState) -> Router {
+    Router::new()
+        .merge(web::routes())
+        .merge(crate::oauth::routes())
+        .route("/health", get(|| async { "ok" }))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(web::security_headers))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> PageError {
+    PageError::new(
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is nothing at this address.",
+    )
+}

@@ -1,0 +1,126 @@
+//! Server configuration: built-in defaults, then an optional TOML file, then
+//! `COURIER_…` environment variables (`COURIER_RATE_LIMITS__ENABLED=false`), then
+//! command-line flags. Secrets (the SMTP URL with its password) hide in `Debug`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format as _, Serialized, Toml};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Everything `courier-server` can be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Where to listen. Loopback by default: plain HTTP must not leave the machine.
+    pub addr: SocketAddr,
+    /// Holds the SQLite database, the signing key and the mail outbox.
+    pub data_dir: PathBuf,
+    /// The public origin clients reach the server under (`https://accounts.example.com`).
+    /// Defaults to `http://{addr}` once the listener is bound.
+    pub issuer: Option<String>,
+    /// `sqlite://…` (default: `courier.db` in the data folder).
+    pub database_url: Option<String>,
+    /// `smtp://user:pass@host:587` or `smtps://…`; without it mail goes to `DATA/outbox/`.
+    #[serde(skip_serializing)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of every mail.
+    pub mail_from: String,
+    /// Use the last `X-Forwarded-For` entry as the client address (only behind a proxy).
+    pub trust_forwarded_for: bool,
+    /// Argon2id hashes run on at most this many threads at once (default: the core count).
+    pub password_hash_workers: Option<usize>,
+    pub rate_limits: RateLimitSettings,
+}
+
+/// How many attempts each sensitive endpoint accepts before answering 429.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    /// Sign-in attempts per client address per minute.
+    pub signin_per_ip_per_minute: u32,
+    /// Failed sign-ins per account per 15 minutes.
+    pub signin_failures_per_account: u32,
+    /// Sign-ups (and confirmation resends) per client address per hour.
+    pub signup_per_ip_per_hour: u32,
+    /// Token-endpoint calls per client address per minute.
+    pub token_per_ip_per_minute: u32,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            signin_per_ip_per_minute: 30,
+            signin_failures_per_account: 10,
+            signup_per_ip_per_hour: 20,
+            token_per_ip_per_minute: 600,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 7878)),
+            data_dir: default_data_dir(),
+            issuer: None,
+            database_url: None,
+            smtp_url: None,
+            mail_from: "Courier <no-reply@courier.localhost>".to_owned(),
+            trust_forwarded_for: false,
+            password_hash_workers: None,
+            rate_limits: RateLimitSettings::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then `config_file` (if given), then `COURIER_…` variables.
+    pub fn load(config_file: Option<&Path>) -> Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = config_file {
+            if !path.exists() {
+                return Err(Error::Config(format!(
+                    "config file {} not found",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment
+            .merge(Env::prefixed("COURIER_").split("__"))
+            .extract()
+            .map_err(|error| Error::Config(error.to_string()))
+    }
+
+    /// Settings for a throwaway server in `data_dir` (tests, benchmarks).
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("courier.db").display()))
+    }
+}
+
+/// `$XDG_DATA_HOME/courier-server`, else `~/.local/share/courier-server`, else `./courier-data`.
+fn default_data_dir() -> PathBuf {
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|value| !value.is_empty()) {
+        return PathBuf::from(xdg).join("courier-server");
+    }
+    match std::env::var_os("HOME").filter(|value| !value.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/share/courier-server"),
+        None => PathBuf::from("courier-data"),
+    }
+}

@@ -1,0 +1,166 @@
+//! Email confirmation: the link from the mail opens a page whose button spends the
+//! link (so mail scanners that prefetch links cannot use it up), and a resend form
+//! that answers the same whether or not the address has an account.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+use super::csrf;
+use super::layout::{Field, hidden, message_page, page};
+use super::session::ClientInfo;
+use super::signup::signup_rule;
+use super::{PageError, PageForm, with_cookies};
+use crate::accounts;
+use crate::crypto::token_digest;
+use crate::db::{LinkOutcome, LinkPurpose};
+use crate::state::AppState;
+use crate::validate;
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// `GET /confirm-email?token=…`.
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    if query.token.is_empty() || query.token.len() > 100 {
+        return Err(PageError::bad_request(
+            "This confirmation link is incomplete.",
+        ));
+    }
+    let token = csrf::token_for(&state, &headers);
+    let markup = page(
+        "Confirm your email address",
+        html! {
+            p { "Press the button to confirm this address for your Courier account." }
+            form method="post" action="/confirm-email" {
+                (hidden(&token.value, None))
+                input type="hidden" name="token" value=(query.token);
+                button type="submit" { "Confirm email address" }
+            }
+        },
+    );
+    Ok(with_cookies(markup.into_response(), token.set_cookie))
+}
+
+/// `POST /confirm-email`.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageForm(form): PageForm<ConfirmForm>,
+) -> Result<Response, PageError> {
+    csrf::verify(&state, &headers, &form.csrf)?;
+    let digest = token_digest(&form.token);
+    let outcome = state
+        .store
+        .use_mail_link(&digest, LinkPurpose::ConfirmEmail, state.clock.now())
+        .await?;
+    let resend = "Request a new link from the sign-in page (Resend confirmation).";
+    Ok(match outcome {
+        LinkOutcome::Used { .. } => message_page(
+            "Email address confirmed",
+            "Thank you. Your Courier account is all set; you can return to the app.",
+        )
+        .into_response(),
+        LinkOutcome::Expired => (
+            StatusCode::GONE,
+            message_page(
+                "This link has expired",
+                &format!("Links work for 24 hours. {resend}"),
+            ),
+        )
+            .into_response(),
+        LinkOutcome::AlreadyUsed => (
+            StatusCode::GONE,
+            message_page(
+                "This link has already been used",
+                "Each link works once. If your address is not confirmed yet, request a new link.",
+            ),
+        )
+            .into_response(),
+        LinkOutcome::Unknown => (
+            StatusCode::BAD_REQUEST,
+            message_page(
+                "This link is not valid",
+                &format!("Check that you copied the whole link. {resend}"),
+            ),
+        )
+            .into_response(),
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ResendQuery {
+    sent: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ResendForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// `GET /confirm-email/resend`.
+pub async fn show_resend(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ResendQuery>,
+) -> Response {
+    let token = csrf::token_for(&state, &headers);
+    let markup = page(
+        "Resend the confirmation link",
+        html! {
+            @if query.sent.is_some() {
+                p class="notice" role="status" {
+                    "If that address belongs to an account that still needs confirming, a new link is on its way."
+                }
+            }
+            form method="post" action="/confirm-email/resend" {
+                (hidden(&token.value, None))
+                (Field { label: "Email", name: "email", kind: "email", value: "",
+                         autocomplete: "email", error: None }.render())
+                button type="submit" { "Send a new link" }
+            }
+            p class="links" { a href="/signin" { "Back to Sign In" } }
+        },
+    );
+    with_cookies(markup.into_response(), token.set_cookie)
+}
+
+/// `POST /confirm-email/resend`: the same answer for every well-formed address.
+pub async fn resend(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    client: ClientInfo,
+    PageForm(form): PageForm<ResendForm>,
+) -> Result<Response, PageError> {
+    csrf::verify(&state, &headers, &form.csrf)?;
+    state
+        .limiter
+        .hit(signup_rule(&state), &client.ip)
+        .map_err(PageError::too_many)?;
+    let email = form.email.trim();
+    if let Err(message) = validate::email(email) {
+        return Err(PageError::bad_request(message));
+    }
+    accounts::resend_confirmation(&state, email).await?;
+    Ok(Redirect::to("/confirm-email/resend?sent=1").into_response())
+}

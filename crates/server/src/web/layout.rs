@@ -1,0 +1,122 @@
+//! The frame every page shares, its stylesheet, and the security headers every
+//! response carries (CSP with `frame-ancestors 'none'`, no referrer, no sniffing).
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+/// No scripts, no inline styles, nothing from other origins, never framed.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     base-uri 'none'; frame-ancestors 'none'";
+
+/// Adds the headers every response gets; HTML responses are never cached, since
+/// they carry CSRF tokens and personal details.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if is_html {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// A whole page around `content`.
+pub fn page(title: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="light dark";
+                title { (title) " · Courier" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                main class="card" {
+                    p class="brand" aria-hidden="true" { "Courier" }
+                    h1 { (title) }
+                    (content)
+                }
+            }
+        }
+    }
+}
+
+/// A page that only says something (errors, confirmations).
+pub fn message_page(title: &str, message: &str) -> Markup {
+    page(title, html! { p { (message) } })
+}
+
+/// Seconds in words: "1 minute", "45 seconds".
+pub fn duration_words(seconds: u64) -> String {
+    match seconds {
+        0..=59 => format!("{seconds} second{}", if seconds == 1 { "" } else { "s" }),
+        _ => {
+            let minutes = seconds.div_ceil(60);
+            format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+        }
+    }
+}
+
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("style.css"),
+    )
+}
+
+/// A labelled input with its error (if any) announced to screen readers.
+pub struct Field<'a> {
+    pub label: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub autocomplete: &'a str,
+    pub error: Option<&'a str>,
+}
+
+impl Field<'_> {
+    pub fn render(&self) -> Markup {
+        let error_id = format!("{}-error", self.name);
+        html! {
+            label for=(self.name) { (self.label) }
+            input id=(self.name) name=(self.name) type=(self.kind) value=(self.value)
+                autocomplete=(self.autocomplete) required
+                aria-invalid=[self.error.map(|_| "true")]
+                aria-describedby=[self.error.map(|_| error_id.as_str())];
+            @if let Some(error) = self.error {
+                p id=(error_id) class="field-error" role="alert" { (error) }
+            }
+        }
+    }
+}
+
+/// The hidden fields every form carries.
+pub fn hidden(csrf: &str, request_id: Option<&str>) -> Markup {
+    html! {
+        input type="hidden" name="csrf" value=(csrf);
+        @if let Some(id) = request_id {
+            input type="hidden" name="req" value=(id);
+        }
+    }
+}
