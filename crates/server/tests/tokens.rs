@@ -3,6 +3,8 @@
 //! detection; grant lifetimes that follow Keep me signed in; signed ID tokens;
 //! revocation; user info; and protocol errors as RFC 6749 JSON, never 500.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use base64::Engine as _;

@@ -156,8 +156,8 @@ pub struct ClientSeen {
 #[derive(Debug, Clone)]
 pub enum RedeemOutcome {
     Redeemed {
-        grant: Grant,
-        user: User,
+        grant: Box<Grant>,
+        user: Box<User>,
     },
     /// The code was used before; whatever that use issued has now been revoked.
     Reused,
@@ -168,8 +168,8 @@ pub enum RedeemOutcome {
 #[derive(Debug, Clone)]
 pub enum RefreshOutcome {
     Rotated {
-        grant: Grant,
-        user: User,
+        grant: Box<Grant>,
+        user: Box<User>,
     },
     /// A spent refresh token came back: the whole grant has been revoked.
     Reused,

@@ -435,8 +435,8 @@ impl Store for SqliteStore {
         tx.commit().await?;
         match user {
             Some(user) => Ok(RedeemOutcome::Redeemed {
-                grant: grant.clone(),
-                user,
+                grant: Box::new(grant.clone()),
+                user: Box::new(user),
             }),
             None => Ok(RedeemOutcome::Unknown),
         }
@@ -517,7 +517,10 @@ impl Store for SqliteStore {
         };
         tx.commit().await?;
         match (grant, user) {
-            (Some(grant), Some(user)) => Ok(RefreshOutcome::Rotated { grant, user }),
+            (Some(grant), Some(user)) => Ok(RefreshOutcome::Rotated {
+                grant: Box::new(grant),
+                user: Box::new(user),
+            }),
             _ => Ok(RefreshOutcome::Invalid),
         }
     }

@@ -127,10 +127,10 @@ fn validate(
     if challenge.len() != 43 || !challenge.chars().all(is_base64url) {
         return Err(invalid("code_challenge must be a base64url SHA-256 digest"));
     }
-    if let Some(mode) = params.get("response_mode") {
-        if mode != "query" {
-            return Err(invalid("only response_mode=query is supported"));
-        }
+    if let Some(mode) = params.get("response_mode")
+        && mode != "query"
+    {
+        return Err(invalid("only response_mode=query is supported"));
     }
     let prompt = params.get("prompt").map(str::to_owned);
     if let Some(prompt) = &prompt {

@@ -342,14 +342,15 @@ pub async fn revoke(
     let token = params
         .require("token")
         .map_err(OAuthError::invalid_request)?;
-    if let Some(hint) = params.get("token_type_hint") {
-        if hint != "access_token" && hint != "refresh_token" {
-            return Err(OAuthError::new(
-                StatusCode::BAD_REQUEST,
-                "unsupported_token_type",
-                "token_type_hint must be access_token or refresh_token",
-            ));
-        }
+    if let Some(hint) = params.get("token_type_hint")
+        && hint != "access_token"
+        && hint != "refresh_token"
+    {
+        return Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_token_type",
+            "token_type_hint must be access_token or refresh_token",
+        ));
     }
     state
         .store

@@ -39,10 +39,10 @@ pub fn token_for(state: &AppState, headers: &HeaderMap) -> CsrfToken {
 /// Refuses a form POST whose token does not match its cookie, or that comes from
 /// another origin.
 pub fn verify(state: &AppState, headers: &HeaderMap, submitted: &str) -> Result<(), PageError> {
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        if origin.as_bytes() != state.issuer.origin().as_bytes() {
-            return Err(PageError::csrf());
-        }
+    if let Some(origin) = headers.get(header::ORIGIN)
+        && origin.as_bytes() != state.issuer.origin().as_bytes()
+    {
+        return Err(PageError::csrf());
     }
     let name = cookie_name(&state.issuer, CSRF_COOKIE);
     match read_cookie(headers, &name) {

@@ -2,7 +2,7 @@
 //! data folder and a manual clock, a cookie-keeping browser stand-in, mail read from
 //! the outbox, and helpers for the sign-up and authorization steps tests repeat.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -454,4 +454,125 @@ pub async fn signed_in_tokens(
     let params = authorize_as(server, &request, email, keep).await;
     let code = param(&params, "code").expect("code").to_owned();
     exchange_code(server, &request, &code).await
+}
+
+// Helpers for the page tests (pages.rs, signup.rs): servers behind a public issuer,
+// cookies as the server sets them, and what a page says.
+
+impl TestServer {
+    /// Like [`TestServer::start_with`], also returning the loopback address the server
+    /// listens on, which is not `base` when `settings.issuer` names a public origin.
+    pub async fn start_listening(
+        configure: impl FnOnce(&mut Settings),
+    ) -> (Self, std::net::SocketAddr) {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings::for_data_dir(data_dir.path());
+        settings.rate_limits.enabled = false;
+        settings.password_hash_workers = Some(2);
+        configure(&mut settings);
+        let clock = ManualClock::starting_now();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let server = Server::bind(settings, Arc::new(clock.clone()), listener)
+            .await
+            .expect("server");
+        let addr = server.local_addr().expect("local address");
+        let base = server.issuer().to_owned();
+        let (stop, stopped) = oneshot::channel();
+        tokio::spawn(server.run(async {
+            let _ = stopped.await;
+        }));
+        let server = Self {
+            base,
+            clock,
+            data_dir,
+            stop: Some(stop),
+        };
+        (server, addr)
+    }
+}
+
+/// Every `Set-Cookie` header of `response`.
+pub fn set_cookies(response: &Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().expect("ASCII Set-Cookie").to_owned())
+        .collect()
+}
+
+/// The `Set-Cookie` header of `response` that sets cookie `name`.
+pub fn set_cookie_named(response: &Response, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    set_cookies(response)
+        .into_iter()
+        .find(|header| header.starts_with(&prefix))
+}
+
+/// The `name=value` pair a `Set-Cookie` header sets, as a `Cookie` header would carry it.
+pub fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie
+        .split(';')
+        .next()
+        .expect("a cookie pair")
+        .to_owned()
+}
+
+/// The attributes of a `Set-Cookie` header (`HttpOnly`, `Max-Age=0`, …), trimmed.
+pub fn cookie_attributes(set_cookie: &str) -> Vec<String> {
+    set_cookie
+        .split(';')
+        .skip(1)
+        .map(|attribute| attribute.trim().to_owned())
+        .collect()
+}
+
+/// The username the front page of `html` says is signed in, if anyone.
+pub fn signed_in_user_in(html: &str) -> Option<String> {
+    let marker = "Signed in as <strong>";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find("</strong>")? + start;
+    Some(html[start..end].to_owned())
+}
+
+/// Who the front page says is signed in in `browser`.
+pub async fn signed_in_user(browser: &Browser) -> Option<String> {
+    let response = browser.get("/").await;
+    assert_eq!(response.status(), StatusCode::OK, "GET /");
+    signed_in_user_in(&response.text().await.unwrap())
+}
+
+/// Who the front page says is signed in for a cookie-less client sending only
+/// `cookie` (`name=value`), as a replayed or stolen cookie would be.
+pub async fn signed_in_with_cookie(server: &TestServer, cookie: &str) -> Option<String> {
+    let response = reqwest::Client::new()
+        .get(server.url("/"))
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "GET /");
+    signed_in_user_in(&response.text().await.unwrap())
+}
+
+/// The error shown next to form field `name` (`<p id="{name}-error">`), if any.
+pub fn field_error(html: &str, name: &str) -> Option<String> {
+    let marker = format!("id=\"{name}-error\"");
+    let start = html.find(&marker)?;
+    let start = html[start..].find('>')? + start + 1;
+    let end = html[start..].find("</p>")? + start;
+    Some(html[start..end].to_owned())
+}
+
+/// The `value` of the visible input `name` in `html`.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let start = html.find(&marker)?;
+    let tag_end = html[start..].find('>')? + start;
+    let tag = &html[start..tag_end];
+    let value_start = tag.find("value=\"")? + "value=\"".len();
+    let value_end = tag[value_start..].find('"')? + value_start;
+    Some(tag[value_start..value_end].to_owned())
 }
