@@ -115,3 +115,68 @@ async fn deliver_forever(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    /// Fails the first `failures` deliveries, then records the subjects it delivers.
+    struct Flaky {
+        failures: u32,
+        attempts: AtomicU32,
+        delivered: tokio::sync::mpsc::UnboundedSender<String>,
+    }
+
+    #[async_trait::async_trait]
+    impl Transport for Flaky {
+        async fn deliver(&self, _message: &Message, mail: &Mail) -> Result<()> {
+            if self.attempts.fetch_add(1, Ordering::SeqCst) < self.failures {
+                return Err(Error::Io(std::io::Error::other("relay down")));
+            }
+            let _ = self.delivered.send(mail.subject.clone());
+            Ok(())
+        }
+    }
+
+    fn mail(subject: &str) -> Mail {
+        Mail {
+            to: "ada@example.com".into(),
+            subject: subject.into(),
+            body: "hi".into(),
+            links: vec![],
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn send_returns_at_once_and_delivery_retries_until_the_relay_recovers() {
+        let (delivered, mut received) = tokio::sync::mpsc::unbounded_channel();
+        let transport = Arc::new(Flaky {
+            failures: 3,
+            attempts: AtomicU32::new(0),
+            delivered,
+        });
+        let mailer = Mailer::start("Courier <no-reply@example.com>", transport.clone()).unwrap();
+        mailer.send(mail("welcome"));
+        assert_eq!(received.recv().await.as_deref(), Some("welcome"));
+        assert_eq!(transport.attempts.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_mail_that_cannot_be_built_is_dropped_without_stopping_the_worker() {
+        let (delivered, mut received) = tokio::sync::mpsc::unbounded_channel();
+        let transport = Arc::new(Flaky {
+            failures: 0,
+            attempts: AtomicU32::new(0),
+            delivered,
+        });
+        let mailer = Mailer::start("Courier <no-reply@example.com>", transport).unwrap();
+        mailer.send(Mail {
+            to: "not an address".into(),
+            ..mail("broken")
+        });
+        mailer.send(mail("after"));
+        assert_eq!(received.recv().await.as_deref(), Some("after"));
+    }
+}

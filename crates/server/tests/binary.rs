@@ -1,0 +1,76 @@
+//! The `courier-server` binary's interface that scripts rely on: `--addr` with port
+//! 0, `--data-dir`, the `listening on http://HOST:PORT` line once it accepts
+//! connections, configuration through `COURIER_…` variables, and a clean exit on SIGTERM.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+
+#[tokio::test]
+async fn prints_its_address_serves_and_takes_environment_configuration() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_courier-server"))
+        .args(["--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir.path())
+        .env("COURIER_ISSUER", "http://courier.test:1234")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the listening line")
+        .to_owned();
+    assert!(
+        base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"),
+        "{base}"
+    );
+
+    let health = reqwest::get(format!("{base}/health")).await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let metadata: serde_json::Value =
+        reqwest::get(format!("{base}/.well-known/openid-configuration"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        metadata["issuer"], "http://courier.test:1234",
+        "COURIER_ISSUER was applied"
+    );
+    assert!(data_dir.path().join("courier.db").exists());
+    assert!(data_dir.path().join("signing-key.pem").exists());
+
+    let pid = child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown on SIGTERM: {status:?}");
+}
+
+#[test]
+fn a_bad_configuration_is_a_clear_error_not_a_panic() {
+    let output = Command::new(env!("CARGO_BIN_EXE_courier-server"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--database-url",
+            "mysql://nowhere/courier",
+        ])
+        .arg("--data-dir")
+        .arg(tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unsupported database URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
