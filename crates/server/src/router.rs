@@ -23,6 +23,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::oauth::routes())
         .route("/health", get(|| async { "ok" }))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(web::security_headers))
         .layer(TimeoutLayer::with_status_code(
@@ -31,6 +32,14 @@ pub fn build(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn method_not_allowed() -> PageError {
+    PageError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This address does not take that request",
+        "Go back and use the page's own buttons and links.",
+    )
 }
 
 async fn not_found() -> PageError {

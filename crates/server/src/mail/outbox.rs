@@ -2,11 +2,25 @@
 //! outbox folder, written to a temporary name and renamed so readers never see half a mail.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use lettre::Message;
 
 use super::{Mail, Transport};
 use crate::crypto::new_id;
+
+/// Distinguishes mails written in the same nanosecond, keeping names in send order.
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+/// `{nanoseconds since the epoch}-{sequence}-{random}`: names sort in the order mails were written.
+fn sortable_name() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    format!("{nanos:020}-{sequence:08}-{}", new_id())
+}
 use crate::error::Result;
 
 pub struct OutboxTransport {
@@ -23,11 +37,7 @@ impl OutboxTransport {
 #[async_trait::async_trait]
 impl Transport for OutboxTransport {
     async fn deliver(&self, message: &Message, mail: &Mail) -> Result<()> {
-        let name = format!(
-            "{}-{}",
-            crate::clock::Clock::now(&crate::clock::SystemClock),
-            new_id()
-        );
+        let name = sortable_name();
         let partial = self.folder.join(format!(".{name}.partial"));
         let done = self.folder.join(format!("{name}.eml"));
         tokio::fs::write(&partial, message.formatted()).await?;

@@ -2,7 +2,7 @@
 //! link (so mail scanners that prefetch links cannot use it up), and a resend form
 //! that answers the same whether or not the address has an account.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
@@ -12,7 +12,7 @@ use super::csrf;
 use super::layout::{Field, hidden, message_page, page};
 use super::session::ClientInfo;
 use super::signup::signup_rule;
-use super::{PageError, PageForm, with_cookies};
+use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::accounts;
 use crate::crypto::token_digest;
 use crate::db::{LinkOutcome, LinkPurpose};
@@ -37,7 +37,7 @@ pub struct ConfirmForm {
 pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
+    PageQuery(query): PageQuery<TokenQuery>,
 ) -> Result<Response, PageError> {
     if query.token.is_empty() || query.token.len() > 100 {
         return Err(PageError::bad_request(
@@ -71,38 +71,48 @@ pub async fn submit(
         .store
         .use_mail_link(&digest, LinkPurpose::ConfirmEmail, state.clock.now())
         .await?;
+    let outcome = match outcome {
+        LinkOutcome::Used { .. } => "confirmed",
+        LinkOutcome::Expired => "expired",
+        LinkOutcome::AlreadyUsed => "used",
+        LinkOutcome::Unknown => "invalid",
+    };
+    Ok(Redirect::to(&format!("/confirm-email/result?outcome={outcome}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResultQuery {
+    #[serde(default)]
+    outcome: String,
+}
+
+/// `GET /confirm-email/result`: what pressing the button did.
+pub async fn show_result(PageQuery(query): PageQuery<ResultQuery>) -> Response {
     let resend = "Request a new link from the sign-in page (Resend confirmation).";
-    Ok(match outcome {
-        LinkOutcome::Used { .. } => message_page(
+    let (status, title, message) = match query.outcome.as_str() {
+        "confirmed" => (
+            StatusCode::OK,
             "Email address confirmed",
-            "Thank you. Your Courier account is all set; you can return to the app.",
-        )
-        .into_response(),
-        LinkOutcome::Expired => (
+            "Thank you. Your Courier account is all set; you can return to the app.".to_owned(),
+        ),
+        "expired" => (
             StatusCode::GONE,
-            message_page(
-                "This link has expired",
-                &format!("Links work for 24 hours. {resend}"),
-            ),
-        )
-            .into_response(),
-        LinkOutcome::AlreadyUsed => (
+            "This link has expired",
+            format!("Links work for 24 hours. {resend}"),
+        ),
+        "used" => (
             StatusCode::GONE,
-            message_page(
-                "This link has already been used",
-                "Each link works once. If your address is not confirmed yet, request a new link.",
-            ),
-        )
-            .into_response(),
-        LinkOutcome::Unknown => (
+            "This link has already been used",
+            "Each link works once. If your address is not confirmed yet, request a new link."
+                .to_owned(),
+        ),
+        _ => (
             StatusCode::BAD_REQUEST,
-            message_page(
-                "This link is not valid",
-                &format!("Check that you copied the whole link. {resend}"),
-            ),
-        )
-            .into_response(),
-    })
+            "This link is not valid",
+            format!("Check that you copied the whole link. {resend}"),
+        ),
+    };
+    (status, message_page(title, &message)).into_response()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -122,7 +132,7 @@ pub struct ResendForm {
 pub async fn show_resend(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<ResendQuery>,
+    PageQuery(query): PageQuery<ResendQuery>,
 ) -> Response {
     let token = csrf::token_for(&state, &headers);
     let markup = page(

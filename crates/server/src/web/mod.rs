@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/signout", get(home::show_signout).post(home::signout))
         .route("/confirm-email", get(confirm::show).post(confirm::submit))
+        .route("/confirm-email/result", get(confirm::show_result))
         .route(
             "/confirm-email/resend",
             get(confirm::show_resend).post(confirm::resend),
@@ -142,6 +143,30 @@ where
             }
             Err(_) => Err(PageError::bad_request(
                 "The form could not be read. Reload it and try again.",
+            )),
+        }
+    }
+}
+
+/// A query string, with any decoding failure (a repeated or missing parameter)
+/// answered as a page rather than plain text.
+pub struct PageQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for PageQuery<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, PageError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(_) => Err(PageError::bad_request(
+                "This address is incomplete or garbled. Check that you copied all of it.",
             )),
         }
     }

@@ -2,7 +2,7 @@
 //! chooser shown when an app asks to add an account while this browser is already
 //! signed in. A successful sign-in always starts a new session id.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -12,8 +12,8 @@ use serde::Deserialize;
 use super::csrf;
 use super::layout::{Field, hidden, page};
 use super::session::{self, ClientInfo};
-use super::{PageError, PageForm, with_cookies};
-use crate::db::AuthRequest;
+use super::{PageError, PageForm, PageQuery, with_cookies};
+use crate::db::{AuthRequest, User};
 use crate::oauth::{authorize, clients};
 use crate::password::MAX_PASSWORD_CHARS;
 use crate::ratelimit::Rule;
@@ -52,6 +52,16 @@ fn account_rule(state: &AppState) -> Rule {
         name: "signin-account",
         max: state.settings.rate_limits.signin_failures_per_account,
         window: 15 * 60,
+    }
+}
+
+/// What failed sign-ins count against: the account when the identifier names one (so
+/// its email and its username share one limit), else the identifier as typed (so an
+/// unknown name is limited exactly like a real one).
+fn account_key(identifier: &str, user: Option<&User>) -> String {
+    match user {
+        Some(user) => format!("user:{}", user.id),
+        None => format!("login:{}", identifier.to_lowercase()),
     }
 }
 
@@ -138,7 +148,7 @@ async fn optional_request(
 pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<ShowQuery>,
+    PageQuery(query): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let request = optional_request(&state, query.req.as_deref()).await?;
     let token = csrf::token_for(&state, &headers);
@@ -171,27 +181,29 @@ pub async fn submit(
         .map_err(PageError::too_many)?;
     let request = optional_request(&state, form.req.as_deref()).await?;
     let identifier = form.identifier.trim();
-    let account_key = identifier.to_lowercase();
-    state
-        .limiter
-        .check(account_rule(&state), &account_key)
-        .map_err(PageError::too_many)?;
-    let keep = form.keep.is_some();
-
-    let user = if identifier.is_empty() || form.password.chars().count() > MAX_PASSWORD_CHARS {
+    let user = if identifier.is_empty() {
         None
     } else {
         state.store.user_by_login(identifier).await?
     };
+    // Counted before the password is checked (and forgotten on success), so that
+    // guesses sent at the same time cannot all slip under the limit.
+    let account_key = account_key(identifier, user.as_ref());
+    state
+        .limiter
+        .hit(account_rule(&state), &account_key)
+        .map_err(PageError::too_many)?;
+    let keep = form.keep.is_some();
+
+    let stored_hash = user
+        .as_ref()
+        .filter(|_| form.password.chars().count() <= MAX_PASSWORD_CHARS)
+        .map(|user| user.password_hash.as_str());
     let password = SecretString::from(form.password);
-    let verified = state
-        .passwords
-        .verify(&password, user.as_ref().map(|u| u.password_hash.as_str()))
-        .await?;
+    let verified = state.passwords.verify(&password, stored_hash).await?;
     let user = match user {
         Some(user) if verified => user,
         _ => {
-            let _ = state.limiter.hit(account_rule(&state), &account_key);
             let markup = SigninPage {
                 csrf: &form.csrf,
                 request: request.as_ref(),
@@ -229,7 +241,7 @@ pub struct ChooserForm {
 pub async fn show_chooser(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<ChooserQuery>,
+    PageQuery(query): PageQuery<ChooserQuery>,
 ) -> Result<Response, PageError> {
     let request = authorize::pending(&state, &query.req).await?;
     let Some(current) = session::current(&state, &headers).await? else {

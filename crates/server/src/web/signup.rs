@@ -2,7 +2,7 @@
 //! the same whether or not the address already has an account (that address gets a
 //! mail saying so instead), so the page cannot be used to find out who uses Courier.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::csrf;
 use super::layout::{Field, hidden, page};
 use super::session::ClientInfo;
-use super::{PageError, PageForm, with_cookies};
+use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::accounts;
 use crate::oauth::authorize;
 use crate::password;
@@ -84,11 +84,12 @@ fn form(csrf: &str, req: Option<&str>, values: &SignupForm, errors: &Errors) -> 
                 label class="check" for="terms" {
                     input id="terms" name="terms" type="checkbox" value="on" required
                         checked[values.terms.is_some()]
-                        aria-invalid=[errors.terms.as_ref().map(|_| "true")];
+                        aria-invalid=[errors.terms.as_ref().map(|_| "true")]
+                        aria-describedby=[errors.terms.as_ref().map(|_| "terms-error")];
                     span { "I agree to the " a href="/terms" target="_blank" { "Terms of Use" } "." }
                 }
                 @if let Some(error) = &errors.terms {
-                    p class="field-error" role="alert" { (error) }
+                    p id="terms-error" class="field-error" role="alert" { (error) }
                 }
                 button type="submit" { "Create free account" }
             }
@@ -101,7 +102,7 @@ fn form(csrf: &str, req: Option<&str>, values: &SignupForm, errors: &Errors) -> 
 pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<ShowQuery>,
+    PageQuery(query): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     if let Some(id) = &query.req {
         authorize::pending(&state, id).await?;

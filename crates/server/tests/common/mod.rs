@@ -95,7 +95,8 @@ impl TestServer {
                 &[("csrf", &csrf_in(&html)), ("token", token)],
             )
             .await;
-        assert_eq!(response.status(), StatusCode::OK, "confirming {email}");
+        let result = browser.follow(response).await;
+        assert_eq!(result.status(), StatusCode::OK, "confirming {email}");
     }
 }
 
@@ -208,6 +209,16 @@ impl Browser {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Follows a 303 the way a browser does after a form POST.
+    pub async fn follow(&self, response: Response) -> Response {
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "expected a redirect after POST"
+        );
+        self.get(&location(response.headers())).await
     }
 
     /// GETs a form page and returns its CSRF token.
