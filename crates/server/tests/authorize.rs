@@ -290,3 +290,37 @@ async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
             .unwrap();
     assert_eq!(info["preferred_username"], "grace");
 }
+
+#[tokio::test]
+async fn cancel_in_the_browser_sends_access_denied_back_and_ends_the_request() {
+    let server = TestServer::start().await;
+    let browser = server.browser();
+    let request = AuthorizeRequest::new();
+    let signin = location(browser.get(&request.path()).await.headers());
+    let html = browser.get(&signin).await.text().await.unwrap();
+    assert!(
+        html.contains("action=\"/authorize/cancel\""),
+        "the sign-in page offers Cancel"
+    );
+    let req = common::hidden_value(&html, "req").unwrap();
+    let csrf = common::csrf_in(&html);
+    let response = browser
+        .post_form("/authorize/cancel", &[("csrf", &csrf), ("req", &req)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let params = callback_params(&location(response.headers()));
+    assert_eq!(param(&params, "error"), Some("access_denied"));
+    assert_eq!(param(&params, "state"), Some(request.state.as_str()));
+    assert_eq!(param(&params, "iss"), Some(server.base.as_str()));
+
+    // The request is over: neither signing in nor cancelling again does anything.
+    assert_eq!(browser.get(&signin).await.status(), StatusCode::GONE);
+    let again = browser
+        .post_form("/authorize/cancel", &[("csrf", &csrf), ("req", &req)])
+        .await;
+    assert_eq!(again.status(), StatusCode::GONE);
+    let forged = browser
+        .post_form("/authorize/cancel", &[("csrf", "wrong"), ("req", &req)])
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+}

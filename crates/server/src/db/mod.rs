@@ -241,6 +241,10 @@ pub trait Store: Send + Sync + 'static {
     /// is expired, already completed or unknown.
     async fn complete_auth_request(&self, code: &AuthCode, now: UnixTime) -> Result<bool>;
 
+    /// Ends a pending, unexpired request without a code (the person pressed Cancel);
+    /// false if it was not pending.
+    async fn cancel_auth_request(&self, id: &str, now: UnixTime) -> Result<bool>;
+
     async fn auth_code(&self, digest: &str) -> Result<Option<AuthCode>>;
     /// Spends a code and creates its grant with its first tokens.
     async fn redeem_code(

@@ -366,6 +366,19 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
+    async fn cancel_auth_request(&self, id: &str, now: UnixTime) -> Result<bool> {
+        let cancelled = sqlx::query(
+            "UPDATE auth_requests SET completed_at = ? \
+             WHERE id = ? AND completed_at IS NULL AND expires_at > ?",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(cancelled.rows_affected() == 1)
+    }
+
     async fn auth_code(&self, digest: &str) -> Result<Option<AuthCode>> {
         Ok(sqlx::query_as(
             "SELECT digest, request_id, user_id, client_id, redirect_uri, scope, nonce, \

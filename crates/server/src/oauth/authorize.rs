@@ -228,6 +228,23 @@ pub async fn finish(
     Ok(back.with(&[("code", &code)]))
 }
 
+/// Ends `request` because the person declined: the client hears `access_denied`.
+pub async fn cancel(state: &AppState, request: &AuthRequest) -> Result<Response, PageError> {
+    if !state
+        .store
+        .cancel_auth_request(&request.id, state.clock.now())
+        .await?
+    {
+        return Err(PageError::expired_request());
+    }
+    let back = ClientRedirect {
+        redirect_uri: &request.redirect_uri,
+        state: request.state.as_deref(),
+        issuer: state.issuer.as_str(),
+    };
+    Ok(back.error("access_denied", "the sign-in was cancelled in the browser"))
+}
+
 /// A redirect back to the client carrying `state` and `iss` (RFC 9207).
 struct ClientRedirect<'a> {
     redirect_uri: &'a str,

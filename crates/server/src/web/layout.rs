@@ -111,6 +111,18 @@ impl Field<'_> {
     }
 }
 
+/// **Cancel** for a page that is part of an app's sign-in: tells the app the person declined.
+pub fn cancel_form(csrf: &str, request_id: Option<&str>) -> Markup {
+    html! {
+        @if let Some(id) = request_id {
+            form method="post" action="/authorize/cancel" {
+                (hidden(csrf, Some(id)))
+                button type="submit" class="secondary" { "Cancel" }
+            }
+        }
+    }
+}
+
 /// The hidden fields every form carries.
 pub fn hidden(csrf: &str, request_id: Option<&str>) -> Markup {
     html! {

@@ -14,7 +14,7 @@ mod signup;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 pub use layout::security_headers;
 
@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
             "/authorize/choose",
             get(signin::show_chooser).post(signin::choose),
         )
+        .route("/authorize/cancel", post(signin::cancel))
         .route("/signout", get(home::show_signout).post(home::signout))
         .route("/confirm-email", get(confirm::show).post(confirm::submit))
         .route("/confirm-email/result", get(confirm::show_result))

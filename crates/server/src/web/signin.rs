@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::csrf;
-use super::layout::{Field, hidden, page};
+use super::layout::{Field, cancel_form, hidden, page};
 use super::session::{self, ClientInfo};
 use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::db::{AuthRequest, User};
@@ -129,6 +129,7 @@ impl SigninPage<'_> {
                     a href=(with_req("/signup")) { "Create Account" }
                     a href="/confirm-email/resend" { "Resend confirmation" }
                 }
+                (cancel_form(self.csrf, req))
             },
         )
     }
@@ -225,6 +226,17 @@ pub async fn submit(
     Ok(with_cookies(response, [cookie]))
 }
 
+/// `POST /authorize/cancel`: **Cancel** on any page of an authorization request.
+pub async fn cancel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageForm(form): PageForm<ChooserForm>,
+) -> Result<Response, PageError> {
+    csrf::verify(&state, &headers, &form.csrf)?;
+    let request = authorize::pending(&state, &form.req).await?;
+    authorize::cancel(&state, &request).await
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ChooserQuery {
     req: String,
@@ -266,6 +278,7 @@ pub async fn show_chooser(
                 a href=(format!("/signin?req={}", request.id)) { "Use another account" }
                 a href=(format!("/signup?req={}", request.id)) { "Create Account" }
             }
+            (cancel_form(&token.value, Some(&request.id)))
         },
     );
     Ok(with_cookies(markup.into_response(), token.set_cookie))

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::csrf;
-use super::layout::{Field, hidden, page};
+use super::layout::{Field, cancel_form, hidden, page};
 use super::session::ClientInfo;
 use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::accounts;
@@ -94,6 +94,7 @@ fn form(csrf: &str, req: Option<&str>, values: &SignupForm, errors: &Errors) -> 
                 button type="submit" { "Create free account" }
             }
             p class="links" { span { "Already have an account? " a href=(signin) { "Sign In" } } }
+            (cancel_form(csrf, req))
         },
     )
 }
