@@ -30,3 +30,23 @@ need_packages() {
 need_build_tools() {
   need_packages cc:build-essential pkg-config:pkg-config
 }
+
+# need_e2e_tools installs what the end-to-end tests (crate tests/, courier-tests) run:
+# headless Chromium and its WebDriver, a throwaway Secret Service (gnome-keyring on a
+# private D-Bus session, see scripts/with-keyring.sh) with secret-tool, and the npm
+# packages of the independent OpenID provider in tests/oidc-provider (needs Node 20+).
+need_e2e_tools() {
+  need_packages /usr/bin/chromium:chromium /usr/bin/chromedriver:chromium-driver \
+    gnome-keyring-daemon:gnome-keyring dbus-daemon:dbus-daemon \
+    dbus-run-session:dbus-daemon dbus-launch:dbus-x11 secret-tool:libsecret-tools \
+    node:nodejs npm:npm
+  node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
+    || echo "warning: Node $(node --version) is older than 20; oidc-provider 9 may not run" >&2
+  local provider=tests/oidc-provider
+  # Reinstall when the lock file is newer than the last install.
+  if [ ! -d "$provider/node_modules" ] \
+    || [ "$provider/package-lock.json" -nt "$provider/node_modules/.package-lock.json" ]; then
+    echo "==> npm ci --prefix $provider"
+    npm ci --prefix "$provider" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}

@@ -342,6 +342,12 @@ async fn assert_secure_page(server: &TestServer, what: &str, response: Response)
         Some("nosniff"),
         "{what}"
     );
+    // Not `no-referrer`: that makes browsers send `Origin: null` on the page's own forms.
+    assert_eq!(
+        headers.get("referrer-policy").and_then(|v| v.to_str().ok()),
+        Some("same-origin"),
+        "{what}"
+    );
     let html = response.text().await.unwrap();
     assert_self_contained(server, what, &html);
 }

@@ -1,5 +1,6 @@
 //! The frame every page shares, its stylesheet, and the security headers every
-//! response carries (CSP with `frame-ancestors 'none'`, no referrer, no sniffing).
+//! response carries (CSP with `frame-ancestors 'none'`, no referrer to other sites,
+//! no sniffing).
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
@@ -20,7 +21,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    // `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null`
+    // on same-origin form posts, which the CSRF check must refuse. Other sites (the
+    // app's loopback callback among them) still get no referrer.
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     let is_html = headers
         .get(header::CONTENT_TYPE)

@@ -1,0 +1,228 @@
+//! `courier-cli`: the client library headless. Signs in through the browser (or
+//! prints the link), lists and switches accounts, says who is signed in, signs out.
+//! Exit codes a script can act on: 0 done, 1 failed, 3 no keyring, 4 sign-in did not
+//! finish, 5 sign in again, 6 server unreachable.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use courier_client::browser::{BrowserOpener, NoBrowser, SystemBrowser};
+use courier_client::clock::{Clock as _, SystemClock};
+use courier_client::config::{ClientConfig, Environment};
+use courier_client::vault::KeyringVault;
+use courier_client::{Courier, Error, SignInMode};
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "Courier from the terminal: sign in, list and switch accounts, sign out"
+)]
+struct Cli {
+    /// Use the development data folder and keyring service instead of the real ones.
+    #[arg(long, global = true)]
+    dev: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sign in through your browser (adds an account; several can be signed in).
+    Login {
+        /// Server to sign in to (default: $COURIER_SERVER or http://127.0.0.1:7878).
+        #[arg(long)]
+        server: Option<String>,
+        /// Do not open a browser; print the link to open yourself.
+        #[arg(long)]
+        no_browser: bool,
+        /// Open Create Account instead of Sign In.
+        #[arg(long)]
+        create: bool,
+    },
+    /// List the accounts signed in on this device.
+    Accounts,
+    /// Make another account the active one (by email, username or id).
+    Switch { account: String },
+    /// Show the active account as the server sees it.
+    Whoami,
+    /// Sign out of one account (default: the active one) or all of them.
+    Logout {
+        account: Option<String>,
+        #[arg(long, conflicts_with = "account")]
+        all: bool,
+    },
+}
+
+fn exit_code(error: &Error) -> u8 {
+    match error.kind() {
+        "keyring_unavailable" => 3,
+        "sign_in_expired"
+        | "sign_in_cancelled"
+        | "sign_in_cancelled_in_browser"
+        | "sign_in_refused" => 4,
+        "reauth_required" | "no_active_account" => 5,
+        "network" => 6,
+        _ => 1,
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let environment = if cli.dev {
+        Environment::Development
+    } else {
+        Environment::Production
+    };
+    let config = ClientConfig::for_environment(environment);
+    match run(config, cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("courier-cli: {error}");
+            ExitCode::from(exit_code(&error))
+        }
+    }
+}
+
+async fn open(config: ClientConfig, opener: Arc<dyn BrowserOpener>) -> Result<Courier, Error> {
+    let service = config.keyring_service.clone();
+    let vault = tokio::task::spawn_blocking(move || KeyringVault::connect(&service))
+        .await
+        .map_err(|error| Error::Keyring(error.to_string()))??;
+    Courier::new(config, Arc::new(vault), Arc::new(SystemClock), opener)
+}
+
+#[allow(clippy::print_stdout)]
+async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
+    match command {
+        Command::Login {
+            server,
+            no_browser,
+            create,
+        } => {
+            // Refuse a bad address before touching the keyring or opening anything.
+            let target = server.as_deref().unwrap_or(&config.default_server);
+            courier_client::discovery::check_server_url(target)?;
+            let opener: Arc<dyn BrowserOpener> = if no_browser {
+                Arc::new(NoBrowser)
+            } else {
+                Arc::new(SystemBrowser)
+            };
+            let courier = open(config, opener).await?;
+            let mode = if create {
+                SignInMode::CreateAccount
+            } else {
+                SignInMode::SignIn
+            };
+            let attempt = courier.start_sign_in(server.as_deref(), mode).await?;
+            if no_browser || attempt.browser_error().is_some() {
+                if let Some(error) = attempt.browser_error() {
+                    println!("Could not open a browser ({error}).");
+                }
+                println!(
+                    "Open this link in your browser to sign in:\n\n  {}\n",
+                    attempt.url()
+                );
+            } else {
+                println!(
+                    "Your browser should open within a few seconds. If it does not, open:\n\n  {}\n",
+                    attempt.url()
+                );
+            }
+            let minutes = (attempt.deadline() - SystemClock.now()).max(0) / 60;
+            println!("Waiting for the browser (up to {minutes} minutes; Ctrl-C to stop)...");
+            let canceller = attempt.canceller();
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    canceller.cancel();
+                }
+            });
+            let account = courier.finish_sign_in(attempt).await?;
+            println!("Signed in as {} on {}.", describe(&account), account.issuer);
+            if !account.email_verified {
+                println!("Confirm your email address: the link is in your inbox.");
+            }
+        }
+        Command::Accounts => {
+            let courier = open(config, Arc::new(NoBrowser)).await?;
+            let registry = courier.registry().await?;
+            if registry.accounts.is_empty() {
+                println!("No accounts are signed in. Run `courier-cli login`.");
+            }
+            for account in &registry.accounts {
+                let marker = if registry.active.as_deref() == Some(account.id.as_str()) {
+                    "*"
+                } else {
+                    " "
+                };
+                let state = if account.signed_out {
+                    "  (signed out: sign in again)"
+                } else {
+                    ""
+                };
+                println!("{marker} {}  {}{state}", describe(account), account.issuer);
+            }
+            println!("Tokens are kept in {}.", courier.vault_description());
+        }
+        Command::Switch { account } => {
+            let courier = open(config, Arc::new(NoBrowser)).await?;
+            let account = courier.switch(&account).await?;
+            println!("Now using {} on {}.", describe(&account), account.issuer);
+        }
+        Command::Whoami => {
+            let courier = open(config, Arc::new(NoBrowser)).await?;
+            let (account, info) = courier.whoami().await?;
+            println!(
+                "{} ({}) on {}{}",
+                info.preferred_username
+                    .as_deref()
+                    .unwrap_or(account.display_name()),
+                info.email.as_deref().unwrap_or("no email"),
+                account.issuer,
+                if info.email_verified == Some(false) {
+                    " — email not confirmed yet"
+                } else {
+                    ""
+                }
+            );
+        }
+        Command::Logout { account, all } => {
+            let courier = open(config, Arc::new(NoBrowser)).await?;
+            let outcomes = if all {
+                courier.sign_out_all().await?
+            } else {
+                let query = match account {
+                    Some(query) => query,
+                    None => {
+                        courier
+                            .active_account()
+                            .await?
+                            .ok_or(Error::NoActiveAccount)?
+                            .id
+                    }
+                };
+                vec![courier.sign_out(&query).await?]
+            };
+            for outcome in outcomes {
+                let note = if outcome.revoked_on_server {
+                    ""
+                } else {
+                    " (the server could not be reached; signed out on this device)"
+                };
+                println!(
+                    "Signed out of {}{note}. Your local work stays on this device.",
+                    describe(&outcome.account)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe(account: &courier_client::Account) -> String {
+    match &account.email {
+        Some(email) => format!("{} <{email}>", account.display_name()),
+        None => account.display_name().to_owned(),
+    }
+}

@@ -1,0 +1,360 @@
+//! [`Courier`]: the accounts on this device and everything done with them. Sign-in
+//! attempts end here (tokens to the vault, facts to the registry, the account made
+//! active); access tokens are refreshed before they expire, one refresh per account
+//! at a time; a sign-in the server has ended marks its account signed out but keeps
+//! it listed; sign-out revokes at the server and deletes the vault entry.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use courier_proto::UserInfo;
+use tokio::sync::Mutex;
+
+use crate::accounts::{Account, Registry, RegistryFile};
+use crate::browser::BrowserOpener;
+use crate::clock::SharedClock;
+use crate::config::ClientConfig;
+use crate::discovery;
+use crate::error::{Error, Result};
+use crate::oauth::{self, Prompt};
+use crate::signin::SignInAttempt;
+use crate::vault::{TokenSet, TokenVault};
+
+/// What the person chose on the welcome screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMode {
+    SignIn,
+    CreateAccount,
+}
+
+/// The result of signing out of one account.
+#[derive(Debug, Clone)]
+pub struct SignOutOutcome {
+    pub account: Account,
+    /// False when the server could not be reached; the local sign-in is gone either way.
+    pub revoked_on_server: bool,
+}
+
+pub struct Courier {
+    config: ClientConfig,
+    http: reqwest::Client,
+    vault: Arc<dyn TokenVault>,
+    registry_file: RegistryFile,
+    /// Held while the registry is read-modified-written.
+    registry: Mutex<()>,
+    refreshing: std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    clock: SharedClock,
+    opener: Arc<dyn BrowserOpener>,
+}
+
+impl Courier {
+    pub fn new(
+        config: ClientConfig,
+        vault: Arc<dyn TokenVault>,
+        clock: SharedClock,
+        opener: Arc<dyn BrowserOpener>,
+    ) -> Result<Self> {
+        let registry_file = RegistryFile::new(&config.data_dir);
+        registry_file.load()?;
+        Ok(Self {
+            http: config.http_client(),
+            config,
+            vault,
+            registry_file,
+            registry: Mutex::new(()),
+            refreshing: std::sync::Mutex::default(),
+            clock,
+            opener,
+        })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// Where tokens are kept, in words.
+    pub fn vault_description(&self) -> String {
+        self.vault.describe()
+    }
+
+    /// Every account on this device and which is active.
+    pub async fn registry(&self) -> Result<Registry> {
+        let _guard = self.registry.lock().await;
+        self.registry_file.load()
+    }
+
+    pub async fn active_account(&self) -> Result<Option<Account>> {
+        let registry = self.registry().await?;
+        Ok(registry
+            .active
+            .as_deref()
+            .and_then(|id| registry.find(id))
+            .cloned())
+    }
+
+    /// Reads, changes and saves the registry under the lock; the file is re-read
+    /// each time so another process's changes (the CLI beside the app) are kept.
+    async fn modify<T>(&self, change: impl FnOnce(&mut Registry) -> Result<T>) -> Result<T> {
+        let _guard = self.registry.lock().await;
+        let mut registry = self.registry_file.load()?;
+        let value = change(&mut registry)?;
+        self.registry_file.save(&registry)?;
+        Ok(value)
+    }
+
+    /// Starts a browser sign-in to `server` (default: the configured server). Adding
+    /// an account on a server that already has one here asks it to let the person
+    /// choose or sign in as someone else, instead of silently reusing the browser's session.
+    pub async fn start_sign_in(
+        &self,
+        server: Option<&str>,
+        mode: SignInMode,
+    ) -> Result<SignInAttempt> {
+        let server = server.unwrap_or(&self.config.default_server);
+        let endpoints = discovery::discover(&self.http, server).await?;
+        let prompt = match mode {
+            SignInMode::CreateAccount => Prompt::Create,
+            SignInMode::SignIn => {
+                let registry = self.registry().await?;
+                if registry
+                    .accounts
+                    .iter()
+                    .any(|account| account.issuer == endpoints.issuer)
+                {
+                    Prompt::SelectAccount
+                } else {
+                    Prompt::Default
+                }
+            }
+        };
+        SignInAttempt::start(
+            &self.config,
+            endpoints,
+            prompt,
+            Arc::clone(&self.clock),
+            Arc::clone(&self.opener),
+        )
+        .await
+    }
+
+    /// Waits for `attempt` and stores the account it signs in, making it active.
+    /// Nothing is stored unless every step succeeded.
+    pub async fn finish_sign_in(&self, attempt: SignInAttempt) -> Result<Account> {
+        let authorized = attempt.wait(&self.http).await?;
+        let info = oauth::userinfo(
+            &self.http,
+            &authorized.endpoints,
+            &authorized.tokens.access_token,
+        )
+        .await?;
+        let now = self.clock.now();
+        let account = Account {
+            id: Account::make_id(&authorized.endpoints.issuer, &info.sub),
+            issuer: authorized.endpoints.issuer.clone(),
+            user_id: info.sub.clone(),
+            email: info.email.clone(),
+            username: info.preferred_username.clone(),
+            name: info.name.clone(),
+            email_verified: info.email_verified.unwrap_or(false),
+            avatar_url: info.picture.clone(),
+            added_at: now,
+            last_used_at: now,
+            signed_out: false,
+            endpoints: authorized.endpoints,
+        };
+        self.vault_put(&account.id, authorized.tokens).await?;
+        let stored = account.clone();
+        self.modify(move |registry| {
+            registry.active = Some(stored.id.clone());
+            registry.upsert(stored);
+            Ok(())
+        })
+        .await?;
+        Ok(account)
+    }
+
+    /// Makes the account `query` names (id, email or username) the active one.
+    pub async fn switch(&self, query: &str) -> Result<Account> {
+        let now = self.clock.now();
+        self.modify(|registry| {
+            let id = registry.resolve(query)?.id.clone();
+            registry.active = Some(id.clone());
+            let account = registry
+                .accounts
+                .iter_mut()
+                .find(|account| account.id == id)
+                .ok_or(Error::UnknownAccount(id))?;
+            account.last_used_at = now;
+            Ok(account.clone())
+        })
+        .await
+    }
+
+    /// A live access token for `account_id`, refreshed first when it is about to
+    /// expire. Concurrent callers share one refresh. If the server has ended the
+    /// sign-in, the account is marked signed out and `ReauthRequired` is returned.
+    pub async fn access_token(&self, account_id: &str) -> Result<String> {
+        let account = self
+            .registry()
+            .await?
+            .find(account_id)
+            .cloned()
+            .ok_or_else(|| Error::UnknownAccount(account_id.to_owned()))?;
+        if account.signed_out {
+            return Err(Error::ReauthRequired {
+                account: account.display_name().to_owned(),
+            });
+        }
+        let lock = self.refresh_lock(account_id);
+        let _one_at_a_time = lock.lock().await;
+        let Some(tokens) = self.vault_get(account_id).await? else {
+            self.mark_signed_out(account_id).await?;
+            return Err(Error::ReauthRequired {
+                account: account.display_name().to_owned(),
+            });
+        };
+        if tokens.access_expires_at - self.config.refresh_margin_secs > self.clock.now() {
+            return Ok(tokens.access_token);
+        }
+        let Some(refresh_token) = tokens.refresh_token.as_deref() else {
+            self.mark_signed_out(account_id).await?;
+            return Err(Error::ReauthRequired {
+                account: account.display_name().to_owned(),
+            });
+        };
+        match oauth::refresh(
+            &self.http,
+            &account.endpoints,
+            refresh_token,
+            self.clock.now(),
+        )
+        .await
+        {
+            Ok(renewed) => {
+                let access = renewed.access_token.clone();
+                self.vault_put(account_id, renewed).await?;
+                Ok(access)
+            }
+            Err(Error::ReauthRequired { .. }) => {
+                self.mark_signed_out(account_id).await?;
+                Err(Error::ReauthRequired {
+                    account: account.display_name().to_owned(),
+                })
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Who the active account is, as the server says now.
+    pub async fn whoami(&self) -> Result<(Account, UserInfo)> {
+        let account = self.active_account().await?.ok_or(Error::NoActiveAccount)?;
+        let token = self.access_token(&account.id).await?;
+        match oauth::userinfo(&self.http, &account.endpoints, &token).await {
+            Err(Error::ReauthRequired { .. }) => {
+                self.mark_signed_out(&account.id).await?;
+                Err(Error::ReauthRequired {
+                    account: account.display_name().to_owned(),
+                })
+            }
+            other => Ok((account, other?)),
+        }
+    }
+
+    /// Signs out of one account: revokes its grant at the server, deletes its
+    /// vault entry and removes it from the list. Its local work stays on disk.
+    pub async fn sign_out(&self, query: &str) -> Result<SignOutOutcome> {
+        let account = self.registry().await?.resolve(query)?.clone();
+        let tokens = self.vault_get(&account.id).await.ok().flatten();
+        let revoked_on_server = match tokens.as_ref().and_then(|t| {
+            t.refresh_token
+                .as_deref()
+                .map(|r| (r, "refresh_token"))
+                .or(Some((t.access_token.as_str(), "access_token")))
+        }) {
+            Some((token, hint)) => {
+                match oauth::revoke(&self.http, &account.endpoints, token, hint).await {
+                    Ok(()) => true,
+                    Err(error) => {
+                        tracing::warn!(%error, account = %account.id, "could not revoke at the server; signing out locally");
+                        false
+                    }
+                }
+            }
+            None => true,
+        };
+        self.vault_delete(&account.id).await?;
+        let id = account.id.clone();
+        self.modify(move |registry| {
+            registry.remove(&id);
+            Ok(())
+        })
+        .await?;
+        Ok(SignOutOutcome {
+            account,
+            revoked_on_server,
+        })
+    }
+
+    /// Signs out of every account.
+    pub async fn sign_out_all(&self) -> Result<Vec<SignOutOutcome>> {
+        let ids: Vec<String> = self
+            .registry()
+            .await?
+            .accounts
+            .into_iter()
+            .map(|account| account.id)
+            .collect();
+        let mut outcomes = Vec::with_capacity(ids.len());
+        for id in ids {
+            outcomes.push(self.sign_out(&id).await?);
+        }
+        Ok(outcomes)
+    }
+
+    async fn mark_signed_out(&self, account_id: &str) -> Result<()> {
+        self.vault_delete(account_id).await?;
+        self.modify(|registry| {
+            if let Some(account) = registry
+                .accounts
+                .iter_mut()
+                .find(|account| account.id == account_id)
+            {
+                account.signed_out = true;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    fn refresh_lock(&self, account_id: &str) -> Arc<Mutex<()>> {
+        let mut locks = self
+            .refreshing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(locks.entry(account_id.to_owned()).or_default())
+    }
+
+    async fn vault_put(&self, account_id: &str, tokens: TokenSet) -> Result<()> {
+        let (vault, id) = (Arc::clone(&self.vault), account_id.to_owned());
+        blocking(move || vault.put(&id, &tokens)).await
+    }
+
+    async fn vault_get(&self, account_id: &str) -> Result<Option<TokenSet>> {
+        let (vault, id) = (Arc::clone(&self.vault), account_id.to_owned());
+        blocking(move || vault.get(&id)).await
+    }
+
+    async fn vault_delete(&self, account_id: &str) -> Result<()> {
+        let (vault, id) = (Arc::clone(&self.vault), account_id.to_owned());
+        blocking(move || vault.delete(&id)).await
+    }
+}
+
+/// Keyring calls are D-Bus round trips: keep them off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| Error::Keyring(format!("the keyring call did not finish: {error}")))?
+}

@@ -1,0 +1,24 @@
+//! `courier-client`: everything the desktop app does that is not UI, usable headless
+//! by the CLI. Sign-in through the system browser on a loopback listener
+//! ([`signin`]), tokens in the OS keyring ([`vault`]), the accounts on this device
+//! ([`accounts`]) and the [`Courier`] facade that ties them together: several
+//! accounts at once, switching, transparent refresh, sign-out.
+
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod browser;
+pub mod clock;
+pub mod config;
+mod courier;
+pub mod discovery;
+pub mod error;
+pub mod loopback;
+pub mod oauth;
+pub mod signin;
+pub mod vault;
+
+pub use accounts::Account;
+pub use courier::{Courier, SignInMode, SignOutOutcome};
+pub use error::{Error, Result, SignInFailure};
+pub use signin::SignInAttempt;

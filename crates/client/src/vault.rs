@@ -1,0 +1,193 @@
+//! Where tokens live: the OS keyring, one entry per account (service `courier` or a
+//! per-environment name, user `{issuer}#{user id}`, value the JSON token set). Never
+//! a file. When no keyring is reachable the caller may choose [`MemoryVault`] for this
+//! run only. Keyring calls block (D-Bus round trips), so callers run them off the
+//! async runtime.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use keyring_core::{CredentialStore, Entry};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::UnixTime;
+use crate::error::{Error, Result};
+
+/// What one account's sign-in holds. Debug never shows the secrets.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenSet {
+    pub access_token: String,
+    pub access_expires_at: UnixTime,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl std::fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("access_token", &"[redacted]")
+            .field("access_expires_at", &self.access_expires_at)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// A place for token sets, keyed by account id.
+pub trait TokenVault: Send + Sync + 'static {
+    fn put(&self, account: &str, tokens: &TokenSet) -> Result<()>;
+    fn get(&self, account: &str) -> Result<Option<TokenSet>>;
+    fn delete(&self, account: &str) -> Result<()>;
+    /// Where the tokens are, in words for the person ("the Secret Service (GNOME Keyring)").
+    fn describe(&self) -> String;
+}
+
+pub const KEYRING_REMEDY: &str = "Courier keeps sign-ins in your desktop's keyring (the Secret \
+     Service: GNOME Keyring or KWallet). Make sure it is installed, running and unlocked in your \
+     session, then try again; or stay signed in for this session only (nothing is written to disk).";
+
+/// The OS keyring through the Secret Service.
+pub struct KeyringVault {
+    store: Arc<CredentialStore>,
+    service: String,
+}
+
+impl KeyringVault {
+    /// Connects to the Secret Service and proves it can store a secret now (a locked
+    /// or missing collection only shows itself on the first write).
+    pub fn connect(service: &str) -> Result<Self> {
+        let store: Arc<CredentialStore> =
+            zbus_secret_service_keyring_store::Store::new().map_err(unavailable)?;
+        let vault = Self {
+            store,
+            service: service.to_owned(),
+        };
+        let probe = vault.entry("courier-keyring-probe")?;
+        probe.set_password("probe").map_err(unavailable)?;
+        probe.delete_credential().map_err(unavailable)?;
+        Ok(vault)
+    }
+
+    fn entry(&self, account: &str) -> Result<Entry> {
+        Entry::new_in_store(&self.store, &self.service, account).map_err(other)
+    }
+}
+
+fn unavailable(error: keyring_core::Error) -> Error {
+    Error::KeyringUnavailable {
+        reason: error.to_string(),
+        remedy: KEYRING_REMEDY,
+    }
+}
+
+fn other(error: keyring_core::Error) -> Error {
+    match error {
+        keyring_core::Error::PlatformFailure(_)
+        | keyring_core::Error::NoStorageAccess(_)
+        | keyring_core::Error::NoDefaultStore => unavailable(error),
+        error => Error::Keyring(error.to_string()),
+    }
+}
+
+impl TokenVault for KeyringVault {
+    fn put(&self, account: &str, tokens: &TokenSet) -> Result<()> {
+        let json =
+            serde_json::to_string(tokens).map_err(|error| Error::Keyring(error.to_string()))?;
+        self.entry(account)?.set_password(&json).map_err(other)
+    }
+
+    fn get(&self, account: &str) -> Result<Option<TokenSet>> {
+        match self.entry(account)?.get_password() {
+            Ok(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|_| Error::Keyring(format!("the keyring entry for {account} is damaged"))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(error) => Err(other(error)),
+        }
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        match self.entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(error) => Err(other(error)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "the OS keyring (Secret Service), service \"{}\"",
+            self.service
+        )
+    }
+}
+
+/// Tokens kept in this process only, gone when it exits.
+#[derive(Default)]
+pub struct MemoryVault {
+    entries: Mutex<HashMap<String, TokenSet>>,
+}
+
+impl TokenVault for MemoryVault {
+    fn put(&self, account: &str, tokens: &TokenSet) -> Result<()> {
+        self.lock().insert(account.to_owned(), tokens.clone());
+        Ok(())
+    }
+
+    fn get(&self, account: &str) -> Result<Option<TokenSet>> {
+        Ok(self.lock().get(account).cloned())
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        self.lock().remove(account);
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        "memory only, for this session (nothing is saved)".to_owned()
+    }
+}
+
+impl MemoryVault {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TokenSet>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_tokens() {
+        let tokens = TokenSet {
+            access_token: "cat_secret".into(),
+            access_expires_at: 1,
+            refresh_token: Some("crt_secret".into()),
+            scope: None,
+        };
+        let shown = format!("{tokens:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+
+    #[test]
+    fn memory_vault_round_trip() {
+        let vault = MemoryVault::default();
+        let tokens = TokenSet {
+            access_token: "a".into(),
+            access_expires_at: 1,
+            refresh_token: None,
+            scope: None,
+        };
+        vault.put("x", &tokens).unwrap();
+        assert_eq!(vault.get("x").unwrap(), Some(tokens));
+        vault.delete("x").unwrap();
+        assert_eq!(vault.get("x").unwrap(), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! Courier's own web pages, filled in by a real browser: Create Account, the email
+//! confirmation link from the outbox, Sign In and the account chooser an app's
+//! authorization request can show. Field names and button texts mirror
+//! `crates/server/src/web/`; when those change, this is the one place to follow.
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail};
+use url::Url;
+
+use crate::browser::Browser;
+use crate::outbox;
+
+/// Fills in Create Account at `base`/signup and submits it; succeeds once the server
+/// has moved on to Sign In ("check your inbox"). Fails with the page's field errors.
+pub async fn sign_up(
+    browser: &Browser,
+    base: &str,
+    email: &str,
+    username: &str,
+    password: &str,
+) -> Result<()> {
+    browser.goto(&format!("{base}/signup")).await?;
+    browser.fill("email", email).await?;
+    browser.fill("username", username).await?;
+    browser.fill("password", password).await?;
+    browser.check("terms").await?;
+    let landed = browser
+        .navigate_by(
+            "Create free account",
+            browser.click_button("Create free account"),
+        )
+        .await?;
+    if landed.path() != "/signin" {
+        // The form came back with errors, or an error page replaced it.
+        let page = browser.page_text().await?;
+        bail!("sign-up of {email} was refused (at {landed}):\n{page}");
+    }
+    Ok(())
+}
+
+/// Opens the newest confirmation link mailed to `email` (waiting for the mail) and
+/// presses **Confirm email address**; succeeds when the page says it is confirmed.
+pub async fn confirm_from_outbox(browser: &Browser, outbox_dir: &Path, email: &str) -> Result<()> {
+    let mail = outbox::wait_for_mail_to(outbox_dir, email).await?;
+    let link = outbox::link_in(&mail, "/confirm-email?token=")
+        .with_context(|| format!("no confirmation link in the mail to {email}:\n{mail}"))?;
+    browser.goto(&link).await?;
+    browser
+        .navigate_by(
+            "Confirm email address",
+            browser.click_button("Confirm email address"),
+        )
+        .await?;
+    let page = browser.page_text().await?;
+    if !page.contains("Email address confirmed") {
+        bail!("confirming {email} failed:\n{page}");
+    }
+    Ok(())
+}
+
+/// On the server's Sign In page (with or without `?req=`), signs in as `identifier`
+/// (email or username), ticking **Keep me signed in** when `keep`. Returns the URL the
+/// browser went on to: `/` for a plain sign-in, the app's redirect URI (or the
+/// account chooser) for an authorization request. Fails with the page's error.
+pub async fn sign_in_on_page(
+    browser: &Browser,
+    identifier: &str,
+    password: &str,
+    keep: bool,
+) -> Result<Url> {
+    let page = browser.current_url().await?;
+    if page.path() != "/signin" {
+        bail!("expected the Sign In page, the browser is at {page}");
+    }
+    browser.fill("identifier", identifier).await?;
+    browser.fill("password", password).await?;
+    browser.set_checked("keep", keep).await?;
+    let landed = browser
+        .navigate_by("Sign In", browser.click_button("Sign In"))
+        .await?;
+    if landed.path() == "/signin" && landed.origin() == page.origin() {
+        let text = browser.page_text().await?;
+        bail!("sign-in as {identifier} was refused:\n{text}");
+    }
+    Ok(landed)
+}
+
+/// On the account chooser (`/authorize/choose`), continues as the signed-in account.
+/// Returns the URL the browser went on to (the app's redirect URI).
+pub async fn choose_account(browser: &Browser) -> Result<Url> {
+    let chooser = browser
+        .wait_for_url("the account chooser", |url| {
+            url.path() == "/authorize/choose"
+        })
+        .await?;
+    let landed = browser
+        .navigate_by(
+            "Continue as",
+            browser.click_button_starting_with("Continue as"),
+        )
+        .await?;
+    if landed.path() == "/authorize/choose" && landed.origin() == chooser.origin() {
+        let text = browser.page_text().await?;
+        bail!("the account chooser did not continue:\n{text}");
+    }
+    Ok(landed)
+}
+
+/// On the account chooser, picks **Use another account**; returns once the browser
+/// is on Sign In for the same request.
+pub async fn use_another_account(browser: &Browser) -> Result<Url> {
+    browser
+        .wait_for_url("the account chooser", |url| {
+            url.path() == "/authorize/choose"
+        })
+        .await?;
+    let landed = browser
+        .navigate_by(
+            "Use another account",
+            browser.click_link("Use another account"),
+        )
+        .await?;
+    if landed.path() != "/signin" {
+        bail!("Use another account went to {landed}");
+    }
+    Ok(landed)
+}
