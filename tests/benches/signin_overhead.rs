@@ -1,0 +1,186 @@
+//! What Courier's own code adds to a sign-in: from the browser's callback reaching the
+//! client's loopback listener to the account being stored (keyring + registry) and
+//! active, beside the browser's own part (authorize → sign-in page → password →
+//! redirect), both against a real courier-server on loopback and a real Secret Service.
+//!
+//! Run: `scripts/with-keyring.sh cargo bench -p courier-tests --bench signin_overhead`
+
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use courier_client::browser::BrowserOpener;
+use courier_client::clock::SystemClock;
+use courier_client::config::ClientConfig;
+use courier_client::vault::KeyringVault;
+use courier_client::{Courier, SignInMode};
+use courier_tests::CourierServer;
+use tokio::sync::mpsc;
+
+const PASSWORD: &str = "plum-orbit-kettle-92";
+const ROUNDS: usize = 40;
+
+struct ChannelOpener(mpsc::UnboundedSender<String>);
+
+impl BrowserOpener for ChannelOpener {
+    fn open(&self, url: &str) -> Result<(), String> {
+        self.0
+            .send(url.to_owned())
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// A scripted browser: keeps cookies, follows nothing by itself.
+fn scripted_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap() + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Creates the account once, through the pages, as a person would.
+async fn create_account(base: &str) {
+    let browser = scripted_browser();
+    let html = browser
+        .get(format!("{base}/signup"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = browser
+        .post(format!("{base}/signup"))
+        .form(&[
+            ("csrf", hidden(&html, "csrf").as_str()),
+            ("email", "ada@example.com"),
+            ("username", "ada"),
+            ("password", PASSWORD),
+            ("terms", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+}
+
+/// The browser's part: authorize → sign-in page → password → the callback URL.
+async fn browse_to_callback(base: &str, authorize_url: &str) -> String {
+    let browser = scripted_browser();
+    let to_signin = browser.get(authorize_url).send().await.unwrap();
+    let signin = format!("{base}{}", location(&to_signin));
+    let html = browser
+        .get(&signin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let signed_in = browser
+        .post(format!("{base}/signin"))
+        .form(&[
+            ("csrf", hidden(&html, "csrf").as_str()),
+            ("req", hidden(&html, "req").as_str()),
+            ("identifier", "ada"),
+            ("password", PASSWORD),
+            ("keep", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    location(&signed_in)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let server = CourierServer::start().await.unwrap();
+    create_account(server.base()).await;
+    let data = tempfile::tempdir().unwrap();
+    let service = format!("courier-bench-{}", std::process::id());
+    let config = ClientConfig::for_data_dir(data.path(), &service, server.base());
+    let vault = KeyringVault::connect(&service)
+        .expect("a Secret Service: run under scripts/with-keyring.sh");
+    let (sender, mut opened) = mpsc::unbounded_channel();
+    let courier = Courier::new(
+        config,
+        Arc::new(vault),
+        Arc::new(SystemClock),
+        Arc::new(ChannelOpener(sender)),
+    )
+    .unwrap();
+    let callback_client = reqwest::Client::new();
+
+    let mut ours = Vec::with_capacity(ROUNDS);
+    let mut browsers = Vec::with_capacity(ROUNDS);
+    for round in 0..=ROUNDS {
+        let attempt = courier
+            .start_sign_in(None, SignInMode::SignIn)
+            .await
+            .unwrap();
+        let url = opened.recv().await.unwrap();
+        let browsing = Instant::now();
+        let callback = browse_to_callback(server.base(), &url).await;
+        let browser_time = browsing.elapsed();
+        // From here on it is Courier's code: the listener, the code exchange, user
+        // info, the keyring write and the registry update.
+        let reached = Instant::now();
+        let answer = callback_client.get(&callback).send().await.unwrap();
+        assert_eq!(answer.status(), 200);
+        let account = courier.finish_sign_in(attempt).await.unwrap();
+        let our_time = reached.elapsed();
+        assert_eq!(
+            courier.registry().await.unwrap().active.as_deref(),
+            Some(account.id.as_str())
+        );
+        if round > 0 {
+            // Round 0 warms connections and the keyring.
+            ours.push(our_time);
+            browsers.push(browser_time);
+        }
+    }
+    courier.sign_out_all().await.unwrap();
+
+    ours.sort();
+    browsers.sort();
+    println!("sign-in round trips: {ROUNDS} (after one warm-up), loopback, SQLite, Secret Service");
+    println!("| part | p50 ms | p95 ms | max ms |");
+    println!("|---|---|---|---|");
+    for (name, sorted) in [
+        ("Courier: callback → account stored and active", &ours),
+        ("browser: authorize → password → callback", &browsers),
+    ] {
+        println!(
+            "| {name} | {:.1} | {:.1} | {:.1} |",
+            ms(percentile(sorted, 0.5)),
+            ms(percentile(sorted, 0.95)),
+            ms(*sorted.last().unwrap())
+        );
+    }
+    let p95 = ms(percentile(&ours, 0.95));
+    println!(
+        "target: Courier's part p95 <= 150 ms -> {} ({p95:.1} ms)",
+        if p95 <= 150.0 { "PASS" } else { "FAIL" }
+    );
+}
