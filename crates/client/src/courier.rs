@@ -264,22 +264,9 @@ impl Courier {
     /// vault entry and removes it from the list. Its local work stays on disk.
     pub async fn sign_out(&self, query: &str) -> Result<SignOutOutcome> {
         let account = self.registry().await?.resolve(query)?.clone();
-        let tokens = self.vault_get(&account.id).await.ok().flatten();
-        let revoked_on_server = match tokens.as_ref().and_then(|t| {
-            t.refresh_token
-                .as_deref()
-                .map(|r| (r, "refresh_token"))
-                .or(Some((t.access_token.as_str(), "access_token")))
-        }) {
-            Some((token, hint)) => {
-                match oauth::revoke(&self.http, &account.endpoints, token, hint).await {
-                    Ok(()) => true,
-                    Err(error) => {
-                        tracing::warn!(%error, account = %account.id, "could not revoke at the server; signing out locally");
-                        false
-                    }
-                }
-            }
+        let revoked_on_server = match self.vault_get(&account.id).await.ok().flatten() {
+            Some(tokens) => self.revoke(&account, &tokens).await,
+            // Nothing to revoke: the server already ended this sign-in.
             None => true,
         };
         self.vault_delete(&account.id).await?;
@@ -309,6 +296,22 @@ impl Courier {
             outcomes.push(self.sign_out(&id).await?);
         }
         Ok(outcomes)
+    }
+
+    /// Revokes the grant behind `tokens` (through the refresh token, which ends the
+    /// whole grant); false when the server could not be told.
+    async fn revoke(&self, account: &Account, tokens: &TokenSet) -> bool {
+        let (token, hint) = match &tokens.refresh_token {
+            Some(refresh) => (refresh.as_str(), "refresh_token"),
+            None => (tokens.access_token.as_str(), "access_token"),
+        };
+        match oauth::revoke(&self.http, &account.endpoints, token, hint).await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(%error, account = %account.id, "could not revoke at the server; signing out locally");
+                false
+            }
+        }
     }
 
     async fn mark_signed_out(&self, account_id: &str) -> Result<()> {
