@@ -216,9 +216,9 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         if path.is_dir() {
-            files.extend(walk(&path))
+            files.extend(walk(&path));
         } else {
-            files.push(path)
+            files.push(path);
         }
     }
     files

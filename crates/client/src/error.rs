@@ -45,6 +45,8 @@ pub enum Error {
     UnknownAccount(String),
     #[error("no account is active; sign in first")]
     NoActiveAccount,
+    #[error("{0}")]
+    Browser(String),
     #[error("cannot open a loopback port for the browser to return to: {0}")]
     Listener(String),
     #[error("local data in {path}: {reason}")]
@@ -98,6 +100,7 @@ impl Error {
             Error::Keyring(_) => "keyring",
             Error::UnknownAccount(_) => "unknown_account",
             Error::NoActiveAccount => "no_active_account",
+            Error::Browser(_) => "browser",
             Error::Listener(_) => "listener",
             Error::LocalData { .. } => "local_data",
         }
