@@ -50,3 +50,30 @@ need_e2e_tools() {
     npm ci --prefix "$provider" --no-audit --no-fund --loglevel=error >/dev/null
   fi
 }
+
+# need_ui_deps installs the desktop UI's npm packages (ui/, React + Vite, Node 20.19+)
+# with `npm ci` when ui/node_modules is missing or older than ui/package-lock.json.
+need_ui_deps() {
+  need_packages node:nodejs npm:npm
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+    || echo "warning: Node $(node --version) is older than 20.19; Vite 8 may not run" >&2
+  # npm ci writes node_modules/.package-lock.json last, so its age is the install's.
+  if [ ! -f ui/node_modules/.package-lock.json ] \
+    || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    echo "==> npm ci --prefix ui"
+    npm ci --prefix ui --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
+# need_desktop_tools installs what building and driving the Tauri desktop app needs:
+# WebKitGTK headers, Xvfb to give it a display in tests, and the WebDriver pair the
+# desktop end-to-end tests use (WebKitWebDriver from Debian, tauri-driver from crates.io).
+need_desktop_tools() {
+  need_packages /usr/lib/x86_64-linux-gnu/pkgconfig/webkit2gtk-4.1.pc:libwebkit2gtk-4.1-dev \
+    /usr/lib/x86_64-linux-gnu/pkgconfig/librsvg-2.0.pc:librsvg2-dev \
+    xvfb-run:xvfb xauth:xauth /usr/bin/WebKitWebDriver:webkit2gtk-driver dbus-launch:dbus-x11
+  if ! command -v tauri-driver >/dev/null 2>&1; then
+    echo "==> cargo install tauri-driver"
+    cargo install tauri-driver --version '^2' --locked --quiet
+  fi
+}

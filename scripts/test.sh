@@ -1,20 +1,44 @@
 #!/usr/bin/env bash
-# Runs every test of the project, installing what it needs first: formatting,
-# clippy with warnings as errors, unit and integration tests of the whole workspace
-# (end-to-end ones included: headless Chromium, an OpenID provider on Node, and a
-# throwaway keyring from scripts/with-keyring.sh).
+# Runs every test of the project, installing what it needs first: the desktop UI
+# (bindings drift check, tsc, Vitest, Vite build), then formatting, clippy with warnings
+# as errors, unit and integration tests of the whole workspace (end-to-end ones
+# included: headless Chromium, an OpenID provider on Node, a throwaway keyring from
+# scripts/with-keyring.sh, and the desktop app under Xvfb driven by tauri-driver).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 
 need_build_tools
 need_e2e_tools
+need_ui_deps
+need_desktop_tools
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+echo "==> UI: IPC bindings up to date (ts-rs)"
+# Regenerates ui/src/bindings from the Rust types (TS_RS_EXPORT_DIR in .cargo/config.toml);
+# any difference from the committed files means they were not regenerated and committed.
+cargo test -p courier-client --features ts --lib --locked --quiet
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  drift="$(git status --porcelain -- ui/src/bindings)"
+  if [ -n "$drift" ]; then
+    echo "error: ui/src/bindings is not what the Rust types generate:" >&2
+    echo "$drift" >&2
+    echo "Commit the regenerated bindings (cargo test -p courier-client --features ts --lib writes them)." >&2
+    exit 1
+  fi
+fi
+echo "==> UI: typecheck"
+npm run --prefix ui --silent typecheck
+echo "==> UI: tests"
+npm test --prefix ui --silent
+echo "==> UI: build"
+npm run --prefix ui --silent build
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "==> cargo test"
-scripts/with-keyring.sh cargo test --workspace --locked
+echo "==> cargo test (under Xvfb and a throwaway keyring; the desktop tests drive the real window)"
+cargo build -p courier-desktop --locked --quiet
+xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh cargo test --workspace --locked
 echo "==> all tests passed"

@@ -108,6 +108,16 @@ impl Browser {
         })
     }
 
+    /// A session some other WebDriver server started (e.g. tauri-driver for the
+    /// desktop app): the same helpers then drive that window.
+    pub(crate) fn from_session(client: Client, driver: ChildGuard, dir: TempDir) -> Self {
+        Self {
+            client,
+            _driver: driver,
+            dir,
+        }
+    }
+
     /// The underlying WebDriver client, for anything the helpers do not cover.
     pub fn webdriver(&self) -> &Client {
         &self.client
@@ -358,7 +368,7 @@ impl Browser {
 }
 
 /// Waits until chromedriver accepts connections on `port`, or fails with its log.
-async fn wait_for_port(driver: &mut ChildGuard, port: u16, log: &Path) -> Result<()> {
+pub(crate) async fn wait_for_port(driver: &mut ChildGuard, port: u16, log: &Path) -> Result<()> {
     let deadline = Instant::now() + DRIVER_START_TIMEOUT;
     loop {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -383,7 +393,7 @@ async fn wait_for_port(driver: &mut ChildGuard, port: u16, log: &Path) -> Result
     }
 }
 
-fn log_tail(path: &Path) -> String {
+pub(crate) fn log_tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(30)..].join("\n")

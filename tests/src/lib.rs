@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod desktop;
 pub mod loopback;
 pub mod oidc_provider;
 pub mod outbox;

@@ -17,6 +17,7 @@ pub mod loopback;
 pub mod oauth;
 pub mod signin;
 pub mod vault;
+pub mod view;
 
 pub use accounts::Account;
 pub use courier::{Courier, SignInMode, SignOutOutcome};

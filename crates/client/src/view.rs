@@ -1,0 +1,193 @@
+//! What the desktop UI is shown, as typed values that cross the IPC boundary: the
+//! accounts (never a token), where tokens are kept, the progress of a sign-in, and
+//! errors as `{kind, message}`. With the `ts` feature each type derives `ts_rs::TS`;
+//! the generated bindings are committed under `ui/src/bindings/` and a test fails
+//! when they drift.
+
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::{Account, Registry};
+use crate::error::Error;
+
+/// One account as the UI lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    pub id: String,
+    /// The server, as people recognise it (`accounts.example.com`, `127.0.0.1:7878`).
+    pub server: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub username: Option<String>,
+    pub avatar_url: Option<String>,
+    /// One or two letters for the avatar when there is no picture.
+    pub initials: String,
+    pub email_verified: bool,
+    /// The server ended this sign-in: show **Sign in again**.
+    pub signed_out: bool,
+    pub active: bool,
+}
+
+impl AccountView {
+    pub fn new(account: &Account, active: bool) -> Self {
+        let server = url::Url::parse(&account.issuer)
+            .ok()
+            .and_then(|url| {
+                url.host_str().map(|host| match url.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                })
+            })
+            .unwrap_or_else(|| account.issuer.clone());
+        Self {
+            id: account.id.clone(),
+            server,
+            display_name: account.display_name().to_owned(),
+            email: account.email.clone(),
+            username: account.username.clone(),
+            avatar_url: account.avatar_url.clone(),
+            initials: initials(account.display_name()),
+            email_verified: account.email_verified,
+            signed_out: account.signed_out,
+            active,
+        }
+    }
+
+    /// Every account in `registry`, the active one marked.
+    pub fn list(registry: &Registry) -> Vec<Self> {
+        registry
+            .accounts
+            .iter()
+            .map(|account| {
+                Self::new(
+                    account,
+                    registry.active.as_deref() == Some(account.id.as_str()),
+                )
+            })
+            .collect()
+    }
+}
+
+/// "Ada Lovelace" → "AL", "ada" → "A", "grace.hopper@x" → "G".
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let letters: String = match words.as_slice() {
+        [] => String::new(),
+        [one] => one.chars().take(1).collect(),
+        [first, .., last] => first.chars().take(1).chain(last.chars().take(1)).collect(),
+    };
+    let letters = letters.to_uppercase();
+    if letters.is_empty() {
+        "?".to_owned()
+    } else {
+        letters
+    }
+}
+
+/// Where this run keeps tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum VaultStatus {
+    /// The OS keyring is in use.
+    Keyring { description: String },
+    /// The person chose to keep tokens in memory for this run.
+    MemoryOnly { description: String },
+    /// No keyring could be reached: say why and what to do.
+    Unavailable { reason: String, remedy: String },
+}
+
+/// Everything the app's screens start from (also the `account_changed` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AppSnapshot {
+    pub accounts: Vec<AccountView>,
+    pub vault: VaultStatus,
+    /// The person has signed in or pressed **Skip** before: no welcome screen.
+    pub welcome_done: bool,
+    /// The server new sign-ins go to.
+    pub default_server: String,
+}
+
+/// What the person chose on the welcome screen or in the avatar menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum SignInChoice {
+    SignIn,
+    CreateAccount,
+}
+
+impl From<SignInChoice> for crate::SignInMode {
+    fn from(choice: SignInChoice) -> Self {
+        match choice {
+            SignInChoice::SignIn => crate::SignInMode::SignIn,
+            SignInChoice::CreateAccount => crate::SignInMode::CreateAccount,
+        }
+    }
+}
+
+/// A sign-in the app has started: what the waiting screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SignInStarted {
+    /// Numbers this attempt; its `signin_progress` event carries the same number.
+    pub attempt: u32,
+    /// The link to copy or open by hand.
+    pub url: String,
+    /// Unix seconds when the five-minute window closes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub deadline: i64,
+    /// Set when the browser could not be opened.
+    pub browser_error: Option<String>,
+}
+
+/// How a sign-in ended (pushed to the UI as the `signin_progress` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum SignInProgress {
+    /// `attempt` is the number `start_sign_in` answered with.
+    SignedIn { attempt: u32, account: AccountView },
+    /// `kind` is the error kind: `sign_in_expired`, `sign_in_cancelled`,
+    /// `sign_in_cancelled_in_browser`, `sign_in_refused`, `network`, …
+    Failed {
+        attempt: u32,
+        kind: String,
+        message: String,
+    },
+}
+
+/// An error as the UI receives it, to branch on `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct IpcError {
+    pub kind: String,
+    pub message: String,
+}
+
+impl From<Error> for IpcError {
+    fn from(error: Error) -> Self {
+        Self {
+            kind: error.kind().to_owned(),
+            message: error.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_from_names() {
+        assert_eq!(initials("Ada Lovelace"), "AL");
+        assert_eq!(initials("grace"), "G");
+        assert_eq!(initials("Jean Baptiste Say"), "JS");
+        assert_eq!(initials(""), "?");
+        assert_eq!(initials("émile zola"), "ÉZ");
+    }
+}

@@ -1,0 +1,363 @@
+//! The real desktop window (Tauri, WebKitGTK under Xvfb, driven by tauri-driver)
+//! while headless Chromium plays the system browser against a real courier-server:
+//! sign in, add a second account and switch, sign out of one, Skip, and an attempt
+//! cancelled in the browser. Each screen is saved as a PNG under
+//! `target/screenshots/<test>/` for a person to look at.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use courier_tests::desktop::launch_desktop;
+use courier_tests::{Browser, CourierServer, pages, pkce::random_token};
+
+const PASSWORD: &str = "plum-orbit-kettle-92";
+
+/// One app window at a time: Courier is a single-instance app (a second launch on
+/// the same session bus hands over to the first and exits), and two WebKit windows
+/// plus browsers are more than two cores drive reliably.
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Bounds a whole scenario, so a stuck WebDriver call fails the test instead of hanging CI.
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The app under test with its own data folder, keyring service and "system browser".
+struct Desktop {
+    window: Browser,
+    urls: PathBuf,
+    opened: usize,
+    shots: PathBuf,
+    _home: tempfile::TempDir,
+}
+
+impl Desktop {
+    async fn launch(server: &CourierServer, test: &str) -> Self {
+        use std::os::unix::fs::PermissionsExt as _;
+        let home = tempfile::tempdir().unwrap();
+        let urls = home.path().join("opened-urls");
+        let opener = home.path().join("open-url");
+        std::fs::write(
+            &opener,
+            format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let data = home.path().join("data").display().to_string();
+        let suffix: String = random_token()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(10)
+            .collect();
+        let service = format!("courier-desktop-e2e-{suffix}");
+        let opener = opener.display().to_string();
+        let window = launch_desktop(&[
+            ("COURIER_DATA_DIR", data.as_str()),
+            ("COURIER_KEYRING_SERVICE", service.as_str()),
+            ("COURIER_SERVER", server.base()),
+            ("COURIER_BROWSER", opener.as_str()),
+        ])
+        .await
+        .unwrap();
+        let shots = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/screenshots")
+            .join(test);
+        std::fs::create_dir_all(&shots).unwrap();
+        Self {
+            window,
+            urls,
+            opened: 0,
+            shots,
+            _home: home,
+        }
+    }
+
+    /// Saves the window as `name`.png.
+    async fn shot(&self, name: &str) {
+        let path = self.shots.join(format!("{name}.png"));
+        self.window.screenshot(&path).await.unwrap();
+    }
+
+    /// The next URL the app asked the system browser to open.
+    async fn next_opened_url(&mut self) -> String {
+        for _ in 0..300 {
+            let text = std::fs::read_to_string(&self.urls).unwrap_or_default();
+            if let Some(url) = text.lines().nth(self.opened) {
+                self.opened += 1;
+                return url.to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the app did not open the browser");
+    }
+
+    async fn click(&self, text: &str) {
+        self.window.click_button(text).await.unwrap();
+    }
+
+    /// Clicks the account menu entry that names `who`.
+    async fn click_account(&self, who: &str) {
+        let entries = self
+            .window
+            .webdriver()
+            .find_all(fantoccini::Locator::Css("[role=menuitemradio]"))
+            .await
+            .unwrap();
+        for entry in entries {
+            if entry.text().await.unwrap().contains(who) {
+                entry.click().await.unwrap();
+                return;
+            }
+        }
+        panic!("no account menu entry for {who}");
+    }
+
+    async fn open_account_menu(&self) {
+        self.window
+            .find(".account-menu-button")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.window
+            .wait_for_text("Add a new account")
+            .await
+            .unwrap();
+    }
+
+    /// The header's text and its account button's accessible name (the visible
+    /// name may be cut short with an ellipsis).
+    async fn header(&self) -> String {
+        let header = self
+            .window
+            .find(".app-header")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let button = match self.window.has(".account-menu-button").await.unwrap() {
+            true => self
+                .window
+                .find(".account-menu-button")
+                .await
+                .unwrap()
+                .attr("aria-label")
+                .await
+                .unwrap(),
+            false => None,
+        };
+        format!("{header} {}", button.unwrap_or_default())
+    }
+
+    async fn wait_for_header(&self, expected: &str) {
+        for _ in 0..300 {
+            if self.header().await.contains(expected) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.shot("failure").await;
+        let source = self.window.page_source().await.unwrap_or_default();
+        panic!(
+            "the header never showed {expected:?}: {:?}\n{source}",
+            self.header().await
+        );
+    }
+}
+
+async fn accounts(server: &CourierServer, who: &[(&str, &str)]) {
+    let browser = Browser::launch().await.unwrap();
+    for (email, username) in who {
+        pages::sign_up(&browser, server.base(), email, username, PASSWORD)
+            .await
+            .unwrap();
+        pages::confirm_from_outbox(&browser, &server.outbox(), email)
+            .await
+            .unwrap();
+    }
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
+    let _window = ONE_WINDOW.lock().await;
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        let server = CourierServer::start().await.unwrap();
+        accounts(
+            &server,
+            &[("ada@example.com", "ada"), ("grace@example.com", "grace")],
+        )
+        .await;
+        let mut desktop = Desktop::launch(&server, "sign_in_and_accounts").await;
+        desktop
+            .window
+            .wait_for_text("Skip and take me to Courier")
+            .await
+            .unwrap();
+        desktop.shot("01-welcome").await;
+
+        // Sign In: the waiting screen with its countdown, then the browser does its part.
+        desktop.click("Sign In").await;
+        desktop
+            .window
+            .wait_for_text("Your browser should open within a few seconds")
+            .await
+            .unwrap();
+        let timer = desktop
+            .window
+            .find("[role=timer]")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            timer.starts_with("04:5") || timer == "05:00",
+            "a five-minute countdown: {timer}"
+        );
+        desktop.shot("02-waiting-for-browser").await;
+        let url = desktop.next_opened_url().await;
+        assert!(
+            url.starts_with(&format!("{}/oauth/authorize?", server.base())),
+            "{url}"
+        );
+        let browser = Browser::launch().await.unwrap();
+        browser.goto(&url).await.unwrap();
+        pages::sign_in_on_page(&browser, "ada", PASSWORD, true)
+            .await
+            .unwrap();
+        browser.wait_for_text("return to Courier").await.unwrap();
+        desktop.wait_for_header("ada").await;
+        desktop
+            .window
+            .wait_for_text("ada@example.com")
+            .await
+            .unwrap();
+        desktop.shot("03-signed-in").await;
+
+        // Add a new account: the same browser is still signed in as Ada, so the server
+        // offers a choice; the person picks another account.
+        desktop.open_account_menu().await;
+        desktop.click("Add a new account").await;
+        let url = desktop.next_opened_url().await;
+        assert!(url.contains("prompt=select_account"), "{url}");
+        browser.goto(&url).await.unwrap();
+        pages::use_another_account(&browser).await.unwrap();
+        pages::sign_in_on_page(&browser, "grace", PASSWORD, true)
+            .await
+            .unwrap();
+        browser.wait_for_text("return to Courier").await.unwrap();
+        browser.close().await.unwrap();
+        desktop.wait_for_header("grace").await;
+        desktop.open_account_menu().await;
+        let menu = desktop
+            .window
+            .find("[role=menu]")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(menu.contains("ada") && menu.contains("grace"), "{menu}");
+        desktop.shot("04-account-menu-two-accounts").await;
+
+        // Switch to Ada.
+        desktop.click_account("ada").await;
+        desktop.wait_for_header("ada").await;
+        desktop.shot("05-switched-to-ada").await;
+
+        // Sign out of Ada: Grace stays.
+        desktop.open_account_menu().await;
+        desktop.click("Sign out").await;
+        for _ in 0..300 {
+            if !desktop.header().await.contains("ada") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        desktop.open_account_menu().await;
+        let menu = desktop
+            .window
+            .find("[role=menu]")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!menu.contains("ada") && menu.contains("grace"), "{menu}");
+        desktop.shot("06-signed-out-of-ada").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await
+    .expect("the scenario finished in time");
+}
+
+#[tokio::test]
+async fn skip_opens_the_scratch_pad_with_no_account_and_no_nagging() {
+    let _window = ONE_WINDOW.lock().await;
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        let server = CourierServer::start().await.unwrap();
+        let desktop = Desktop::launch(&server, "skip").await;
+        desktop
+            .window
+            .wait_for_text("Skip and take me to Courier")
+            .await
+            .unwrap();
+        desktop.click("Skip and take me to Courier").await;
+        desktop
+            .window
+            .wait_for_text("Work here stays on this device")
+            .await
+            .unwrap();
+        assert!(
+            desktop.header().await.contains("Sign In"),
+            "the header offers Sign In instead of an avatar"
+        );
+        assert!(!desktop.window.has(".account-menu-button").await.unwrap());
+        desktop.shot("01-scratch-pad").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await
+    .expect("the scenario finished in time");
+}
+
+#[tokio::test]
+async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
+    let _window = ONE_WINDOW.lock().await;
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        let server = CourierServer::start().await.unwrap();
+        let mut desktop = Desktop::launch(&server, "cancelled_in_browser").await;
+        desktop
+            .window
+            .wait_for_text("Skip and take me to Courier")
+            .await
+            .unwrap();
+        desktop.click("Sign In").await;
+        let url = desktop.next_opened_url().await;
+        let browser = Browser::launch().await.unwrap();
+        browser.goto(&url).await.unwrap();
+        browser
+            .wait_for_url("Sign In", |url| url.path() == "/signin")
+            .await
+            .unwrap();
+        browser
+            .navigate_by("Cancel", browser.click_button("Cancel"))
+            .await
+            .unwrap();
+        browser.wait_for_text("cancelled").await.unwrap();
+        browser.close().await.unwrap();
+        desktop
+            .window
+            .wait_for_text("Sign-in was cancelled in the browser")
+            .await
+            .unwrap();
+        assert!(desktop.window.has("button").await.unwrap());
+        desktop.window.wait_for_text("Try again").await.unwrap();
+        desktop.shot("01-cancelled-in-browser").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await
+    .expect("the scenario finished in time");
+}

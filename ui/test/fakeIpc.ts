@@ -1,0 +1,74 @@
+// A stand-in for src/ipc.ts: every command a vi.fn with a sensible default, and events
+// delivered by `emit`. Test files install it with
+//   vi.mock("../src/ipc", () => import("./fakeIpc").then((m) => m.fakeIpcModule));
+import { act } from "@testing-library/react";
+import { vi } from "vitest";
+
+import type { AppSnapshot } from "../src/bindings/AppSnapshot";
+import type * as Ipc from "../src/ipc";
+import type { IpcEvents } from "../src/ipc";
+import { firstLaunch, started } from "./fixtures";
+
+type IpcModule = typeof Ipc;
+type Handler = (payload: never) => void;
+
+const handlers = new Map<keyof IpcEvents, Set<Handler>>();
+/** How many sign-ins start_sign_in has started since the last reset (Rust's numbering). */
+let attempts = 0;
+
+function subscribe<E extends keyof IpcEvents>(event: E, handler: (payload: IpcEvents[E]) => void) {
+  const forEvent = handlers.get(event) ?? new Set<Handler>();
+  handlers.set(event, forEvent);
+  forEvent.add(handler as Handler);
+  return () => {
+    forEvent.delete(handler as Handler);
+  };
+}
+
+export const ipc = {
+  appSnapshot: vi.fn<IpcModule["appSnapshot"]>(),
+  startSignIn: vi.fn<IpcModule["startSignIn"]>(),
+  reopenBrowser: vi.fn<IpcModule["reopenBrowser"]>(),
+  cancelSignIn: vi.fn<IpcModule["cancelSignIn"]>(),
+  switchAccount: vi.fn<IpcModule["switchAccount"]>(),
+  signOut: vi.fn<IpcModule["signOut"]>(),
+  signOutAll: vi.fn<IpcModule["signOutAll"]>(),
+  skipSignIn: vi.fn<IpcModule["skipSignIn"]>(),
+  continueWithoutKeyring: vi.fn<IpcModule["continueWithoutKeyring"]>(),
+  retryKeyring: vi.fn<IpcModule["retryKeyring"]>(),
+  firstScreenReady: vi.fn<IpcModule["firstScreenReady"]>(),
+};
+
+/** The module vi.mock installs in place of src/ipc.ts (type-checked against it). */
+export const fakeIpcModule: IpcModule = {
+  ...ipc,
+  subscribe,
+  toIpcError: (error) => error as ReturnType<IpcModule["toIpcError"]>,
+};
+
+/**
+ * Back to defaults: Rust answers `initial` to app_snapshot and accepts everything;
+ * start_sign_in numbers its attempts 1, 2, 3… as Rust does.
+ */
+export function resetIpc(initial: AppSnapshot = firstLaunch()) {
+  handlers.clear();
+  attempts = 0;
+  for (const fn of Object.values(ipc)) fn.mockReset();
+  ipc.appSnapshot.mockResolvedValue(initial);
+  ipc.startSignIn.mockImplementation(async () => started({ attempt: ++attempts }));
+  ipc.reopenBrowser.mockResolvedValue(null);
+  ipc.cancelSignIn.mockResolvedValue(null);
+  ipc.firstScreenReady.mockResolvedValue(null);
+  ipc.skipSignIn.mockResolvedValue({ ...initial, welcomeDone: true });
+}
+
+/** Delivers an event from Rust to every subscriber, as Tauri would. */
+export function emit<E extends keyof IpcEvents>(event: E, payload: IpcEvents[E]) {
+  act(() => {
+    for (const handler of handlers.get(event) ?? []) (handler as (p: IpcEvents[E]) => void)(payload);
+  });
+}
+
+export function subscriberCount(event: keyof IpcEvents): number {
+  return handlers.get(event)?.size ?? 0;
+}

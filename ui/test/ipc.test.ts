@@ -1,0 +1,88 @@
+// src/ipc.ts against a mocked Tauri API: command names and camelCase arguments, errors
+// always as {kind, message}, and unsubscribing before Tauri finished listening.
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const tauri = vi.hoisted(() => ({
+  invoke: vi.fn(),
+  listen: vi.fn(),
+}));
+vi.mock("@tauri-apps/api/core", () => ({ invoke: tauri.invoke }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: tauri.listen }));
+
+import * as ipc from "../src/ipc";
+
+describe("ipc", () => {
+  beforeEach(() => {
+    tauri.invoke.mockReset().mockResolvedValue(null);
+    tauri.listen.mockReset();
+  });
+
+  it("calls each command by its snake_case name with camelCase arguments", async () => {
+    await ipc.appSnapshot();
+    await ipc.startSignIn("createAccount");
+    await ipc.switchAccount("ada");
+    await ipc.signOut("grace");
+    await ipc.signOutAll();
+    await ipc.skipSignIn();
+    await ipc.reopenBrowser();
+    await ipc.cancelSignIn();
+    await ipc.continueWithoutKeyring();
+    await ipc.retryKeyring();
+    await ipc.firstScreenReady();
+    expect(tauri.invoke.mock.calls).toEqual([
+      ["app_snapshot", undefined],
+      ["start_sign_in", { choice: "createAccount" }],
+      ["switch_account", { id: "ada" }],
+      ["sign_out", { id: "grace" }],
+      ["sign_out_all", undefined],
+      ["skip_sign_in", undefined],
+      ["reopen_browser", undefined],
+      ["cancel_sign_in", undefined],
+      ["continue_without_keyring", undefined],
+      ["retry_keyring", undefined],
+      ["first_screen_ready", undefined],
+    ]);
+  });
+
+  it("passes an IpcError through and turns anything else into one", async () => {
+    tauri.invoke.mockRejectedValueOnce({ kind: "reauth_required", message: "sign in again", extra: 1 });
+    await expect(ipc.switchAccount("ada")).rejects.toEqual({ kind: "reauth_required", message: "sign in again" });
+    tauri.invoke.mockRejectedValueOnce("command sign_out not found");
+    await expect(ipc.signOut("ada")).rejects.toEqual({ kind: "internal", message: "command sign_out not found" });
+    tauri.invoke.mockRejectedValueOnce(new TypeError("window.__TAURI_INTERNALS__ is undefined"));
+    await expect(ipc.appSnapshot()).rejects.toEqual({
+      kind: "internal",
+      message: "window.__TAURI_INTERNALS__ is undefined",
+    });
+  });
+
+  it("delivers event payloads and stops after unsubscribe", async () => {
+    let deliver: (message: { payload: unknown }) => void = () => {};
+    const unlisten = vi.fn();
+    tauri.listen.mockImplementation(async (_event: string, handler: typeof deliver) => {
+      deliver = handler;
+      return unlisten;
+    });
+    const seen: unknown[] = [];
+    const stop = ipc.subscribe("account_changed", (snapshot) => seen.push(snapshot));
+    await Promise.resolve();
+    expect(tauri.listen).toHaveBeenCalledWith("account_changed", expect.any(Function));
+    deliver({ payload: "first" });
+    stop();
+    deliver({ payload: "second" });
+    expect(seen).toEqual(["first"]);
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+
+  it("unsubscribing before listen resolves still removes the listener", async () => {
+    let resolveListen: (unlisten: () => void) => void = () => {};
+    tauri.listen.mockReturnValue(new Promise((resolve) => (resolveListen = resolve)));
+    const unlisten = vi.fn();
+    const stop = ipc.subscribe("signin_progress", () => {});
+    stop();
+    resolveListen(unlisten);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+});
