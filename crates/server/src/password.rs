@@ -4,9 +4,14 @@
 
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use std::cell::RefCell;
+
+use argon2::password_hash::PasswordHash;
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
 use secrecy::{ExposeSecret as _, SecretString};
+use subtle::ConstantTimeEq as _;
 use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
@@ -25,28 +30,81 @@ pub struct PasswordHasher {
     decoy_hash: Arc<str>,
 }
 
-fn argon2() -> Argon2<'static> {
-    // OWASP's first recommended Argon2id setting: 19 MiB, 2 passes, 1 lane.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+/// OWASP's first recommended Argon2id setting: 19 MiB, 2 passes, 1 lane.
+fn params() -> Params {
+    Params::new(19 * 1024, 2, 1, Some(OUTPUT_LEN)).unwrap_or_default()
 }
 
+const OUTPUT_LEN: usize = 32;
+const SALT_LEN: usize = 16;
+
+thread_local! {
+    /// Argon2's working memory (19 MiB), kept by each hashing thread. Allocating and
+    /// zeroing it afresh for every hash spent about a fifth of each hash in page faults
+    /// (BENCHMARKS.md). It holds only derived data, never the password itself.
+    static WORKING_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with_working_memory<T>(blocks: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
+    WORKING_MEMORY.with(|cell| {
+        let mut memory = cell.borrow_mut();
+        if memory.len() != blocks {
+            memory.clear();
+            memory.resize(blocks, Block::default());
+        }
+        work(&mut memory)
+    })
+}
+
+/// Runs Argon2id with `params` into `output`, on this thread's working memory.
+fn argon2id_into(params: &Params, password: &[u8], salt: &[u8], output: &mut [u8]) -> bool {
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    with_working_memory(params.block_count(), |memory| {
+        argon2
+            .hash_password_into_with_memory(password, salt, output, memory)
+            .is_ok()
+    })
+}
+
+/// A PHC string: `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`.
 fn hash_blocking(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|error| Error::PasswordHash(error.to_string()))
+    let params = params();
+    let mut salt = [0u8; SALT_LEN];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
+    let mut output = [0u8; OUTPUT_LEN];
+    if !argon2id_into(&params, password.as_bytes(), &salt, &mut output) {
+        return Err(Error::PasswordHash("Argon2id failed".into()));
+    }
+    Ok(format!(
+        "$argon2id$v=19$m={},t={},p={}${}${}",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+        STANDARD_NO_PAD.encode(salt),
+        STANDARD_NO_PAD.encode(output)
+    ))
 }
 
+/// Checks `password` against any Argon2id PHC string (its own parameters are used).
 fn verify_blocking(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|parsed| {
-            argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    if parsed.algorithm.as_str() != "argon2id" || parsed.version.is_some_and(|v| v != 0x13) {
+        return false;
+    }
+    let (Ok(params), Some(expected), Some(salt)) =
+        (Params::try_from(&parsed), parsed.hash, parsed.salt)
+    else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut output = vec![0u8; expected.len()];
+    argon2id_into(&params, password.as_bytes(), salt, &mut output)
+        && bool::from(output.as_slice().ct_eq(expected.as_bytes()))
 }
 
 impl PasswordHasher {
@@ -134,6 +192,38 @@ mod tests {
         let hasher = PasswordHasher::new(1).unwrap();
         let decoy = SecretString::from("decoy password that no account has");
         assert!(!hasher.verify(&decoy, None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn hashes_interoperate_with_the_argon2_crates_own_encoding() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _, SaltString};
+        let hasher = PasswordHasher::new(1).unwrap();
+        let password = SecretString::from("correct horse battery staple");
+        let standard = Argon2::new(Algorithm::Argon2id, Version::V0x13, params())
+            .hash_password(
+                b"correct horse battery staple",
+                &SaltString::generate(&mut rand::rngs::OsRng),
+            )
+            .unwrap()
+            .to_string();
+        assert!(hasher.verify(&password, Some(&standard)).await.unwrap());
+        let ours = hasher.hash(&password).await.unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery staple", &parsed)
+                .is_ok()
+        );
+        assert!(
+            !hasher
+                .verify(
+                    &password,
+                    Some("$argon2i$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA")
+                )
+                .await
+                .unwrap()
+        );
+        assert!(!hasher.verify(&password, Some("not a hash")).await.unwrap());
     }
 
     #[test]
