@@ -96,14 +96,6 @@ async fn user_in(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<Opti
         .await?)
 }
 
-async fn grant_in(tx: &mut Transaction<'static, Sqlite>, id: &str) -> Result<Option<Grant>> {
-    let sql = format!("SELECT {GRANT_COLUMNS} FROM grants WHERE id = ?");
-    Ok(sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?)
-}
-
 async fn insert_tokens(
     tx: &mut Transaction<'static, Sqlite>,
     grant_id: &str,
@@ -553,22 +545,23 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         insert_tokens(&mut tx, &grant_id, tokens, now).await?;
-        sqlx::query(
+        let sql = format!(
             "UPDATE grants SET last_used_at = ?, user_agent = COALESCE(?, user_agent), \
-             ip = COALESCE(?, ip) WHERE id = ?",
-        )
-        .bind(now)
-        .bind(&seen.user_agent)
-        .bind(&seen.ip)
-        .bind(&grant_id)
-        .execute(&mut *tx)
-        .await?;
-        let grant = grant_in(&mut tx, &grant_id).await?;
+             ip = COALESCE(?, ip) WHERE id = ? RETURNING {GRANT_COLUMNS}"
+        );
+        let grant: Option<Grant> = sqlx::query_as(&sql)
+            .bind(now)
+            .bind(&seen.user_agent)
+            .bind(&seen.ip)
+            .bind(&grant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        // Read after the commit, on the read pool: the single writer is free sooner.
         let user = match &grant {
-            Some(grant) => user_in(&mut tx, &grant.user_id).await?,
+            Some(grant) => self.user_by_id(&grant.user_id).await?,
             None => None,
         };
-        tx.commit().await?;
         match (grant, user) {
             (Some(grant), Some(user)) => Ok(RefreshOutcome::Rotated {
                 grant: Box::new(grant),
