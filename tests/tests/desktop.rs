@@ -205,6 +205,20 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
             .wait_for_text("Your browser should open within a few seconds")
             .await
             .unwrap();
+        // The link to copy appears once the sign-in has started.
+        let link = desktop
+            .window
+            .wait_until("the sign-in link", || async {
+                let field = desktop.window.find(".copyable-link-row input").await?;
+                let value = field.prop("value").await?.unwrap_or_default();
+                Ok((!value.is_empty()).then_some(value))
+            })
+            .await
+            .unwrap();
+        assert!(
+            link.starts_with(&format!("{}/oauth/authorize?", server.base())),
+            "{link}"
+        );
         let timer = desktop
             .window
             .find("[role=timer]")
