@@ -61,6 +61,24 @@ impl KeyringVault {
     /// Connects to the Secret Service and proves it can store a secret now (a locked
     /// or missing collection only shows itself on the first write).
     pub fn connect(service: &str) -> Result<Self> {
+        // A keyring daemon that is still starting (D-Bus activation at login) can drop
+        // the first calls; a few quick retries tell that apart from a missing keyring.
+        let mut attempt = 1;
+        loop {
+            match Self::connect_once(service) {
+                Err(Error::KeyringUnavailable { reason, .. })
+                    if attempt < CONNECT_ATTEMPTS && is_transient(&reason) =>
+                {
+                    tracing::debug!(%reason, attempt, "keyring not answering yet; retrying");
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn connect_once(service: &str) -> Result<Self> {
         let store: Arc<CredentialStore> =
             zbus_secret_service_keyring_store::Store::new().map_err(unavailable)?;
         let vault = Self {
@@ -76,6 +94,15 @@ impl KeyringVault {
     fn entry(&self, account: &str) -> Result<Entry> {
         Entry::new_in_store(&self.store, &self.service, account).map_err(other)
     }
+}
+
+const CONNECT_ATTEMPTS: u32 = 5;
+
+/// D-Bus errors that mean "not answering yet" rather than "not there".
+fn is_transient(reason: &str) -> bool {
+    ["NoReply", "disconnected from message bus", "Timeout"]
+        .iter()
+        .any(|marker| reason.contains(marker))
 }
 
 fn unavailable(error: keyring_core::Error) -> Error {
@@ -163,6 +190,17 @@ impl MemoryVault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_not_answering_counts_as_transient() {
+        assert!(is_transient(
+            "zbus error: org.freedesktop.DBus.Error.NoReply: Message recipient disconnected from message bus without replying"
+        ));
+        assert!(!is_transient(
+            "zbus error: org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided"
+        ));
+        assert!(!is_transient("Couldn't access platform storage: NoResult"));
+    }
 
     #[test]
     fn debug_output_hides_tokens() {
