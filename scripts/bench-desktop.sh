@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Desktop benchmarks, Courier beside a bare Tauri window built from the same Tauri
+# version (benches/bare-window), both release builds, under Xvfb and a throwaway
+# keyring, measured in one run:
+#   - cold start: exec → the first screen reports it is ready (p50 of RUNS starts);
+#   - memory: PSS summed over the app and its WebKit processes after 5 s idle;
+#   - the JavaScript the UI ships (gzipped) and the .deb size (with BUNDLE=1).
+# Usage: scripts/bench-desktop.sh            (RUNS=7 by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+need_build_tools
+need_ui_deps
+need_desktop_tools
+
+runs="${RUNS:-7}"
+npm run --prefix ui --silent build >/dev/null
+echo "==> building both apps (release)"
+cargo build --release --locked --quiet -p courier-desktop --features custom-protocol
+(cd benches/bare-window && cargo build --release --quiet --features custom-protocol)
+courier="$CARGO_TARGET_DIR/release/courier"
+bare="$CARGO_TARGET_DIR/release/bare-window"
+
+cat > "${TMPDIR:-/tmp}/courier-bench-desktop.sh" <<'INNER'
+set -euo pipefail
+descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
+pss_mb() { # sum of Pss over a process and its descendants, in MB
+  local total=0 pid kb
+  for pid in "$1" $(descendants "$1"); do
+    kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+    total=$((total + ${kb:-0}))
+  done
+  echo $((total / 1024))
+}
+measure() { # name binary
+  local name=$1 binary=$2 starts=() pss=() i log pid ms
+  for i in $(seq 1 "$RUNS"); do
+    log=$(mktemp); data=$(mktemp -d)
+    COURIER_DATA_DIR="$data" COURIER_KEYRING_SERVICE=courier-bench NO_AT_BRIDGE=1 "$binary" 2>"$log" >/dev/null &
+    pid=$!
+    ms=""
+    for _ in $(seq 1 400); do
+      ms=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n 's/.*first screen ready after \([0-9]*\) ms.*/\1/p; s/.*first screen ready elapsed_ms=\([0-9]*\).*/\1/p' | head -n 1)
+      [ -n "$ms" ] && break
+      sleep 0.05
+    done
+    [ -n "$ms" ] || { echo "$name did not report its first screen; log:"; cat "$log"; kill "$pid"; exit 1; }
+    starts+=("$ms")
+    sleep 5
+    pss+=("$(pss_mb "$pid")")
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    rm -rf "$log" "$data"
+  done
+  local sorted_starts sorted_pss
+  sorted_starts=$(printf '%s\n' "${starts[@]}" | sort -n | tr '\n' ' ')
+  sorted_pss=$(printf '%s\n' "${pss[@]}" | sort -n | tr '\n' ' ')
+  echo "$name start_ms: $sorted_starts"
+  echo "$name pss_mb: $sorted_pss"
+}
+measure bare "$BARE"
+measure courier "$COURIER"
+INNER
+echo "==> measuring ($runs starts each)"
+RUNS="$runs" BARE="$bare" COURIER="$courier" xvfb-run -a -s "-screen 0 1280x800x24" \
+  scripts/with-keyring.sh bash "${TMPDIR:-/tmp}/courier-bench-desktop.sh" 2>/dev/null | tee /tmp/courier-bench-desktop.out
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+bs=$(sed -n 's/^bare start_ms: //p' /tmp/courier-bench-desktop.out | median)
+cs=$(sed -n 's/^courier start_ms: //p' /tmp/courier-bench-desktop.out | median)
+bp=$(sed -n 's/^bare pss_mb: //p' /tmp/courier-bench-desktop.out | median)
+cp=$(sed -n 's/^courier pss_mb: //p' /tmp/courier-bench-desktop.out | median)
+js=$(for f in ui/dist/assets/*.js; do gzip -9c "$f" | wc -c; done | awk '{s+=$1} END {print s}')
+echo
+echo "| measure | bare window | Courier | ratio | target |"
+echo "|---|---|---|---|---|"
+awk -v b="$bs" -v c="$cs" 'BEGIN {printf "| cold start to first screen, p50 | %d ms | %d ms | %.2f | <= 1.3 |\n", b, c, c/b}'
+awk -v b="$bp" -v c="$cp" 'BEGIN {printf "| memory, PSS of app + WebKit, idle | %d MB | %d MB | %.2f | <= 1.3 |\n", b, c, c/b}'
+echo "| UI JavaScript, gzipped | | $((js / 1024)) KB | | <= 250 KB |"
+if [ "${BUNDLE:-0}" = 1 ]; then
+  echo "==> bundling the .deb"
+  (cd src-tauri && npx --yes @tauri-apps/cli@^2 build --bundles deb >/dev/null)
+  deb=$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n 1)
+  echo "| .deb size | | $(( $(stat -c %s "$deb") / 1024 / 1024 )) MB ($deb) | | <= 10 MB |"
+fi
