@@ -84,19 +84,24 @@ impl BrowserOpener for ChannelOpener {
     }
 }
 
+/// A client with memory-only tokens and the given browser.
+fn courier_with(config: ClientConfig, opener: impl BrowserOpener) -> Courier {
+    Courier::new(
+        config,
+        Arc::new(MemoryVault::default()),
+        Arc::new(SystemClock),
+        Arc::new(opener),
+    )
+    .unwrap()
+}
+
 /// Runs a sign-in whose browser comes straight back with a code; returns the error kind.
 async fn sign_in_against(server: &str) -> (&'static str, Courier) {
     let data = tempfile::tempdir().unwrap().keep();
     let mut config = ClientConfig::for_data_dir(data, "unused", server);
     config.http_timeout = Duration::from_secs(1);
     let (sender, mut opened) = mpsc::unbounded_channel();
-    let courier = Courier::new(
-        config,
-        Arc::new(MemoryVault::default()),
-        Arc::new(SystemClock),
-        Arc::new(ChannelOpener(sender)),
-    )
-    .unwrap();
+    let courier = courier_with(config, ChannelOpener(sender));
     let attempt = courier
         .start_sign_in(None, SignInMode::SignIn)
         .await
@@ -145,13 +150,7 @@ async fn a_server_that_is_down_is_a_network_error_before_any_browser_opens() {
     drop(closed);
     let (sender, mut opened) = mpsc::unbounded_channel();
     let config = ClientConfig::for_data_dir(tempfile::tempdir().unwrap().keep(), "unused", &base);
-    let courier = Courier::new(
-        config,
-        Arc::new(MemoryVault::default()),
-        Arc::new(SystemClock),
-        Arc::new(ChannelOpener(sender)),
-    )
-    .unwrap();
+    let courier = courier_with(config, ChannelOpener(sender));
     let error = courier
         .start_sign_in(None, SignInMode::SignIn)
         .await
@@ -172,13 +171,7 @@ async fn plain_http_off_loopback_is_refused() {
         "unused",
         "http://accounts.example.com",
     );
-    let courier = Courier::new(
-        config,
-        Arc::new(MemoryVault::default()),
-        Arc::new(SystemClock),
-        Arc::new(ChannelOpener(sender)),
-    )
-    .unwrap();
+    let courier = courier_with(config, ChannelOpener(sender));
     let error = courier
         .start_sign_in(None, SignInMode::SignIn)
         .await
@@ -200,13 +193,7 @@ impl BrowserOpener for BrokenBrowser {
 async fn without_a_browser_the_attempt_still_runs_and_offers_its_url() {
     let server = faulty_server(TokenEndpoint::Garbage).await;
     let config = ClientConfig::for_data_dir(tempfile::tempdir().unwrap().keep(), "unused", &server);
-    let courier = Courier::new(
-        config,
-        Arc::new(MemoryVault::default()),
-        Arc::new(SystemClock),
-        Arc::new(BrokenBrowser),
-    )
-    .unwrap();
+    let courier = courier_with(config, BrokenBrowser);
     let attempt = courier
         .start_sign_in(None, SignInMode::SignIn)
         .await

@@ -36,29 +36,7 @@ impl TestServer {
     /// Starts a server after `configure` has adjusted its settings. Rate limits are
     /// off unless a test turns them on.
     pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> Self {
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut settings = Settings::for_data_dir(data_dir.path());
-        settings.rate_limits.enabled = false;
-        settings.password_hash_workers = Some(2);
-        configure(&mut settings);
-        let clock = ManualClock::starting_now();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let server = Server::bind(settings, Arc::new(clock.clone()), listener)
-            .await
-            .expect("server");
-        let base = server.issuer().to_owned();
-        let (stop, stopped) = oneshot::channel();
-        tokio::spawn(server.run(async {
-            let _ = stopped.await;
-        }));
-        Self {
-            base,
-            clock,
-            data_dir,
-            stop: Some(stop),
-        }
+        Self::start_listening(configure).await.0
     }
 
     pub fn url(&self, path: &str) -> String {
