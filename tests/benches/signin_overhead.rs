@@ -16,6 +16,7 @@ use courier_client::config::ClientConfig;
 use courier_client::vault::KeyringVault;
 use courier_client::{Courier, SignInMode};
 use courier_tests::CourierServer;
+use courier_tests::scripted::ScriptedBrowser;
 use tokio::sync::mpsc;
 
 const PASSWORD: &str = "plum-orbit-kettle-92";
@@ -31,79 +32,6 @@ impl BrowserOpener for ChannelOpener {
     }
 }
 
-/// A scripted browser: keeps cookies, follows nothing by itself.
-fn scripted_browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap() + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_owned()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-/// Creates the account once, through the pages, as a person would.
-async fn create_account(base: &str) {
-    let browser = scripted_browser();
-    let html = browser
-        .get(format!("{base}/signup"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let response = browser
-        .post(format!("{base}/signup"))
-        .form(&[
-            ("csrf", hidden(&html, "csrf").as_str()),
-            ("email", "ada@example.com"),
-            ("username", "ada"),
-            ("password", PASSWORD),
-            ("terms", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-}
-
-/// The browser's part: authorize → sign-in page → password → the callback URL.
-async fn browse_to_callback(base: &str, authorize_url: &str) -> String {
-    let browser = scripted_browser();
-    let to_signin = browser.get(authorize_url).send().await.unwrap();
-    let signin = format!("{base}{}", location(&to_signin));
-    let html = browser
-        .get(&signin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let signed_in = browser
-        .post(format!("{base}/signin"))
-        .form(&[
-            ("csrf", hidden(&html, "csrf").as_str()),
-            ("req", hidden(&html, "req").as_str()),
-            ("identifier", "ada"),
-            ("password", PASSWORD),
-            ("keep", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    location(&signed_in)
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index]
@@ -116,7 +44,11 @@ fn ms(duration: Duration) -> f64 {
 #[tokio::main]
 async fn main() {
     let server = CourierServer::start().await.unwrap();
-    create_account(server.base()).await;
+    ScriptedBrowser::new(server.base())
+        .unwrap()
+        .sign_up("ada@example.com", "ada", PASSWORD)
+        .await
+        .unwrap();
     let data = tempfile::tempdir().unwrap();
     let service = format!("courier-bench-{}", std::process::id());
     let config = ClientConfig::for_data_dir(data.path(), &service, server.base());
@@ -141,7 +73,9 @@ async fn main() {
             .unwrap();
         let url = opened.recv().await.unwrap();
         let browsing = Instant::now();
-        let callback = browse_to_callback(server.base(), &url).await;
+        // A fresh browser profile each round, so each sign-in asks for the password.
+        let browser = ScriptedBrowser::new(server.base()).unwrap();
+        let callback = browser.authorize(&url, "ada", PASSWORD).await.unwrap();
         let browser_time = browsing.elapsed();
         // From here on it is Courier's code: the listener, the code exchange, user
         // info, the keyring write and the registry update.

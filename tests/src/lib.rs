@@ -1,7 +1,7 @@
 //! `courier-tests`: the end-to-end harness. Real things only: a `courier-server` on a
 //! loopback port ([`server`]), headless Chromium driven over WebDriver ([`browser`]),
 //! helpers that fill in the server's own pages ([`pages`]) and read its mail
-//! ([`outbox`]), an independent OpenID provider for interop tests ([`oidc_provider`]),
+//! ([`outbox`]) or script them without a browser ([`scripted`]), an independent OpenID provider for interop tests ([`oidc_provider`]),
 //! and a loopback listener standing in for an app's redirect URI ([`loopback`]).
 //!
 //! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver`, Node.js and
@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod pages;
 pub mod pkce;
 pub mod process;
+pub mod scripted;
 pub mod server;
 
 pub use browser::Browser;

@@ -403,6 +403,65 @@ async fn a_sign_in_the_server_ended_marks_the_account_signed_out_but_keeps_it_li
 }
 
 #[tokio::test]
+async fn sign_in_again_names_the_account_so_a_browser_signed_in_as_someone_else_asks_for_it() {
+    let server = CourierServer::start().await.unwrap();
+    let setup = Browser::launch().await.unwrap();
+    sign_up_and_confirm(&server, &setup, "ada@example.com", "ada").await;
+    sign_up_and_confirm(&server, &setup, "grace@example.com", "grace").await;
+    setup.close().await.unwrap();
+    let mut desktop = Desktop::new(server.base());
+    // Ada's sign-in ends at the server (30 minutes without Keep me signed in).
+    let ada = sign_in(&mut desktop, &server, "ada", false).await;
+    server.clock().advance(31 * 60);
+    desktop.clock.advance(31 * 60);
+    desktop.courier.access_token(&ada.id).await.unwrap_err();
+
+    // The person's browser is signed in as Grace now.
+    let browser = Browser::launch().await.unwrap();
+    browser.goto(&server.url("/signin")).await.unwrap();
+    pages::sign_in_on_page(&browser, "grace", PASSWORD, true)
+        .await
+        .unwrap();
+
+    // Sign in again for Ada: Grace's browser session must not answer for her; the
+    // Sign In page opens with Ada's address filled in.
+    let attempt = desktop
+        .start(&browser, None, SignInMode::Again(ada.id.clone()))
+        .await;
+    assert!(attempt.url().contains("login_hint=ada%40example.com"));
+    browser
+        .wait_for_url("Sign In", |url| url.path() == "/signin")
+        .await
+        .unwrap();
+    let identifier = browser.find("input[name=identifier]").await.unwrap();
+    assert_eq!(
+        identifier.prop("value").await.unwrap().as_deref(),
+        Some("ada@example.com")
+    );
+    pages::sign_in_on_page(&browser, "ada@example.com", PASSWORD, true)
+        .await
+        .unwrap();
+    lands_on_callback(&browser, &attempt).await;
+    let again = desktop.courier.finish_sign_in(attempt).await.unwrap();
+    assert_eq!(again.id, ada.id, "the same account, signed in again");
+    assert!(!again.signed_out);
+    let registry = desktop.courier.registry().await.unwrap();
+    assert_eq!(registry.accounts.len(), 1);
+    assert_eq!(registry.active.as_deref(), Some(ada.id.as_str()));
+
+    // Now that the browser is Ada's, naming her goes straight back to the app.
+    let attempt = desktop
+        .start(&browser, None, SignInMode::Again(ada.id.clone()))
+        .await;
+    lands_on_callback(&browser, &attempt).await;
+    assert_eq!(
+        desktop.courier.finish_sign_in(attempt).await.unwrap().id,
+        ada.id
+    );
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn cancel_in_the_browser_ends_the_attempt_with_that_reason_and_stores_nothing() {
     let server = CourierServer::start().await.unwrap();
     let mut desktop = Desktop::new(server.base());

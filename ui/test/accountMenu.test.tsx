@@ -71,7 +71,7 @@ describe("avatar menu", () => {
   it("Add a new account starts a sign-in and shows the waiting screen", async () => {
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Add a new account" }));
-    expect(ipc.startSignIn).toHaveBeenCalledWith("signIn");
+    expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signIn" });
     expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
   });
 
@@ -107,7 +107,7 @@ describe("avatar menu", () => {
     expect(within(menu).getByRole("menuitemradio", { name: /Grace Hopper/ })).toHaveTextContent("Signed out");
     expect(within(menu).getByRole("menuitemradio", { name: /Ada Lovelace/ })).not.toHaveTextContent("Signed out");
     await user.click(within(menu).getByRole("menuitem", { name: "Sign in again as Grace Hopper" }));
-    expect(ipc.startSignIn).toHaveBeenCalledWith("signIn");
+    expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signInAgain", accountId: "grace" });
     expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
   });
 

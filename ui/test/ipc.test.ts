@@ -19,7 +19,7 @@ describe("ipc", () => {
 
   it("calls each command by its snake_case name with camelCase arguments", async () => {
     await ipc.appSnapshot();
-    await ipc.startSignIn("createAccount");
+    await ipc.startSignIn({ kind: "createAccount" });
     await ipc.switchAccount("ada");
     await ipc.signOut("grace");
     await ipc.signOutAll();
@@ -31,7 +31,7 @@ describe("ipc", () => {
     await ipc.firstScreenReady();
     expect(tauri.invoke.mock.calls).toEqual([
       ["app_snapshot", undefined],
-      ["start_sign_in", { choice: "createAccount" }],
+      ["start_sign_in", { choice: { kind: "createAccount" } }],
       ["switch_account", { id: "ada" }],
       ["sign_out", { id: "grace" }],
       ["sign_out_all", undefined],

@@ -46,7 +46,7 @@ describe("main shell", () => {
     const { user } = renderApp();
     expect(await screen.findByText("Signed out.")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Sign in again" }));
-    expect(ipc.startSignIn).toHaveBeenCalledWith("signIn");
+    expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signInAgain", accountId: "ada" });
   });
 
   it("an account_changed event updates the header", async () => {
@@ -86,7 +86,7 @@ describe("Scratch Pad mode", () => {
   it("Sign In in the header starts a sign-in", async () => {
     const { user } = renderApp();
     await user.click(await screen.findByRole("button", { name: "Sign In" }));
-    expect(ipc.startSignIn).toHaveBeenCalledWith("signIn");
+    expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signIn" });
     expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
   });
 });

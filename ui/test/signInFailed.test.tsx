@@ -61,7 +61,7 @@ describe("sign-in failures", () => {
     const { user } = await waitForBrowser("Create Account");
     emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_expired", message: "expired" });
     await user.click(await screen.findByRole("button", { name: "Try again" }));
-    expect(ipc.startSignIn).toHaveBeenNthCalledWith(2, "createAccount");
+    expect(ipc.startSignIn).toHaveBeenNthCalledWith(2, { kind: "createAccount" });
   });
 
   it("a start_sign_in that fails shows the failure too", async () => {

@@ -10,13 +10,13 @@ import {
 } from "../src/signin/signInFlowState";
 import { account, started } from "./fixtures";
 
-const starting: SignInFlowState = { phase: "starting", attempt: 1, choice: "signIn" };
+const starting: SignInFlowState = { phase: "starting", attempt: 1, choice: { kind: "signIn" } };
 // Rust's number for the attempt (3, from start_sign_in) is not the UI's own count of
 // starts (1): outcomes must be matched against Rust's.
 const waiting: SignInFlowState = {
   phase: "waiting",
   attempt: 1,
-  choice: "signIn",
+  choice: { kind: "signIn" },
   started: started({ attempt: 3 }),
 };
 
@@ -32,13 +32,13 @@ const failed = (attempt: number, kind: string, message = ""): SignInFlowAction =
 
 describe("sign-in flow", () => {
   it("start → starting → waiting", () => {
-    const afterStart = signInFlowReducer(idle, { type: "start", attempt: 1, choice: "createAccount" });
-    expect(afterStart).toEqual({ phase: "starting", attempt: 1, choice: "createAccount" });
+    const afterStart = signInFlowReducer(idle, { type: "start", attempt: 1, choice: { kind: "createAccount" } });
+    expect(afterStart).toEqual({ phase: "starting", attempt: 1, choice: { kind: "createAccount" } });
     const link = started();
     expect(signInFlowReducer(afterStart, { type: "started", attempt: 1, started: link })).toEqual({
       phase: "waiting",
       attempt: 1,
-      choice: "createAccount",
+      choice: { kind: "createAccount" },
       started: link,
     });
   });
@@ -59,7 +59,7 @@ describe("sign-in flow", () => {
     expect(signInFlowReducer(waiting, failed(3, "sign_in_cancelled"))).toBe(idle);
     expect(signInFlowReducer(waiting, failed(3, "sign_in_expired", "too late"))).toEqual({
       phase: "failed",
-      choice: "signIn",
+      choice: { kind: "signIn" },
       error: { kind: "sign_in_expired", message: "too late" },
     });
   });
@@ -85,7 +85,7 @@ describe("sign-in flow", () => {
     const shown = signInFlowReducer(waiting, failed(3, "network", "offline"));
     expect(signInFlowReducer(shown, expired)).toBe(shown);
     const leaving = signInFlowReducer(waiting, { type: "leave" });
-    expect(leaving).toEqual({ phase: "leaving", choice: "signIn", from: waiting });
+    expect(leaving).toEqual({ phase: "leaving", choice: { kind: "signIn" }, from: waiting });
     expect(signInFlowReducer(leaving, expired)).toBe(leaving);
     expect(signInFlowReducer(leaving, { type: "left" })).toBe(idle);
   });

@@ -29,15 +29,15 @@ describe("welcome", () => {
   it("Sign In starts a sign-in and shows the waiting screen", async () => {
     const { user } = renderApp();
     await user.click(await screen.findByRole("button", { name: "Sign In" }));
-    expect(ipc.startSignIn).toHaveBeenCalledWith("signIn");
+    expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signIn" });
     expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
   });
 
   it("Create Account starts a sign-in in account-creation mode", async () => {
     const { user } = renderApp();
     await user.click(await screen.findByRole("button", { name: "Create Account" }));
-    expect(ipc.startSignIn).toHaveBeenCalledWith("createAccount");
-    expect(ipc.startSignIn).not.toHaveBeenCalledWith("signIn");
+    expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "createAccount" });
+    expect(ipc.startSignIn).not.toHaveBeenCalledWith({ kind: "signIn" });
     expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
   });
 

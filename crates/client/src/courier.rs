@@ -20,11 +20,13 @@ use crate::oauth::{self, Prompt};
 use crate::signin::SignInAttempt;
 use crate::vault::{TokenSet, TokenVault};
 
-/// What the person chose on the welcome screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the person chose on the welcome screen or in the avatar menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInMode {
     SignIn,
     CreateAccount,
+    /// "Sign in again" for an account on this device (by id), on its own server.
+    Again(String),
 }
 
 /// The result of signing out of one account.
@@ -104,28 +106,37 @@ impl Courier {
 
     /// Starts a browser sign-in to `server` (default: the configured server). Adding
     /// an account on a server that already has one here asks it to let the person
-    /// choose or sign in as someone else, instead of silently reusing the browser's session.
+    /// choose or sign in as someone else, instead of silently reusing the browser's
+    /// session. Signing in again goes to that account's own server and names it.
     pub async fn start_sign_in(
         &self,
         server: Option<&str>,
         mode: SignInMode,
     ) -> Result<SignInAttempt> {
-        let server = server.unwrap_or(&self.config.default_server);
-        let endpoints = discovery::discover(&self.http, server).await?;
-        let prompt = match mode {
-            SignInMode::CreateAccount => Prompt::Create,
-            SignInMode::SignIn => {
-                let registry = self.registry().await?;
-                if registry
-                    .accounts
-                    .iter()
-                    .any(|account| account.issuer == endpoints.issuer)
-                {
-                    Prompt::SelectAccount
-                } else {
-                    Prompt::Default
-                }
+        let registry = self.registry().await?;
+        let (server, hint) = match &mode {
+            SignInMode::Again(id) => {
+                let account = registry
+                    .find(id)
+                    .ok_or_else(|| Error::UnknownAccount(id.clone()))?;
+                let hint = account.email.clone().or_else(|| account.username.clone());
+                (account.issuer.clone(), hint)
             }
+            _ => (
+                server.unwrap_or(&self.config.default_server).to_owned(),
+                None,
+            ),
+        };
+        let endpoints = discovery::discover(&self.http, &server).await?;
+        let known_here = registry
+            .accounts
+            .iter()
+            .any(|account| account.issuer == endpoints.issuer);
+        let prompt = match (mode, hint) {
+            (SignInMode::CreateAccount, _) => Prompt::Create,
+            (SignInMode::Again(_), Some(hint)) => Prompt::Account(hint),
+            (_, _) if known_here => Prompt::SelectAccount,
+            (_, _) => Prompt::Default,
         };
         SignInAttempt::start(
             &self.config,

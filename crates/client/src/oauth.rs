@@ -72,7 +72,7 @@ pub struct PendingAuthorization {
 }
 
 /// What to ask the server to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
     /// Whatever the server decides (sign in, or continue a browser session).
     Default,
@@ -80,6 +80,9 @@ pub enum Prompt {
     SelectAccount,
     /// Open Create Account.
     Create,
+    /// Sign in as this account again (`login_hint`: its email address or username):
+    /// a browser signed in as it continues, anyone else is asked to sign in.
+    Account(String),
 }
 
 /// 256 random bits, base64url: states and nonces.
@@ -112,6 +115,7 @@ pub fn authorization(
         Prompt::Default => {}
         Prompt::SelectAccount => request = request.add_extra_param("prompt", "select_account"),
         Prompt::Create => request = request.add_extra_param("prompt", "create"),
+        Prompt::Account(hint) => request = request.add_extra_param("login_hint", hint),
     }
     let (url, _) = request.url();
     Ok(PendingAuthorization {

@@ -112,12 +112,20 @@ pub struct AppSnapshot {
 }
 
 /// What the person chose on the welcome screen or in the avatar menu.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum SignInChoice {
     SignIn,
     CreateAccount,
+    /// "Sign in again" for an account the server signed out.
+    SignInAgain {
+        account_id: String,
+    },
 }
 
 impl From<SignInChoice> for crate::SignInMode {
@@ -125,6 +133,7 @@ impl From<SignInChoice> for crate::SignInMode {
         match choice {
             SignInChoice::SignIn => crate::SignInMode::SignIn,
             SignInChoice::CreateAccount => crate::SignInMode::CreateAccount,
+            SignInChoice::SignInAgain { account_id } => crate::SignInMode::Again(account_id),
         }
     }
 }

@@ -3,4 +3,4 @@
 /**
  * What the person chose on the welcome screen or in the avatar menu.
  */
-export type SignInChoice = "signIn" | "createAccount";
+export type SignInChoice = { "kind": "signIn" } | { "kind": "createAccount" } | { "kind": "signInAgain", accountId: string, };

@@ -137,11 +137,11 @@ export function AccountMenu({ accounts, active }: Props) {
               onSwitch={choose(() => {
                 if (!account.active) switchAccount.mutate(account.id);
               })}
-              onSignInAgain={choose(() => flow.start("signIn"))}
+              onSignInAgain={choose(() => flow.start({ kind: "signInAgain", accountId: account.id }))}
             />
           ))}
           <div role="separator" className="menu-separator" />
-          <button type="button" role="menuitem" tabIndex={-1} className="menu-item" onClick={choose(() => flow.start("signIn"))}>
+          <button type="button" role="menuitem" tabIndex={-1} className="menu-item" onClick={choose(() => flow.start({ kind: "signIn" }))}>
             Add a new account
           </button>
           {active && (

@@ -22,7 +22,7 @@ export function AccountOverview({ account, vault }: { account: AccountView; vaul
           <p>
             <strong>Signed out.</strong> The server ended this sign-in. Your local work is kept.
           </p>
-          <button type="button" className="button button-primary" onClick={() => flow.start("signIn")}>
+          <button type="button" className="button button-primary" onClick={() => flow.start({ kind: "signInAgain", accountId: account.id })}>
             Sign in again
           </button>
         </div>

@@ -19,7 +19,7 @@ export function AppHeader({ snapshot }: { snapshot: AppSnapshot }) {
         {snapshot.accounts.length > 0 ? (
           <AccountMenu accounts={snapshot.accounts} active={active} />
         ) : (
-          <button type="button" className="button button-primary" onClick={() => flow.start("signIn")}>
+          <button type="button" className="button button-primary" onClick={() => flow.start({ kind: "signIn" })}>
             Sign In
           </button>
         )}

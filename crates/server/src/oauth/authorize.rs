@@ -79,6 +79,11 @@ pub async fn start(
         (Some(_), p) if p.contains(&"select_account") => {
             format!("/authorize/choose?req={}", request.id)
         }
+        // The app asks for a particular account ("Sign in again"); a browser signed
+        // in as someone else must not answer for it.
+        (Some(signed_in), _) if !hint_names(request.login_hint.as_deref(), &signed_in.user) => {
+            format!("/signin?req={}", request.id)
+        }
         (Some(signed_in), _) => {
             return finish(
                 &state,
@@ -92,6 +97,16 @@ pub async fn start(
         (None, _) => format!("/signin?req={}", request.id),
     };
     Ok(Redirect::to(&next).into_response())
+}
+
+/// Whether `login_hint` (an email address or username, any case) is absent or names `user`.
+fn hint_names(login_hint: Option<&str>, user: &User) -> bool {
+    login_hint.is_none_or(|hint| {
+        let hint = hint.trim();
+        hint.is_empty()
+            || hint.eq_ignore_ascii_case(&user.email)
+            || hint.eq_ignore_ascii_case(&user.username)
+    })
 }
 
 fn validate(
