@@ -1,12 +1,23 @@
 //! Wire types shared by `courier-server` and its clients: the JSON error body, OpenID
-//! discovery metadata, user info and OAuth token responses. Serde only; no behaviour.
+//! discovery metadata, user info, and the account API's documents (profile, sessions,
+//! events, support). Serde only; no behaviour. Feature `openapi` derives the schemas
+//! the server's OpenAPI document is built from; `ts` exports TypeScript for the UI.
 
+mod account;
 mod discovery;
 mod error;
+mod sessions;
+mod support;
 mod user;
 
+pub use account::{
+    Channels, EmailChange, NotificationPreferences, PasswordChange, Profile, ProfileUpdate,
+    PublicProfile,
+};
 pub use discovery::ProviderMetadata;
-pub use error::{ErrorBody, ErrorKind, OAuthErrorBody};
+pub use error::{ErrorBody, ErrorKind, FieldError, OAuthErrorBody};
+pub use sessions::{RevokedSessions, ServerEvent, Session, SessionKind};
+pub use support::{NewSupportRequest, SupportCategory, SupportRequest, SupportStatus};
 pub use user::UserInfo;
 
 /// The OAuth client id of Courier's own desktop app and CLI (a public native client).

@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use courier_proto::{ErrorBody, ErrorKind, OAuthErrorBody};
+use courier_proto::{ErrorBody, ErrorKind, FieldError, OAuthErrorBody};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -52,10 +52,7 @@ impl ApiError {
     pub fn new(status: StatusCode, kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             status,
-            body: ErrorBody {
-                kind,
-                message: message.into(),
-            },
+            body: ErrorBody::new(kind, message),
             retry_after: None,
         }
     }
@@ -67,6 +64,48 @@ impl ApiError {
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, ErrorKind::NotFound, "not found")
     }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, ErrorKind::Conflict, message)
+    }
+
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::RateLimited,
+            "too many attempts; try again later",
+        );
+        error.retry_after = Some(retry_after_secs);
+        error
+    }
+
+    /// A failure whose details belong in the log only.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Internal,
+            "internal server error",
+        )
+    }
+
+    /// `invalid_input` with a message beside each refused field.
+    pub fn invalid_fields(fields: Vec<FieldError>) -> Self {
+        let message = match fields.as_slice() {
+            [only] => only.message.clone(),
+            _ => "some fields need another look".to_owned(),
+        };
+        let mut error = Self::new(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, message);
+        error.body.fields = fields;
+        error
+    }
+
+    /// `invalid_input` for one field.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        Self::invalid_fields(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
 }
 
 impl From<Error> for ApiError {
@@ -75,11 +114,7 @@ impl From<Error> for ApiError {
             return Self::new(StatusCode::CONFLICT, ErrorKind::Conflict, "already exists");
         }
         tracing::error!(%error, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorKind::Internal,
-            "internal server error",
-        )
+        Self::internal()
     }
 }
 

@@ -6,10 +6,12 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod api;
 pub mod clock;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod keys;
 pub mod mail;
 pub mod oauth;
@@ -81,6 +83,7 @@ impl Server {
             passwords,
             limiter,
             mailer,
+            events: Arc::new(events::EventHub::default()),
             settings: Arc::new(settings),
         };
         Ok(Self { listener, state })

@@ -21,6 +21,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .merge(web::routes())
         .merge(crate::oauth::routes())
+        .merge(crate::api::routes())
         .route("/health", get(|| async { "ok" }))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -1,10 +1,11 @@
 //! What every handler can reach: storage, clock, keys, password hasher, rate limits,
-//! mailer and the public origin. Cheap to clone.
+//! mailer, the event hub and the public origin. Cheap to clone.
 
 use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::db::Store;
+use crate::events::EventHub;
 use crate::keys::SigningKeys;
 use crate::mail::Mailer;
 use crate::password::PasswordHasher;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub passwords: PasswordHasher,
     pub limiter: RateLimiter,
     pub mailer: Mailer,
+    /// Pushes events to the account's open `/api/v1/events` channels.
+    pub events: Arc<EventHub>,
     pub settings: Arc<Settings>,
 }
 

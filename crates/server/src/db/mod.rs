@@ -7,6 +7,8 @@ pub mod sqlite;
 
 use std::sync::Arc;
 
+use courier_proto::NotificationPreferences;
+
 use crate::clock::UnixTime;
 use crate::error::{Error, Result};
 
@@ -276,6 +278,15 @@ pub trait Store: Send + Sync + 'static {
     -> Result<()>;
     /// Revokes the grant an access or refresh token belongs to; false if none.
     async fn revoke_grant_of_token(&self, digest: &str, now: UnixTime) -> Result<bool>;
+
+    /// The account's notification preferences (the defaults until it sets its own).
+    async fn notification_preferences(&self, user_id: &str) -> Result<NotificationPreferences>;
+    async fn set_notification_preferences(
+        &self,
+        user_id: &str,
+        preferences: &NotificationPreferences,
+        now: UnixTime,
+    ) -> Result<()>;
 
     /// Deletes rows that can no longer be used (expired codes, tokens, requests).
     async fn purge_expired(&self, now: UnixTime) -> Result<u64>;

@@ -17,6 +17,8 @@ use super::{
     LinkPurpose, MailLink, NewWebSession, RedeemOutcome, RefreshOutcome, RevokeReason, Store, User,
     WebSession,
 };
+use courier_proto::NotificationPreferences;
+
 use crate::clock::UnixTime;
 use crate::error::{Error, Result};
 
@@ -671,6 +673,36 @@ impl Store for SqliteStore {
         revoke_in(&mut tx, &grant_id, now, RevokeReason::SignedOut).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn notification_preferences(&self, user_id: &str) -> Result<NotificationPreferences> {
+        let stored: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT notification_prefs FROM users WHERE id = ?")
+                .bind(user_id)
+                .fetch_optional(&self.reads)
+                .await?;
+        // Unset, or written by a version that had other categories: the defaults.
+        Ok(stored
+            .and_then(|(json,)| json)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default())
+    }
+
+    async fn set_notification_preferences(
+        &self,
+        user_id: &str,
+        preferences: &NotificationPreferences,
+        now: UnixTime,
+    ) -> Result<()> {
+        let json = serde_json::to_string(preferences)
+            .map_err(|error| Error::Config(format!("notification preferences: {error}")))?;
+        sqlx::query("UPDATE users SET notification_prefs = ?, updated_at = ? WHERE id = ?")
+            .bind(json)
+            .bind(now)
+            .bind(user_id)
+            .execute(&self.writes)
+            .await?;
+        Ok(())
     }
 
     async fn purge_expired(&self, now: UnixTime) -> Result<u64> {

@@ -8,7 +8,7 @@ pub mod clients;
 mod metadata;
 mod params;
 pub mod token;
-mod userinfo;
+pub mod userinfo;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -565,3 +565,80 @@ pub fn input_value(html: &str, name: &str) -> Option<String> {
     let value_end = tag[value_start..].find('"')? + value_start;
     Some(tag[value_start..value_end].to_owned())
 }
+
+/// An app signed in as one account: its tokens, and a JSON client for `/api/v1`.
+pub struct AppSession {
+    pub base: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    http: reqwest::Client,
+}
+
+impl TestServer {
+    /// Signs `identifier` in as the desktop app would (Keep me signed in, a fresh
+    /// browser, device name `device`): a new grant, i.e. a new session.
+    pub async fn app_session(&self, identifier: &str, device: &str) -> AppSession {
+        let request = AuthorizeRequest::new()
+            .with("device_name", device)
+            .with("device_os", "Linux");
+        let params = authorize_as(self, &request, identifier, true).await;
+        let code = param(&params, "code").expect("a code").to_owned();
+        let body = exchange_code(self, &request, &code).await;
+        AppSession {
+            base: self.base.clone(),
+            access_token: body["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: body["refresh_token"].as_str().unwrap().to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+}
+
+impl AppSession {
+    /// A request to `path` under the server with this session's bearer token.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.access_token)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(reqwest::Method::GET, path).send().await.unwrap()
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(reqwest::Method::DELETE, path).send().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.request(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn put_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.request(reqwest::Method::PUT, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.request(reqwest::Method::PATCH, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Reads a `{kind, message, fields}` error body, asserting the status first.
+pub async fn api_error(response: Response, status: StatusCode) -> serde_json::Value {
+    assert_eq!(response.status(), status, "unexpected status");
+    let body: serde_json::Value = response.json().await.expect("a JSON error body");
+    assert!(body["kind"].is_string(), "no kind in {body}");
+    assert!(body["message"].is_string(), "no message in {body}");
+    body
+}

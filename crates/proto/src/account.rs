@@ -1,0 +1,133 @@
+//! The account API's documents (`/api/v1/me…`): the profile and its update, the
+//! email and password changes, and notification preferences.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person's own account, as Account Settings shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Profile {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    pub email_verified: bool,
+    /// A new address waiting for its confirmation link; `email` stays until then.
+    pub pending_email: Option<String>,
+    pub name: Option<String>,
+    pub bio: Option<String>,
+    pub website: Option<String>,
+    /// Social links (absolute `https` URLs), in the order the person gave them.
+    pub links: Vec<String>,
+    /// Where the avatar image is served; `None` shows initials.
+    pub avatar_url: Option<String>,
+    /// Whether `/u/{username}` shows the public fields.
+    pub public: bool,
+    /// Whether the person has been through (or skipped) Configure your account.
+    pub configured: bool,
+    /// Unix seconds.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub created_at: i64,
+}
+
+/// `PATCH /api/v1/me`: only the fields present change. An empty string clears an
+/// optional field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields))]
+#[serde(deny_unknown_fields)]
+pub struct ProfileUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+    /// Marks Configure your account as done (or skipped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configured: Option<bool>,
+}
+
+/// `POST /api/v1/me/email`: a confirmation link goes to `new_email`, a notice to the
+/// current address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct EmailChange {
+    pub new_email: String,
+    pub current_password: String,
+}
+
+/// `POST /api/v1/me/password`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+    /// Keep the account's other sessions signed in (default: revoke them).
+    #[serde(default)]
+    pub keep_other_sessions: bool,
+}
+
+/// Where one kind of notification is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct Channels {
+    pub email: bool,
+    pub in_app: bool,
+}
+
+/// `GET|PUT /api/v1/me/notifications`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct NotificationPreferences {
+    pub security: Channels,
+    pub usage: Channels,
+    pub monitors: Channels,
+    pub comments: Channels,
+}
+
+impl Default for NotificationPreferences {
+    fn default() -> Self {
+        let both = Channels {
+            email: true,
+            in_app: true,
+        };
+        Self {
+            security: both,
+            usage: both,
+            monitors: both,
+            comments: Channels {
+                email: false,
+                in_app: true,
+            },
+        }
+    }
+}
+
+/// A public profile (`GET /api/v1/users/{username}` and the page `/u/{username}`):
+/// only what the person chose to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PublicProfile {
+    pub username: String,
+    pub name: Option<String>,
+    pub bio: Option<String>,
+    pub website: Option<String>,
+    pub links: Vec<String>,
+    pub avatar_url: Option<String>,
+}
