@@ -79,8 +79,14 @@ mod tests {
         let expected = ServerEvent::SessionRevoked {
             session_id: "g1".into(),
         };
-        assert_eq!(*ada_desktop.recv().await.unwrap_or_else(|e| panic!("{e}")), expected);
-        assert_eq!(*ada_laptop.recv().await.unwrap_or_else(|e| panic!("{e}")), expected);
+        assert_eq!(
+            *ada_desktop.recv().await.unwrap_or_else(|e| panic!("{e}")),
+            expected
+        );
+        assert_eq!(
+            *ada_laptop.recv().await.unwrap_or_else(|e| panic!("{e}")),
+            expected
+        );
         assert!(grace.try_recv().is_err());
     }
 
@@ -90,6 +96,11 @@ mod tests {
         drop(hub.subscribe("ada"));
         assert_eq!(hub.open_accounts(), 0);
         hub.publish("ada", ServerEvent::ProfileChanged);
-        assert!(hub.accounts.lock().unwrap_or_else(PoisonError::into_inner).is_empty());
+        assert!(
+            hub.accounts
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_empty()
+        );
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod keys;
 pub mod mail;
+pub mod notices;
 pub mod oauth;
 pub mod password;
 pub mod ratelimit;

@@ -11,7 +11,9 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn the_openapi_document_is_served_and_declares_bearer_auth() {
     let server = TestServer::start().await;
-    let response = reqwest::get(server.url("/api/v1/openapi.json")).await.unwrap();
+    let response = reqwest::get(server.url("/api/v1/openapi.json"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let document: serde_json::Value = response.json().await.unwrap();
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));

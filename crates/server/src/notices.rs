@@ -1,0 +1,41 @@
+//! Mails that tell a person about their own account (a sign-in from a new device, a
+//! changed password or address), sent only when their notification preferences ask
+//! for security mail. Links and confirmations that an action needs (confirming an
+//! address, resetting a password) are not notices: they are always sent.
+
+use courier_proto::NotificationPreferences;
+
+use crate::db::User;
+use crate::error::Result;
+use crate::mail::Mail;
+use crate::state::AppState;
+
+/// A security notice to `to` (usually the account's address; for an email change
+/// also the old one). `body` is the paragraph between the greeting and the footer.
+pub async fn security(
+    state: &AppState,
+    user: &User,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<()> {
+    let preferences: NotificationPreferences =
+        state.store.notification_preferences(&user.id).await?;
+    if !preferences.security.email {
+        return Ok(());
+    }
+    let settings_hint = "You can choose which mail Courier sends you in the app: avatar menu → \
+                         Account Settings → Notifications.";
+    state.mailer.send(Mail {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        body: format!(
+            "Hello {username},\n\n{body}\n\nIf this wasn't you, change your password now and \
+             revoke the sessions you don't recognise (Account Settings → Sessions).\n\n\
+             {settings_hint}\n",
+            username = user.username
+        ),
+        links: Vec::new(),
+    });
+    Ok(())
+}
