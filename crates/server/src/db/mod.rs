@@ -39,12 +39,18 @@ pub struct MailLink {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkPurpose {
     ConfirmEmail,
+    /// Confirms a new address (`MailLink::email`) before it replaces the old one.
+    ChangeEmail,
+    /// Trouble signing in: sets a new password (1 hour, single use).
+    ResetPassword,
 }
 
 impl LinkPurpose {
     pub fn as_str(self) -> &'static str {
         match self {
             LinkPurpose::ConfirmEmail => "confirm_email",
+            LinkPurpose::ChangeEmail => "change_email",
+            LinkPurpose::ResetPassword => "reset_password",
         }
     }
 }
