@@ -263,6 +263,26 @@ impl Store for SqliteStore {
                 .execute(&mut *tx)
                 .await?;
             }
+            LinkPurpose::ChangeEmail => {
+                // The new address replaces the old one only if it is still the one
+                // waiting; a unique violation (taken meanwhile) rolls everything back.
+                sqlx::query(
+                    "UPDATE users SET email = ?, email_lower = ?, email_confirmed_at = ?, \
+                     pending_email = NULL, updated_at = ? \
+                     WHERE id = ? AND lower(pending_email) = ?",
+                )
+                .bind(&email)
+                .bind(email.to_lowercase())
+                .bind(now)
+                .bind(now)
+                .bind(&user_id)
+                .bind(email.to_lowercase())
+                .execute(&mut *tx)
+                .await?;
+            }
+            // Spending a reset link alone changes nothing; setting the new password
+            // is its own transaction that spends the link too.
+            LinkPurpose::ResetPassword => {}
         }
         tx.commit().await?;
         Ok(LinkOutcome::Used { user_id })
