@@ -77,3 +77,21 @@ need_desktop_tools() {
     cargo install tauri-driver --version '^2' --locked --quiet
   fi
 }
+
+# need_contract_tools installs Schemathesis (PyPI) into a virtualenv beside the build
+# folder and exports COURIER_SCHEMATHESIS, the `st` the API contract test runs.
+SCHEMATHESIS_VERSION="4.32.5"
+need_contract_tools() {
+  need_packages python3:python3
+  # Debian splits venv's pip bootstrap (ensurepip) into python3-venv.
+  python3 -c 'import ensurepip' 2>/dev/null || need_packages /usr/share/doc/python3-venv:python3-venv
+  local venv
+  venv="$(dirname "$CARGO_TARGET_DIR")/schemathesis-venv"
+  if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    echo "==> pip install schemathesis==$SCHEMATHESIS_VERSION (into $venv)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  export COURIER_SCHEMATHESIS="$venv/bin/st"
+}

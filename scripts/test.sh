@@ -3,7 +3,8 @@
 # (bindings drift check, tsc, Vitest, Vite build), then formatting, clippy with warnings
 # as errors, unit and integration tests of the whole workspace (end-to-end ones
 # included: headless Chromium, an OpenID provider on Node, a throwaway keyring from
-# scripts/with-keyring.sh, and the desktop app under Xvfb driven by tauri-driver).
+# scripts/with-keyring.sh, the desktop app under Xvfb driven by tauri-driver, and
+# Schemathesis checking the account API against its OpenAPI document).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -12,6 +13,7 @@ need_build_tools
 need_e2e_tools
 need_ui_deps
 need_desktop_tools
+need_contract_tools
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 echo "==> UI: IPC bindings up to date (ts-rs)"

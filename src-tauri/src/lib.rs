@@ -1,10 +1,11 @@
 //! `courier-desktop`: the Tauri 2 shell. It owns the window, the single-instance
-//! guard, the IPC commands (thin, in [`commands`]) and the events that keep the UI
-//! current; everything else is `courier-client`. [`run_app`] takes the builder so a
+//! guard, the IPC commands (thin, in [`commands`]), each account's events channel and
+//! the events that keep the UI current; everything else is `courier-client`. [`run_app`] takes the builder so a
 //! test can assemble the app on Tauri's mock runtime.
 
 #![forbid(unsafe_code)]
 
+mod channels;
 pub mod commands;
 mod events;
 mod signin;
@@ -39,11 +40,28 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, state: DesktopState) -> t
             commands::signin::start_sign_in,
             commands::signin::reopen_browser,
             commands::signin::cancel_sign_in,
+            commands::settings::account_profile,
+            commands::settings::update_profile,
+            commands::settings::upload_avatar,
+            commands::settings::remove_avatar,
+            commands::settings::change_email,
+            commands::settings::change_password,
+            commands::settings::notification_preferences,
+            commands::settings::set_notification_preferences,
+            commands::settings::list_sessions,
+            commands::settings::revoke_session,
+            commands::settings::revoke_other_sessions,
+            commands::settings::support_requests,
+            commands::settings::submit_support_request,
             commands::first_screen_ready,
         ])
         .setup(|app| {
-            // Nothing to do yet beyond what `manage` set up; kept for window tweaks.
-            let _ = app.get_webview_window("main");
+            // Each signed-in account listens for its revocation and profile changes.
+            channels::forward(app.handle().clone());
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                channels::sync(&handle.state::<DesktopState>()).await;
+            });
             Ok(())
         })
 }

@@ -48,6 +48,7 @@ pub async fn start<R: Runtime>(
         }
         let progress = match outcome {
             Ok(account) => {
+                state.channels.start(&courier, &account.id).await;
                 if let Err(error) = state.mark_welcome_done() {
                     tracing::warn!(%error, "could not remember that the welcome was passed");
                 }

@@ -1,6 +1,7 @@
 //! The desktop's state: the client (`Courier`) once a token store is chosen, what the
 //! UI is told about that store, the sign-in in progress (so the UI can reopen the
-//! browser or skip), and the one desktop-only setting (the welcome was passed).
+//! browser or skip), the accounts' events channels, and the one desktop-only setting
+//! (the welcome was passed).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,6 +16,8 @@ use courier_client::view::{AccountView, AppSnapshot, VaultStatus};
 use courier_client::{Courier, Error, Result};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
+
+use crate::channels::Channels;
 
 /// Debug builds use the development folder and keyring service, so they never touch
 /// a person's real accounts.
@@ -98,6 +101,8 @@ pub struct DesktopState {
     vault: RwLock<VaultStatus>,
     pub(crate) pending: Mutex<Option<PendingSignIn>>,
     attempts: std::sync::atomic::AtomicU32,
+    /// The events channel of each signed-in account.
+    pub(crate) channels: Channels,
 }
 
 /// Settings of the desktop app itself (not accounts, not secrets).
@@ -120,6 +125,7 @@ impl DesktopState {
             vault: RwLock::new(status),
             pending: Mutex::new(None),
             attempts: std::sync::atomic::AtomicU32::new(0),
+            channels: Channels::default(),
         }
     }
 
@@ -151,6 +157,11 @@ impl DesktopState {
         let (courier, status) = courier_with(&self.config, Arc::new(MemoryVault::default()));
         *self.courier.write().await = courier;
         *self.vault.write().await = status;
+    }
+
+    /// Tokens are in the OS keyring (not memory only, not unavailable).
+    pub async fn keyring_in_use(&self) -> bool {
+        matches!(*self.vault.read().await, VaultStatus::Keyring { .. })
     }
 
     /// The client, or the error the UI shows instead.

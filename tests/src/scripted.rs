@@ -106,6 +106,74 @@ impl ScriptedBrowser {
     }
 }
 
+/// The tokens an app holds after signing in.
+pub struct AppTokens {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl ScriptedBrowser {
+    /// Signs in as an app would (authorization code + PKCE, redirect to a loopback
+    /// port nobody listens on: the code is read from the redirect), device `device`.
+    pub async fn app_sign_in(
+        &self,
+        identifier: &str,
+        password: &str,
+        device: &str,
+    ) -> Result<AppTokens> {
+        let pkce = crate::Pkce::new();
+        let redirect_uri = "http://127.0.0.1:9/callback";
+        let mut authorize = url::Url::parse(&format!("{}/oauth/authorize", self.base))?;
+        authorize
+            .query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", courier_proto::DESKTOP_CLIENT_ID)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("scope", "openid profile email offline_access")
+            .append_pair("state", &crate::pkce::random_token())
+            .append_pair("code_challenge", &pkce.challenge)
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("device_name", device)
+            .append_pair("device_os", "Linux")
+            .append_pair("prompt", "login");
+        let callback = self
+            .authorize(authorize.as_str(), identifier, password)
+            .await?;
+        let callback = url::Url::parse(&callback)?;
+        let code = callback
+            .query_pairs()
+            .find(|(name, _)| name == "code")
+            .map(|(_, value)| value.into_owned())
+            .with_context(|| format!("no code in the callback {callback}"))?;
+        let response = self
+            .http
+            .post(format!("{}/oauth/token", self.base))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code.as_str()),
+                ("redirect_uri", redirect_uri),
+                ("client_id", courier_proto::DESKTOP_CLIENT_ID),
+                ("code_verifier", pkce.verifier.as_str()),
+            ])
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            bail!("the token endpoint answered {}", response.status());
+        }
+        let body: serde_json::Value = response.json().await?;
+        let token = |name: &str| {
+            body[name]
+                .as_str()
+                .map(str::to_owned)
+                .with_context(|| format!("no {name} in the token response"))
+        };
+        Ok(AppTokens {
+            access_token: token("access_token")?,
+            refresh_token: token("refresh_token")?,
+        })
+    }
+}
+
 fn location(response: &reqwest::Response) -> Result<String> {
     let value = response
         .headers()

@@ -1,7 +1,8 @@
 //! The real desktop window (Tauri, WebKitGTK under Xvfb, driven by tauri-driver)
 //! while headless Chromium plays the system browser against a real courier-server:
-//! sign in, add a second account and switch, sign out of one, Skip, and an attempt
-//! cancelled in the browser. Each screen is saved as a PNG under
+//! sign in, add a second account and switch, sign out of one, Skip, an attempt
+//! cancelled in the browser, and Account Settings from Configure your account through
+//! every section. Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
 #![allow(clippy::unwrap_used)]
@@ -151,6 +152,70 @@ impl Desktop {
         format!("{header} {}", button.unwrap_or_default())
     }
 
+    /// The first sign-in of an account asks to configure it; Skip for now.
+    async fn skip_configure_your_account(&self) {
+        self.window
+            .wait_for_text("Configure your account")
+            .await
+            .unwrap();
+        self.click("Skip for now").await;
+        self.wait_gone("Configure your account").await;
+    }
+
+    /// Waits until the window no longer shows `text`.
+    async fn wait_gone(&self, text: &str) {
+        self.window
+            .wait_until(&format!("{text:?} to go away"), || async {
+                Ok((!self.window.page_text().await?.contains(text)).then_some(()))
+            })
+            .await
+            .unwrap();
+    }
+
+    /// The `aria-label`s of the elements matching `selector` (row texts may be cut
+    /// short, and WebKitWebDriver's getText skips text in overflow-hidden boxes).
+    async fn labels(&self, selector: &str) -> Vec<String> {
+        let mut labels = Vec::new();
+        for element in self
+            .window
+            .webdriver()
+            .find_all(fantoccini::Locator::Css(selector))
+            .await
+            .unwrap()
+        {
+            labels.push(
+                element
+                    .attr("aria-label")
+                    .await
+                    .unwrap()
+                    .unwrap_or_default(),
+            );
+        }
+        labels
+    }
+
+    /// Waits until some element matching `selector` has an `aria-label` containing `text`.
+    async fn wait_for_label(&self, selector: &str, text: &str) -> Vec<String> {
+        for _ in 0..300 {
+            let labels = self.labels(selector).await;
+            if labels.iter().any(|label| label.contains(text)) {
+                return labels;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.shot("failure").await;
+        panic!(
+            "no {selector} labelled {text:?}: {:?}",
+            self.labels(selector).await
+        );
+    }
+
+    /// Clicks a section in the Account Settings nav and waits for its heading.
+    async fn settings_section(&self, name: &str, shows: &str) {
+        self.click(name).await;
+        self.window.wait_for_text(shows).await.unwrap();
+    }
+
     async fn wait_for_header(&self, expected: &str) {
         for _ in 0..300 {
             if self.header().await.contains(expected) {
@@ -244,6 +309,7 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
             .unwrap();
         browser.wait_for_text("return to Courier").await.unwrap();
         desktop.wait_for_header("ada").await;
+        desktop.skip_configure_your_account().await;
         desktop
             .window
             .wait_for_text("ada@example.com")
@@ -265,6 +331,7 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
         browser.wait_for_text("return to Courier").await.unwrap();
         browser.close().await.unwrap();
         desktop.wait_for_header("grace").await;
+        desktop.skip_configure_your_account().await;
         desktop.open_account_menu().await;
         let menu = desktop
             .window
@@ -370,6 +437,232 @@ async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
         assert!(desktop.window.has("button").await.unwrap());
         desktop.window.wait_for_text("Try again").await.unwrap();
         desktop.shot("01-cancelled-in-browser").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await
+    .expect("the scenario finished in time");
+}
+
+#[tokio::test]
+async fn account_settings_from_configure_your_account_through_every_section() {
+    let _window = ONE_WINDOW.lock().await;
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        let server = CourierServer::start().await.unwrap();
+        accounts(&server, &[("ada@example.com", "ada")]).await;
+        let mut desktop = Desktop::launch(&server, "account_settings").await;
+        desktop
+            .window
+            .wait_for_text("Skip and take me to Courier")
+            .await
+            .unwrap();
+        desktop.click("Sign In").await;
+        let url = desktop.next_opened_url().await;
+        let browser = Browser::launch().await.unwrap();
+        browser.goto(&url).await.unwrap();
+        pages::sign_in_on_page(&browser, "ada", PASSWORD, true)
+            .await
+            .unwrap();
+        browser.wait_for_text("return to Courier").await.unwrap();
+
+        // The first sign-in asks to configure the account; Continue saves the name.
+        desktop
+            .window
+            .wait_for_text("Configure your account")
+            .await
+            .unwrap();
+        desktop.shot("01-configure-your-account").await;
+        desktop.window.fill("name", "Ada Lovelace").await.unwrap();
+        desktop
+            .window
+            .fill("bio", "First programmer.")
+            .await
+            .unwrap();
+        desktop.click("Continue").await;
+        desktop.wait_gone("Configure your account").await;
+        desktop
+            .window
+            .wait_for_text("ada@example.com")
+            .await
+            .unwrap();
+
+        // Account Settings from the avatar menu: Profile first.
+        desktop.open_account_menu().await;
+        desktop.click("Account Settings").await;
+        desktop
+            .window
+            .wait_for_text("Make profile public")
+            .await
+            .unwrap();
+        let name = desktop.window.find("[name=name]").await.unwrap();
+        assert_eq!(
+            name.prop("value").await.unwrap().as_deref(),
+            Some("Ada Lovelace"),
+            "Configure your account saved the name"
+        );
+        desktop.shot("02-profile").await;
+        desktop.window.fill("name", "Ada King").await.unwrap();
+        desktop
+            .window
+            .fill("bio", "Countess of Lovelace.")
+            .await
+            .unwrap();
+        // The switch's checkbox is drawn over; its label is what a person clicks.
+        desktop
+            .window
+            .webdriver()
+            .find(fantoccini::Locator::XPath(
+                "//label[contains(normalize-space(.), 'Make profile public')]",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop.click("Update Profile").await;
+        desktop
+            .window
+            .wait_for_text("Profile updated.")
+            .await
+            .unwrap();
+        let public_url = desktop
+            .window
+            .find(".copyable-link-row input")
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert_eq!(public_url, server.url("/u/ada"));
+        desktop.shot("03-profile-updated-public").await;
+        // The public page shows what was just saved.
+        browser.goto(&public_url).await.unwrap();
+        browser.wait_for_text("Ada King").await.unwrap();
+        browser
+            .wait_for_text("Countess of Lovelace.")
+            .await
+            .unwrap();
+
+        desktop.settings_section("Email", "Current address").await;
+        desktop
+            .window
+            .wait_for_text("ada@example.com")
+            .await
+            .unwrap();
+        desktop.shot("04-email").await;
+
+        desktop
+            .settings_section("Sessions", "Revoke all sessions")
+            .await;
+        let sessions = desktop.wait_for_label(".session-row", "This device").await;
+        assert!(
+            sessions
+                .iter()
+                .any(|label| label.contains("Courier desktop") && label.contains("This device")),
+            "{sessions:?}"
+        );
+        desktop.shot("05-sessions").await;
+
+        desktop
+            .settings_section("Notifications", "Update Preferences")
+            .await;
+        let usage_email = desktop.window.find("[name=usage-email]").await.unwrap();
+        let was = usage_email.is_selected().await.unwrap();
+        usage_email.click().await.unwrap();
+        desktop.click("Update Preferences").await;
+        desktop
+            .window
+            .wait_for_text("Preferences updated.")
+            .await
+            .unwrap();
+        // Read back from the server: leave the section and come back.
+        desktop
+            .settings_section("Support", "Submit a request")
+            .await;
+        desktop
+            .settings_section("Notifications", "Update Preferences")
+            .await;
+        let usage_email = desktop.window.find("[name=usage-email]").await.unwrap();
+        assert_eq!(usage_email.is_selected().await.unwrap(), !was);
+        desktop.shot("06-notifications").await;
+
+        desktop
+            .settings_section("Support", "Submit a request")
+            .await;
+        desktop
+            .window
+            .find("[name=category]")
+            .await
+            .unwrap()
+            .select_by_value("bug")
+            .await
+            .unwrap();
+        desktop
+            .window
+            .fill("subject", "Sync stalls after a minute")
+            .await
+            .unwrap();
+        desktop
+            .window
+            .fill("description", "The indicator stays amber.")
+            .await
+            .unwrap();
+        desktop.click("Submit request").await;
+        desktop
+            .window
+            .wait_for_text("Request submitted.")
+            .await
+            .unwrap();
+        let requests = desktop
+            .wait_for_label(".support-row", "Sync stalls after a minute")
+            .await;
+        assert!(
+            requests.contains(&"Sync stalls after a minute, Open".to_owned()),
+            "{requests:?}"
+        );
+        desktop.shot("07-support").await;
+
+        desktop
+            .settings_section("Password", "Confirm new password")
+            .await;
+        desktop
+            .window
+            .fill("current_password", PASSWORD)
+            .await
+            .unwrap();
+        desktop
+            .window
+            .fill("new_password", "quartz-lantern-meadow-57")
+            .await
+            .unwrap();
+        desktop
+            .window
+            .fill("confirm_password", "quartz-lantern-meadow-57")
+            .await
+            .unwrap();
+        desktop.window.check("keep_other_sessions").await.unwrap();
+        desktop.click("Change password").await;
+        desktop
+            .window
+            .wait_for_text("Password changed. Your other sessions stay signed in.")
+            .await
+            .unwrap();
+        desktop.shot("08-password-changed").await;
+
+        // This device is still signed in.
+        desktop
+            .settings_section("Sessions", "Revoke all sessions")
+            .await;
+        desktop.wait_for_label(".session-row", "This device").await;
+        desktop.click("Back to Courier").await;
+        desktop
+            .window
+            .wait_for_text("ada@example.com")
+            .await
+            .unwrap();
+        desktop.wait_for_header("Ada King").await;
+        desktop.shot("09-back-to-courier").await;
+        browser.close().await.unwrap();
         desktop.window.close().await.unwrap();
     })
     .await

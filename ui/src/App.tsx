@@ -11,10 +11,12 @@ import { SignInFailedScreen } from "./screens/SignInFailedScreen";
 import { SignInWaitingScreen } from "./screens/SignInWaitingScreen";
 import { StartupErrorScreen } from "./screens/StartupErrorScreen";
 import { WelcomeScreen } from "./screens/WelcomeScreen";
+import { useProfileEvents } from "./settings/queries";
 import { useSignInFlow } from "./signin/SignInFlow";
 
 export function App() {
   useSnapshotEvents();
+  useProfileEvents();
   const snapshot = useAppSnapshot();
   const { state: flow } = useSignInFlow();
   useReportFirstScreen(!snapshot.isPending);

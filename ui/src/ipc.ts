@@ -1,20 +1,33 @@
 // The one door to the Rust side: a typed function per Tauri command and `subscribe` for
 // the events it pushes. Nothing else in the UI imports '@tauri-apps/api', so tests mock
 // this module alone. Every function rejects with an IpcError ({kind, message}), never a
-// bare string, so callers can branch on `kind`.
+// bare string, so callers can branch on `kind` (and, for "invalid_input", on `fields`).
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
 import type { AppSnapshot } from "./bindings/AppSnapshot";
+import type { AvatarUpload } from "./bindings/AvatarUpload";
+import type { EmailChange } from "./bindings/EmailChange";
 import type { IpcError } from "./bindings/IpcError";
+import type { NewSupportRequest } from "./bindings/NewSupportRequest";
+import type { NotificationPreferences } from "./bindings/NotificationPreferences";
+import type { PasswordChange } from "./bindings/PasswordChange";
+import type { Profile } from "./bindings/Profile";
+import type { ProfileChangedEvent } from "./bindings/ProfileChangedEvent";
+import type { ProfileUpdate } from "./bindings/ProfileUpdate";
+import type { RevokedSessions } from "./bindings/RevokedSessions";
+import type { Session } from "./bindings/Session";
 import type { SignInChoice } from "./bindings/SignInChoice";
 import type { SignInProgress } from "./bindings/SignInProgress";
 import type { SignInStarted } from "./bindings/SignInStarted";
+import type { SupportRequest } from "./bindings/SupportRequest";
 
 /** The events the Rust side emits, by name, with their payloads. */
 export type IpcEvents = {
   account_changed: AppSnapshot;
   signin_progress: SignInProgress;
+  /** The server says an account's profile changed (here or on another device). */
+  profile_changed: ProfileChangedEvent;
 };
 
 function isIpcError(value: unknown): value is IpcError {
@@ -28,7 +41,10 @@ function isIpcError(value: unknown): value is IpcError {
 
 /** Whatever a command rejected with, as an IpcError (Tauri itself rejects with strings). */
 export function toIpcError(error: unknown): IpcError {
-  if (isIpcError(error)) return { kind: error.kind, message: error.message };
+  if (isIpcError(error)) {
+    const { kind, message, fields } = error;
+    return Array.isArray(fields) ? { kind, message, fields } : { kind, message };
+  }
   if (error instanceof Error) return { kind: "internal", message: error.message };
   return { kind: "internal", message: String(error) };
 }
@@ -53,6 +69,31 @@ export const skipSignIn = () => call<AppSnapshot>("skip_sign_in");
 export const continueWithoutKeyring = () => call<AppSnapshot>("continue_without_keyring");
 export const retryKeyring = () => call<AppSnapshot>("retry_keyring");
 export const firstScreenReady = () => call<null>("first_screen_ready");
+
+// Account settings: each talks to the account's server through Rust, which holds the token.
+export const accountProfile = (accountId: string) => call<Profile>("account_profile", { accountId });
+export const updateProfile = (accountId: string, update: ProfileUpdate) =>
+  call<Profile>("update_profile", { accountId, update });
+export const uploadAvatar = (accountId: string, avatar: AvatarUpload) =>
+  call<Profile>("upload_avatar", { accountId, avatar });
+export const removeAvatar = (accountId: string) => call<Profile>("remove_avatar", { accountId });
+export const changeEmail = (accountId: string, change: EmailChange) =>
+  call<Profile>("change_email", { accountId, change });
+export const changePassword = (accountId: string, change: PasswordChange) =>
+  call<null>("change_password", { accountId, change });
+export const notificationPreferences = (accountId: string) =>
+  call<NotificationPreferences>("notification_preferences", { accountId });
+export const setNotificationPreferences = (accountId: string, preferences: NotificationPreferences) =>
+  call<NotificationPreferences>("set_notification_preferences", { accountId, preferences });
+export const listSessions = (accountId: string) => call<Session[]>("list_sessions", { accountId });
+export const revokeSession = (accountId: string, sessionId: string) =>
+  call<null>("revoke_session", { accountId, sessionId });
+export const revokeOtherSessions = (accountId: string) =>
+  call<RevokedSessions>("revoke_other_sessions", { accountId });
+export const supportRequests = (accountId: string) =>
+  call<SupportRequest[]>("support_requests", { accountId });
+export const submitSupportRequest = (accountId: string, request: NewSupportRequest) =>
+  call<SupportRequest>("submit_support_request", { accountId, request });
 
 /**
  * Calls `handler` for each `event` until the returned function is called. Safe to

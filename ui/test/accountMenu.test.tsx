@@ -101,6 +101,19 @@ describe("avatar menu", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Could not sign out. the server did not answer");
   });
 
+  it("offers Account Settings for the active signed-in account, and opens them", async () => {
+    const { user, menu } = await openMenu();
+    await user.click(within(menu).getByRole("menuitem", { name: "Account Settings" }));
+    expect(await screen.findByRole("heading", { name: "Account Settings" })).toHaveFocus();
+    expect(screen.queryByRole("menu")).not.toBeInTheDocument();
+  });
+
+  it("offers no Account Settings when the active account is signed out", async () => {
+    resetIpc(snapshot({ welcomeDone: true, accounts: [account({ signedOut: true }), grace()] }));
+    const { menu } = await openMenu();
+    expect(within(menu).queryByRole("menuitem", { name: "Account Settings" })).not.toBeInTheDocument();
+  });
+
   it("a signed-out account says so and offers Sign in again", async () => {
     resetIpc(snapshot({ welcomeDone: true, accounts: [account(), grace({ signedOut: true })] }));
     const { user, menu } = await openMenu();
@@ -120,6 +133,7 @@ describe("avatar menu", () => {
       expect(items.map((item) => item.textContent)).toEqual([
         expect.stringContaining("Ada Lovelace"),
         expect.stringContaining("Grace Hopper"),
+        "Account Settings",
         "Add a new account",
         "Sign out",
         "Sign out of all accounts",
@@ -130,11 +144,11 @@ describe("avatar menu", () => {
       await user.keyboard("{ArrowDown}");
       expect(items[2]).toHaveFocus();
       await user.keyboard("{ArrowUp}{ArrowUp}{ArrowUp}");
-      expect(items[4]).toHaveFocus();
+      expect(items[5]).toHaveFocus();
       await user.keyboard("{ArrowDown}");
       expect(items[0]).toHaveFocus();
       await user.keyboard("{End}");
-      expect(items[4]).toHaveFocus();
+      expect(items[5]).toHaveFocus();
       await user.keyboard("{Home}");
       expect(items[0]).toHaveFocus();
     });

@@ -7,7 +7,7 @@ import { vi } from "vitest";
 import type { AppSnapshot } from "../src/bindings/AppSnapshot";
 import type * as Ipc from "../src/ipc";
 import type { IpcEvents } from "../src/ipc";
-import { firstLaunch, started } from "./fixtures";
+import { firstLaunch, preferences, profile, session, started } from "./fixtures";
 
 type IpcModule = typeof Ipc;
 type Handler = (payload: never) => void;
@@ -37,6 +37,19 @@ export const ipc = {
   continueWithoutKeyring: vi.fn<IpcModule["continueWithoutKeyring"]>(),
   retryKeyring: vi.fn<IpcModule["retryKeyring"]>(),
   firstScreenReady: vi.fn<IpcModule["firstScreenReady"]>(),
+  accountProfile: vi.fn<IpcModule["accountProfile"]>(),
+  updateProfile: vi.fn<IpcModule["updateProfile"]>(),
+  uploadAvatar: vi.fn<IpcModule["uploadAvatar"]>(),
+  removeAvatar: vi.fn<IpcModule["removeAvatar"]>(),
+  changeEmail: vi.fn<IpcModule["changeEmail"]>(),
+  changePassword: vi.fn<IpcModule["changePassword"]>(),
+  notificationPreferences: vi.fn<IpcModule["notificationPreferences"]>(),
+  setNotificationPreferences: vi.fn<IpcModule["setNotificationPreferences"]>(),
+  listSessions: vi.fn<IpcModule["listSessions"]>(),
+  revokeSession: vi.fn<IpcModule["revokeSession"]>(),
+  revokeOtherSessions: vi.fn<IpcModule["revokeOtherSessions"]>(),
+  supportRequests: vi.fn<IpcModule["supportRequests"]>(),
+  submitSupportRequest: vi.fn<IpcModule["submitSupportRequest"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc.ts (type-checked against it). */
@@ -48,7 +61,9 @@ export const fakeIpcModule: IpcModule = {
 
 /**
  * Back to defaults: Rust answers `initial` to app_snapshot and accepts everything;
- * start_sign_in numbers its attempts 1, 2, 3… as Rust does.
+ * start_sign_in numbers its attempts 1, 2, 3… as Rust does; each account has a
+ * configured profile (so Configure your account stays away unless a test wants it),
+ * default preferences, this device as its one session and no support requests.
  */
 export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   handlers.clear();
@@ -60,6 +75,10 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.cancelSignIn.mockResolvedValue(null);
   ipc.firstScreenReady.mockResolvedValue(null);
   ipc.skipSignIn.mockResolvedValue({ ...initial, welcomeDone: true });
+  ipc.accountProfile.mockImplementation(async (accountId) => profile({ id: accountId, username: accountId }));
+  ipc.notificationPreferences.mockResolvedValue(preferences());
+  ipc.listSessions.mockResolvedValue([session({ current: true })]);
+  ipc.supportRequests.mockResolvedValue([]);
 }
 
 /** Delivers an event from Rust to every subscriber, as Tauri would. */

@@ -1,7 +1,11 @@
 // Snapshots and accounts as Rust would send them, built from small overrides.
 import type { AccountView } from "../src/bindings/AccountView";
 import type { AppSnapshot } from "../src/bindings/AppSnapshot";
+import type { NotificationPreferences } from "../src/bindings/NotificationPreferences";
+import type { Profile } from "../src/bindings/Profile";
+import type { Session } from "../src/bindings/Session";
 import type { SignInStarted } from "../src/bindings/SignInStarted";
+import type { SupportRequest } from "../src/bindings/SupportRequest";
 
 export const KEYRING = 'the OS keyring (Secret Service), service "courier"';
 
@@ -55,6 +59,67 @@ export function started(overrides: Partial<SignInStarted> = {}): SignInStarted {
     url: "http://127.0.0.1:7878/oauth/authorize?client_id=courier-desktop&state=abc",
     deadline: Math.floor(Date.now() / 1000) + 300,
     browserError: null,
+    ...overrides,
+  };
+}
+
+/** Ada's profile as account_profile answers it: configured, private, no picture. */
+export function profile(overrides: Partial<Profile> = {}): Profile {
+  return {
+    id: "ada",
+    username: "ada",
+    email: "ada@example.com",
+    email_verified: true,
+    pending_email: null,
+    name: "Ada Lovelace",
+    bio: null,
+    website: null,
+    links: [],
+    avatar_url: null,
+    public: false,
+    configured: true,
+    created_at: 1_700_000_000,
+    ...overrides,
+  };
+}
+
+export function preferences(overrides: Partial<NotificationPreferences> = {}): NotificationPreferences {
+  return {
+    security: { email: true, in_app: true },
+    usage: { email: true, in_app: true },
+    monitors: { email: false, in_app: true },
+    comments: { email: false, in_app: true },
+    ...overrides,
+  };
+}
+
+/** A session seen a minute ago, first seen a day before. */
+export function session(overrides: Partial<Session> = {}): Session {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id: "s-this",
+    kind: "app",
+    device_name: "ada-laptop",
+    client: "Courier desktop",
+    os: "Linux",
+    ip: "127.0.0.1",
+    first_seen: now - 86_400,
+    last_seen: now - 60,
+    current: false,
+    ...overrides,
+  };
+}
+
+export function supportRequest(overrides: Partial<SupportRequest> = {}): SupportRequest {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id: "r1",
+    category: "bug",
+    subject: "Sync stalls",
+    description: "It stops after a minute.",
+    status: "open",
+    created_at: now - 3600,
+    updated_at: now - 3600,
     ...overrides,
   };
 }

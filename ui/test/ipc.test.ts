@@ -44,6 +44,41 @@ describe("ipc", () => {
     ]);
   });
 
+  it("calls the account settings commands with the account id and camelCase arguments", async () => {
+    await ipc.accountProfile("ada");
+    await ipc.updateProfile("ada", { name: "Ada", configured: true });
+    await ipc.uploadAvatar("ada", { contentType: "image/png", dataBase64: "iVBO" });
+    await ipc.removeAvatar("ada");
+    await ipc.changeEmail("ada", { new_email: "a@b.test", current_password: "pw" });
+    await ipc.changePassword("ada", { current_password: "a", new_password: "b", keep_other_sessions: false });
+    await ipc.listSessions("ada");
+    await ipc.revokeSession("ada", "s1");
+    await ipc.revokeOtherSessions("ada");
+    await ipc.supportRequests("ada");
+    expect(tauri.invoke.mock.calls).toEqual([
+      ["account_profile", { accountId: "ada" }],
+      ["update_profile", { accountId: "ada", update: { name: "Ada", configured: true } }],
+      ["upload_avatar", { accountId: "ada", avatar: { contentType: "image/png", dataBase64: "iVBO" } }],
+      ["remove_avatar", { accountId: "ada" }],
+      ["change_email", { accountId: "ada", change: { new_email: "a@b.test", current_password: "pw" } }],
+      ["change_password", { accountId: "ada", change: { current_password: "a", new_password: "b", keep_other_sessions: false } }],
+      ["list_sessions", { accountId: "ada" }],
+      ["revoke_session", { accountId: "ada", sessionId: "s1" }],
+      ["revoke_other_sessions", { accountId: "ada" }],
+      ["support_requests", { accountId: "ada" }],
+    ]);
+  });
+
+  it("keeps the refused fields of an invalid_input error", async () => {
+    const fields = [{ field: "username", message: "taken" }];
+    tauri.invoke.mockRejectedValueOnce({ kind: "invalid_input", message: "refused", fields });
+    await expect(ipc.updateProfile("ada", { username: "grace" })).rejects.toEqual({
+      kind: "invalid_input",
+      message: "refused",
+      fields,
+    });
+  });
+
   it("passes an IpcError through and turns anything else into one", async () => {
     tauri.invoke.mockRejectedValueOnce({ kind: "reauth_required", message: "sign in again", extra: 1 });
     await expect(ipc.switchAccount("ada")).rejects.toEqual({ kind: "reauth_required", message: "sign in again" });

@@ -1,5 +1,6 @@
 //! `courier-cli`: the client library headless. Signs in through the browser (or
-//! prints the link), lists and switches accounts, says who is signed in, signs out.
+//! prints the link), lists and switches accounts, shows the profile, lists and
+//! revokes sessions, signs out.
 //! Exit codes a script can act on: 0 done, 1 failed, 3 no keyring, 4 sign-in did not
 //! finish, 5 sign in again, 6 server unreachable.
 
@@ -10,6 +11,7 @@ use clap::{Parser, Subcommand};
 use courier_client::browser::{BrowserOpener, NoBrowser, SystemBrowser};
 use courier_client::clock::{Clock as _, SystemClock};
 use courier_client::config::{ClientConfig, Environment};
+use courier_client::proto::{Profile, Session, SessionKind};
 use courier_client::vault::KeyringVault;
 use courier_client::{Courier, Error, SignInMode};
 
@@ -44,14 +46,25 @@ enum Command {
     Accounts,
     /// Make another account the active one (by email, username or id).
     Switch { account: String },
-    /// Show the active account as the server sees it.
+    /// Show the active account's profile as the server has it.
     Whoami,
+    /// List where the active account is signed in (devices and browsers), or revoke one.
+    Sessions {
+        #[command(subcommand)]
+        action: Option<SessionsAction>,
+    },
     /// Sign out of one account (default: the active one) or all of them.
     Logout {
         account: Option<String>,
         #[arg(long, conflicts_with = "account")]
         all: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum SessionsAction {
+    /// Sign a device or browser out (its id as `courier-cli sessions` lists it).
+    Revoke { id: String },
 }
 
 fn exit_code(error: &Error) -> u8 {
@@ -172,20 +185,61 @@ async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
         }
         Command::Whoami => {
             let courier = open(config, Arc::new(NoBrowser)).await?;
-            let (account, info) = courier.whoami().await?;
-            println!(
-                "{} ({}) on {}{}",
-                info.preferred_username
-                    .as_deref()
-                    .unwrap_or(account.display_name()),
-                info.email.as_deref().unwrap_or("no email"),
-                account.issuer,
-                if info.email_verified == Some(false) {
-                    " — email not confirmed yet"
-                } else {
-                    ""
+            let account = courier
+                .active_account()
+                .await?
+                .ok_or(Error::NoActiveAccount)?;
+            match courier.api(&account.id).profile().await {
+                Ok(profile) => print!("{}", describe_profile(&profile, &account.issuer)),
+                // Not a Courier server (another OpenID provider): what userinfo says.
+                Err(error) if error.kind() == "not_found" => {
+                    let (account, info) = courier.whoami().await?;
+                    println!(
+                        "{} ({}) on {}{}",
+                        info.preferred_username
+                            .as_deref()
+                            .unwrap_or(account.display_name()),
+                        info.email.as_deref().unwrap_or("no email"),
+                        account.issuer,
+                        if info.email_verified == Some(false) {
+                            " — email not confirmed yet"
+                        } else {
+                            ""
+                        }
+                    );
                 }
-            );
+                Err(error) => return Err(error),
+            }
+        }
+        Command::Sessions { action } => {
+            let courier = open(config, Arc::new(NoBrowser)).await?;
+            let account = courier
+                .active_account()
+                .await?
+                .ok_or(Error::NoActiveAccount)?;
+            let api = courier.api(&account.id);
+            match action {
+                None => {
+                    let sessions = api.sessions().await?;
+                    print!("{}", describe_sessions(&sessions, SystemClock.now()));
+                }
+                Some(SessionsAction::Revoke { id }) => {
+                    let current = api
+                        .sessions()
+                        .await?
+                        .into_iter()
+                        .find(|session| session.current)
+                        .map(|session| session.id);
+                    api.revoke_session(&id).await?;
+                    if current.as_deref() == Some(id.as_str()) {
+                        println!(
+                            "Revoked {id}, this device's own session: sign in again with `courier-cli login`."
+                        );
+                    } else {
+                        println!("Revoked {id}: it is signed out within a second.");
+                    }
+                }
+            }
         }
         Command::Logout { account, all } => {
             let courier = open(config, Arc::new(NoBrowser)).await?;
@@ -220,9 +274,138 @@ async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
     Ok(())
 }
 
+/// `whoami` with a Courier server: the profile as the server has it.
+fn describe_profile(profile: &Profile, issuer: &str) -> String {
+    let mut text = format!(
+        "{} ({}) on {issuer}{}\n",
+        profile.username,
+        profile.email,
+        if profile.email_verified {
+            ""
+        } else {
+            " — email not confirmed yet"
+        }
+    );
+    if let Some(name) = &profile.name {
+        text += &format!("Name: {name}\n");
+    }
+    if let Some(pending) = &profile.pending_email {
+        text += &format!("Changing email to {pending}: confirm with the link sent there.\n");
+    }
+    text += if profile.public {
+        "Profile: public\n"
+    } else {
+        "Profile: private\n"
+    };
+    text
+}
+
+/// The sessions list: one line each, this device first and marked.
+fn describe_sessions(sessions: &[Session], now: i64) -> String {
+    let mut sorted: Vec<&Session> = sessions.iter().collect();
+    sorted.sort_by_key(|session| (!session.current, -session.last_seen));
+    let mut text = String::new();
+    for session in sorted {
+        let what = match (&session.device_name, session.kind) {
+            (Some(device), _) => format!("{} on {device}", session.client),
+            (None, SessionKind::Browser) => format!("{} (browser)", session.client),
+            (None, SessionKind::App) => session.client.clone(),
+        };
+        let os = session
+            .os
+            .as_deref()
+            .map(|os| format!(", {os}"))
+            .unwrap_or_default();
+        let ip = session
+            .ip
+            .as_deref()
+            .map(|ip| format!(", {ip}"))
+            .unwrap_or_default();
+        let (marker, this) = if session.current {
+            ("*", "  (this device)")
+        } else {
+            (" ", "")
+        };
+        text += &format!(
+            "{marker} {}  {what}{os}{ip}, active {}{this}\n",
+            session.id,
+            ago(now - session.last_seen)
+        );
+    }
+    text
+}
+
+/// "just now", "5 minutes ago", "3 hours ago", "2 days ago".
+fn ago(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" });
+    match seconds.max(0) {
+        0..60 => "just now".to_owned(),
+        s @ 60..3600 => plural(s / 60, "minute"),
+        s @ 3600..86_400 => plural(s / 3600, "hour"),
+        s => plural(s / 86_400, "day"),
+    }
+}
+
 fn describe(account: &courier_client::Account) -> String {
     match &account.email {
         Some(email) => format!("{} <{email}>", account.display_name()),
         None => account.display_name().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, current: bool, device: Option<&str>, last_seen: i64) -> Session {
+        Session {
+            id: id.into(),
+            kind: if device.is_some() {
+                SessionKind::App
+            } else {
+                SessionKind::Browser
+            },
+            device_name: device.map(str::to_owned),
+            client: if device.is_some() {
+                "Courier desktop".into()
+            } else {
+                "Firefox 133".into()
+            },
+            os: Some("Linux".into()),
+            ip: Some("127.0.0.1".into()),
+            first_seen: 0,
+            last_seen,
+            current,
+        }
+    }
+
+    #[test]
+    fn sessions_list_this_device_first_and_marked() {
+        let text = describe_sessions(
+            &[
+                session("b1", false, None, 1_000 - 7_200),
+                session("g2", true, Some("desk"), 1_000),
+                session("g3", false, Some("laptop"), 1_000 - 90),
+            ],
+            1_000,
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "* g2  Courier desktop on desk, Linux, 127.0.0.1, active just now  (this device)",
+                "  g3  Courier desktop on laptop, Linux, 127.0.0.1, active 1 minute ago",
+                "  b1  Firefox 133 (browser), Linux, 127.0.0.1, active 2 hours ago",
+            ]
+        );
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(ago(-5), "just now");
+        assert_eq!(ago(59), "just now");
+        assert_eq!(ago(120), "2 minutes ago");
+        assert_eq!(ago(3_600), "1 hour ago");
+        assert_eq!(ago(3 * 86_400 + 5), "3 days ago");
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use courier_proto::UserInfo;
+use courier_proto::{Profile, UserInfo};
 use tokio::sync::Mutex;
 
 use crate::accounts::{Account, Registry, RegistryFile};
@@ -205,12 +205,7 @@ impl Courier {
     /// expire. Concurrent callers share one refresh. If the server has ended the
     /// sign-in, the account is marked signed out and `ReauthRequired` is returned.
     pub async fn access_token(&self, account_id: &str) -> Result<String> {
-        let account = self
-            .registry()
-            .await?
-            .find(account_id)
-            .cloned()
-            .ok_or_else(|| Error::UnknownAccount(account_id.to_owned()))?;
+        let account = self.account(account_id).await?;
         if account.signed_out {
             return Err(Error::ReauthRequired {
                 account: account.display_name().to_owned(),
@@ -261,13 +256,59 @@ impl Courier {
         let account = self.active_account().await?.ok_or(Error::NoActiveAccount)?;
         let token = self.access_token(&account.id).await?;
         match oauth::userinfo(&self.http, &account.endpoints, &token).await {
-            Err(Error::ReauthRequired { .. }) => {
-                self.mark_signed_out(&account.id).await?;
-                Err(Error::ReauthRequired {
-                    account: account.display_name().to_owned(),
-                })
-            }
+            Err(Error::ReauthRequired { .. }) => Err(self.session_ended(&account.id).await),
             other => Ok((account, other?)),
+        }
+    }
+
+    /// The account `account_id` as this device knows it.
+    pub async fn account(&self, account_id: &str) -> Result<Account> {
+        self.registry()
+            .await?
+            .find(account_id)
+            .cloned()
+            .ok_or_else(|| Error::UnknownAccount(account_id.to_owned()))
+    }
+
+    /// The HTTP client every server call goes through (timeouts, no redirects).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The server refused the account's token (revoked elsewhere, expired): mark it
+    /// signed out, exactly as when its refresh token dies, and say "sign in again".
+    pub(crate) async fn session_ended(&self, account_id: &str) -> Error {
+        let name = match self.account(account_id).await {
+            Ok(account) => account.display_name().to_owned(),
+            Err(_) => account_id.to_owned(),
+        };
+        match self.mark_signed_out(account_id).await {
+            Ok(()) => Error::ReauthRequired { account: name },
+            Err(error) => error,
+        }
+    }
+
+    /// Keeps the registry's copy of the account's name, username, email and avatar
+    /// in step with the profile the server just returned (the account menu shows them).
+    pub(crate) async fn remember_profile(&self, account_id: &str, profile: &Profile) {
+        let changed = self
+            .modify(|registry| {
+                if let Some(account) = registry
+                    .accounts
+                    .iter_mut()
+                    .find(|account| account.id == account_id)
+                {
+                    account.name = profile.name.clone();
+                    account.username = Some(profile.username.clone());
+                    account.email = Some(profile.email.clone());
+                    account.email_verified = profile.email_verified;
+                    account.avatar_url = profile.avatar_url.clone();
+                }
+                Ok(())
+            })
+            .await;
+        if let Err(error) = changed {
+            tracing::warn!(%error, account = %account_id, "could not remember the new profile");
         }
     }
 
@@ -325,7 +366,7 @@ impl Courier {
         }
     }
 
-    async fn mark_signed_out(&self, account_id: &str) -> Result<()> {
+    pub(crate) async fn mark_signed_out(&self, account_id: &str) -> Result<()> {
         self.vault_delete(account_id).await?;
         self.modify(|registry| {
             if let Some(account) = registry

@@ -2,6 +2,8 @@
 //! app branch on (`{kind, message}` over IPC); messages are written for the person
 //! reading them and never contain tokens.
 
+use courier_proto::{ErrorKind, FieldError};
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// How a sign-in attempt ended without an account.
@@ -51,6 +53,24 @@ pub enum Error {
     Listener(String),
     #[error("local data in {path}: {reason}")]
     LocalData { path: String, reason: String },
+    /// The account API refused a request (`{kind, message, fields}` from the server,
+    /// or the same shape for what the client refuses before sending).
+    #[error("{}", api_message(message, *retry_after))]
+    Api {
+        kind: ErrorKind,
+        message: String,
+        /// With `invalid_input`: the refused fields, to show beside them.
+        fields: Vec<FieldError>,
+        /// With `rate_limited`: seconds to wait (`Retry-After`), when the server said.
+        retry_after: Option<u64>,
+    },
+}
+
+fn api_message(message: &str, retry_after: Option<u64>) -> String {
+    match retry_after {
+        Some(seconds) => format!("{message} (try again in {seconds} s)"),
+        None => message.to_owned(),
+    }
 }
 
 /// A [`SignInFailure`] with its words.
@@ -103,6 +123,25 @@ impl Error {
             Error::Browser(_) => "browser",
             Error::Listener(_) => "listener",
             Error::LocalData { .. } => "local_data",
+            // The server's own names, so the UI branches on the same words.
+            Error::Api { kind, .. } => match kind {
+                ErrorKind::InvalidInput => "invalid_input",
+                ErrorKind::Unauthorized => "unauthorized",
+                ErrorKind::Forbidden => "forbidden",
+                ErrorKind::NotFound => "not_found",
+                ErrorKind::Conflict => "conflict",
+                ErrorKind::PayloadTooLarge => "payload_too_large",
+                ErrorKind::RateLimited => "rate_limited",
+                ErrorKind::Internal => "internal",
+            },
+        }
+    }
+
+    /// The refused fields of an `invalid_input` error (empty for every other error).
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            Error::Api { fields, .. } => fields,
+            _ => &[],
         }
     }
 

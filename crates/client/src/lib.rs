@@ -2,24 +2,32 @@
 //! by the CLI. Sign-in through the system browser on a loopback listener
 //! ([`signin`]), tokens in the OS keyring ([`vault`]), the accounts on this device
 //! ([`accounts`]) and the [`Courier`] facade that ties them together: several
-//! accounts at once, switching, transparent refresh, sign-out.
+//! accounts at once, switching, transparent refresh, sign-out. The account API
+//! ([`api`], as `courier.api(account_id)`) and each account's events channel
+//! ([`events`]) build on it.
 
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod api;
 pub mod browser;
 pub mod clock;
 pub mod config;
 mod courier;
 pub mod discovery;
 pub mod error;
+pub mod events;
 pub mod loopback;
 pub mod oauth;
 pub mod signin;
 pub mod vault;
 pub mod view;
 
+/// The wire types the API methods take and return.
+pub use courier_proto as proto;
+
 pub use accounts::Account;
+pub use api::AccountApi;
 pub use courier::{Courier, SignInMode, SignOutOutcome};
 pub use error::{Error, Result, SignInFailure};
 pub use signin::SignInAttempt;

@@ -1,12 +1,17 @@
 //! What the desktop UI is shown, as typed values that cross the IPC boundary: the
-//! accounts (never a token), where tokens are kept, the progress of a sign-in, and
-//! errors as `{kind, message}`. With the `ts` feature each type derives `ts_rs::TS`;
+//! accounts (never a token), where tokens are kept, the progress of a sign-in, an
+//! avatar to upload, the `profile_changed` event, and errors as `{kind, message,
+//! fields?}`. The account API's own documents (profile, sessions, …) cross as the
+//! `courier-proto` types. With the `ts` feature each type derives `ts_rs::TS`;
 //! the generated bindings are committed under `ui/src/bindings/` and a test fails
 //! when they drift.
 
 use serde::{Deserialize, Serialize};
 
+use courier_proto::{ErrorKind, FieldError};
+
 use crate::accounts::{Account, Registry};
+use crate::api::{AVATAR_MAX_BYTES, check_avatar};
 use crate::error::Error;
 
 /// One account as the UI lists it.
@@ -176,15 +181,78 @@ pub enum SignInProgress {
 pub struct IpcError {
     pub kind: String,
     pub message: String,
+    /// With `invalid_input`: which fields were refused and why, to show beside them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<FieldError>>"))]
+    pub fields: Vec<FieldError>,
 }
 
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
         Self {
             kind: error.kind().to_owned(),
+            fields: error.fields().to_vec(),
             message: error.to_string(),
         }
     }
+}
+
+/// A new avatar picked in the UI (`upload_avatar`): the file's type and its bytes in
+/// standard base64 (a `data:` URL prefix is accepted too).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AvatarUpload {
+    /// `image/png` or `image/jpeg`.
+    pub content_type: String,
+    pub data_base64: String,
+}
+
+impl AvatarUpload {
+    /// The image's bytes. Too large is refused from the encoded length, before
+    /// anything is decoded.
+    pub fn decode(&self) -> Result<Vec<u8>, Error> {
+        use base64::Engine as _;
+        let encoded = match self.data_base64.split_once(";base64,") {
+            Some((prefix, data)) if prefix.starts_with("data:") => data,
+            _ => self.data_base64.as_str(),
+        }
+        .trim();
+        if encoded.len() > AVATAR_MAX_BYTES.div_ceil(3) * 4 {
+            return Err(avatar_refused(
+                ErrorKind::PayloadTooLarge,
+                "the picture is larger than 1 MiB",
+            ));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|_| {
+                avatar_refused(ErrorKind::InvalidInput, "the picture could not be read")
+            })?;
+        check_avatar(&self.content_type, bytes.len())?;
+        Ok(bytes)
+    }
+}
+
+fn avatar_refused(kind: ErrorKind, message: &str) -> Error {
+    Error::Api {
+        kind,
+        message: message.to_owned(),
+        fields: vec![FieldError {
+            field: "avatar".to_owned(),
+            message: message.to_owned(),
+        }],
+        retry_after: None,
+    }
+}
+
+/// The payload of the `profile_changed` event: this account's profile changed (here
+/// or on another device); read it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileChangedEvent {
+    pub account_id: String,
 }
 
 #[cfg(test)]
@@ -198,5 +266,60 @@ mod tests {
         assert_eq!(initials("Jean Baptiste Say"), "JS");
         assert_eq!(initials(""), "?");
         assert_eq!(initials("émile zola"), "ÉZ");
+    }
+
+    #[test]
+    fn ipc_errors_carry_refused_fields_only_when_there_are_some() {
+        let refused = Error::Api {
+            kind: ErrorKind::InvalidInput,
+            message: "Check the highlighted fields.".into(),
+            fields: vec![FieldError {
+                field: "username".into(),
+                message: "is taken".into(),
+            }],
+            retry_after: None,
+        };
+        let json = serde_json::to_value(IpcError::from(refused)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "invalid_input", "message": "Check the highlighted fields.",
+                "fields": [{"field": "username", "message": "is taken"}]})
+        );
+        let json = serde_json::to_value(IpcError::from(Error::NoActiveAccount)).unwrap();
+        assert!(json.get("fields").is_none(), "{json}");
+    }
+
+    #[test]
+    fn avatar_uploads_decode_and_refuse_oversized_data_before_decoding() {
+        let upload = |content_type: &str, data: &str| AvatarUpload {
+            content_type: content_type.into(),
+            data_base64: data.into(),
+        };
+        assert_eq!(
+            upload("image/png", "iVBORw==").decode().unwrap(),
+            b"\x89PNG"
+        );
+        assert_eq!(
+            upload("image/png", "data:image/png;base64,iVBORw==")
+                .decode()
+                .unwrap(),
+            b"\x89PNG"
+        );
+        assert_eq!(
+            upload("image/png", "not base64!")
+                .decode()
+                .unwrap_err()
+                .kind(),
+            "invalid_input"
+        );
+        assert_eq!(
+            upload("image/gif", "iVBORw==").decode().unwrap_err().kind(),
+            "invalid_input"
+        );
+        // Not even valid base64: refused by its length alone.
+        let huge = "!".repeat(AVATAR_MAX_BYTES / 3 * 4 + 8);
+        let error = upload("image/png", &huge).decode().unwrap_err();
+        assert_eq!(error.kind(), "payload_too_large");
+        assert_eq!(error.fields()[0].field, "avatar");
     }
 }

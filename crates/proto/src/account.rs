@@ -38,14 +38,25 @@ pub struct Profile {
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// 3–39 letters, digits, `-` or `_`, starting with a letter or digit; unique.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[A-Za-z0-9][A-Za-z0-9_-]{2,38}$")
+    )]
     pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub bio: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// An absolute `http(s)` URL, or empty to clear.
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub website: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Up to 10 absolute `http(s)` URLs.
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub links: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
@@ -61,6 +72,7 @@ pub struct ProfileUpdate {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct EmailChange {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub new_email: String,
     pub current_password: String,
 }

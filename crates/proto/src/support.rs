@@ -31,7 +31,21 @@ pub enum SupportStatus {
 #[serde(deny_unknown_fields)]
 pub struct NewSupportRequest {
     pub category: SupportCategory,
+    /// 1–150 characters on one line (no control characters), not only spaces.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 150,
+            pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+        )
+    )]
     pub subject: String,
+    /// 1–5,000 characters, not only spaces.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 5000, pattern = "\\S")
+    )]
     pub description: String,
 }
 

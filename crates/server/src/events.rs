@@ -35,11 +35,11 @@ impl EventHub {
     /// Sends `event` to every open channel of `user_id` (none open: nothing to do).
     pub fn publish(&self, user_id: &str, event: ServerEvent) {
         let mut accounts = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(sender) = accounts.get(user_id) {
-            if sender.send(Arc::new(event)).is_err() {
-                // Every channel of the account has closed since it last had one.
-                accounts.remove(user_id);
-            }
+        if let Some(sender) = accounts.get(user_id)
+            && sender.send(Arc::new(event)).is_err()
+        {
+            // Every channel of the account has closed since it last had one.
+            accounts.remove(user_id);
         }
     }
 

@@ -78,7 +78,7 @@ fn base64_json(value: &impl Serialize) -> Result<String> {
 }
 
 #[cfg(unix)]
-fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt as _;
     let mut file = std::fs::OpenOptions::new()
@@ -92,7 +92,7 @@ fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(std::fs::write(path, contents)?)
 }
 

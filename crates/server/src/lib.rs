@@ -7,9 +7,11 @@
 
 pub mod accounts;
 pub mod api;
+pub mod avatar;
 pub mod clock;
 pub mod crypto;
 pub mod db;
+pub mod email_change;
 pub mod error;
 pub mod events;
 pub mod keys;
@@ -17,10 +19,15 @@ pub mod mail;
 pub mod notices;
 pub mod oauth;
 pub mod password;
+pub mod pow;
+pub mod profile;
 pub mod ratelimit;
+pub mod recovery;
 mod router;
+pub mod sessions;
 pub mod settings;
 pub mod state;
+pub mod useragent;
 pub mod validate;
 pub mod web;
 
@@ -76,6 +83,7 @@ impl Server {
         });
         let passwords = password::PasswordHasher::new(workers)?;
         let limiter = ratelimit::RateLimiter::new(Arc::clone(&clock), settings.rate_limits.enabled);
+        let pow = pow::ProofOfWork::load_or_create(&settings.data_dir, &settings.proof_of_work)?;
         let state = AppState {
             store,
             clock,
@@ -85,6 +93,7 @@ impl Server {
             limiter,
             mailer,
             events: Arc::new(events::EventHub::default()),
+            pow: Arc::new(pow),
             settings: Arc::new(settings),
         };
         Ok(Self { listener, state })

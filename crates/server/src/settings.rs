@@ -34,7 +34,31 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Argon2id hashes run on at most this many threads at once (default: the core count).
     pub password_hash_workers: Option<usize>,
+    /// Where support requests from Account Settings → Support are mailed.
+    pub support_email: String,
     pub rate_limits: RateLimitSettings,
+    pub proof_of_work: ProofOfWorkSettings,
+}
+
+/// The "I'm not a robot" check of Trouble signing in?: the browser searches for a
+/// number up to `max_number` (half of it on average) whose SHA-256 with the
+/// challenge's salt matches; each attempt costs one hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProofOfWorkSettings {
+    /// The difficulty (at most 1,000,000). Tests use a tiny one.
+    pub max_number: u64,
+    /// Seconds a challenge can be answered after the page was served.
+    pub challenge_lifetime: i64,
+}
+
+impl Default for ProofOfWorkSettings {
+    fn default() -> Self {
+        Self {
+            max_number: 100_000,
+            challenge_lifetime: 20 * 60,
+        }
+    }
 }
 
 /// How many attempts each sensitive endpoint accepts before answering 429.
@@ -50,6 +74,16 @@ pub struct RateLimitSettings {
     pub signup_per_ip_per_hour: u32,
     /// Token-endpoint calls per client address per minute.
     pub token_per_ip_per_minute: u32,
+    /// Email-change requests (each checks the password) per account per hour.
+    pub email_change_per_account_per_hour: u32,
+    /// Avatar uploads per account per hour.
+    pub avatar_per_account_per_hour: u32,
+    /// Support requests per account per hour.
+    pub support_per_account_per_hour: u32,
+    /// Password change attempts per account per hour.
+    pub password_change_per_account_per_hour: u32,
+    /// Trouble signing in? requests (and reset attempts) per client address per hour.
+    pub password_reset_per_ip_per_hour: u32,
 }
 
 impl Default for RateLimitSettings {
@@ -60,6 +94,11 @@ impl Default for RateLimitSettings {
             signin_failures_per_account: 10,
             signup_per_ip_per_hour: 20,
             token_per_ip_per_minute: 600,
+            email_change_per_account_per_hour: 5,
+            avatar_per_account_per_hour: 30,
+            support_per_account_per_hour: 10,
+            password_change_per_account_per_hour: 10,
+            password_reset_per_ip_per_hour: 20,
         }
     }
 }
@@ -75,7 +114,9 @@ impl Default for Settings {
             mail_from: "Courier <no-reply@courier.localhost>".to_owned(),
             trust_forwarded_for: false,
             password_hash_workers: None,
+            support_email: "support@localhost".to_owned(),
             rate_limits: RateLimitSettings::default(),
+            proof_of_work: ProofOfWorkSettings::default(),
         }
     }
 }

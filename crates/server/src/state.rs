@@ -9,6 +9,7 @@ use crate::events::EventHub;
 use crate::keys::SigningKeys;
 use crate::mail::Mailer;
 use crate::password::PasswordHasher;
+use crate::pow::ProofOfWork;
 use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Pushes events to the account's open `/api/v1/events` channels.
     pub events: Arc<EventHub>,
+    /// The proof-of-work check of Trouble signing in? (its HMAC key and difficulty).
+    pub pow: Arc<ProofOfWork>,
     pub settings: Arc<Settings>,
 }
 

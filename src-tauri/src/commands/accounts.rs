@@ -4,8 +4,8 @@ use courier_client::view::AppSnapshot;
 use tauri::{AppHandle, Runtime, State};
 
 use super::CommandResult;
-use crate::events;
 use crate::state::DesktopState;
+use crate::{channels, events};
 
 #[tauri::command]
 pub async fn app_snapshot(state: State<'_, DesktopState>) -> CommandResult<AppSnapshot> {
@@ -68,11 +68,13 @@ pub async fn retry_keyring<R: Runtime>(
     changed(&app, &state).await
 }
 
-/// The new snapshot, also pushed as `account_changed` (other views refresh from it).
-async fn changed<R: Runtime>(
+/// The new snapshot, also pushed as `account_changed` (other views refresh from it);
+/// the events channels follow the accounts.
+pub(crate) async fn changed<R: Runtime>(
     app: &AppHandle<R>,
     state: &DesktopState,
 ) -> CommandResult<AppSnapshot> {
+    channels::sync(state).await;
     let snapshot = state.snapshot().await?;
     events::account_changed(app, &snapshot);
     Ok(snapshot)

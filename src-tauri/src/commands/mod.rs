@@ -1,7 +1,8 @@
 //! The IPC commands: each takes its state, calls one function, and maps errors to
-//! `{kind, message}`.
+//! `{kind, message, fields?}`.
 
 pub mod accounts;
+pub mod settings;
 pub mod signin;
 
 use courier_client::view::IpcError;

@@ -4,4 +4,12 @@ import type { SupportCategory } from "./SupportCategory";
 /**
  * `POST /api/v1/support/requests`.
  */
-export type NewSupportRequest = { category: SupportCategory, subject: string, description: string, };
+export type NewSupportRequest = { category: SupportCategory, 
+/**
+ * 1–150 characters on one line (no control characters), not only spaces.
+ */
+subject: string, 
+/**
+ * 1–5,000 characters, not only spaces.
+ */
+description: string, };

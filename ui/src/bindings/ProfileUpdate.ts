@@ -4,7 +4,19 @@
  * `PATCH /api/v1/me`: only the fields present change. An empty string clears an
  * optional field.
  */
-export type ProfileUpdate = { name?: string, username?: string, bio?: string, website?: string, links?: Array<string>, public?: boolean, 
+export type ProfileUpdate = { name?: string, 
+/**
+ * 3–39 letters, digits, `-` or `_`, starting with a letter or digit; unique.
+ */
+username?: string, bio?: string, 
+/**
+ * An absolute `http(s)` URL, or empty to clear.
+ */
+website?: string, 
+/**
+ * Up to 10 absolute `http(s)` URLs.
+ */
+links?: Array<string>, public?: boolean, 
 /**
  * Marks Configure your account as done (or skipped).
  */

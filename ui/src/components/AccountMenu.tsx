@@ -9,12 +9,17 @@ import { useSignOut, useSignOutAll, useSwitchAccount } from "../queries";
 import { useSignInFlow } from "../signin/SignInFlow";
 import { Avatar } from "./Avatar";
 
-type Props = { accounts: AccountView[]; active: AccountView | undefined };
+type Props = {
+  accounts: AccountView[];
+  active: AccountView | undefined;
+  /** Opens Account Settings; absent when the active account is signed out (or none is). */
+  onOpenSettings?: (() => void) | undefined;
+};
 
 /** Where focus goes when the menu opens. */
 type OpenAt = "first" | "last";
 
-export function AccountMenu({ accounts, active }: Props) {
+export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
   const [openAt, setOpenAt] = useState<OpenAt | null>(null);
   const open = openAt !== null;
   const container = useRef<HTMLDivElement>(null);
@@ -141,6 +146,11 @@ export function AccountMenu({ accounts, active }: Props) {
             />
           ))}
           <div role="separator" className="menu-separator" />
+          {onOpenSettings && (
+            <button type="button" role="menuitem" tabIndex={-1} className="menu-item" onClick={choose(onOpenSettings)}>
+              Account Settings
+            </button>
+          )}
           <button type="button" role="menuitem" tabIndex={-1} className="menu-item" onClick={choose(() => flow.start({ kind: "signIn" }))}>
             Add a new account
           </button>

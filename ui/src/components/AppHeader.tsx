@@ -6,7 +6,13 @@ import { useSignInFlow } from "../signin/SignInFlow";
 import { AccountMenu } from "./AccountMenu";
 import { CourierMark } from "./CourierMark";
 
-export function AppHeader({ snapshot }: { snapshot: AppSnapshot }) {
+type Props = {
+  snapshot: AppSnapshot;
+  /** Opens Account Settings; absent when no signed-in account is active. */
+  onOpenSettings?: (() => void) | undefined;
+};
+
+export function AppHeader({ snapshot, onOpenSettings }: Props) {
   const flow = useSignInFlow();
   const active = activeAccount(snapshot);
   return (
@@ -17,7 +23,7 @@ export function AppHeader({ snapshot }: { snapshot: AppSnapshot }) {
       </span>
       <div className="app-header-end">
         {snapshot.accounts.length > 0 ? (
-          <AccountMenu accounts={snapshot.accounts} active={active} />
+          <AccountMenu accounts={snapshot.accounts} active={active} onOpenSettings={onOpenSettings} />
         ) : (
           <button type="button" className="button button-primary" onClick={() => flow.start({ kind: "signIn" })}>
             Sign In

@@ -4,7 +4,13 @@ import { useState } from "react";
 
 import type { AccountView } from "../bindings/AccountView";
 
-export function Avatar({ account, size = "small" }: { account: AccountView; size?: "small" | "large" }) {
+type Props = {
+  /** Whose picture: an account, or anything with initials and an optional image. */
+  account: Pick<AccountView, "initials" | "avatarUrl">;
+  size?: "small" | "large" | "xlarge";
+};
+
+export function Avatar({ account, size = "small" }: Props) {
   const [imageFailed, setImageFailed] = useState<string | null>(null);
   const showImage = account.avatarUrl !== null && imageFailed !== account.avatarUrl;
   return (

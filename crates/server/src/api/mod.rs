@@ -4,12 +4,23 @@
 //! built from the handlers' own annotations, served at `/api/v1/openapi.json`.
 
 pub mod auth;
+pub mod email;
+pub mod events;
+pub mod json;
+pub mod notifications;
+pub mod password;
+pub mod profile;
+pub mod sessions;
+pub mod support;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt as _;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
@@ -43,7 +54,22 @@ impl Modify for BearerScheme {
 
 /// The API's routes and its OpenAPI document, which lists exactly these routes.
 pub fn routes() -> Router<AppState> {
-    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi()).split_for_parts();
+    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(sessions::list))
+        .routes(routes!(sessions::revoke))
+        .routes(routes!(sessions::revoke_others))
+        .routes(routes!(events::channel))
+        .routes(routes!(password::change))
+        .routes(routes!(profile::show, profile::update))
+        .routes(
+            routes!(profile::upload_avatar, profile::delete_avatar)
+                .layer(DefaultBodyLimit::max(crate::avatar::MAX_UPLOAD_BYTES)),
+        )
+        .routes(routes!(profile::public))
+        .routes(routes!(email::change))
+        .routes(routes!(notifications::show, notifications::replace))
+        .routes(routes!(support::submit, support::list))
+        .split_for_parts();
     let document = std::sync::Arc::new(document);
     router.route(
         OPENAPI_PATH,

@@ -3,7 +3,10 @@
 //! account or grant and a PostgreSQL backend can be added beside [`sqlite`] without
 //! touching them. The backend is chosen from the database URL's scheme.
 
+mod account;
 pub mod sqlite;
+
+pub use account::{EmailChangeOutcome, NewAvatar, ProfileChanges, ProfileRecord, SupportRecord};
 
 use std::sync::Arc;
 
@@ -168,7 +171,7 @@ pub enum RedeemOutcome {
         user: Box<User>,
     },
     /// The code was used before; whatever that use issued has now been revoked.
-    Reused,
+    Reused(Option<RevokedGrant>),
     Expired,
     Unknown,
 }
@@ -180,7 +183,7 @@ pub enum RefreshOutcome {
         user: Box<User>,
     },
     /// A spent refresh token came back: the whole grant has been revoked.
-    Reused,
+    Reused(RevokedGrant),
     /// Unknown token, or its grant has ended.
     Invalid,
 }
@@ -194,12 +197,66 @@ pub struct AccessContext {
     pub user: User,
 }
 
+/// A grant that an operation has just revoked: whose it was, so the account's event
+/// channels can be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedGrant {
+    pub grant_id: String,
+    pub user_id: String,
+}
+
+/// Whether a live session is an app's grant or a signed-in browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionSource {
+    Grant,
+    Browser,
+}
+
+/// One live session of an account, as the sessions screen lists it.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub id: String,
+    pub source: SessionSource,
+    /// The OAuth client of a grant; `None` for a browser.
+    pub client_id: Option<String>,
+    pub device_name: Option<String>,
+    pub device_os: Option<String>,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub first_seen: UnixTime,
+    pub last_seen: UnixTime,
+}
+
+/// Which of an account's sessions survive an operation that ends sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepSessions<'a> {
+    /// End none of them.
+    All,
+    /// End every session but this one (a grant or browser session id).
+    Only(&'a str),
+    /// End every session.
+    None,
+}
+
+/// What the account's earlier grants say about a new one (for the new-device notice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarlierGrants {
+    /// The account had any grant before this one.
+    pub any: bool,
+    /// One of them was from the same device (name and OS, or else user agent).
+    pub same_device: bool,
+}
+
 /// Why a grant was revoked, recorded for the sessions screen and the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RevokeReason {
     SignedOut,
     RefreshReuse,
     CodeReuse,
+    /// Revoked from the sessions screen (one, or all others).
+    RevokedByUser,
+    PasswordChanged,
+    PasswordReset,
 }
 
 impl RevokeReason {
@@ -208,6 +265,9 @@ impl RevokeReason {
             RevokeReason::SignedOut => "signed_out",
             RevokeReason::RefreshReuse => "refresh_token_reuse",
             RevokeReason::CodeReuse => "code_reuse",
+            RevokeReason::RevokedByUser => "revoked_by_user",
+            RevokeReason::PasswordChanged => "password_changed",
+            RevokeReason::PasswordReset => "password_reset",
         }
     }
 }
@@ -282,8 +342,61 @@ pub trait Store: Send + Sync + 'static {
     async fn grant(&self, grant_id: &str) -> Result<Option<Grant>>;
     async fn revoke_grant(&self, grant_id: &str, now: UnixTime, reason: RevokeReason)
     -> Result<()>;
-    /// Revokes the grant an access or refresh token belongs to; false if none.
-    async fn revoke_grant_of_token(&self, digest: &str, now: UnixTime) -> Result<bool>;
+    /// Revokes the grant an access or refresh token belongs to; `None` if none.
+    async fn revoke_grant_of_token(
+        &self,
+        digest: &str,
+        now: UnixTime,
+    ) -> Result<Option<RevokedGrant>>;
+
+    /// The account's live sessions: unrevoked, unexpired grants and browser sessions.
+    async fn live_sessions(&self, user_id: &str, now: UnixTime) -> Result<Vec<SessionRecord>>;
+    /// Ends one live session (grant or browser) of `user_id`; false if the account has
+    /// no such live session.
+    async fn revoke_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        now: UnixTime,
+        reason: RevokeReason,
+    ) -> Result<bool>;
+    /// Ends the account's live sessions except those `keep` names; returns the ids ended.
+    async fn revoke_sessions(
+        &self,
+        user_id: &str,
+        keep: KeepSessions<'_>,
+        now: UnixTime,
+        reason: RevokeReason,
+    ) -> Result<Vec<String>>;
+    /// Replaces the password hash, records when, and ends sessions as `keep` says, in
+    /// one transaction; returns the ids of the sessions ended.
+    async fn change_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: KeepSessions<'_>,
+        now: UnixTime,
+    ) -> Result<Vec<String>>;
+    /// What spending a mail link would do now, without spending it (`Used` means it
+    /// is valid and names its account).
+    async fn check_mail_link(
+        &self,
+        digest: &str,
+        purpose: LinkPurpose,
+        now: UnixTime,
+    ) -> Result<LinkOutcome>;
+    /// Spends a password reset link, sets the new hash and ends every session of the
+    /// account, in one transaction; the ids ended come with a `Used` outcome.
+    async fn reset_password(
+        &self,
+        digest: &str,
+        password_hash: &str,
+        now: UnixTime,
+    ) -> Result<(LinkOutcome, Vec<String>)>;
+    /// Records a solved proof-of-work challenge; false if it was already spent.
+    async fn spend_challenge(&self, digest: &str, expires_at: UnixTime) -> Result<bool>;
+    /// Whether `user_id` had grants before `grant` and one of them from the same device.
+    async fn earlier_grants(&self, grant: &Grant) -> Result<EarlierGrants>;
 
     /// The account's notification preferences (the defaults until it sets its own).
     async fn notification_preferences(&self, user_id: &str) -> Result<NotificationPreferences>;
@@ -293,6 +406,44 @@ pub trait Store: Send + Sync + 'static {
         preferences: &NotificationPreferences,
         now: UnixTime,
     ) -> Result<()>;
+
+    // Account settings: profile, avatar, email change, support requests.
+
+    /// The account's profile, or `None` for an unknown id.
+    async fn profile(&self, user_id: &str) -> Result<Option<ProfileRecord>>;
+    /// The profile whose username is `username`, case-insensitively.
+    async fn profile_by_username(&self, username: &str) -> Result<Option<ProfileRecord>>;
+    /// Applies every change or none; `Error::Conflict` when the new username is taken.
+    /// `None` for an unknown account.
+    async fn update_profile(
+        &self,
+        user_id: &str,
+        changes: &ProfileChanges,
+        now: UnixTime,
+    ) -> Result<Option<ProfileRecord>>;
+    /// Replaces the account's avatar.
+    async fn set_avatar(&self, avatar: &NewAvatar) -> Result<()>;
+    /// Removes the avatar; false if there was none.
+    async fn delete_avatar(&self, user_id: &str, now: UnixTime) -> Result<bool>;
+    /// The PNG of the account's avatar if `version` is its current one.
+    async fn avatar_png(&self, user_id: &str, version: &str) -> Result<Option<Vec<u8>>>;
+    /// Records `new_email` as waiting and stores its confirmation `link` (spending
+    /// the account's earlier change links). Without a link (the address belongs to
+    /// another account) only the waiting address is recorded.
+    async fn request_email_change(
+        &self,
+        user_id: &str,
+        new_email: &str,
+        link: Option<&MailLink>,
+        now: UnixTime,
+    ) -> Result<()>;
+    /// Spends an email-change link and, if its address is still the one waiting,
+    /// makes it the account's address.
+    async fn confirm_email_change(&self, digest: &str, now: UnixTime)
+    -> Result<EmailChangeOutcome>;
+    async fn insert_support_request(&self, request: &SupportRecord) -> Result<()>;
+    /// The account's support requests, newest first.
+    async fn support_requests(&self, user_id: &str) -> Result<Vec<SupportRecord>>;
 
     /// Deletes rows that can no longer be used (expired codes, tokens, requests).
     async fn purge_expired(&self, now: UnixTime) -> Result<u64>;

@@ -6,6 +6,8 @@
 //! file. WAL checkpoints run in the background rather than inside whichever request
 //! happens to fill the log.
 
+mod account;
+
 use std::str::FromStr as _;
 use std::time::Duration;
 
@@ -13,9 +15,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::{
-    AccessContext, AuthCode, AuthRequest, ClientSeen, Grant, IssuedTokens, LinkOutcome,
-    LinkPurpose, MailLink, NewWebSession, RedeemOutcome, RefreshOutcome, RevokeReason, Store, User,
-    WebSession,
+    AccessContext, AuthCode, AuthRequest, ClientSeen, EarlierGrants, Grant, IssuedTokens,
+    KeepSessions, LinkOutcome, LinkPurpose, MailLink, NewWebSession, RedeemOutcome, RefreshOutcome,
+    RevokeReason, RevokedGrant, SessionRecord, SessionSource, Store, User, WebSession,
 };
 use courier_proto::NotificationPreferences;
 
@@ -143,6 +145,69 @@ async fn revoke_in(
     Ok(())
 }
 
+/// Ends the live sessions of `user_id` that `keep` does not name; returns their ids.
+async fn revoke_sessions_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    user_id: &str,
+    keep: KeepSessions<'_>,
+    now: UnixTime,
+    reason: RevokeReason,
+) -> Result<Vec<String>> {
+    let kept = match keep {
+        KeepSessions::All => return Ok(Vec::new()),
+        KeepSessions::Only(id) => id,
+        KeepSessions::None => "",
+    };
+    let grants: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM grants WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? \
+         AND id != ?",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(kept)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut ended = Vec::with_capacity(grants.len());
+    for (grant_id,) in grants {
+        revoke_in(tx, &grant_id, now, reason).await?;
+        ended.push(grant_id);
+    }
+    let browsers: Vec<(String,)> = sqlx::query_as(
+        "UPDATE web_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL \
+         AND expires_at > ? AND id != ? RETURNING id",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(now)
+    .bind(kept)
+    .fetch_all(&mut **tx)
+    .await?;
+    ended.extend(browsers.into_iter().map(|(id,)| id));
+    Ok(ended)
+}
+
+/// What spending the link would do, read inside `tx`.
+async fn mail_link_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    digest: &str,
+    purpose: LinkPurpose,
+    now: UnixTime,
+) -> Result<LinkOutcome> {
+    let row: Option<(String, UnixTime, Option<UnixTime>)> = sqlx::query_as(
+        "SELECT user_id, expires_at, used_at FROM mail_links WHERE digest = ? AND purpose = ?",
+    )
+    .bind(digest)
+    .bind(purpose.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match row {
+        None => LinkOutcome::Unknown,
+        Some((_, _, Some(_))) => LinkOutcome::AlreadyUsed,
+        Some((_, expires_at, None)) if now >= expires_at => LinkOutcome::Expired,
+        Some((user_id, _, None)) => LinkOutcome::Used { user_id },
+    })
+}
+
 #[async_trait::async_trait]
 impl Store for SqliteStore {
     async fn create_user(&self, user: &User) -> Result<()> {
@@ -263,26 +328,9 @@ impl Store for SqliteStore {
                 .execute(&mut *tx)
                 .await?;
             }
-            LinkPurpose::ChangeEmail => {
-                // The new address replaces the old one only if it is still the one
-                // waiting; a unique violation (taken meanwhile) rolls everything back.
-                sqlx::query(
-                    "UPDATE users SET email = ?, email_lower = ?, email_confirmed_at = ?, \
-                     pending_email = NULL, updated_at = ? \
-                     WHERE id = ? AND lower(pending_email) = ?",
-                )
-                .bind(&email)
-                .bind(email.to_lowercase())
-                .bind(now)
-                .bind(now)
-                .bind(&user_id)
-                .bind(email.to_lowercase())
-                .execute(&mut *tx)
-                .await?;
-            }
-            // Spending a reset link alone changes nothing; setting the new password
-            // is its own transaction that spends the link too.
-            LinkPurpose::ResetPassword => {}
+            // Spending these links alone changes nothing: an address change and a new
+            // password each have their own transaction that spends the link too.
+            LinkPurpose::ChangeEmail | LinkPurpose::ResetPassword => {}
         }
         tx.commit().await?;
         Ok(LinkOutcome::Used { user_id })
@@ -452,20 +500,26 @@ impl Store for SqliteStore {
         tokens: &IssuedTokens,
     ) -> Result<RedeemOutcome> {
         let mut tx = self.write().await?;
-        let row: Option<(UnixTime, Option<UnixTime>, Option<String>)> =
-            sqlx::query_as("SELECT expires_at, used_at, grant_id FROM auth_codes WHERE digest = ?")
-                .bind(digest)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((expires_at, used_at, first_grant)) = row else {
+        let row: Option<(UnixTime, Option<UnixTime>, Option<String>, String)> = sqlx::query_as(
+            "SELECT expires_at, used_at, grant_id, user_id FROM auth_codes WHERE digest = ?",
+        )
+        .bind(digest)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((expires_at, used_at, first_grant, code_user)) = row else {
             return Ok(RedeemOutcome::Unknown);
         };
         if used_at.is_some() {
+            let mut revoked = None;
             if let Some(first_grant) = first_grant {
                 revoke_in(&mut tx, &first_grant, now, RevokeReason::CodeReuse).await?;
                 tx.commit().await?;
+                revoked = Some(RevokedGrant {
+                    grant_id: first_grant,
+                    user_id: code_user,
+                });
             }
-            return Ok(RedeemOutcome::Reused);
+            return Ok(RedeemOutcome::Reused(revoked));
         }
         if now >= expires_at {
             return Ok(RedeemOutcome::Expired);
@@ -542,15 +596,22 @@ impl Store for SqliteStore {
         seen: &ClientSeen,
     ) -> Result<RefreshOutcome> {
         let mut tx = self.write().await?;
-        let row: Option<(String, String, Option<UnixTime>, Option<UnixTime>, UnixTime)> =
-            sqlx::query_as(
-                "SELECT r.grant_id, g.client_id, r.used_at, g.revoked_at, g.expires_at \
+        #[allow(clippy::type_complexity)]
+        let row: Option<(
+            String,
+            String,
+            Option<UnixTime>,
+            Option<UnixTime>,
+            UnixTime,
+            String,
+        )> = sqlx::query_as(
+            "SELECT r.grant_id, g.client_id, r.used_at, g.revoked_at, g.expires_at, g.user_id \
                  FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.digest = ?",
-            )
-            .bind(digest)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some((grant_id, grant_client, used_at, revoked_at, expires_at)) = row else {
+        )
+        .bind(digest)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((grant_id, grant_client, used_at, revoked_at, expires_at, user_id)) = row else {
             return Ok(RefreshOutcome::Invalid);
         };
         if grant_client != client_id || revoked_at.is_some() || now >= expires_at {
@@ -559,7 +620,7 @@ impl Store for SqliteStore {
         if used_at.is_some() {
             revoke_in(&mut tx, &grant_id, now, RevokeReason::RefreshReuse).await?;
             tx.commit().await?;
-            return Ok(RefreshOutcome::Reused);
+            return Ok(RefreshOutcome::Reused(RevokedGrant { grant_id, user_id }));
         }
         sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE digest = ?")
             .bind(now)
@@ -678,21 +739,269 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn revoke_grant_of_token(&self, digest: &str, now: UnixTime) -> Result<bool> {
+    async fn revoke_grant_of_token(
+        &self,
+        digest: &str,
+        now: UnixTime,
+    ) -> Result<Option<RevokedGrant>> {
         let mut tx = self.write().await?;
-        let grant: Option<(String,)> = sqlx::query_as(
-            "SELECT grant_id FROM refresh_tokens WHERE digest = ?1 \
-             UNION ALL SELECT grant_id FROM access_tokens WHERE digest = ?1 LIMIT 1",
+        let grant: Option<(String, String, Option<UnixTime>)> = sqlx::query_as(
+            "SELECT g.id, g.user_id, g.revoked_at FROM grants g WHERE g.id IN \
+             (SELECT grant_id FROM refresh_tokens WHERE digest = ?1 \
+              UNION ALL SELECT grant_id FROM access_tokens WHERE digest = ?1) LIMIT 1",
         )
         .bind(digest)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((grant_id,)) = grant else {
-            return Ok(false);
+        let Some((grant_id, user_id, revoked_at)) = grant else {
+            return Ok(None);
         };
         revoke_in(&mut tx, &grant_id, now, RevokeReason::SignedOut).await?;
         tx.commit().await?;
-        Ok(true)
+        // Already revoked (a second sign-out): nothing new to tell anyone.
+        Ok(revoked_at
+            .is_none()
+            .then_some(RevokedGrant { grant_id, user_id }))
+    }
+
+    async fn live_sessions(&self, user_id: &str, now: UnixTime) -> Result<Vec<SessionRecord>> {
+        #[allow(clippy::type_complexity)]
+        let grants: Vec<(
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            UnixTime,
+            UnixTime,
+        )> = sqlx::query_as(
+            "SELECT id, client_id, device_name, device_os, user_agent, ip, first_used_at, \
+             last_used_at FROM grants WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(&self.reads)
+        .await?;
+        #[allow(clippy::type_complexity)]
+        let browsers: Vec<(String, Option<String>, Option<String>, UnixTime, UnixTime)> =
+            sqlx::query_as(
+                "SELECT id, user_agent, ip, created_at, last_seen_at FROM web_sessions \
+                 WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?",
+            )
+            .bind(user_id)
+            .bind(now)
+            .fetch_all(&self.reads)
+            .await?;
+        let mut sessions: Vec<SessionRecord> = grants
+            .into_iter()
+            .map(
+                |(id, client_id, device_name, device_os, user_agent, ip, first, last)| {
+                    SessionRecord {
+                        id,
+                        source: SessionSource::Grant,
+                        client_id: Some(client_id),
+                        device_name,
+                        device_os,
+                        user_agent,
+                        ip,
+                        first_seen: first,
+                        last_seen: last,
+                    }
+                },
+            )
+            .chain(
+                browsers
+                    .into_iter()
+                    .map(|(id, user_agent, ip, first, last)| SessionRecord {
+                        id,
+                        source: SessionSource::Browser,
+                        client_id: None,
+                        device_name: None,
+                        device_os: None,
+                        user_agent,
+                        ip,
+                        first_seen: first,
+                        last_seen: last,
+                    }),
+            )
+            .collect();
+        sessions.sort_by(|a, b| {
+            b.last_seen
+                .cmp(&a.last_seen)
+                .then(b.first_seen.cmp(&a.first_seen))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(sessions)
+    }
+
+    async fn revoke_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        now: UnixTime,
+        reason: RevokeReason,
+    ) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let grant: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM grants WHERE id = ? AND user_id = ? AND revoked_at IS NULL \
+             AND expires_at > ?",
+        )
+        .bind(session_id)
+        .bind(user_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let ended = if grant.is_some() {
+            revoke_in(&mut tx, session_id, now, reason).await?;
+            true
+        } else {
+            sqlx::query(
+                "UPDATE web_sessions SET revoked_at = ? WHERE id = ? AND user_id = ? \
+                 AND revoked_at IS NULL AND expires_at > ?",
+            )
+            .bind(now)
+            .bind(session_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1
+        };
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    async fn revoke_sessions(
+        &self,
+        user_id: &str,
+        keep: KeepSessions<'_>,
+        now: UnixTime,
+        reason: RevokeReason,
+    ) -> Result<Vec<String>> {
+        let mut tx = self.write().await?;
+        let ended = revoke_sessions_in(&mut tx, user_id, keep, now, reason).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    async fn change_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: KeepSessions<'_>,
+        now: UnixTime,
+    ) -> Result<Vec<String>> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        let ended =
+            revoke_sessions_in(&mut tx, user_id, keep, now, RevokeReason::PasswordChanged).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    async fn check_mail_link(
+        &self,
+        digest: &str,
+        purpose: LinkPurpose,
+        now: UnixTime,
+    ) -> Result<LinkOutcome> {
+        // A read transaction on the read pool: never holds up the writer.
+        let mut tx = self.reads.begin().await?;
+        let outcome = mail_link_in(&mut tx, digest, purpose, now).await?;
+        tx.rollback().await?;
+        Ok(outcome)
+    }
+
+    async fn reset_password(
+        &self,
+        digest: &str,
+        password_hash: &str,
+        now: UnixTime,
+    ) -> Result<(LinkOutcome, Vec<String>)> {
+        let mut tx = self.write().await?;
+        let outcome = mail_link_in(&mut tx, digest, LinkPurpose::ResetPassword, now).await?;
+        let LinkOutcome::Used { user_id } = &outcome else {
+            return Ok((outcome, Vec::new()));
+        };
+        // This link and every other reset link of the account are spent: a new
+        // password makes the older requests moot.
+        sqlx::query(
+            "UPDATE mail_links SET used_at = ? WHERE used_at IS NULL AND purpose = ? \
+             AND (digest = ? OR user_id = ?)",
+        )
+        .bind(now)
+        .bind(LinkPurpose::ResetPassword.as_str())
+        .bind(digest)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        let ended = revoke_sessions_in(
+            &mut tx,
+            user_id,
+            KeepSessions::None,
+            now,
+            RevokeReason::PasswordReset,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((outcome, ended))
+    }
+
+    async fn spend_challenge(&self, digest: &str, expires_at: UnixTime) -> Result<bool> {
+        let inserted = sqlx::query(
+            "INSERT INTO spent_challenges (digest, expires_at) VALUES (?, ?) \
+             ON CONFLICT (digest) DO NOTHING",
+        )
+        .bind(digest)
+        .bind(expires_at)
+        .execute(&self.writes)
+        .await?;
+        Ok(inserted.rows_affected() == 1)
+    }
+
+    async fn earlier_grants(&self, grant: &Grant) -> Result<EarlierGrants> {
+        let by_device = grant.device_name.is_some() || grant.device_os.is_some();
+        let (any, same): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN ?3 \
+                 THEN device_name IS ?4 AND device_os IS ?5 \
+                 ELSE device_name IS NULL AND device_os IS NULL AND ?6 IS NOT NULL \
+                      AND user_agent IS ?6 END), 0) \
+             FROM grants WHERE user_id = ?1 AND id != ?2 AND created_at <= ?7",
+        )
+        .bind(&grant.user_id)
+        .bind(&grant.id)
+        .bind(by_device)
+        .bind(&grant.device_name)
+        .bind(&grant.device_os)
+        .bind(&grant.user_agent)
+        .bind(grant.created_at)
+        .fetch_one(&self.reads)
+        .await?;
+        Ok(EarlierGrants {
+            any: any > 0,
+            same_device: same > 0,
+        })
     }
 
     async fn notification_preferences(&self, user_id: &str) -> Result<NotificationPreferences> {
@@ -725,6 +1034,64 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn profile(&self, user_id: &str) -> Result<Option<crate::db::ProfileRecord>> {
+        account::profile(self, user_id).await
+    }
+
+    async fn profile_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<crate::db::ProfileRecord>> {
+        account::profile_by_username(self, username).await
+    }
+
+    async fn update_profile(
+        &self,
+        user_id: &str,
+        changes: &crate::db::ProfileChanges,
+        now: UnixTime,
+    ) -> Result<Option<crate::db::ProfileRecord>> {
+        account::update_profile(self, user_id, changes, now).await
+    }
+
+    async fn set_avatar(&self, avatar: &crate::db::NewAvatar) -> Result<()> {
+        account::set_avatar(self, avatar).await
+    }
+
+    async fn delete_avatar(&self, user_id: &str, now: UnixTime) -> Result<bool> {
+        account::delete_avatar(self, user_id, now).await
+    }
+
+    async fn avatar_png(&self, user_id: &str, version: &str) -> Result<Option<Vec<u8>>> {
+        account::avatar_png(self, user_id, version).await
+    }
+
+    async fn request_email_change(
+        &self,
+        user_id: &str,
+        new_email: &str,
+        link: Option<&MailLink>,
+        now: UnixTime,
+    ) -> Result<()> {
+        account::request_email_change(self, user_id, new_email, link, now).await
+    }
+
+    async fn confirm_email_change(
+        &self,
+        digest: &str,
+        now: UnixTime,
+    ) -> Result<crate::db::EmailChangeOutcome> {
+        account::confirm_email_change(self, digest, now).await
+    }
+
+    async fn insert_support_request(&self, request: &crate::db::SupportRecord) -> Result<()> {
+        account::insert_support_request(self, request).await
+    }
+
+    async fn support_requests(&self, user_id: &str) -> Result<Vec<crate::db::SupportRecord>> {
+        account::support_requests(self, user_id).await
+    }
+
     async fn purge_expired(&self, now: UnixTime) -> Result<u64> {
         let mut tx = self.write().await?;
         let mut purged = 0;
@@ -735,6 +1102,7 @@ impl Store for SqliteStore {
             "DELETE FROM auth_codes WHERE expires_at <= ?1 - 86400",
             "DELETE FROM web_sessions WHERE expires_at <= ?1",
             "DELETE FROM mail_links WHERE expires_at <= ?1 - 86400",
+            "DELETE FROM spent_challenges WHERE expires_at <= ?1",
         ] {
             purged += sqlx::query(sql)
                 .bind(now)

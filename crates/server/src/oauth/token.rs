@@ -15,6 +15,7 @@ use crate::crypto::{constant_time_eq, new_id, new_token, pkce_s256, token_digest
 use crate::db::{ClientSeen, Grant, IssuedTokens, RedeemOutcome, RefreshOutcome, User};
 use crate::error::OAuthError;
 use crate::ratelimit::Rule;
+use crate::sessions;
 use crate::state::AppState;
 use crate::web::session::{self, ClientInfo};
 
@@ -180,9 +181,16 @@ async fn redeem_code(
         .await?
     {
         RedeemOutcome::Redeemed { grant, user } => {
+            // A failed notice must not fail the sign-in; it is logged.
+            if let Err(error) = sessions::notice_new_device(state, &grant, &user).await {
+                tracing::warn!(%error, "new-device notice not sent");
+            }
             respond(state, &grant, &user, tokens, record.nonce.as_deref())
         }
-        RedeemOutcome::Reused => {
+        RedeemOutcome::Reused(revoked) => {
+            if let Some(revoked) = &revoked {
+                sessions::grant_ended(state, revoked);
+            }
             tracing::warn!(
                 client_id,
                 "authorization code reused; its grant was revoked"
@@ -236,7 +244,8 @@ async fn refresh(
             };
             respond(state, &grant, &user, tokens, None)
         }
-        RefreshOutcome::Reused => {
+        RefreshOutcome::Reused(revoked) => {
+            sessions::grant_ended(state, &revoked);
             tracing::warn!(
                 client_id,
                 "refresh token reused; the whole grant was revoked"
@@ -352,9 +361,12 @@ pub async fn revoke(
             "token_type_hint must be access_token or refresh_token",
         ));
     }
-    state
+    if let Some(revoked) = state
         .store
         .revoke_grant_of_token(&token_digest(token), state.clock.now())
-        .await?;
+        .await?
+    {
+        sessions::grant_ended(&state, &revoked);
+    }
     Ok(no_store(StatusCode::OK.into_response()))
 }

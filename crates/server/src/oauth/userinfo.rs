@@ -54,12 +54,22 @@ pub async fn show(
     let user = context.user;
     let with_email = scopes.contains(&"email");
     let with_profile = scopes.contains(&"profile");
+    // The profile name and the avatar's (versioned, absolute) URL.
+    let picture = if with_profile {
+        state
+            .store
+            .profile(&user.id)
+            .await?
+            .and_then(|record| crate::profile::owner_view(&state.issuer, &record).avatar_url)
+    } else {
+        None
+    };
     Ok(Json(UserInfo {
         sub: user.id,
         email_verified: with_email.then_some(user.email_confirmed_at.is_some()),
         email: with_email.then_some(user.email),
         preferred_username: with_profile.then_some(user.username),
         name: if with_profile { user.name } else { None },
-        picture: None,
+        picture,
     }))
 }

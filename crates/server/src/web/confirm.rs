@@ -1,5 +1,6 @@
-//! Email confirmation: the link from the mail opens a page whose button spends the
-//! link (so mail scanners that prefetch links cannot use it up), and a resend form
+//! Email confirmation (of a new account's address, and of a changed address: their
+//! tokens differ by prefix): the link from the mail opens a page whose button spends
+//! the link (so mail scanners that prefetch links cannot use it up), and a resend form
 //! that answers the same whether or not the address has an account.
 
 use axum::extract::State;
@@ -15,7 +16,8 @@ use super::signup::signup_rule;
 use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::accounts;
 use crate::crypto::token_digest;
-use crate::db::{LinkOutcome, LinkPurpose};
+use crate::db::{EmailChangeOutcome, LinkOutcome, LinkPurpose};
+use crate::email_change;
 use crate::state::AppState;
 use crate::validate;
 
@@ -45,10 +47,19 @@ pub async fn show(
         ));
     }
     let token = csrf::token_for(&state, &headers);
+    let changing = query.token.starts_with(email_change::TOKEN_PREFIX);
     let markup = page(
-        "Confirm your email address",
+        if changing {
+            "Confirm your new email address"
+        } else {
+            "Confirm your email address"
+        },
         html! {
-            p { "Press the button to confirm this address for your Courier account." }
+            @if changing {
+                p { "Press the button to make this your Courier account's email address." }
+            } @else {
+                p { "Press the button to confirm this address for your Courier account." }
+            }
             form method="post" action="/confirm-email" {
                 (hidden(&token.value, None))
                 input type="hidden" name="token" value=(query.token);
@@ -66,6 +77,9 @@ pub async fn submit(
     PageForm(form): PageForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
     csrf::verify(&state, &headers, &form.csrf)?;
+    if form.token.starts_with(email_change::TOKEN_PREFIX) {
+        return changed_email(&state, &form.token).await;
+    }
     let digest = token_digest(&form.token);
     let outcome = state
         .store
@@ -78,6 +92,48 @@ pub async fn submit(
         LinkOutcome::Unknown => "invalid",
     };
     Ok(Redirect::to(&format!("/confirm-email/result?outcome={outcome}")).into_response())
+}
+
+/// Follows an email-change link. The outcome is shown in the answer to the POST
+/// itself rather than behind a redirect, because it names the new address and an
+/// address in a result URL could be forged by anyone.
+async fn changed_email(state: &AppState, token: &str) -> Result<Response, PageError> {
+    let again = "Ask for the change again in the Courier app (Account Settings → Profile).";
+    let (status, title, message) = match email_change::confirm(state, token).await? {
+        EmailChangeOutcome::Changed { new_email, .. } => (
+            StatusCode::OK,
+            "Email address changed",
+            format!("Your email address is now {new_email}. You can return to the app."),
+        ),
+        EmailChangeOutcome::Taken => (
+            StatusCode::CONFLICT,
+            "This address is already in use",
+            "Another Courier account uses this address now, so nothing has changed: your \
+             account keeps its current address."
+                .to_owned(),
+        ),
+        EmailChangeOutcome::Superseded => (
+            StatusCode::GONE,
+            "This link has been replaced",
+            format!("A newer change was asked for after this link was sent. {again}"),
+        ),
+        EmailChangeOutcome::Expired => (
+            StatusCode::GONE,
+            "This link has expired",
+            format!("Links work for 24 hours. {again}"),
+        ),
+        EmailChangeOutcome::AlreadyUsed => (
+            StatusCode::GONE,
+            "This link has already been used",
+            "Each link works once.".to_owned(),
+        ),
+        EmailChangeOutcome::Unknown => (
+            StatusCode::BAD_REQUEST,
+            "This link is not valid",
+            format!("Check that you copied the whole link. {again}"),
+        ),
+    };
+    Ok((status, message_page(title, &message)).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -85,10 +85,14 @@ pub async fn signout(
 ) -> Result<Response, PageError> {
     csrf::verify(&state, &headers, &form.csrf)?;
     if let Some(digest) = session::presented_digest(&state, &headers) {
+        let live = session::current(&state, &headers).await?;
         state
             .store
             .end_web_session(&digest, state.clock.now())
             .await?;
+        if let Some(live) = live {
+            crate::sessions::ended(&state, &live.user.id, &[live.session.id]);
+        }
     }
     let cookie = clear_cookie(&state.issuer, &cookie_name(&state.issuer, SESSION_COOKIE));
     Ok(with_cookies(

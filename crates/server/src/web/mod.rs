@@ -5,8 +5,10 @@
 
 mod confirm;
 mod csrf;
+mod forgot;
 mod home;
 mod layout;
+mod profile;
 pub(crate) mod session;
 mod signin;
 mod signup;
@@ -27,6 +29,9 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/terms", get(home::terms))
         .route("/static/style.css", get(layout::stylesheet))
+        .route("/static/altcha.js", get(layout::altcha_script))
+        .route("/forgot", get(forgot::show).post(forgot::submit))
+        .route("/reset", get(forgot::show_reset).post(forgot::reset))
         .route("/signup", get(signup::show).post(signup::submit))
         .route("/signin", get(signin::show).post(signin::submit))
         .route(
@@ -37,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/signout", get(home::show_signout).post(home::signout))
         .route("/confirm-email", get(confirm::show).post(confirm::submit))
         .route("/confirm-email/result", get(confirm::show_result))
+        .route("/u/{username}", get(profile::show))
+        .route("/avatars/{user_id}/{file}", get(profile::avatar))
         .route(
             "/confirm-email/resend",
             get(confirm::show_resend).post(confirm::resend),

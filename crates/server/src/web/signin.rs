@@ -71,6 +71,9 @@ fn notice_text(notice: Option<&str>) -> Option<&'static str> {
             "Check your inbox: we've sent a link to confirm your address. You can sign in now.",
         ),
         "signed-out" => Some("You have signed out."),
+        "password-reset" => Some(
+            "Your password has been changed and every session signed out. Sign in with the new one.",
+        ),
         _ => None,
     }
 }
@@ -128,6 +131,7 @@ impl SigninPage<'_> {
                 p class="links" {
                     a href=(with_req("/signup")) { "Create Account" }
                     a href="/confirm-email/resend" { "Resend confirmation" }
+                    a href="/forgot" { "Trouble signing in?" }
                 }
                 (cancel_form(self.csrf, req))
             },

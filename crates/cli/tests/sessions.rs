@@ -1,0 +1,171 @@
+//! `courier-cli whoami` and `sessions` against a real server: the profile as the
+//! server has it, the sessions list with this device marked, revoking another
+//! device (its token stops working) and revoking this one (the CLI then says sign in
+//! again). Sign-in is scripted (no Chromium); real keyring (run under
+//! `scripts/with-keyring.sh`).
+
+#![allow(clippy::unwrap_used)]
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use courier_tests::scripted::ScriptedBrowser;
+use courier_tests::{CourierServer, pkce::random_token};
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::process::Command;
+
+const PASSWORD: &str = "plum-orbit-kettle-92";
+
+struct Cli {
+    data: tempfile::TempDir,
+    service: String,
+}
+
+impl Cli {
+    fn new() -> Self {
+        let suffix: String = random_token()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(10)
+            .collect();
+        Self {
+            data: tempfile::tempdir().unwrap(),
+            service: format!("courier-cli-sessions-{suffix}"),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_courier-cli"));
+        command
+            .args(args)
+            .env("COURIER_DATA_DIR", self.data.path())
+            .env("COURIER_KEYRING_SERVICE", &self.service)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        command
+    }
+
+    async fn run(&self, args: &[&str]) -> (i32, String) {
+        let output = self.command(args).output().await.unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.code().unwrap_or(-1), text)
+    }
+
+    /// `login --no-browser`, the printed link opened by a scripted browser.
+    async fn login(&self, server: &CourierServer) {
+        let mut login = self
+            .command(&["login", "--no-browser", "--server", server.base()])
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(login.stdout.take().unwrap()).lines();
+        let prefix = format!("{}/oauth/authorize?", server.base());
+        let mut url = None;
+        while let Some(line) = stdout.next_line().await.unwrap() {
+            if line.trim().starts_with(&prefix) {
+                url = Some(line.trim().to_owned());
+                break;
+            }
+        }
+        let browser = ScriptedBrowser::new(server.base()).unwrap();
+        let callback = browser
+            .authorize(&url.expect("the link is printed"), "ada", PASSWORD)
+            .await
+            .unwrap();
+        reqwest::get(&callback)
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap();
+        let status = tokio::time::timeout(Duration::from_secs(60), login.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+/// The id at the start of the `sessions` line that contains `needle`.
+fn session_id(listing: &str, needle: &str) -> String {
+    let line = listing
+        .lines()
+        .find(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("no session line with {needle:?} in:\n{listing}"));
+    line[2..].split_whitespace().next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn whoami_shows_the_profile_and_sessions_can_be_listed_and_revoked() {
+    let server = CourierServer::start().await.unwrap();
+    let browser = ScriptedBrowser::new(server.base()).unwrap();
+    browser
+        .sign_up("ada@example.com", "ada", PASSWORD)
+        .await
+        .unwrap();
+    browser
+        .confirm_from_outbox(&server.outbox(), "ada@example.com")
+        .await
+        .unwrap();
+    let cli = Cli::new();
+    cli.login(&server).await;
+
+    let (code, who) = cli.run(&["whoami"]).await;
+    assert_eq!(code, 0, "{who}");
+    assert!(
+        who.starts_with(&format!("ada (ada@example.com) on {}", server.base())),
+        "{who}"
+    );
+    assert!(who.contains("Profile: private"), "{who}");
+
+    // Another device signs in as Ada.
+    let laptop = ScriptedBrowser::new(server.base())
+        .unwrap()
+        .app_sign_in("ada", PASSWORD, "ada-laptop")
+        .await
+        .unwrap();
+    let (code, listing) = cli.run(&["sessions"]).await;
+    assert_eq!(code, 0, "{listing}");
+    let this_device = listing.lines().next().unwrap();
+    assert!(
+        this_device.starts_with("* ") && this_device.ends_with("(this device)"),
+        "this device comes first, marked:\n{listing}"
+    );
+    assert_eq!(listing.matches("(this device)").count(), 1, "{listing}");
+    let laptop_id = session_id(&listing, "ada-laptop");
+    let own_id = session_id(&listing, "(this device)");
+
+    let (code, out) = cli.run(&["sessions", "revoke", &laptop_id]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("Revoked {laptop_id}")), "{out}");
+    let (_, listing) = cli.run(&["sessions"]).await;
+    assert!(!listing.contains(&laptop_id), "{listing}");
+    let laptop_call = reqwest::Client::new()
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&laptop.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(laptop_call.status(), reqwest::StatusCode::UNAUTHORIZED);
+
+    let (code, out) = cli.run(&["sessions", "revoke", "no-such-session"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("courier-cli: "), "{out}");
+
+    // Revoking this device's own session signs it out here too.
+    let (code, out) = cli.run(&["sessions", "revoke", &own_id]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("this device's own session"), "{out}");
+    let (code, who) = cli.run(&["whoami"]).await;
+    assert_eq!(code, 5, "{who}");
+    assert!(who.contains("sign in again"), "{who}");
+    let (_, accounts) = cli.run(&["accounts"]).await;
+    assert!(
+        accounts.contains("(signed out: sign in again)"),
+        "{accounts}"
+    );
+}

@@ -1,0 +1,260 @@
+//! The account API client against a scripted HTTP server on loopback: the bearer
+//! token goes with every call, a returned profile updates the account list (its avatar
+//! made absolute), refusals keep the server's kind, message and fields, and a 401
+//! signs the account out with `reauth_required`. The real server's behaviour is
+//! covered end to end in `tests/tests/client_events.rs`.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{ACCESS_TOKEN, SignedIn};
+use courier_proto::{ProfileUpdate, SessionKind};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+/// One request as the server saw it.
+#[derive(Debug)]
+struct Seen {
+    head: String,
+    body: String,
+}
+
+/// Answers every request with `status`, `extra_headers` and `body`, and reports it.
+async fn answering(
+    status: &'static str,
+    extra_headers: &'static str,
+    body: &'static str,
+) -> (String, mpsc::UnboundedReceiver<Seen>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (sender, seen) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                // Read the head, then as much body as Content-Length says.
+                let (head, received) = loop {
+                    let read = stream.read(&mut buffer).await.unwrap_or(0);
+                    if read == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buffer[..read]);
+                    let text = String::from_utf8_lossy(&request).into_owned();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length = head
+                            .lines()
+                            .find_map(|line| {
+                                let (name, value) = line.split_once(':')?;
+                                name.eq_ignore_ascii_case("content-length")
+                                    .then(|| value.trim().parse::<usize>().ok())?
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= length {
+                            break (head.to_owned(), body.to_owned());
+                        }
+                    }
+                };
+                let _ = sender.send(Seen {
+                    head,
+                    body: received,
+                });
+                let response = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra_headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (base, seen)
+}
+
+const PROFILE: &str = r#"{"id":"u1","username":"ada2","email":"ada@example.com",
+    "email_verified":true,"pending_email":null,"name":"Ada Lovelace","bio":null,
+    "website":null,"links":[],"avatar_url":"/avatars/u1.png?v=3","public":false,
+    "configured":true,"created_at":1700000000}"#;
+
+#[tokio::test]
+async fn a_profile_update_sends_only_the_changed_fields_and_refreshes_the_account_list() {
+    let (base, mut seen) = answering("200 OK", "", PROFILE).await;
+    let client = SignedIn::on(&base);
+    let update = ProfileUpdate {
+        name: Some("Ada Lovelace".into()),
+        username: Some("ada2".into()),
+        ..ProfileUpdate::default()
+    };
+    let profile = client
+        .courier
+        .api(&client.account_id)
+        .update_profile(&update)
+        .await
+        .unwrap();
+    assert_eq!(
+        profile.avatar_url.as_deref(),
+        Some(format!("{base}/avatars/u1.png?v=3").as_str())
+    );
+    let request = seen.recv().await.unwrap();
+    assert!(
+        request.head.starts_with("PATCH /api/v1/me HTTP/1.1"),
+        "{}",
+        request.head
+    );
+    assert!(
+        request
+            .head
+            .to_lowercase()
+            .contains(&format!("authorization: bearer {ACCESS_TOKEN}")),
+        "{}",
+        request.head
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&request.body).unwrap(),
+        serde_json::json!({"name": "Ada Lovelace", "username": "ada2"})
+    );
+    let account = client.account().await;
+    assert_eq!(account.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(account.username.as_deref(), Some("ada2"));
+    assert_eq!(account.avatar_url, profile.avatar_url);
+}
+
+#[tokio::test]
+async fn a_refusal_keeps_the_server_s_kind_message_and_fields() {
+    let (base, _seen) = answering(
+        "400 Bad Request",
+        "",
+        r#"{"kind":"invalid_input","message":"Check the highlighted fields.","fields":[{"field":"website","message":"must start with https://"}]}"#,
+    )
+    .await;
+    let client = SignedIn::on(&base);
+    let error = client
+        .courier
+        .api(&client.account_id)
+        .update_profile(&ProfileUpdate {
+            website: Some("ftp://x".into()),
+            ..ProfileUpdate::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "invalid_input");
+    assert_eq!(error.to_string(), "Check the highlighted fields.");
+    assert_eq!(error.fields()[0].field, "website");
+    assert!(!client.account().await.signed_out);
+}
+
+#[tokio::test]
+async fn rate_limits_say_when_to_try_again() {
+    let (base, _seen) = answering(
+        "429 Too Many Requests",
+        "Retry-After: 42\r\n",
+        r#"{"kind":"rate_limited","message":"Too many requests."}"#,
+    )
+    .await;
+    let client = SignedIn::on(&base);
+    let error = client
+        .courier
+        .api(&client.account_id)
+        .support_requests()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "rate_limited");
+    assert!(error.to_string().contains("42 s"), "{error}");
+}
+
+#[tokio::test]
+async fn a_401_marks_the_account_signed_out_and_asks_to_sign_in_again() {
+    let (base, mut seen) = answering(
+        "401 Unauthorized",
+        "",
+        r#"{"kind":"unauthorized","message":"The access token is not valid."}"#,
+    )
+    .await;
+    let client = SignedIn::on(&base);
+    let error = client
+        .courier
+        .api(&client.account_id)
+        .sessions()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "reauth_required");
+    let account = client.account().await;
+    assert!(account.signed_out, "kept listed, marked signed out");
+    assert!(!client.has_tokens());
+    // The next call does not even reach the server.
+    let again = client
+        .courier
+        .api(&client.account_id)
+        .sessions()
+        .await
+        .unwrap_err();
+    assert_eq!(again.kind(), "reauth_required");
+    seen.recv().await.unwrap();
+    assert!(seen.try_recv().is_err());
+}
+
+#[tokio::test]
+async fn sessions_and_a_revocation_go_to_their_paths() {
+    let (base, mut seen) = answering(
+        "200 OK",
+        "",
+        r#"[{"id":"g/1","kind":"app","device_name":"desk","client":"Courier desktop","os":"Linux","ip":"127.0.0.1","first_seen":1,"last_seen":2,"current":true}]"#,
+    )
+    .await;
+    let client = SignedIn::on(&base);
+    let api = client.courier.api(&client.account_id);
+    let sessions = api.sessions().await.unwrap();
+    assert_eq!(sessions[0].kind, SessionKind::App);
+    assert!(sessions[0].current);
+    assert!(
+        seen.recv()
+            .await
+            .unwrap()
+            .head
+            .starts_with("GET /api/v1/sessions HTTP/1.1")
+    );
+    // The server answers 200 with a body here; the client only needs a success.
+    api.revoke_session("g/1").await.unwrap();
+    let request = seen.recv().await.unwrap();
+    assert!(
+        request
+            .head
+            .starts_with("DELETE /api/v1/sessions/g%2F1 HTTP/1.1"),
+        "{}",
+        request.head
+    );
+}
+
+#[tokio::test]
+async fn oversized_avatars_are_refused_without_a_request() {
+    let (base, mut seen) = answering("200 OK", "", PROFILE).await;
+    let client = SignedIn::on(&base);
+    let error = client
+        .courier
+        .api(&client.account_id)
+        .upload_avatar(
+            "image/png",
+            vec![0; courier_client::api::AVATAR_MAX_BYTES + 1],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "payload_too_large");
+    assert!(seen.try_recv().is_err());
+    let profile = client
+        .courier
+        .api(&client.account_id)
+        .upload_avatar("image/png", b"\x89PNG\r\n\x1a\n".to_vec())
+        .await
+        .unwrap();
+    assert!(profile.avatar_url.is_some());
+    let request = seen.recv().await.unwrap();
+    assert!(request.head.starts_with("PUT /api/v1/me/avatar HTTP/1.1"));
+    assert!(
+        request
+            .head
+            .to_lowercase()
+            .contains("content-type: image/png")
+    );
+}

@@ -1,0 +1,225 @@
+//! Password changes, the rules the API and the pages share: changing it with the
+//! current one, and Trouble signing in? (a mailed reset link, 1 hour, single use,
+//! stored only as its digest). Both end sessions in the same transaction as the new
+//! hash, tell the event channels, and send the "password changed" security notice.
+//! Requesting a link answers the same whether or not the address has an account.
+
+use secrecy::{ExposeSecret as _, SecretString};
+
+use crate::clock::durations;
+use crate::crypto::{new_token, token_digest};
+use crate::db::{KeepSessions, LinkOutcome, LinkPurpose, MailLink, User};
+use crate::error::Error;
+use crate::mail::Mail;
+use crate::notices;
+use crate::password;
+use crate::ratelimit::{RetryAfter, Rule};
+use crate::sessions;
+use crate::state::AppState;
+
+/// How long a password reset link works.
+pub const RESET_LINK_LIFETIME: i64 = durations::HOUR;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    /// The new password breaks a strength rule; the message says which.
+    #[error("{0}")]
+    Weak(String),
+    #[error("too many attempts")]
+    RateLimited(RetryAfter),
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+/// Password change attempts per account.
+pub fn change_rule(state: &AppState) -> Rule {
+    Rule {
+        name: "password_change",
+        max: state
+            .settings
+            .rate_limits
+            .password_change_per_account_per_hour,
+        window: durations::HOUR,
+    }
+}
+
+/// Trouble signing in? requests and reset attempts per client address.
+pub fn reset_rule(state: &AppState) -> Rule {
+    Rule {
+        name: "password_reset",
+        max: state.settings.rate_limits.password_reset_per_ip_per_hour,
+        window: durations::HOUR,
+    }
+}
+
+/// Changes `user`'s password after checking the current one. Unless `keep_others`,
+/// every other session (apps and browsers) ends; `current` (the caller's session)
+/// always stays.
+pub async fn change(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    current_password: &SecretString,
+    new_password: &SecretString,
+    keep_others: bool,
+) -> Result<(), ChangeError> {
+    state
+        .limiter
+        .hit(change_rule(state), &user.id)
+        .map_err(ChangeError::RateLimited)?;
+    if !state
+        .passwords
+        .verify(current_password, Some(&user.password_hash))
+        .await?
+    {
+        return Err(ChangeError::WrongCurrentPassword);
+    }
+    password::check_strength(new_password.expose_secret(), &[&user.username, &user.email])
+        .map_err(ChangeError::Weak)?;
+    let hash = state.passwords.hash(new_password).await?;
+    let keep = if keep_others {
+        KeepSessions::All
+    } else {
+        KeepSessions::Only(current)
+    };
+    let ended = state
+        .store
+        .change_password(&user.id, &hash, keep, state.clock.now())
+        .await?;
+    sessions::ended(state, &user.id, &ended);
+    notice_password_changed(state, user, "changed from a signed-in Courier session").await;
+    Ok(())
+}
+
+/// Mails a reset link to the account with this address, if there is one. The caller
+/// answers the same either way; the token is made and digested either way too.
+pub async fn request_reset(state: &AppState, email: &str) -> Result<(), Error> {
+    let now = state.clock.now();
+    let token = new_token("cpr");
+    let digest = token_digest(&token);
+    let Some(user) = state.store.user_by_email(email).await? else {
+        tracing::info!("password reset requested for an address without an account");
+        return Ok(());
+    };
+    state
+        .store
+        .insert_mail_link(&MailLink {
+            digest,
+            user_id: user.id.clone(),
+            purpose: LinkPurpose::ResetPassword,
+            email: user.email.clone(),
+            created_at: now,
+            expires_at: now + RESET_LINK_LIFETIME,
+        })
+        .await?;
+    let link = state.issuer.url(&format!("/reset?token={token}"));
+    state.mailer.send(Mail {
+        to: user.email.clone(),
+        subject: "Reset your Courier password".to_owned(),
+        body: format!(
+            "Hello {username},\n\nSomeone (hopefully you) asked to reset the password of the \
+             Courier account with this address.\n\nYour username: {username}\n\nTo choose a \
+             new password, open this link:\n\n{link}\n\nThe link works once, for 1 hour. \
+             Setting a new password signs your account out everywhere.\n\nIf you did not ask \
+             for this, ignore this mail: your password has not changed.\n",
+            username = user.username
+        ),
+        links: vec![link],
+    });
+    Ok(())
+}
+
+/// What a reset link is worth right now, without spending it; `Some(user)` if valid.
+pub async fn reset_link_user(state: &AppState, token: &str) -> Result<LinkCheck, Error> {
+    let outcome = state
+        .store
+        .check_mail_link(
+            &token_digest(token),
+            LinkPurpose::ResetPassword,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(match outcome {
+        LinkOutcome::Used { user_id } => match state.store.user_by_id(&user_id).await? {
+            Some(user) => LinkCheck::Valid(Box::new(user)),
+            None => LinkCheck::Invalid,
+        },
+        LinkOutcome::Expired => LinkCheck::Expired,
+        LinkOutcome::AlreadyUsed => LinkCheck::Used,
+        LinkOutcome::Unknown => LinkCheck::Invalid,
+    })
+}
+
+/// A reset link's state.
+#[derive(Debug)]
+pub enum LinkCheck {
+    Valid(Box<User>),
+    Expired,
+    Used,
+    Invalid,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    #[error("the link cannot be used")]
+    Link(LinkCheck),
+    #[error("{0}")]
+    Weak(String),
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+/// Sets a new password through a reset link: every session of the account ends.
+pub async fn reset(
+    state: &AppState,
+    token: &str,
+    new_password: &SecretString,
+) -> Result<(), ResetError> {
+    let user = match reset_link_user(state, token).await? {
+        LinkCheck::Valid(user) => user,
+        other => return Err(ResetError::Link(other)),
+    };
+    password::check_strength(new_password.expose_secret(), &[&user.username, &user.email])
+        .map_err(ResetError::Weak)?;
+    let hash = state.passwords.hash(new_password).await?;
+    let (outcome, ended) = state
+        .store
+        .reset_password(&token_digest(token), &hash, state.clock.now())
+        .await?;
+    match outcome {
+        LinkOutcome::Used { .. } => {}
+        // Spent or expired between the check and now (a double submit).
+        LinkOutcome::Expired => return Err(ResetError::Link(LinkCheck::Expired)),
+        LinkOutcome::AlreadyUsed => return Err(ResetError::Link(LinkCheck::Used)),
+        LinkOutcome::Unknown => return Err(ResetError::Link(LinkCheck::Invalid)),
+    }
+    sessions::ended(state, &user.id, &ended);
+    notice_password_changed(state, &user, "reset with a link sent to this address").await;
+    Ok(())
+}
+
+/// The "password changed" security notice; a failure is logged, never returned (the
+/// password has changed either way).
+async fn notice_password_changed(state: &AppState, user: &User, how: &str) {
+    let when = time::OffsetDateTime::from_unix_timestamp(state.clock.now())
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc2822)
+                .ok()
+        })
+        .unwrap_or_default();
+    let body = format!("The password of your Courier account was {how} ({when}).");
+    if let Err(error) = notices::security(
+        state,
+        user,
+        &user.email,
+        "Your Courier password was changed",
+        &body,
+    )
+    .await
+    {
+        tracing::warn!(%error, "password-changed notice not sent");
+    }
+}

@@ -1,0 +1,322 @@
+//! `/api/v1/sessions` and `/api/v1/events`: listing apps and browsers, revoking one
+//! or all others (tokens die at once, the event arrives within a second), sign-out
+//! paths that publish too, and the new-device security mail.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{AppSession, CLIENT_ID, TestServer, api_error};
+use futures::{SinkExt as _, StreamExt as _};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `app`'s events channel and returns it after its `ready` frame.
+async fn events(server: &TestServer, app: &AppSession) -> (Socket, Value) {
+    let url = server.url("/api/v1/events").replace("http://", "ws://");
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", app.access_token).parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let ready = next_event(&mut socket).await.expect("a ready frame");
+    (socket, ready)
+}
+
+/// The next JSON text frame, or `None` when the channel closes.
+async fn next_event(socket: &mut Socket) -> Option<Value> {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("an event within 5 s")?;
+        match message.ok()? {
+            Message::Text(text) => return Some(serde_json::from_str(&text).unwrap()),
+            Message::Close(_) => return None,
+            _ => {}
+        }
+    }
+}
+
+async fn sessions(app: &AppSession) -> Vec<Value> {
+    let response = app.get("/api/v1/sessions").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+async fn session_id(app: &AppSession) -> String {
+    sessions(app)
+        .await
+        .into_iter()
+        .find(|session| session["current"] == true)
+        .expect("the current session is listed")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn lists_apps_and_browsers_newest_used_first_and_marks_this_device() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let laptop = server.app_session("ada", "Ada's laptop").await;
+    server.clock.advance(120);
+    let desktop = server.app_session("ada", "Ada's desktop").await;
+    let listed = sessions(&desktop).await;
+    // Two grants, and the browser each app sign-in used.
+    let apps: Vec<&Value> = listed.iter().filter(|s| s["kind"] == "app").collect();
+    let browsers: Vec<&Value> = listed.iter().filter(|s| s["kind"] == "browser").collect();
+    assert_eq!(apps.len(), 2, "{listed:#?}");
+    assert_eq!(browsers.len(), 2, "{listed:#?}");
+    assert_eq!(listed[0]["device_name"], "Ada's desktop", "newest first");
+    assert_eq!(listed[0]["current"], true);
+    assert_eq!(listed[0]["client"], "Courier desktop");
+    assert_eq!(listed[0]["os"], "Linux");
+    assert_eq!(listed[0]["ip"], "127.0.0.1");
+    assert!(listed.iter().filter(|s| s["current"] == true).count() == 1);
+    let laptop_row = apps
+        .iter()
+        .find(|s| s["device_name"] == "Ada's laptop")
+        .unwrap();
+    assert_eq!(laptop_row["current"], false);
+    assert!(laptop_row["last_seen"].as_i64() < listed[0]["last_seen"].as_i64());
+    assert_eq!(browsers[0]["client"], "CourierTestBrowser");
+    assert_eq!(browsers[0]["os"], "Linux");
+    assert_eq!(browsers[0]["device_name"], Value::Null);
+    // The other session sees itself as current.
+    assert_eq!(
+        session_id(&laptop).await,
+        laptop_row["id"].as_str().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_session_fails_its_next_call_and_hears_about_it_within_a_second() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let a = server.app_session("ada", "A").await;
+    let b = server.app_session("ada", "B").await;
+    let b_id = session_id(&b).await;
+    let (mut b_events, ready) = events(&server, &b).await;
+    assert_eq!(ready, json!({"type": "ready", "session_id": b_id}));
+    let (mut a_events, _) = events(&server, &a).await;
+
+    let started = Instant::now();
+    let response = a.delete(&format!("/api/v1/sessions/{b_id}")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let refused = b.get("/api/v1/sessions").await;
+    let refused_after = started.elapsed();
+    let body = api_error(refused, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(body["kind"], "unauthorized");
+    let event = next_event(&mut b_events).await;
+    let heard_after = started.elapsed();
+    assert_eq!(
+        event,
+        Some(json!({"type": "session_revoked", "session_id": b_id}))
+    );
+    assert!(refused_after < Duration::from_secs(1), "{refused_after:?}");
+    assert!(heard_after < Duration::from_secs(1), "{heard_after:?}");
+    assert_eq!(next_event(&mut b_events).await, None, "the channel closes");
+    // A's channel hears about B too (its sessions screen refreshes) and stays open.
+    assert_eq!(
+        next_event(&mut a_events).await,
+        Some(json!({"type": "session_revoked", "session_id": b_id}))
+    );
+    a_events.send(Message::Ping(vec![1].into())).await.unwrap();
+    // B's refresh token is dead as well.
+    let refreshed = common::refresh(&server, &b.refresh_token).await;
+    assert_eq!(refreshed.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        sessions(&a)
+            .await
+            .iter()
+            .filter(|s| s["kind"] == "app")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn another_account_s_session_or_an_unknown_id_is_not_found_alike() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    server.confirmed_account("grace@example.com", "grace").await;
+    let ada = server.app_session("ada", "A").await;
+    let grace = server.app_session("grace", "G").await;
+    let grace_id = session_id(&grace).await;
+    let theirs = api_error(
+        ada.delete(&format!("/api/v1/sessions/{grace_id}")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let unknown = api_error(
+        ada.delete("/api/v1/sessions/no-such-session").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(theirs, unknown);
+    assert_eq!(theirs["kind"], "not_found");
+    assert_eq!(
+        grace.get("/api/v1/sessions").await.status(),
+        StatusCode::OK,
+        "grace is still signed in"
+    );
+}
+
+#[tokio::test]
+async fn revoke_others_keeps_only_this_session_and_counts_the_rest() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let a = server.app_session("ada", "A").await;
+    let b = server.app_session("ada", "B").await;
+    let c = server.app_session("ada", "C").await;
+    let (mut b_events, _) = events(&server, &b).await;
+    let response = a
+        .post_json("/api/v1/sessions/revoke-others", &json!({}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    // B and C, and the three browsers the sign-ins used.
+    assert_eq!(body, json!({"revoked": 5}));
+    let left = sessions(&a).await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["current"], true);
+    assert_eq!(
+        b.get("/api/v1/sessions").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.get("/api/v1/sessions").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        next_event(&mut b_events).await.unwrap()["type"],
+        "session_revoked"
+    );
+}
+
+#[tokio::test]
+async fn signing_out_an_app_or_reusing_its_refresh_token_publishes_the_revocation() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let a = server.app_session("ada", "A").await;
+    let b = server.app_session("ada", "B").await;
+    let c = server.app_session("ada", "C").await;
+    let (b_id, c_id) = (session_id(&b).await, session_id(&c).await);
+    let (mut watcher, _) = events(&server, &a).await;
+    // RFC 7009 sign-out of B.
+    let revoked = reqwest::Client::new()
+        .post(server.url("/oauth/revoke"))
+        .form(&[
+            ("token", b.refresh_token.as_str()),
+            ("client_id", CLIENT_ID),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert_eq!(
+        next_event(&mut watcher).await,
+        Some(json!({"type": "session_revoked", "session_id": b_id}))
+    );
+    // C's refresh token used twice: the grant is revoked as a whole.
+    assert_eq!(
+        common::refresh(&server, &c.refresh_token).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        common::refresh(&server, &c.refresh_token).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        next_event(&mut watcher).await,
+        Some(json!({"type": "session_revoked", "session_id": c_id}))
+    );
+}
+
+#[tokio::test]
+async fn the_events_channel_refuses_a_missing_or_revoked_token() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let a = server.app_session("ada", "A").await;
+    let url = server.url("/api/v1/events").replace("http://", "ws://");
+    let error = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .unwrap_err();
+    match error {
+        tokio_tungstenite::tungstenite::Error::Http(response) => {
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        }
+        other => panic!("expected a 401, got {other}"),
+    }
+    let revoke = a
+        .post_json("/api/v1/sessions/revoke-others", &json!({}))
+        .await;
+    assert_eq!(revoke.status(), StatusCode::OK);
+    let id = session_id(&a).await;
+    assert_eq!(
+        a.delete(&format!("/api/v1/sessions/{id}")).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", a.access_token).parse().unwrap(),
+    );
+    assert!(tokio_tungstenite::connect_async(request).await.is_err());
+}
+
+#[tokio::test]
+async fn signing_out_in_the_browser_ends_exactly_that_browser_session() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let app = server.app_session("ada", "A").await;
+    let first = server.browser();
+    let second = server.browser();
+    for browser in [&first, &second] {
+        let response = browser
+            .sign_in_at("/signin", "ada", common::PASSWORD, false)
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let before = sessions(&app).await;
+    let browsers_before = before.iter().filter(|s| s["kind"] == "browser").count();
+    let csrf = first.csrf_for("/signout").await;
+    let response = first.post_form("/signout", &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(common::signed_in_user(&first).await, None);
+    assert_eq!(
+        common::signed_in_user(&second).await.as_deref(),
+        Some("ada")
+    );
+    let after = sessions(&app).await;
+    assert_eq!(
+        after.iter().filter(|s| s["kind"] == "browser").count(),
+        browsers_before - 1
+    );
+    assert_eq!(after.iter().filter(|s| s["kind"] == "app").count(), 1);
+}
+
+#[tokio::test]
+async fn a_sign_in_from_a_new_device_is_mailed_but_not_the_first_or_a_known_one() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let mails = || common::mails_to(&server.outbox(), "ada@example.com");
+    let _first = server.app_session("ada", "Ada's laptop").await;
+    let _again = server.app_session("ada", "Ada's laptop").await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // let the mail worker run
+    assert_eq!(mails().len(), 1, "only the confirmation so far");
+    let _new = server.app_session("ada", "Ada's phone").await;
+    let mail = server.mail_to("ada@example.com", 2).await;
+    assert!(mail.contains("New sign-in"), "{mail}");
+    assert!(mail.contains("Ada's phone"), "{mail}");
+    assert!(mail.contains("Linux"), "{mail}");
+    assert!(mail.contains("127.0.0.1"), "{mail}");
+}
