@@ -1,0 +1,111 @@
+//! Trouble signing in?, the way a person uses it: headless Chromium on the server's
+//! own pages runs the proof-of-work check in its own JavaScript (`/static/altcha.js`,
+//! the page's real CSP), the mail arrives with the username and a one-hour link, the
+//! new password works and the old one does not.
+
+#![allow(clippy::unwrap_used)]
+
+use courier_tests::{Browser, CourierServer, outbox, pages};
+
+const PASSWORD: &str = "plum-orbit-kettle-92";
+const NEW_PASSWORD: &str = "quartz-ember-lantern-37";
+
+/// On `/forgot`: types the address, ticks "I'm not a robot" (the browser solves the
+/// puzzle), sends, and waits for the page's answer.
+async fn ask_for_a_link(browser: &Browser, email: &str) -> String {
+    browser.fill("email", email).await.unwrap();
+    browser
+        .find("#pow-check")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("Done.").await.unwrap();
+    browser
+        .navigate_by("Send me a link", browser.click_button("Send me a link"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("If that address belongs to a Courier account")
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_person_who_forgot_the_password_gets_a_link_and_signs_in_with_a_new_one() {
+    let server = CourierServer::start().await.unwrap();
+    let browser = Browser::launch().await.unwrap();
+    pages::sign_up(&browser, server.base(), "ada@example.com", "ada", PASSWORD)
+        .await
+        .unwrap();
+    pages::confirm_from_outbox(&browser, &server.outbox(), "ada@example.com")
+        .await
+        .unwrap();
+    let confirmation = outbox::newest_mail_to(&server.outbox(), "ada@example.com")
+        .unwrap()
+        .unwrap();
+
+    // A stranger asking for an address without an account sees the very same answer.
+    browser.goto(&server.url("/signin")).await.unwrap();
+    browser
+        .navigate_by(
+            "Trouble signing in?",
+            browser.click_link("Trouble signing in?"),
+        )
+        .await
+        .unwrap();
+    let for_nobody = ask_for_a_link(&browser, "nobody@example.com").await;
+    assert!(
+        outbox::newest_mail_to(&server.outbox(), "nobody@example.com")
+            .unwrap()
+            .is_none()
+    );
+
+    browser.goto(&server.url("/forgot")).await.unwrap();
+    let for_ada = ask_for_a_link(&browser, "ada@example.com").await;
+    assert_eq!(for_ada, for_nobody, "the answer reveals nothing");
+
+    // The reset mail comes from the mail worker; wait (bounded) for it to be the newest.
+    let mail = tokio::time::timeout(outbox::MAIL_TIMEOUT, async {
+        loop {
+            let newest = outbox::newest_mail_to(&server.outbox(), "ada@example.com").unwrap();
+            if let Some(mail) = newest.filter(|mail| *mail != confirmation) {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+    })
+    .await
+    .expect("a reset mail to ada");
+    assert!(mail.contains("ada"), "the mail names the username:\n{mail}");
+    let link = outbox::link_in(&mail, "/reset?token=").expect("a reset link");
+
+    browser.goto(&link).await.unwrap();
+    browser.fill("password", NEW_PASSWORD).await.unwrap();
+    let landed = browser
+        .navigate_by("Set new password", browser.click_button("Set new password"))
+        .await
+        .unwrap();
+    assert_eq!(landed.path(), "/signin");
+    browser
+        .wait_for_text("Your password has been changed")
+        .await
+        .unwrap();
+
+    // The old password no longer works; the new one does.
+    assert!(
+        pages::sign_in_on_page(&browser, "ada", PASSWORD, false)
+            .await
+            .is_err()
+    );
+    browser.goto(&server.url("/signin")).await.unwrap();
+    pages::sign_in_on_page(&browser, "ada", NEW_PASSWORD, false)
+        .await
+        .unwrap();
+
+    // The link worked once.
+    browser.goto(&link).await.unwrap();
+    assert!(!browser.has("input[name=password]").await.unwrap());
+    browser.close().await.unwrap();
+}
