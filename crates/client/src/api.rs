@@ -255,7 +255,10 @@ impl AccountApi<'_> {
         json(response).await
     }
 
-    /// Sends one request as the account; a success status is returned as is.
+    /// Sends one request as the account; a success status is returned as is. A 401
+    /// gets one more try with a refreshed token (a clock behind the server's can
+    /// make a token look fresh here); if the grant itself has ended, the refresh
+    /// fails and the account is marked signed out.
     async fn send(
         &self,
         method: Method,
@@ -264,39 +267,54 @@ impl AccountApi<'_> {
     ) -> Result<reqwest::Response> {
         let account = self.courier.account(self.account_id).await?;
         let url = api_url(&account.issuer, segments)?;
-        let token = self.courier.access_token(self.account_id).await?;
-        let mut request = self
-            .courier
-            .http()
-            .request(method, url)
-            .bearer_auth(token)
-            .header(ACCEPT, "application/json");
-        request = match body {
-            Body::Empty => request,
-            Body::Json(bytes) => request.header(CONTENT_TYPE, "application/json").body(bytes),
-            Body::Raw {
-                content_type,
-                bytes,
-            } => request.header(CONTENT_TYPE, content_type).body(bytes),
-        };
-        let response = request
-            .send()
-            .await
-            .map_err(|error| Error::network(&account.issuer, &error))?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
+        let mut token = self.courier.access_token(self.account_id).await?;
+        let mut retried = false;
+        loop {
+            let mut request = self
+                .courier
+                .http()
+                .request(method.clone(), url.clone())
+                .bearer_auth(&token)
+                .header(ACCEPT, "application/json");
+            request = match &body {
+                Body::Empty => request,
+                Body::Json(bytes) => request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(bytes.clone()),
+                Body::Raw {
+                    content_type,
+                    bytes,
+                } => request
+                    .header(CONTENT_TYPE, content_type.as_str())
+                    .body(bytes.clone()),
+            };
+            let response = request
+                .send()
+                .await
+                .map_err(|error| Error::network(&account.issuer, &error))?;
+            let status = response.status();
+            if status.is_success() {
+                return Ok(response);
+            }
+            if status == StatusCode::UNAUTHORIZED {
+                if retried {
+                    return Err(self.courier.session_ended(self.account_id).await);
+                }
+                retried = true;
+                token = self
+                    .courier
+                    .access_token_after_rejection(self.account_id, &token)
+                    .await?;
+                continue;
+            }
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse().ok());
+            let body = response.bytes().await.unwrap_or_default();
+            return Err(api_error(status, retry_after, &body));
         }
-        if status == StatusCode::UNAUTHORIZED {
-            return Err(self.courier.session_ended(self.account_id).await);
-        }
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse().ok());
-        let body = response.bytes().await.unwrap_or_default();
-        Err(api_error(status, retry_after, &body))
     }
 
     /// A returned profile, its avatar made absolute (the UI is not served by the

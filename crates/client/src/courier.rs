@@ -222,6 +222,34 @@ impl Courier {
         if tokens.access_expires_at - self.config.refresh_margin_secs > self.clock.now() {
             return Ok(tokens.access_token);
         }
+        self.refresh_locked(&account, tokens).await
+    }
+
+    /// A fresh access token after the server refused `rejected` (401) although it
+    /// looked valid here (this device's clock may be behind). Refreshes once, unless
+    /// another caller already has; a grant that has ended marks the account signed
+    /// out (`reauth_required`).
+    pub(crate) async fn access_token_after_rejection(
+        &self,
+        account_id: &str,
+        rejected: &str,
+    ) -> Result<String> {
+        let account = self.account(account_id).await?;
+        let lock = self.refresh_lock(account_id);
+        let _one_at_a_time = lock.lock().await;
+        let Some(tokens) = self.vault_get(account_id).await? else {
+            return Err(self.session_ended(account_id).await);
+        };
+        if tokens.access_token != rejected {
+            return Ok(tokens.access_token);
+        }
+        self.refresh_locked(&account, tokens).await
+    }
+
+    /// Exchanges the refresh token for a new pair and stores it; the caller holds the
+    /// account's refresh lock.
+    async fn refresh_locked(&self, account: &Account, tokens: TokenSet) -> Result<String> {
+        let account_id = account.id.as_str();
         let Some(refresh_token) = tokens.refresh_token.as_deref() else {
             self.mark_signed_out(account_id).await?;
             return Err(Error::ReauthRequired {

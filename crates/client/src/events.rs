@@ -319,7 +319,20 @@ impl Channel {
             Ok(Err(tungstenite::Error::Http(response)))
                 if response.status() == StatusCode::UNAUTHORIZED =>
             {
-                Err(self.signed_out().await)
+                // Refused although it looked fresh here: refresh once. An ended grant
+                // fails that refresh (the account is then signed out); otherwise the
+                // next attempt goes with the new token.
+                match self
+                    .courier
+                    .access_token_after_rejection(&self.account_id, &token)
+                    .await
+                {
+                    Ok(_) => Err(End::Lost(
+                        "the server refused the token; refreshed it".into(),
+                    )),
+                    Err(Error::ReauthRequired { .. }) => Err(End::SignedOut),
+                    Err(error) => Err(End::Lost(error.to_string())),
+                }
             }
             Ok(Err(error)) => Err(End::Lost(error.to_string())),
         }

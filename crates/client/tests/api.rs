@@ -27,12 +27,31 @@ async fn answering(
     extra_headers: &'static str,
     body: &'static str,
 ) -> (String, mpsc::UnboundedReceiver<Seen>) {
+    serving(move |head| {
+        if head.starts_with("POST /oauth/token") {
+            // A grant the server ended: refreshing fails for good.
+            return ("400 Bad Request", "", INVALID_GRANT);
+        }
+        (status, extra_headers, body)
+    })
+    .await
+}
+
+const INVALID_GRANT: &str = r#"{"error":"invalid_grant","error_description":"revoked"}"#;
+
+/// A stand-in server whose answer (status, extra headers, body) depends on the
+/// request head.
+async fn serving(
+    answer: impl Fn(&str) -> (&'static str, &'static str, &'static str) + Send + Sync + 'static,
+) -> (String, mpsc::UnboundedReceiver<Seen>) {
+    let answer = std::sync::Arc::new(answer);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (sender, seen) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
             let sender = sender.clone();
+            let answer = std::sync::Arc::clone(&answer);
             tokio::spawn(async move {
                 let mut request = Vec::new();
                 let mut buffer = [0u8; 4096];
@@ -58,6 +77,7 @@ async fn answering(
                         }
                     }
                 };
+                let (status, extra_headers, body) = answer(&head);
                 let _ = sender.send(Seen {
                     head,
                     body: received,
@@ -165,7 +185,7 @@ async fn rate_limits_say_when_to_try_again() {
 }
 
 #[tokio::test]
-async fn a_401_marks_the_account_signed_out_and_asks_to_sign_in_again() {
+async fn a_401_whose_refresh_is_refused_marks_the_account_signed_out() {
     let (base, mut seen) = answering(
         "401 Unauthorized",
         "",
@@ -191,8 +211,62 @@ async fn a_401_marks_the_account_signed_out_and_asks_to_sign_in_again() {
         .await
         .unwrap_err();
     assert_eq!(again.kind(), "reauth_required");
-    seen.recv().await.unwrap();
+    // The call, then one refresh (refused), and nothing after.
+    assert!(
+        seen.recv()
+            .await
+            .unwrap()
+            .head
+            .starts_with("GET /api/v1/sessions")
+    );
+    assert!(
+        seen.recv()
+            .await
+            .unwrap()
+            .head
+            .starts_with("POST /oauth/token")
+    );
     assert!(seen.try_recv().is_err());
+}
+
+#[tokio::test]
+async fn a_401_with_a_grant_still_alive_refreshes_and_retries_once() {
+    // The server refuses the first token (this device's clock was behind) but the
+    // grant is fine: one refresh, one retry, and the account stays signed in.
+    let (base, mut seen) = serving(|head| {
+        if head.starts_with("POST /oauth/token") {
+            (
+                "200 OK",
+                "",
+                r#"{"access_token":"access-token-2","token_type":"Bearer","expires_in":600,"refresh_token":"refresh-token-2"}"#,
+            )
+        } else if head.contains("Bearer access-token-2") {
+            ("200 OK", "", "[]")
+        } else {
+            ("401 Unauthorized", "", r#"{"kind":"unauthorized","message":"expired"}"#)
+        }
+    })
+    .await;
+    let client = SignedIn::on(&base);
+    let sessions = client
+        .courier
+        .api(&client.account_id)
+        .sessions()
+        .await
+        .unwrap();
+    assert!(sessions.is_empty());
+    assert!(!client.account().await.signed_out);
+    let heads: Vec<String> = [
+        seen.recv().await.unwrap(),
+        seen.recv().await.unwrap(),
+        seen.recv().await.unwrap(),
+    ]
+    .into_iter()
+    .map(|seen| seen.head)
+    .collect();
+    assert!(heads[0].contains("Bearer access-token-1"));
+    assert!(heads[1].starts_with("POST /oauth/token"));
+    assert!(heads[2].contains("Bearer access-token-2"));
 }
 
 #[tokio::test]

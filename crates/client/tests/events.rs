@@ -118,6 +118,29 @@ async fn scripted_server(scripts: Vec<Script>) -> ScriptedServer {
     }
 }
 
+/// A token endpoint that answers every refresh with `invalid_grant`.
+async fn refusing_token_endpoint() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/oauth/token", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+                let mut buffer = [0u8; 4096];
+                let _ = stream.read(&mut buffer).await;
+                let body = r#"{"error":"invalid_grant","error_description":"revoked"}"#;
+                let response = format!(
+                    "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
 fn ready(session: &str) -> ServerEvent {
     ServerEvent::Ready {
         session_id: session.into(),
@@ -207,9 +230,11 @@ async fn reconnects_after_a_loss_and_signs_out_when_its_own_session_is_revoked()
 }
 
 #[tokio::test]
-async fn a_refused_token_signs_the_account_out() {
+async fn a_refused_token_whose_refresh_is_refused_signs_the_account_out() {
     let server = scripted_server(vec![Script::Refuse(StatusCode::UNAUTHORIZED)]).await;
-    let client = SignedIn::on(&server.issuer);
+    // The refresh the refused upgrade triggers: the grant has ended.
+    let token_endpoint = refusing_token_endpoint().await;
+    let client = SignedIn::with_token_endpoint(&server.issuer, &token_endpoint);
     let (sink, mut outcomes) = mpsc::unbounded_channel();
     let _handle = events::spawn(
         Arc::clone(&client.courier),

@@ -26,6 +26,11 @@ pub struct SignedIn {
 impl SignedIn {
     /// Signed in as "ada" on the server at `issuer`.
     pub fn on(issuer: &str) -> Self {
+        Self::with_token_endpoint(issuer, &format!("{issuer}/oauth/token"))
+    }
+
+    /// Like [`SignedIn::on`], with refreshes going to `token_endpoint`.
+    pub fn with_token_endpoint(issuer: &str, token_endpoint: &str) -> Self {
         let data = tempfile::tempdir().unwrap();
         let now = SystemClock.now();
         let account = Account {
@@ -43,7 +48,7 @@ impl SignedIn {
             endpoints: Endpoints {
                 issuer: issuer.to_owned(),
                 authorization: format!("{issuer}/oauth/authorize"),
-                token: format!("{issuer}/oauth/token"),
+                token: token_endpoint.to_owned(),
                 userinfo: Some(format!("{issuer}/oauth/userinfo")),
                 revocation: None,
             },
