@@ -1,8 +1,8 @@
 //! The real desktop window (Tauri, WebKitGTK under Xvfb, driven by tauri-driver)
 //! while headless Chromium plays the system browser against a real courier-server:
 //! sign in, add a second account and switch, sign out of one, Skip, an attempt
-//! cancelled in the browser, and Account Settings from Configure your account through
-//! every section. Each screen is saved as a PNG under
+//! cancelled in the browser, Account Settings from Configure your account through
+//! every section, and a session revoked on another device reaching the open window. Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
 #![allow(clippy::unwrap_used)]
@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use courier_tests::desktop::launch_desktop;
+use courier_tests::scripted::ScriptedBrowser;
 use courier_tests::{Browser, CourierServer, pages, pkce::random_token};
 
 const PASSWORD: &str = "plum-orbit-kettle-92";
@@ -664,6 +665,74 @@ async fn account_settings_from_configure_your_account_through_every_section() {
         desktop.shot("09-back-to-courier").await;
         browser.close().await.unwrap();
         desktop.window.close().await.unwrap();
+    })
+    .await
+    .expect("the scenario finished in time");
+}
+
+#[tokio::test]
+async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_once() {
+    let _window = ONE_WINDOW.lock().await;
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        let server = CourierServer::start().await.unwrap();
+        accounts(&server, &[("ada@example.com", "ada")]).await;
+        let mut desktop = Desktop::launch(&server, "session_revoked").await;
+        desktop
+            .window
+            .wait_for_text("Skip and take me to Courier")
+            .await
+            .unwrap();
+        desktop.click("Sign In").await;
+        let url = desktop.next_opened_url().await;
+        let browser = Browser::launch().await.unwrap();
+        browser.goto(&url).await.unwrap();
+        pages::sign_in_on_page(&browser, "ada", PASSWORD, true)
+            .await
+            .unwrap();
+        browser.wait_for_text("return to Courier").await.unwrap();
+        browser.close().await.unwrap();
+        desktop.skip_configure_your_account().await;
+        desktop.wait_for_header("ada").await;
+        desktop.shot("01-signed-in").await;
+
+        // Ada, on her laptop, revokes the desktop's session (Sessions → Revoke).
+        let laptop = ScriptedBrowser::new(server.base()).unwrap();
+        let tokens = laptop
+            .app_sign_in("ada", PASSWORD, "Ada's laptop")
+            .await
+            .unwrap();
+        let http = reqwest::Client::new();
+        let sessions: serde_json::Value = http
+            .get(server.url("/api/v1/sessions"))
+            .bearer_auth(&tokens.access_token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let desktop_session = sessions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|session| session["client"] == "Courier desktop" && session["current"] == false)
+            .expect("the desktop's session is listed")["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let revoked = http
+            .delete(server.url(&format!("/api/v1/sessions/{desktop_session}")))
+            .bearer_auth(&tokens.access_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(revoked.status(), reqwest::StatusCode::NO_CONTENT);
+
+        // The running app hears it on its events channel: signed out, work kept,
+        // Sign in again offered, without the person doing anything.
+        desktop.window.wait_for_text("Signed out.").await.unwrap();
+        desktop.window.wait_for_text("Sign in again").await.unwrap();
+        desktop.shot("02-signed-out-by-another-device").await;
     })
     .await
     .expect("the scenario finished in time");
