@@ -10,27 +10,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use courier_client::browser::BrowserOpener;
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
 use courier_client::vault::KeyringVault;
 use courier_client::{Courier, SignInMode};
-use courier_tests::CourierServer;
 use courier_tests::scripted::ScriptedBrowser;
-use tokio::sync::mpsc;
+use courier_tests::{ChannelOpener, CourierServer};
 
 const PASSWORD: &str = "plum-orbit-kettle-92";
 const ROUNDS: usize = 40;
-
-struct ChannelOpener(mpsc::UnboundedSender<String>);
-
-impl BrowserOpener for ChannelOpener {
-    fn open(&self, url: &str) -> Result<(), String> {
-        self.0
-            .send(url.to_owned())
-            .map_err(|error| error.to_string())
-    }
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -54,12 +42,12 @@ async fn main() {
     let config = ClientConfig::for_data_dir(data.path(), &service, server.base());
     let vault = KeyringVault::connect(&service)
         .expect("a Secret Service: run under scripts/with-keyring.sh");
-    let (sender, mut opened) = mpsc::unbounded_channel();
+    let (opener, mut opened) = ChannelOpener::new();
     let courier = Courier::new(
         config,
         Arc::new(vault),
         Arc::new(SystemClock),
-        Arc::new(ChannelOpener(sender)),
+        Arc::new(opener),
     )
     .unwrap();
     let callback_client = reqwest::Client::new();

@@ -14,6 +14,7 @@ pub mod browser;
 pub mod desktop;
 pub mod loopback;
 pub mod oidc_provider;
+pub mod opener;
 pub mod outbox;
 pub mod pages;
 pub mod pkce;
@@ -24,6 +25,7 @@ pub mod server;
 pub use browser::Browser;
 pub use loopback::CallbackListener;
 pub use oidc_provider::{OidcProvider, oidc_provider_login};
+pub use opener::ChannelOpener;
 pub use pages::{
     choose_account, confirm_from_outbox, sign_in_on_page, sign_up, use_another_account,
 };

@@ -106,6 +106,29 @@ impl ScriptedBrowser {
     }
 }
 
+impl ScriptedBrowser {
+    /// Signs `courier` in with its own flow (listener, PKCE, code exchange, keyring),
+    /// this browser standing in for the system browser that `opened` hears about.
+    pub async fn sign_in_client(
+        &self,
+        courier: &courier_client::Courier,
+        opened: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+        identifier: &str,
+        password: &str,
+    ) -> Result<courier_client::Account> {
+        let attempt = courier
+            .start_sign_in(None, courier_client::SignInMode::SignIn)
+            .await?;
+        let url = opened
+            .recv()
+            .await
+            .context("the client opened no browser")?;
+        let callback = self.authorize(&url, identifier, password).await?;
+        self.http.get(&callback).send().await?.error_for_status()?;
+        Ok(courier.finish_sign_in(attempt).await?)
+    }
+}
+
 /// The tokens an app holds after signing in.
 pub struct AppTokens {
     pub access_token: String,

@@ -11,30 +11,18 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use courier_client::browser::BrowserOpener;
+use courier_client::Courier;
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
 use courier_client::events::{self, AccountEvent, EventsHandle, EventsOptions};
 use courier_client::vault::{KeyringVault, TokenVault as _};
-use courier_client::{Courier, SignInMode};
 use courier_proto::{ProfileUpdate, SessionKind};
 use courier_tests::scripted::ScriptedBrowser;
-use courier_tests::{CourierServer, pkce::random_token};
+use courier_tests::{ChannelOpener, CourierServer, pkce::random_token};
 use tokio::sync::mpsc;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "plum-orbit-kettle-92";
-
-/// Hands the URL the client wants opened to the test, which signs in there.
-struct ChannelOpener(mpsc::UnboundedSender<String>);
-
-impl BrowserOpener for ChannelOpener {
-    fn open(&self, url: &str) -> Result<(), String> {
-        self.0
-            .send(url.to_owned())
-            .map_err(|error| error.to_string())
-    }
-}
 
 /// One desktop: a signed-in client and its account's events channel.
 struct Desktop {
@@ -62,29 +50,22 @@ impl Desktop {
             KeyringVault::connect(&service)
                 .expect("a Secret Service (run under scripts/with-keyring.sh)"),
         );
-        let (sender, mut opened) = mpsc::unbounded_channel();
+        let (opener, mut opened) = ChannelOpener::new();
         let courier = Arc::new(
             Courier::new(
                 ClientConfig::for_data_dir(data.path(), &service, server.base()),
                 vault.clone(),
                 Arc::new(SystemClock),
-                Arc::new(ChannelOpener(sender)),
+                Arc::new(opener),
             )
             .unwrap(),
         );
-        let attempt = courier
-            .start_sign_in(None, SignInMode::SignIn)
-            .await
-            .unwrap();
-        let url = opened.recv().await.unwrap();
-        let browser = ScriptedBrowser::new(server.base()).unwrap();
-        let callback = browser.authorize(&url, "ada", PASSWORD).await.unwrap();
-        reqwest::get(&callback)
+        let account_id = ScriptedBrowser::new(server.base())
+            .unwrap()
+            .sign_in_client(&courier, &mut opened, "ada", PASSWORD)
             .await
             .unwrap()
-            .error_for_status()
-            .unwrap();
-        let account_id = courier.finish_sign_in(attempt).await.unwrap().id;
+            .id;
 
         let (sink, mut outcomes) = mpsc::unbounded_channel();
         let channel = events::spawn(

@@ -6,26 +6,16 @@
 
 use std::sync::Arc;
 
-use courier_client::browser::BrowserOpener;
 use courier_client::clock::ManualClock;
 use courier_client::config::ClientConfig;
 use courier_client::vault::{KeyringVault, TokenVault as _};
 use courier_client::{Account, Courier, SignInAttempt, SignInMode};
-use courier_tests::{Browser, CourierServer, OidcProvider, pages, pkce::random_token};
+use courier_tests::{
+    Browser, ChannelOpener, CourierServer, OidcProvider, pages, pkce::random_token,
+};
 use tokio::sync::mpsc;
 
 const PASSWORD: &str = "plum-orbit-kettle-92";
-
-/// Hands the URL the client wants opened to the test, which drives Chromium there.
-struct ChannelOpener(mpsc::UnboundedSender<String>);
-
-impl BrowserOpener for ChannelOpener {
-    fn open(&self, url: &str) -> Result<(), String> {
-        self.0
-            .send(url.to_owned())
-            .map_err(|error| error.to_string())
-    }
-}
 
 /// A lowercase name no other test uses.
 fn unique(prefix: &str) -> String {
@@ -56,13 +46,13 @@ impl Desktop {
             KeyringVault::connect(&service)
                 .expect("a Secret Service (run under scripts/with-keyring.sh)"),
         );
-        let (sender, opened) = mpsc::unbounded_channel();
+        let (opener, opened) = ChannelOpener::new();
         let clock = ManualClock::starting_now();
         let courier = Courier::new(
             config,
             vault.clone(),
             Arc::new(clock.clone()),
-            Arc::new(ChannelOpener(sender)),
+            Arc::new(opener),
         )
         .unwrap();
         Self {

@@ -153,6 +153,31 @@ impl Desktop {
         format!("{header} {}", button.unwrap_or_default())
     }
 
+    /// On the welcome screen, presses Sign In; returns Chromium (playing the system
+    /// browser) on the URL the app asked it to open.
+    async fn start_sign_in_from_welcome(&mut self) -> Browser {
+        self.window
+            .wait_for_text("Skip and take me to Courier")
+            .await
+            .unwrap();
+        self.click("Sign In").await;
+        let url = self.next_opened_url().await;
+        let browser = Browser::launch().await.unwrap();
+        browser.goto(&url).await.unwrap();
+        browser
+    }
+
+    /// Sign In from the welcome screen, completed in the browser as `who` (Keep me
+    /// signed in); returns the browser once it says to return to Courier.
+    async fn sign_in_from_welcome(&mut self, who: &str) -> Browser {
+        let browser = self.start_sign_in_from_welcome().await;
+        pages::sign_in_on_page(&browser, who, PASSWORD, true)
+            .await
+            .unwrap();
+        browser.wait_for_text("return to Courier").await.unwrap();
+        browser
+    }
+
     /// The first sign-in of an account asks to configure it; Skip for now.
     async fn skip_configure_your_account(&self) {
         self.window
@@ -411,15 +436,7 @@ async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
     tokio::time::timeout(SCENARIO_TIMEOUT, async {
         let server = CourierServer::start().await.unwrap();
         let mut desktop = Desktop::launch(&server, "cancelled_in_browser").await;
-        desktop
-            .window
-            .wait_for_text("Skip and take me to Courier")
-            .await
-            .unwrap();
-        desktop.click("Sign In").await;
-        let url = desktop.next_opened_url().await;
-        let browser = Browser::launch().await.unwrap();
-        browser.goto(&url).await.unwrap();
+        let browser = desktop.start_sign_in_from_welcome().await;
         browser
             .wait_for_url("Sign In", |url| url.path() == "/signin")
             .await
@@ -451,19 +468,7 @@ async fn account_settings_from_configure_your_account_through_every_section() {
         let server = CourierServer::start().await.unwrap();
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "account_settings").await;
-        desktop
-            .window
-            .wait_for_text("Skip and take me to Courier")
-            .await
-            .unwrap();
-        desktop.click("Sign In").await;
-        let url = desktop.next_opened_url().await;
-        let browser = Browser::launch().await.unwrap();
-        browser.goto(&url).await.unwrap();
-        pages::sign_in_on_page(&browser, "ada", PASSWORD, true)
-            .await
-            .unwrap();
-        browser.wait_for_text("return to Courier").await.unwrap();
+        let browser = desktop.sign_in_from_welcome("ada").await;
 
         // The first sign-in asks to configure the account; Continue saves the name.
         desktop
@@ -677,19 +682,7 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
         let server = CourierServer::start().await.unwrap();
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "session_revoked").await;
-        desktop
-            .window
-            .wait_for_text("Skip and take me to Courier")
-            .await
-            .unwrap();
-        desktop.click("Sign In").await;
-        let url = desktop.next_opened_url().await;
-        let browser = Browser::launch().await.unwrap();
-        browser.goto(&url).await.unwrap();
-        pages::sign_in_on_page(&browser, "ada", PASSWORD, true)
-            .await
-            .unwrap();
-        browser.wait_for_text("return to Courier").await.unwrap();
+        let browser = desktop.sign_in_from_welcome("ada").await;
         browser.close().await.unwrap();
         desktop.skip_configure_your_account().await;
         desktop.wait_for_header("ada").await;

@@ -6,56 +6,15 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use courier_tests::{Browser, CourierServer, pages, pkce::random_token};
+use courier_tests::{Browser, CourierServer, pages};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
-const PASSWORD: &str = "plum-orbit-kettle-92";
+mod common;
 
-struct Cli {
-    data: tempfile::TempDir,
-    service: String,
-}
-
-impl Cli {
-    fn new() -> Self {
-        let suffix: String = random_token()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(10)
-            .collect();
-        Self {
-            data: tempfile::tempdir().unwrap(),
-            service: format!("courier-cli-e2e-{suffix}"),
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_courier-cli"));
-        command
-            .args(args)
-            .env("COURIER_DATA_DIR", self.data.path().join("client"))
-            .env("COURIER_KEYRING_SERVICE", &self.service)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        command
-    }
-
-    async fn run(&self, args: &[&str]) -> (i32, String) {
-        let output = self.command(args).output().await.unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (output.status.code().unwrap_or(-1), text)
-    }
-}
+use common::{Cli, PASSWORD};
 
 /// An executable that appends the URL it is given to `urls` (the test's "system browser").
 fn browser_script(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -110,7 +69,7 @@ async fn login_through_the_browser_then_accounts_whoami_switch_and_logout() {
             .unwrap();
     }
     browser.close().await.unwrap();
-    let cli = Cli::new();
+    let cli = Cli::new("courier-cli-e2e");
     let (script, urls) = browser_script(cli.data.path());
 
     // `login` asks the "system browser" to open the authorization URL.

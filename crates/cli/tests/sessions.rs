@@ -6,88 +6,46 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::process::Stdio;
 use std::time::Duration;
 
+use courier_tests::CourierServer;
 use courier_tests::scripted::ScriptedBrowser;
-use courier_tests::{CourierServer, pkce::random_token};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
-use tokio::process::Command;
 
-const PASSWORD: &str = "plum-orbit-kettle-92";
+mod common;
 
-struct Cli {
-    data: tempfile::TempDir,
-    service: String,
-}
+use common::{Cli, PASSWORD};
 
-impl Cli {
-    fn new() -> Self {
-        let suffix: String = random_token()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(10)
-            .collect();
-        Self {
-            data: tempfile::tempdir().unwrap(),
-            service: format!("courier-cli-sessions-{suffix}"),
+/// `login --no-browser`, the printed link opened by a scripted browser.
+async fn login(cli: &Cli, server: &CourierServer) {
+    let mut login = cli
+        .command(&["login", "--no-browser", "--server", server.base()])
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(login.stdout.take().unwrap()).lines();
+    let prefix = format!("{}/oauth/authorize?", server.base());
+    let mut url = None;
+    while let Some(line) = stdout.next_line().await.unwrap() {
+        if line.trim().starts_with(&prefix) {
+            url = Some(line.trim().to_owned());
+            break;
         }
     }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_courier-cli"));
-        command
-            .args(args)
-            .env("COURIER_DATA_DIR", self.data.path())
-            .env("COURIER_KEYRING_SERVICE", &self.service)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        command
-    }
-
-    async fn run(&self, args: &[&str]) -> (i32, String) {
-        let output = self.command(args).output().await.unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (output.status.code().unwrap_or(-1), text)
-    }
-
-    /// `login --no-browser`, the printed link opened by a scripted browser.
-    async fn login(&self, server: &CourierServer) {
-        let mut login = self
-            .command(&["login", "--no-browser", "--server", server.base()])
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(login.stdout.take().unwrap()).lines();
-        let prefix = format!("{}/oauth/authorize?", server.base());
-        let mut url = None;
-        while let Some(line) = stdout.next_line().await.unwrap() {
-            if line.trim().starts_with(&prefix) {
-                url = Some(line.trim().to_owned());
-                break;
-            }
-        }
-        let browser = ScriptedBrowser::new(server.base()).unwrap();
-        let callback = browser
-            .authorize(&url.expect("the link is printed"), "ada", PASSWORD)
-            .await
-            .unwrap();
-        reqwest::get(&callback)
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap();
-        let status = tokio::time::timeout(Duration::from_secs(60), login.wait())
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(status.success());
-    }
+    let browser = ScriptedBrowser::new(server.base()).unwrap();
+    let callback = browser
+        .authorize(&url.expect("the link is printed"), "ada", PASSWORD)
+        .await
+        .unwrap();
+    reqwest::get(&callback)
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(60), login.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
 }
 
 /// The id at the start of the `sessions` line that contains `needle`.
@@ -111,8 +69,8 @@ async fn whoami_shows_the_profile_and_sessions_can_be_listed_and_revoked() {
         .confirm_from_outbox(&server.outbox(), "ada@example.com")
         .await
         .unwrap();
-    let cli = Cli::new();
-    cli.login(&server).await;
+    let cli = Cli::new("courier-cli-sessions");
+    login(&cli, &server).await;
 
     let (code, who) = cli.run(&["whoami"]).await;
     assert_eq!(code, 0, "{who}");

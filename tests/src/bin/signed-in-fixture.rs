@@ -10,28 +10,16 @@
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
-use courier_client::browser::BrowserOpener;
+use courier_client::Courier;
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
 use courier_client::vault::KeyringVault;
-use courier_client::{Courier, SignInMode};
-use courier_tests::CourierServer;
 use courier_tests::scripted::ScriptedBrowser;
+use courier_tests::{ChannelOpener, CourierServer};
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "plum-orbit-kettle-92";
-
-struct ChannelOpener(mpsc::UnboundedSender<String>);
-
-impl BrowserOpener for ChannelOpener {
-    fn open(&self, url: &str) -> Result<(), String> {
-        self.0
-            .send(url.to_owned())
-            .map_err(|error| error.to_string())
-    }
-}
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -44,21 +32,16 @@ async fn main() -> Result<()> {
     browser.confirm_from_outbox(&server.outbox(), EMAIL).await?;
 
     let config = ClientConfig::for_data_dir(data_dir, &service, server.base());
-    let (sender, mut opened) = mpsc::unbounded_channel();
+    let (opener, mut opened) = ChannelOpener::new();
     let courier = Courier::new(
         config,
         Arc::new(KeyringVault::connect(&service)?),
         Arc::new(SystemClock),
-        Arc::new(ChannelOpener(sender)),
+        Arc::new(opener),
     )?;
-    let attempt = courier.start_sign_in(None, SignInMode::SignIn).await?;
-    let authorize_url = opened
-        .recv()
-        .await
-        .context("the client opened no browser")?;
-    let callback = browser.authorize(&authorize_url, "ada", PASSWORD).await?;
-    reqwest::get(&callback).await?.error_for_status()?;
-    let account = courier.finish_sign_in(attempt).await?;
+    let account = browser
+        .sign_in_client(&courier, &mut opened, "ada", PASSWORD)
+        .await?;
     println!("ready {} {}", server.base(), account.id);
 
     let mut terminate = signal(SignalKind::terminate())?;

@@ -186,6 +186,73 @@ async fn revoke_sessions_in(
     Ok(ended)
 }
 
+/// A mail link that can still be used: whose account, and the address it was sent to.
+struct LiveLink {
+    user_id: String,
+    email: String,
+}
+
+/// The link behind `digest` if it is unused and unexpired, else why not; read inside `tx`.
+async fn live_mail_link_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    digest: &str,
+    purpose: LinkPurpose,
+    now: UnixTime,
+) -> Result<Result<LiveLink, LinkOutcome>> {
+    let row: Option<(String, String, UnixTime, Option<UnixTime>)> = sqlx::query_as(
+        "SELECT user_id, email, expires_at, used_at FROM mail_links \
+         WHERE digest = ? AND purpose = ?",
+    )
+    .bind(digest)
+    .bind(purpose.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match row {
+        None => Err(LinkOutcome::Unknown),
+        Some((_, _, _, Some(_))) => Err(LinkOutcome::AlreadyUsed),
+        Some((_, _, expires_at, None)) if now >= expires_at => Err(LinkOutcome::Expired),
+        Some((user_id, email, _, None)) => Ok(LiveLink { user_id, email }),
+    })
+}
+
+/// Like [`live_mail_link_in`], and marks a live link used (the caller's transaction
+/// decides whether that sticks).
+async fn spend_mail_link_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    digest: &str,
+    purpose: LinkPurpose,
+    now: UnixTime,
+) -> Result<Result<LiveLink, LinkOutcome>> {
+    let live = live_mail_link_in(tx, digest, purpose, now).await?;
+    if live.is_ok() {
+        sqlx::query("UPDATE mail_links SET used_at = ? WHERE digest = ?")
+            .bind(now)
+            .bind(digest)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(live)
+}
+
+/// Sets the account's password hash inside `tx`.
+async fn set_password_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    user_id: &str,
+    password_hash: &str,
+    now: UnixTime,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// What spending the link would do, read inside `tx`.
 async fn mail_link_in(
     tx: &mut Transaction<'static, Sqlite>,
@@ -193,18 +260,9 @@ async fn mail_link_in(
     purpose: LinkPurpose,
     now: UnixTime,
 ) -> Result<LinkOutcome> {
-    let row: Option<(String, UnixTime, Option<UnixTime>)> = sqlx::query_as(
-        "SELECT user_id, expires_at, used_at FROM mail_links WHERE digest = ? AND purpose = ?",
-    )
-    .bind(digest)
-    .bind(purpose.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(match row {
-        None => LinkOutcome::Unknown,
-        Some((_, _, Some(_))) => LinkOutcome::AlreadyUsed,
-        Some((_, expires_at, None)) if now >= expires_at => LinkOutcome::Expired,
-        Some((user_id, _, None)) => LinkOutcome::Used { user_id },
+    Ok(match live_mail_link_in(tx, digest, purpose, now).await? {
+        Ok(LiveLink { user_id, .. }) => LinkOutcome::Used { user_id },
+        Err(outcome) => outcome,
     })
 }
 
@@ -294,28 +352,11 @@ impl Store for SqliteStore {
         now: UnixTime,
     ) -> Result<LinkOutcome> {
         let mut tx = self.write().await?;
-        let row: Option<(String, String, UnixTime, Option<UnixTime>)> = sqlx::query_as(
-            "SELECT user_id, email, expires_at, used_at FROM mail_links \
-             WHERE digest = ? AND purpose = ?",
-        )
-        .bind(digest)
-        .bind(purpose.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((user_id, email, expires_at, used_at)) = row else {
-            return Ok(LinkOutcome::Unknown);
-        };
-        if used_at.is_some() {
-            return Ok(LinkOutcome::AlreadyUsed);
-        }
-        if now >= expires_at {
-            return Ok(LinkOutcome::Expired);
-        }
-        sqlx::query("UPDATE mail_links SET used_at = ? WHERE digest = ?")
-            .bind(now)
-            .bind(digest)
-            .execute(&mut *tx)
-            .await?;
+        let LiveLink { user_id, email } =
+            match spend_mail_link_in(&mut tx, digest, purpose, now).await? {
+                Ok(live) => live,
+                Err(outcome) => return Ok(outcome),
+            };
         match purpose {
             LinkPurpose::ConfirmEmail => {
                 sqlx::query(
@@ -894,16 +935,7 @@ impl Store for SqliteStore {
         now: UnixTime,
     ) -> Result<Vec<String>> {
         let mut tx = self.write().await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? \
-             WHERE id = ?",
-        )
-        .bind(password_hash)
-        .bind(now)
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+        set_password_in(&mut tx, user_id, password_hash, now).await?;
         let ended =
             revoke_sessions_in(&mut tx, user_id, keep, now, RevokeReason::PasswordChanged).await?;
         tx.commit().await?;
@@ -946,16 +978,7 @@ impl Store for SqliteStore {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? \
-             WHERE id = ?",
-        )
-        .bind(password_hash)
-        .bind(now)
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+        set_password_in(&mut tx, user_id, password_hash, now).await?;
         let ended = revoke_sessions_in(
             &mut tx,
             user_id,

@@ -8,8 +8,8 @@ use sqlx::{QueryBuilder, Sqlite};
 use super::SqliteStore;
 use crate::clock::UnixTime;
 use crate::db::{
-    EmailChangeOutcome, LinkPurpose, MailLink, NewAvatar, ProfileChanges, ProfileRecord,
-    SupportRecord,
+    EmailChangeOutcome, LinkOutcome, LinkPurpose, MailLink, NewAvatar, ProfileChanges,
+    ProfileRecord, SupportRecord,
 };
 use crate::error::{Error, Result};
 
@@ -211,28 +211,13 @@ pub(super) async fn confirm_email_change(
     now: UnixTime,
 ) -> Result<EmailChangeOutcome> {
     let mut tx = store.write().await?;
-    let row: Option<(String, String, UnixTime, Option<UnixTime>)> = sqlx::query_as(
-        "SELECT user_id, email, expires_at, used_at FROM mail_links \
-         WHERE digest = ? AND purpose = ?",
-    )
-    .bind(digest)
-    .bind(LinkPurpose::ChangeEmail.as_str())
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((user_id, new_email, expires_at, used_at)) = row else {
-        return Ok(EmailChangeOutcome::Unknown);
-    };
-    if used_at.is_some() {
-        return Ok(EmailChangeOutcome::AlreadyUsed);
-    }
-    if now >= expires_at {
-        return Ok(EmailChangeOutcome::Expired);
-    }
-    sqlx::query("UPDATE mail_links SET used_at = ? WHERE digest = ?")
-        .bind(now)
-        .bind(digest)
-        .execute(&mut *tx)
-        .await?;
+    let (user_id, new_email) =
+        match super::spend_mail_link_in(&mut tx, digest, LinkPurpose::ChangeEmail, now).await? {
+            Ok(live) => (live.user_id, live.email),
+            Err(LinkOutcome::Expired) => return Ok(EmailChangeOutcome::Expired),
+            Err(LinkOutcome::AlreadyUsed) => return Ok(EmailChangeOutcome::AlreadyUsed),
+            Err(_) => return Ok(EmailChangeOutcome::Unknown),
+        };
     let account: Option<(String, Option<String>)> =
         sqlx::query_as("SELECT email, pending_email FROM users WHERE id = ?")
             .bind(&user_id)

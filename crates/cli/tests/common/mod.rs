@@ -1,0 +1,56 @@
+//! The CLI under test: `courier-cli` run as a process with its own data folder and
+//! keyring service (a throwaway Secret Service: run under `scripts/with-keyring.sh`).
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::process::Stdio;
+
+use courier_tests::pkce::random_token;
+use tokio::process::Command;
+
+pub const PASSWORD: &str = "plum-orbit-kettle-92";
+
+pub struct Cli {
+    pub data: tempfile::TempDir,
+    pub service: String,
+}
+
+impl Cli {
+    /// A fresh device: empty data folder, keyring service `{prefix}-{random}`.
+    pub fn new(prefix: &str) -> Self {
+        let suffix: String = random_token()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(10)
+            .collect();
+        Self {
+            data: tempfile::tempdir().unwrap(),
+            service: format!("{prefix}-{suffix}"),
+        }
+    }
+
+    /// `courier-cli ARGS` on this device, output captured.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_courier-cli"));
+        command
+            .args(args)
+            .env("COURIER_DATA_DIR", self.data.path().join("client"))
+            .env("COURIER_KEYRING_SERVICE", &self.service)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        command
+    }
+
+    /// Runs `courier-cli ARGS` to the end: exit code and stdout + stderr.
+    pub async fn run(&self, args: &[&str]) -> (i32, String) {
+        let output = self.command(args).output().await.unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.code().unwrap_or(-1), text)
+    }
+}
