@@ -320,3 +320,36 @@ async fn a_sign_in_from_a_new_device_is_mailed_but_not_the_first_or_a_known_one(
     assert!(mail.contains("Linux"), "{mail}");
     assert!(mail.contains("127.0.0.1"), "{mail}");
 }
+
+#[tokio::test]
+async fn a_browser_session_s_last_seen_follows_its_use() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let browser = server.browser();
+    let signed_in = browser
+        .sign_in_at("/signin", "ada", common::PASSWORD, true)
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let app = server.app_session("ada", "Ada's desktop").await;
+    let browser_row = |listed: &[Value]| -> Value {
+        listed
+            .iter()
+            .filter(|s| s["kind"] == "browser")
+            .min_by_key(|s| s["first_seen"].as_i64())
+            .cloned()
+            .unwrap()
+    };
+    let before = browser_row(&sessions(&app).await);
+
+    // Five minutes later (the app's access token still good) the browser opens a
+    // page: its session was seen then.
+    server.clock.advance(300);
+    assert_eq!(browser.get("/").await.status(), StatusCode::OK);
+    let after = browser_row(&sessions(&app).await);
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(
+        after["last_seen"].as_i64().unwrap() - before["last_seen"].as_i64().unwrap(),
+        300
+    );
+    assert_eq!(after["first_seen"], before["first_seen"]);
+}

@@ -9,12 +9,15 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse as _, Response};
 use courier_proto::{ErrorBody, ServerEvent};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::auth::Authenticated;
+use crate::error::ApiError;
 use crate::events::Event;
+use crate::oauth::userinfo;
 use crate::state::AppState;
 
 /// Largest message or frame the client may send (pings, a close with a reason).
@@ -42,10 +45,20 @@ const PING_INTERVAL: Duration = Duration::from_secs(30);
 pub async fn channel(
     auth: Authenticated,
     State(state): State<AppState>,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    // Subscribe before answering, so nothing published after the token check is missed.
+    // Subscribe before answering, so nothing published from now on is missed; then
+    // check the token once more, since a revocation between the first check and the
+    // subscription was published to no one this channel could hear.
     let events = state.events.subscribe(&auth.user.id);
+    match userinfo::authenticate(&state, &headers).await {
+        Ok(_) => {}
+        Err(error) if error.status.is_server_error() => {
+            return ApiError::internal().into_response();
+        }
+        Err(_) => return ApiError::unauthorized("the session has ended").into_response(),
+    }
     let session_id = auth.session_id;
     upgrade
         .read_buffer_size(READ_BUFFER)

@@ -90,6 +90,8 @@ pub struct WebSession {
     pub keep_signed_in: bool,
     pub created_at: UnixTime,
     pub expires_at: UnixTime,
+    /// When the browser last used it (kept to within a minute; Sessions shows it).
+    pub last_seen_at: UnixTime,
 }
 
 /// An authorization request waiting for the person in the browser.
@@ -302,6 +304,8 @@ pub trait Store: Send + Sync + 'static {
     /// The live session and its account behind a cookie's digest.
     async fn web_session(&self, digest: &str, now: UnixTime) -> Result<Option<(WebSession, User)>>;
     async fn end_web_session(&self, digest: &str, now: UnixTime) -> Result<()>;
+    /// Records that the browser session `id` was used at `now`.
+    async fn touch_web_session(&self, id: &str, now: UnixTime) -> Result<()>;
 
     async fn insert_auth_request(&self, request: &AuthRequest) -> Result<()>;
     async fn auth_request(&self, id: &str) -> Result<Option<AuthRequest>>;

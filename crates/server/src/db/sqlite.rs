@@ -410,8 +410,8 @@ impl Store for SqliteStore {
 
     async fn web_session(&self, digest: &str, now: UnixTime) -> Result<Option<(WebSession, User)>> {
         let session: Option<WebSession> = sqlx::query_as(
-            "SELECT id, user_id, keep_signed_in, created_at, expires_at FROM web_sessions \
-             WHERE digest = ? AND revoked_at IS NULL AND expires_at > ?",
+            "SELECT id, user_id, keep_signed_in, created_at, expires_at, last_seen_at \
+             FROM web_sessions WHERE digest = ? AND revoked_at IS NULL AND expires_at > ?",
         )
         .bind(digest)
         .bind(now)
@@ -422,6 +422,16 @@ impl Store for SqliteStore {
         };
         let user = self.user_by_id(&session.user_id).await?;
         Ok(user.map(|user| (session, user)))
+    }
+
+    async fn touch_web_session(&self, id: &str, now: UnixTime) -> Result<()> {
+        sqlx::query("UPDATE web_sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?")
+            .bind(now)
+            .bind(id)
+            .bind(now)
+            .execute(&self.writes)
+            .await?;
+        Ok(())
     }
 
     async fn end_web_session(&self, digest: &str, now: UnixTime) -> Result<()> {

@@ -111,13 +111,23 @@ pub struct CurrentSession {
     pub user: User,
 }
 
+/// How stale a browser session's "last seen" may get before a request refreshes it;
+/// keeps page views free of writes.
+const LAST_SEEN_RESOLUTION: i64 = crate::clock::durations::MINUTE;
+
 pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentSession>> {
     let name = cookie_name(&state.issuer, SESSION_COOKIE);
     let Some(token) = read_cookie(headers, &name) else {
         return Ok(None);
     };
     let digest = token_digest(&token);
-    let found = state.store.web_session(&digest, state.clock.now()).await?;
+    let now = state.clock.now();
+    let found = state.store.web_session(&digest, now).await?;
+    if let Some((session, _)) = &found
+        && now - session.last_seen_at >= LAST_SEEN_RESOLUTION
+    {
+        state.store.touch_web_session(&session.id, now).await?;
+    }
     Ok(found.map(|(session, user)| CurrentSession { session, user }))
 }
 
