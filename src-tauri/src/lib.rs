@@ -45,6 +45,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, state: DesktopState) -> t
             commands::settings::upload_avatar,
             commands::settings::remove_avatar,
             commands::settings::change_email,
+            commands::settings::cancel_email_change,
             commands::settings::change_password,
             commands::settings::notification_preferences,
             commands::settings::set_notification_preferences,

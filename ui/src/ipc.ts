@@ -79,6 +79,8 @@ export const uploadAvatar = (accountId: string, avatar: AvatarUpload) =>
 export const removeAvatar = (accountId: string) => call<Profile>("remove_avatar", { accountId });
 export const changeEmail = (accountId: string, change: EmailChange) =>
   call<Profile>("change_email", { accountId, change });
+export const cancelEmailChange = (accountId: string) =>
+  call<Profile>("cancel_email_change", { accountId });
 export const changePassword = (accountId: string, change: PasswordChange) =>
   call<null>("change_password", { accountId, change });
 export const notificationPreferences = (accountId: string) =>

@@ -42,6 +42,7 @@ export const ipc = {
   uploadAvatar: vi.fn<IpcModule["uploadAvatar"]>(),
   removeAvatar: vi.fn<IpcModule["removeAvatar"]>(),
   changeEmail: vi.fn<IpcModule["changeEmail"]>(),
+  cancelEmailChange: vi.fn<IpcModule["cancelEmailChange"]>(),
   changePassword: vi.fn<IpcModule["changePassword"]>(),
   notificationPreferences: vi.fn<IpcModule["notificationPreferences"]>(),
   setNotificationPreferences: vi.fn<IpcModule["setNotificationPreferences"]>(),

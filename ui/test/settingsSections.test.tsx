@@ -22,6 +22,15 @@ describe("Email", () => {
     );
   });
 
+  it("a pending change can be cancelled", async () => {
+    ipc.accountProfile.mockResolvedValue(profile({ pending_email: "ada@typo.test" }));
+    ipc.cancelEmailChange.mockResolvedValue(profile({ pending_email: null }));
+    const { user } = await openSettings("Email");
+    await user.click(await screen.findByRole("button", { name: "Cancel change" }));
+    expect(ipc.cancelEmailChange).toHaveBeenCalledWith("ada");
+    await waitFor(() => expect(screen.queryByLabelText("Pending email change")).not.toBeInTheDocument());
+  });
+
   it("asks for a change with the current password and says where the link went", async () => {
     ipc.changeEmail.mockResolvedValue(profile({ pending_email: "ada@new.test" }));
     const { user } = await openSettings("Email");

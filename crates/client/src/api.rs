@@ -184,6 +184,14 @@ impl AccountApi<'_> {
         self.profile_from(response).await
     }
 
+    /// `DELETE /api/v1/me/email`: cancels a change still waiting for its link.
+    pub async fn cancel_email_change(&self) -> Result<Profile> {
+        let response = self
+            .send(Method::DELETE, &["me", "email"], Body::Empty)
+            .await?;
+        self.profile_from(response).await
+    }
+
     /// `POST /api/v1/me/password`.
     pub async fn change_password(&self, change: &PasswordChange) -> Result<()> {
         self.send(Method::POST, &["me", "password"], Body::json(change)?)

@@ -29,7 +29,7 @@ pub async fn request(state: &AppState, user: &User, new_email: &str) -> Result<(
         Some(other) if other.id != user.id => {
             state
                 .store
-                .request_email_change(&user.id, new_email, None, now)
+                .request_email_change(&user.id, Some(new_email), None, now)
                 .await?;
             mail_address_taken(state, new_email);
         }
@@ -45,7 +45,7 @@ pub async fn request(state: &AppState, user: &User, new_email: &str) -> Result<(
             };
             state
                 .store
-                .request_email_change(&user.id, new_email, Some(&link), now)
+                .request_email_change(&user.id, Some(new_email), Some(&link), now)
                 .await?;
             let url = state.issuer.url(&format!("/confirm-email?token={token}"));
             state.mailer.send(Mail {

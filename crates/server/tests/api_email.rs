@@ -1,5 +1,6 @@
 //! `POST /api/v1/me/email` and the confirmation page: the address changes only when
-//! the link mailed to the new address is followed, once, within 24 hours.
+//! the link mailed to the new address is followed, once, within 24 hours, unless the
+//! change is cancelled first (`DELETE /api/v1/me/email`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -174,6 +175,25 @@ async fn a_link_expires_after_24_hours_and_changes_nothing() {
     drop(app);
     let app = server.app_session("ada", "Desktop").await;
     assert_eq!(me(&app).await["email"], "ada@old.example");
+}
+
+#[tokio::test]
+async fn a_waiting_change_can_be_cancelled_and_its_link_then_changes_nothing() {
+    let server = TestServer::start().await;
+    let app = signed_in(&server, "ada@old.example", "ada").await;
+    change_email(&app, "ada@typo.example", PASSWORD).await;
+    let link = link_in(&server.mail_to("ada@typo.example", 1).await, "token=cce_");
+    let response = app.delete("/api/v1/me/email").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let profile: Value = response.json().await.unwrap();
+    assert_eq!(profile["pending_email"], Value::Null);
+    assert_eq!(profile["email"], "ada@old.example");
+    let (status, _) = follow(&server, &link).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert_eq!(me(&app).await["email"], "ada@old.example");
+    // Cancelling with nothing waiting is the same answer.
+    let again = app.delete("/api/v1/me/email").await;
+    assert_eq!(again.status(), StatusCode::OK);
 }
 
 #[tokio::test]

@@ -74,6 +74,17 @@ pub async fn change_email<R: Runtime>(
 }
 
 #[tauri::command]
+pub async fn cancel_email_change<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, DesktopState>,
+    account_id: String,
+) -> CommandResult<Profile> {
+    let courier = state.courier().await?;
+    let result = courier.api(&account_id).cancel_email_change().await;
+    answer(&app, &state, result).await
+}
+
+#[tauri::command]
 pub async fn change_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, DesktopState>,

@@ -1,15 +1,16 @@
 // Email: the current address (and whether it is confirmed), a change waiting for its
-// link, and the form to ask for a new one. The address changes only when the link mailed
+// link (which can be cancelled), and the form to ask for a new one. The address changes only when the link mailed
 // to the new address is opened; until then the current one stays in use.
 import { useState, type FormEvent } from "react";
 
 import type { AccountView } from "../bindings/AccountView";
 import type { Profile } from "../bindings/Profile";
 import { CommandProblem, FormStatus, TextField, fieldErrors } from "./forms";
-import { useChangeEmail } from "./queries";
+import { useCancelEmailChange, useChangeEmail } from "./queries";
 
 export function EmailSection({ account, profile }: { account: AccountView; profile: Profile }) {
   const change = useChangeEmail(account.id);
+  const cancel = useCancelEmailChange(account.id);
   const [newEmail, setNewEmail] = useState("");
   const [password, setPassword] = useState("");
   const errors = change.isError ? fieldErrors(change.error) : {};
@@ -45,6 +46,18 @@ export function EmailSection({ account, profile }: { account: AccountView; profi
             address changes to it once that link is opened; until then you keep using{" "}
             {profile.email}.
           </p>
+          <CommandProblem error={cancel.error} what="Could not cancel the change" accountId={account.id} />
+          <button
+            type="button"
+            className="button"
+            disabled={cancel.isPending}
+            onClick={() => {
+              change.reset();
+              cancel.mutate(undefined);
+            }}
+          >
+            {cancel.isPending ? "Cancelling…" : "Cancel change"}
+          </button>
         </div>
       )}
       <form className="settings-form" onSubmit={submit} aria-label="Change email" noValidate>

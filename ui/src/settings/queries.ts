@@ -86,6 +86,8 @@ export const useChangeEmail = (accountId: string) =>
   useProfileCommand("change_email", accountId, (change: EmailChange) =>
     ipc.changeEmail(accountId, change),
   );
+export const useCancelEmailChange = (accountId: string) =>
+  useProfileCommand("cancel_email_change", accountId, () => ipc.cancelEmailChange(accountId));
 
 export function useChangePassword(accountId: string) {
   const queryClient = useQueryClient();

@@ -1,5 +1,6 @@
-//! `POST /api/v1/me/email`: asks to change the account's address. The password is
-//! checked here; the mails and the waiting address are [`crate::email_change`]'s.
+//! `POST /api/v1/me/email`: asks to change the account's address (the password is
+//! checked here; the mails and the waiting address are [`crate::email_change`]'s);
+//! `DELETE /api/v1/me/email` cancels a change still waiting for its link.
 
 use axum::Json;
 use axum::extract::State;
@@ -82,4 +83,29 @@ pub async fn change(
     email_change::request(&state, &user, new_email).await?;
     state.events.publish(&user.id, ServerEvent::ProfileChanged);
     Ok((StatusCode::ACCEPTED, Json(current(&state, &user.id).await?)))
+}
+
+/// Cancels the waiting address change: its link stops working and the profile no
+/// longer shows a pending address. Nothing waiting: nothing to do, same answer.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/email",
+    tag = "profile",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The profile, with no `pending_email`", body = Profile),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+    )
+)]
+pub async fn cancel(
+    auth: Authenticated,
+    State(state): State<AppState>,
+) -> Result<Json<Profile>, ApiError> {
+    let user = auth.user;
+    state
+        .store
+        .request_email_change(&user.id, None, None, state.clock.now())
+        .await?;
+    state.events.publish(&user.id, ServerEvent::ProfileChanged);
+    Ok(Json(current(&state, &user.id).await?))
 }

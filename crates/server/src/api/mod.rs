@@ -66,7 +66,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(crate::avatar::MAX_UPLOAD_BYTES)),
         )
         .routes(routes!(profile::public))
-        .routes(routes!(email::change))
+        .routes(routes!(email::change, email::cancel))
         .routes(routes!(notifications::show, notifications::replace))
         .routes(routes!(support::submit, support::list))
         .split_for_parts();

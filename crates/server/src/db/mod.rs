@@ -433,11 +433,12 @@ pub trait Store: Send + Sync + 'static {
     async fn avatar_png(&self, user_id: &str, version: &str) -> Result<Option<Vec<u8>>>;
     /// Records `new_email` as waiting and stores its confirmation `link` (spending
     /// the account's earlier change links). Without a link (the address belongs to
-    /// another account) only the waiting address is recorded.
+    /// another account) only the waiting address is recorded; without an address the
+    /// waiting change is cancelled (its links spent).
     async fn request_email_change(
         &self,
         user_id: &str,
-        new_email: &str,
+        new_email: Option<&str>,
         link: Option<&MailLink>,
         now: UnixTime,
     ) -> Result<()>;

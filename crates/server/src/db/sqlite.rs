@@ -1102,7 +1102,7 @@ impl Store for SqliteStore {
     async fn request_email_change(
         &self,
         user_id: &str,
-        new_email: &str,
+        new_email: Option<&str>,
         link: Option<&MailLink>,
         now: UnixTime,
     ) -> Result<()> {

@@ -165,7 +165,7 @@ pub(super) async fn avatar_png(
 pub(super) async fn request_email_change(
     store: &SqliteStore,
     user_id: &str,
-    new_email: &str,
+    new_email: Option<&str>,
     link: Option<&MailLink>,
     now: UnixTime,
 ) -> Result<()> {
