@@ -242,6 +242,47 @@ async fn signing_out_an_app_or_reusing_its_refresh_token_publishes_the_revocatio
 }
 
 #[tokio::test]
+async fn a_spent_code_coming_back_with_a_wrong_verifier_publishes_the_revocation() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let watcher_app = server.app_session("ada", "A").await;
+    let request = common::AuthorizeRequest::new();
+    let params = common::authorize_as(&server, &request, "ada", true).await;
+    let code = common::param(&params, "code").unwrap().to_owned();
+    let tokens = common::exchange_code(&server, &request, &code).await;
+    let stolen: Vec<Value> = reqwest::Client::new()
+        .get(server.url("/api/v1/sessions"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let grant_id = stolen.iter().find(|s| s["current"] == true).unwrap()["id"].clone();
+    let (mut watcher, _) = events(&server, &watcher_app).await;
+
+    // The code again, with someone else's verifier: refused, and the grant its first
+    // use issued is revoked, which its channels hear.
+    let replay = common::token_call(
+        &server,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", &request.redirect_uri),
+            ("client_id", CLIENT_ID),
+            ("code_verifier", &"x".repeat(43)),
+        ],
+    )
+    .await;
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        next_event(&mut watcher).await,
+        Some(json!({"type": "session_revoked", "session_id": grant_id}))
+    );
+}
+
+#[tokio::test]
 async fn the_events_channel_refuses_a_missing_or_revoked_token() {
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;

@@ -328,7 +328,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<RedeemOutcome>;
     /// Spends a code without issuing anything (a failed exchange); a reused code
     /// revokes what its first use issued.
-    async fn burn_code(&self, digest: &str, now: UnixTime) -> Result<()>;
+    async fn burn_code(&self, digest: &str, now: UnixTime) -> Result<Option<RevokedGrant>>;
 
     /// Exchanges a refresh token issued to `client_id` for `tokens`, detecting reuse.
     async fn rotate_refresh_token(

@@ -614,28 +614,33 @@ impl Store for SqliteStore {
         }
     }
 
-    async fn burn_code(&self, digest: &str, now: UnixTime) -> Result<()> {
+    async fn burn_code(&self, digest: &str, now: UnixTime) -> Result<Option<RevokedGrant>> {
         let mut tx = self.write().await?;
-        let row: Option<(Option<UnixTime>, Option<String>)> =
-            sqlx::query_as("SELECT used_at, grant_id FROM auth_codes WHERE digest = ?")
+        let row: Option<(String, Option<UnixTime>, Option<String>)> =
+            sqlx::query_as("SELECT user_id, used_at, grant_id FROM auth_codes WHERE digest = ?")
                 .bind(digest)
                 .fetch_optional(&mut *tx)
                 .await?;
-        match row {
-            Some((Some(_), Some(first_grant))) => {
+        let revoked = match row {
+            Some((user_id, Some(_), Some(first_grant))) => {
                 revoke_in(&mut tx, &first_grant, now, RevokeReason::CodeReuse).await?;
+                Some(RevokedGrant {
+                    grant_id: first_grant,
+                    user_id,
+                })
             }
-            Some((None, _)) => {
+            Some((_, None, _)) => {
                 sqlx::query("UPDATE auth_codes SET used_at = ? WHERE digest = ?")
                     .bind(now)
                     .bind(digest)
                     .execute(&mut *tx)
                     .await?;
+                None
             }
-            _ => {}
-        }
+            _ => None,
+        };
         tx.commit().await?;
-        Ok(())
+        Ok(revoked)
     }
 
     async fn rotate_refresh_token(

@@ -148,8 +148,11 @@ async fn redeem_code(
         && is_valid_verifier(verifier)
         && constant_time_eq(&pkce_s256(verifier), &record.code_challenge);
     if !bound_correctly {
-        // A code is good for one attempt: a wrong verifier or redirect spends it.
-        state.store.burn_code(&digest, now).await?;
+        // A code is good for one attempt: a wrong verifier or redirect spends it (and
+        // a spent one coming back revokes what its first use issued).
+        if let Some(revoked) = state.store.burn_code(&digest, now).await? {
+            sessions::grant_ended(state, &revoked);
+        }
         return Err(OAuthError::invalid_grant(
             "the code does not match this client, redirect URI or code verifier",
         ));
@@ -171,7 +174,9 @@ async fn redeem_code(
         last_used_at: now,
     };
     if now >= grant.expires_at {
-        state.store.burn_code(&digest, now).await?;
+        if let Some(revoked) = state.store.burn_code(&digest, now).await? {
+            sessions::grant_ended(state, &revoked);
+        }
         return Err(OAuthError::invalid_grant("the sign-in has already ended"));
     }
     let (tokens, issued) = new_tokens(&grant, now);
