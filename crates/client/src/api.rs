@@ -80,15 +80,7 @@ pub fn api_error(status: StatusCode, retry_after: Option<u64>, body: &[u8]) -> E
 
 /// Refuses an avatar the server would refuse, before sending a megabyte for nothing.
 pub fn check_avatar(content_type: &str, size: usize) -> Result<()> {
-    let refuse = |kind, message: &str| Error::Api {
-        kind,
-        message: message.to_owned(),
-        fields: vec![FieldError {
-            field: "avatar".to_owned(),
-            message: message.to_owned(),
-        }],
-        retry_after: None,
-    };
+    let refuse = avatar_refused;
     if !AVATAR_TYPES.contains(&content_type) {
         return Err(refuse(
             ErrorKind::InvalidInput,
@@ -105,6 +97,20 @@ pub fn check_avatar(content_type: &str, size: usize) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// An avatar refused on this side, shaped like the server's answer (beside the
+/// `avatar` field).
+pub(crate) fn avatar_refused(kind: ErrorKind, message: &str) -> Error {
+    Error::Api {
+        kind,
+        message: message.to_owned(),
+        fields: vec![FieldError {
+            field: "avatar".to_owned(),
+            message: message.to_owned(),
+        }],
+        retry_after: None,
+    }
 }
 
 /// What a request carries.

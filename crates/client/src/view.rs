@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use courier_proto::{ErrorKind, FieldError};
 
 use crate::accounts::{Account, Registry};
-use crate::api::{AVATAR_MAX_BYTES, check_avatar};
+use crate::api::{AVATAR_MAX_BYTES, avatar_refused, check_avatar};
 use crate::error::Error;
 
 /// One account as the UI lists it.
@@ -231,18 +231,6 @@ impl AvatarUpload {
             })?;
         check_avatar(&self.content_type, bytes.len())?;
         Ok(bytes)
-    }
-}
-
-fn avatar_refused(kind: ErrorKind, message: &str) -> Error {
-    Error::Api {
-        kind,
-        message: message.to_owned(),
-        fields: vec![FieldError {
-            field: "avatar".to_owned(),
-            message: message.to_owned(),
-        }],
-        retry_after: None,
     }
 }
 

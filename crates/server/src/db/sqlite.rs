@@ -186,6 +186,26 @@ async fn revoke_sessions_in(
     Ok(ended)
 }
 
+/// Stores a mail link, on the write pool or inside a transaction.
+async fn insert_mail_link_with<'e, E>(executor: E, link: &MailLink) -> Result<()>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    sqlx::query(
+        "INSERT INTO mail_links (digest, user_id, purpose, email, created_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&link.digest)
+    .bind(&link.user_id)
+    .bind(link.purpose.as_str())
+    .bind(&link.email)
+    .bind(link.created_at)
+    .bind(link.expires_at)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 /// A mail link that can still be used: whose account, and the address it was sent to.
 struct LiveLink {
     user_id: String,
@@ -330,19 +350,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_mail_link(&self, link: &MailLink) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO mail_links (digest, user_id, purpose, email, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&link.digest)
-        .bind(&link.user_id)
-        .bind(link.purpose.as_str())
-        .bind(&link.email)
-        .bind(link.created_at)
-        .bind(link.expires_at)
-        .execute(&self.writes)
-        .await?;
-        Ok(())
+        insert_mail_link_with(&self.writes, link).await
     }
 
     async fn use_mail_link(

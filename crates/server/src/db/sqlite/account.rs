@@ -188,18 +188,7 @@ pub(super) async fn request_email_change(
     .execute(&mut *tx)
     .await?;
     if let Some(link) = link {
-        sqlx::query(
-            "INSERT INTO mail_links (digest, user_id, purpose, email, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&link.digest)
-        .bind(&link.user_id)
-        .bind(link.purpose.as_str())
-        .bind(&link.email)
-        .bind(link.created_at)
-        .bind(link.expires_at)
-        .execute(&mut *tx)
-        .await?;
+        super::insert_mail_link_with(&mut *tx, link).await?;
     }
     tx.commit().await?;
     Ok(())
