@@ -2,8 +2,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
-import { App } from "./App";
-import { AppProviders, createQueryClient } from "./AppProviders";
+import { App } from "./app/App";
+import { AppProviders, createQueryClient } from "./app/AppProviders";
 import "./styles.css";
 
 const root = document.getElementById("root");

@@ -1,7 +1,7 @@
 // Server state: the AppSnapshot in TanStack Query under ['app_snapshot'], the commands
 // as mutations keyed by command name (those answering a snapshot put it in the cache),
 // and the Rust events that keep the cached snapshot current. The sign-in flow
-// (signin/SignInFlow.tsx) is the one other user of ipc.ts.
+// (features/signin/SignInFlow.tsx) is the one other user of ipc.ts.
 import { useEffect } from "react";
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 

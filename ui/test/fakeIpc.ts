@@ -1,6 +1,6 @@
 // A stand-in for src/ipc.ts: every command a vi.fn with a sensible default, and events
-// delivered by `emit`. Test files install it with
-//   vi.mock("../src/ipc", () => import("./fakeIpc").then((m) => m.fakeIpcModule));
+// delivered by `emit`. Test files install it with (paths relative to the test file)
+//   vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
 import { act } from "@testing-library/react";
 import { vi } from "vitest";
 

@@ -3,8 +3,8 @@ import { StrictMode } from "react";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import { App } from "../src/App";
-import { AppProviders, createQueryClient } from "../src/AppProviders";
+import { App } from "../src/app/App";
+import { AppProviders, createQueryClient } from "../src/app/AppProviders";
 
 export function renderApp() {
   const client = createQueryClient();

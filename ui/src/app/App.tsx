@@ -1,0 +1,56 @@
+// Picks the screen from the snapshot and the sign-in flow: keyring unavailable, the
+// sign-in screens, the welcome, or the app; and tells Rust once when the first real
+// screen is up (first_screen_ready, for the startup benchmark).
+import { useEffect, useRef } from "react";
+
+import * as ipc from "../ipc";
+import { useAppSnapshot, useSnapshotEvents } from "../queries";
+import { KeyringUnavailableScreen } from "../features/accounts/KeyringUnavailableScreen";
+import { MainShell } from "./MainShell";
+import { SignInFailedScreen } from "../features/signin/SignInFailedScreen";
+import { SignInWaitingScreen } from "../features/signin/SignInWaitingScreen";
+import { StartupErrorScreen } from "./StartupErrorScreen";
+import { WelcomeScreen } from "../features/signin/WelcomeScreen";
+import { useProfileEvents } from "../features/settings/queries";
+import { useSignInFlow } from "../features/signin/SignInFlow";
+
+export function App() {
+  useSnapshotEvents();
+  useProfileEvents();
+  const snapshot = useAppSnapshot();
+  const { state: flow } = useSignInFlow();
+  useReportFirstScreen(!snapshot.isPending);
+
+  if (snapshot.isPending) return <div className="screen" aria-busy="true" aria-label="Starting Courier" />;
+  if (snapshot.isError)
+    return <StartupErrorScreen error={snapshot.error} onRetry={() => void snapshot.refetch()} />;
+
+  const { data } = snapshot;
+  if (data.vault.state === "unavailable") return <KeyringUnavailableScreen vault={data.vault} />;
+  // While Skip is being handled, the screen it was pressed on stays (its buttons off).
+  const shown = flow.phase === "leaving" ? flow.from : flow;
+  switch (shown.phase) {
+    case "starting":
+      return <SignInWaitingScreen started={null} />;
+    case "waiting":
+      return <SignInWaitingScreen started={shown.started} />;
+    case "failed":
+      return (
+        <SignInFailedScreen error={shown.error} choice={shown.choice} hasAccounts={data.accounts.length > 0} />
+      );
+    case "idle":
+      break;
+  }
+  if (data.accounts.length === 0 && !data.welcomeDone)
+    return <WelcomeScreen defaultServer={data.defaultServer} />;
+  return <MainShell snapshot={data} />;
+}
+
+function useReportFirstScreen(ready: boolean) {
+  const reported = useRef(false);
+  useEffect(() => {
+    if (!ready || reported.current) return;
+    reported.current = true;
+    ipc.firstScreenReady().catch((error: unknown) => console.warn("first_screen_ready:", error));
+  }, [ready]);
+}

@@ -1,0 +1,35 @@
+// The bar across the top of the app: Courier's name, then the account menu when there
+// are accounts, or a plain Sign In button in Scratch Pad mode (no avatar, no nagging).
+import type { AppSnapshot } from "../bindings/AppSnapshot";
+import { activeAccount } from "../queries";
+import { useSignInFlow } from "../features/signin/SignInFlow";
+import { AccountMenu } from "../features/accounts/AccountMenu";
+import { CourierMark } from "../components/CourierMark";
+
+type Props = {
+  snapshot: AppSnapshot;
+  /** Opens Account Settings; absent when no signed-in account is active. */
+  onOpenSettings?: (() => void) | undefined;
+};
+
+export function AppHeader({ snapshot, onOpenSettings }: Props) {
+  const flow = useSignInFlow();
+  const active = activeAccount(snapshot);
+  return (
+    <header className="app-header">
+      <span className="brand">
+        <CourierMark />
+        <span className="brand-name">Courier</span>
+      </span>
+      <div className="app-header-end">
+        {snapshot.accounts.length > 0 ? (
+          <AccountMenu accounts={snapshot.accounts} active={active} onOpenSettings={onOpenSettings} />
+        ) : (
+          <button type="button" className="button button-primary" onClick={() => flow.start({ kind: "signIn" })}>
+            Sign In
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,67 @@
+// The app itself: header with the account menu (or Sign In), the email banner, the main
+// area and the status line saying where tokens are kept. The main area shows, for the
+// active signed-in account, Configure your account until its profile is configured, then
+// the account overview or Account Settings; without one, the Scratch Pad.
+import { useState } from "react";
+
+import type { AccountView } from "../bindings/AccountView";
+import type { AppSnapshot } from "../bindings/AppSnapshot";
+import { AccountOverview } from "../features/accounts/AccountOverview";
+import { AppHeader } from "./AppHeader";
+import { CommandError } from "../components/CommandError";
+import { EmailUnconfirmedBanner } from "../features/accounts/EmailUnconfirmedBanner";
+import { ScratchPadPanel } from "./ScratchPadPanel";
+import { VaultStatusLine } from "../features/accounts/VaultStatusLine";
+import { activeAccount } from "../queries";
+import { ConfigureAccountScreen } from "../features/settings/ConfigureAccountScreen";
+import { useProfile } from "../features/settings/queries";
+import { SettingsScreen } from "../features/settings/SettingsScreen";
+
+const shellCommands = ["switch_account", "sign_out", "sign_out_all", "skip_sign_in"] as const;
+
+export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
+  const active = activeAccount(snapshot);
+  const signedIn = active && !active.signedOut ? active : undefined;
+  // Settings belong to the account they were opened for; switching accounts leaves them.
+  const [settingsFor, setSettingsFor] = useState<string | null>(null);
+  const openSettings = signedIn ? () => setSettingsFor(signedIn.id) : undefined;
+  return (
+    <div className="shell">
+      <AppHeader snapshot={snapshot} onOpenSettings={openSettings} />
+      {active && !active.emailVerified && <EmailUnconfirmedBanner account={active} />}
+      <main className="shell-main">
+        <CommandError commands={shellCommands} />
+        {signedIn ? (
+          <SignedInMain
+            account={signedIn}
+            snapshot={snapshot}
+            settingsOpen={settingsFor === signedIn.id}
+            onCloseSettings={() => setSettingsFor(null)}
+          />
+        ) : active ? (
+          <AccountOverview account={active} vault={snapshot.vault} />
+        ) : (
+          <ScratchPadPanel />
+        )}
+      </main>
+      <VaultStatusLine vault={snapshot.vault} />
+    </div>
+  );
+}
+
+type SignedInProps = {
+  account: AccountView;
+  snapshot: AppSnapshot;
+  settingsOpen: boolean;
+  onCloseSettings: () => void;
+};
+
+function SignedInMain({ account, snapshot, settingsOpen, onCloseSettings }: SignedInProps) {
+  // The overview shows while the profile loads (or cannot be loaded: the app never waits
+  // on the network); only a profile that says so asks to be configured.
+  const profile = useProfile(account.id);
+  if (profile.data && !profile.data.configured)
+    return <ConfigureAccountScreen key={account.id} account={account} profile={profile.data} />;
+  if (settingsOpen) return <SettingsScreen key={account.id} account={account} onBack={onCloseSettings} />;
+  return <AccountOverview account={account} vault={snapshot.vault} />;
+}

@@ -1,0 +1,228 @@
+// The avatar button in the header and the menu it opens (WAI-ARIA menu button): every
+// account, switching, "Sign in again" for accounts the server signed out, Add a new
+// account, Sign out, Sign out of all accounts. Arrow keys, Home/End move; Escape and Tab
+// close and give focus back to the button; a click outside closes.
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+
+import type { AccountView } from "../../bindings/AccountView";
+import { useSignOut, useSignOutAll, useSwitchAccount } from "../../queries";
+import { useSignInFlow } from "../signin/SignInFlow";
+import { Avatar } from "../../components/Avatar";
+
+type Props = {
+  accounts: AccountView[];
+  active: AccountView | undefined;
+  /** Opens Account Settings; absent when the active account is signed out (or none is). */
+  onOpenSettings?: (() => void) | undefined;
+};
+
+/** Where focus goes when the menu opens. */
+type OpenAt = "first" | "last";
+
+export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
+  const [openAt, setOpenAt] = useState<OpenAt | null>(null);
+  const open = openAt !== null;
+  const container = useRef<HTMLDivElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+  const triggerId = useId();
+
+  const flow = useSignInFlow();
+  const switchAccount = useSwitchAccount();
+  const signOut = useSignOut();
+  const signOutAll = useSignOutAll();
+
+  const items = () =>
+    Array.from(menu.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? []);
+
+  useEffect(() => {
+    if (!openAt) return;
+    const all = items();
+    (openAt === "first" ? all[0] : all[all.length - 1])?.focus();
+  }, [openAt]);
+
+  useEffect(() => {
+    if (!open) return;
+    const closeOnOutsidePress = (event: PointerEvent) => {
+      if (!container.current?.contains(event.target as Node)) setOpenAt(null);
+    };
+    document.addEventListener("pointerdown", closeOnOutsidePress);
+    return () => document.removeEventListener("pointerdown", closeOnOutsidePress);
+  }, [open]);
+
+  const close = () => {
+    setOpenAt(null);
+    trigger.current?.focus();
+  };
+
+  /** Closes the menu, then does what the chosen item says. */
+  const choose = (action: () => void) => () => {
+    close();
+    action();
+  };
+
+  const onTriggerKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key === "ArrowDown" || event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      setOpenAt("first");
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      setOpenAt("last");
+    }
+  };
+
+  const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const all = items();
+    const current = all.indexOf(document.activeElement as HTMLElement);
+    const focusAt = (index: number) => all[(index + all.length) % all.length]?.focus();
+    switch (event.key) {
+      case "ArrowDown":
+        focusAt(current + 1);
+        break;
+      case "ArrowUp":
+        focusAt(current < 0 ? -1 : current - 1);
+        break;
+      case "Home":
+        focusAt(0);
+        break;
+      case "End":
+        focusAt(-1);
+        break;
+      case "Escape":
+      case "Tab":
+        close();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  const label = active ? `${active.displayName}, account menu` : "Accounts menu";
+
+  return (
+    <div className="account-menu" ref={container}>
+      <button
+        ref={trigger}
+        id={triggerId}
+        type="button"
+        className="account-menu-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        aria-label={label}
+        onClick={() => (open ? setOpenAt(null) : setOpenAt("first"))}
+        onKeyDown={onTriggerKeyDown}
+      >
+        {active ? (
+          <>
+            <Avatar account={active} />
+            <span className="account-menu-name">{active.displayName}</span>
+          </>
+        ) : (
+          <span className="account-menu-name">Accounts</span>
+        )}
+        <span className="account-menu-caret" aria-hidden="true" />
+      </button>
+
+      {open && (
+        <div
+          ref={menu}
+          id={menuId}
+          role="menu"
+          aria-labelledby={triggerId}
+          className="menu"
+          onKeyDown={onMenuKeyDown}
+        >
+          {accounts.map((account) => (
+            <AccountMenuEntry
+              key={account.id}
+              account={account}
+              onSwitch={choose(() => {
+                if (!account.active) switchAccount.mutate(account.id);
+              })}
+              onSignInAgain={choose(() => flow.start({ kind: "signInAgain", accountId: account.id }))}
+            />
+          ))}
+          <div role="separator" className="menu-separator" />
+          {onOpenSettings && (
+            <button type="button" role="menuitem" tabIndex={-1} className="menu-item" onClick={choose(onOpenSettings)}>
+              Account Settings
+            </button>
+          )}
+          <button type="button" role="menuitem" tabIndex={-1} className="menu-item" onClick={choose(() => flow.start({ kind: "signIn" }))}>
+            Add a new account
+          </button>
+          {active && (
+            <button
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className="menu-item"
+              onClick={choose(() => signOut.mutate(active.id))}
+            >
+              Sign out
+            </button>
+          )}
+          {accounts.length > 0 && (
+            <button
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className="menu-item"
+              onClick={choose(() => signOutAll.mutate())}
+            >
+              Sign out of all accounts
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+type EntryProps = {
+  account: AccountView;
+  onSwitch: () => void;
+  onSignInAgain: () => void;
+};
+
+/** One account in the menu; a signed-out one is followed by its "Sign in again" item. */
+function AccountMenuEntry({ account, onSwitch, onSignInAgain }: EntryProps) {
+  return (
+    <>
+      <button
+        type="button"
+        role="menuitemradio"
+        aria-checked={account.active}
+        tabIndex={-1}
+        className="menu-item menu-account"
+        onClick={onSwitch}
+      >
+        <Avatar account={account} />
+        <span className="menu-account-text">
+          <span className="menu-account-name">
+            {account.displayName}
+            {account.active && <span className="tag">Current</span>}
+            {account.signedOut && <span className="tag tag-warning">Signed out</span>}
+          </span>
+          {account.email && <span className="menu-account-detail">{account.email}</span>}
+          <span className="menu-account-detail">{account.server}</span>
+        </span>
+      </button>
+      {account.signedOut && (
+        <button
+          type="button"
+          role="menuitem"
+          tabIndex={-1}
+          className="menu-item menu-item-indented"
+          aria-label={`Sign in again as ${account.displayName}`}
+          onClick={onSignInAgain}
+        >
+          Sign in again
+        </button>
+      )}
+    </>
+  );
+}
