@@ -2,8 +2,9 @@
 // as mutations keyed by command name (those answering a snapshot put it in the cache),
 // and the Rust events that keep the cached snapshot current. The sign-in flow
 // (features/signin/SignInFlow.tsx) is the one other user of ipc.ts.
+
+import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
 import type { AccountView } from "./bindings/AccountView";
 import type { AppSnapshot } from "./bindings/AppSnapshot";

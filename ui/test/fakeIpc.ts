@@ -76,7 +76,9 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.cancelSignIn.mockResolvedValue(null);
   ipc.firstScreenReady.mockResolvedValue(null);
   ipc.skipSignIn.mockResolvedValue({ ...initial, welcomeDone: true });
-  ipc.accountProfile.mockImplementation(async (accountId) => profile({ id: accountId, username: accountId }));
+  ipc.accountProfile.mockImplementation(async (accountId) =>
+    profile({ id: accountId, username: accountId }),
+  );
   ipc.notificationPreferences.mockResolvedValue(preferences());
   ipc.listSessions.mockResolvedValue([session({ current: true })]);
   ipc.supportRequests.mockResolvedValue([]);
@@ -85,7 +87,8 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
 /** Delivers an event from Rust to every subscriber, as Tauri would. */
 export function emit<E extends keyof IpcEvents>(event: E, payload: IpcEvents[E]) {
   act(() => {
-    for (const handler of handlers.get(event) ?? []) (handler as (p: IpcEvents[E]) => void)(payload);
+    for (const handler of handlers.get(event) ?? [])
+      (handler as (p: IpcEvents[E]) => void)(payload);
   });
 }
 

@@ -83,7 +83,9 @@ export function profile(overrides: Partial<Profile> = {}): Profile {
   };
 }
 
-export function preferences(overrides: Partial<NotificationPreferences> = {}): NotificationPreferences {
+export function preferences(
+  overrides: Partial<NotificationPreferences> = {},
+): NotificationPreferences {
   return {
     security: { email: true, in_app: true },
     usage: { email: true, in_app: true },

@@ -50,7 +50,11 @@ describe("ipc", () => {
     await ipc.uploadAvatar("ada", { contentType: "image/png", dataBase64: "iVBO" });
     await ipc.removeAvatar("ada");
     await ipc.changeEmail("ada", { new_email: "a@b.test", current_password: "pw" });
-    await ipc.changePassword("ada", { current_password: "a", new_password: "b", keep_other_sessions: false });
+    await ipc.changePassword("ada", {
+      current_password: "a",
+      new_password: "b",
+      keep_other_sessions: false,
+    });
     await ipc.listSessions("ada");
     await ipc.revokeSession("ada", "s1");
     await ipc.revokeOtherSessions("ada");
@@ -58,10 +62,22 @@ describe("ipc", () => {
     expect(tauri.invoke.mock.calls).toEqual([
       ["account_profile", { accountId: "ada" }],
       ["update_profile", { accountId: "ada", update: { name: "Ada", configured: true } }],
-      ["upload_avatar", { accountId: "ada", avatar: { contentType: "image/png", dataBase64: "iVBO" } }],
+      [
+        "upload_avatar",
+        { accountId: "ada", avatar: { contentType: "image/png", dataBase64: "iVBO" } },
+      ],
       ["remove_avatar", { accountId: "ada" }],
-      ["change_email", { accountId: "ada", change: { new_email: "a@b.test", current_password: "pw" } }],
-      ["change_password", { accountId: "ada", change: { current_password: "a", new_password: "b", keep_other_sessions: false } }],
+      [
+        "change_email",
+        { accountId: "ada", change: { new_email: "a@b.test", current_password: "pw" } },
+      ],
+      [
+        "change_password",
+        {
+          accountId: "ada",
+          change: { current_password: "a", new_password: "b", keep_other_sessions: false },
+        },
+      ],
       ["list_sessions", { accountId: "ada" }],
       ["revoke_session", { accountId: "ada", sessionId: "s1" }],
       ["revoke_other_sessions", { accountId: "ada" }],
@@ -80,10 +96,20 @@ describe("ipc", () => {
   });
 
   it("passes an IpcError through and turns anything else into one", async () => {
-    tauri.invoke.mockRejectedValueOnce({ kind: "reauth_required", message: "sign in again", extra: 1 });
-    await expect(ipc.switchAccount("ada")).rejects.toEqual({ kind: "reauth_required", message: "sign in again" });
+    tauri.invoke.mockRejectedValueOnce({
+      kind: "reauth_required",
+      message: "sign in again",
+      extra: 1,
+    });
+    await expect(ipc.switchAccount("ada")).rejects.toEqual({
+      kind: "reauth_required",
+      message: "sign in again",
+    });
     tauri.invoke.mockRejectedValueOnce("command sign_out not found");
-    await expect(ipc.signOut("ada")).rejects.toEqual({ kind: "internal", message: "command sign_out not found" });
+    await expect(ipc.signOut("ada")).rejects.toEqual({
+      kind: "internal",
+      message: "command sign_out not found",
+    });
     tauri.invoke.mockRejectedValueOnce(new TypeError("window.__TAURI_INTERNALS__ is undefined"));
     await expect(ipc.appSnapshot()).rejects.toEqual({
       kind: "internal",

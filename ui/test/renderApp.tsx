@@ -1,7 +1,8 @@
 // Mounts the whole app as main.tsx does (StrictMode, providers, App) against the fake IPC.
-import { StrictMode } from "react";
+
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { StrictMode } from "react";
 
 import { App } from "../src/app/App";
 import { AppProviders, createQueryClient } from "../src/app/AppProviders";

@@ -2,17 +2,16 @@
 // sign-in screens, the welcome, or the app; and tells Rust once when the first real
 // screen is up (first_screen_ready, for the startup benchmark).
 import { useEffect, useRef } from "react";
-
+import { KeyringUnavailableScreen } from "../features/accounts/KeyringUnavailableScreen";
+import { useProfileEvents } from "../features/settings/queries";
+import { SignInFailedScreen } from "../features/signin/SignInFailedScreen";
+import { useSignInFlow } from "../features/signin/SignInFlow";
+import { SignInWaitingScreen } from "../features/signin/SignInWaitingScreen";
+import { WelcomeScreen } from "../features/signin/WelcomeScreen";
 import * as ipc from "../ipc";
 import { useAppSnapshot, useSnapshotEvents } from "../queries";
-import { KeyringUnavailableScreen } from "../features/accounts/KeyringUnavailableScreen";
 import { MainShell } from "./MainShell";
-import { SignInFailedScreen } from "../features/signin/SignInFailedScreen";
-import { SignInWaitingScreen } from "../features/signin/SignInWaitingScreen";
 import { StartupErrorScreen } from "./StartupErrorScreen";
-import { WelcomeScreen } from "../features/signin/WelcomeScreen";
-import { useProfileEvents } from "../features/settings/queries";
-import { useSignInFlow } from "../features/signin/SignInFlow";
 
 export function App() {
   useSnapshotEvents();
@@ -21,7 +20,8 @@ export function App() {
   const { state: flow } = useSignInFlow();
   useReportFirstScreen(!snapshot.isPending);
 
-  if (snapshot.isPending) return <div className="screen" aria-busy="true" aria-label="Starting Courier" />;
+  if (snapshot.isPending)
+    return <div className="screen" aria-busy="true" aria-label="Starting Courier" />;
   if (snapshot.isError)
     return <StartupErrorScreen error={snapshot.error} onRetry={() => void snapshot.refetch()} />;
 
@@ -36,7 +36,11 @@ export function App() {
       return <SignInWaitingScreen started={shown.started} />;
     case "failed":
       return (
-        <SignInFailedScreen error={shown.error} choice={shown.choice} hasAccounts={data.accounts.length > 0} />
+        <SignInFailedScreen
+          error={shown.error}
+          choice={shown.choice}
+          hasAccounts={data.accounts.length > 0}
+        />
       );
     case "idle":
       break;

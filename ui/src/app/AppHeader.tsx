@@ -1,10 +1,10 @@
 // The bar across the top of the app: Courier's name, then the account menu when there
 // are accounts, or a plain Sign In button in Scratch Pad mode (no avatar, no nagging).
 import type { AppSnapshot } from "../bindings/AppSnapshot";
-import { activeAccount } from "../queries";
-import { useSignInFlow } from "../features/signin/SignInFlow";
-import { AccountMenu } from "../features/accounts/AccountMenu";
 import { CourierMark } from "../components/CourierMark";
+import { AccountMenu } from "../features/accounts/AccountMenu";
+import { useSignInFlow } from "../features/signin/SignInFlow";
+import { activeAccount } from "../queries";
 
 type Props = {
   snapshot: AppSnapshot;
@@ -23,9 +23,17 @@ export function AppHeader({ snapshot, onOpenSettings }: Props) {
       </span>
       <div className="app-header-end">
         {snapshot.accounts.length > 0 ? (
-          <AccountMenu accounts={snapshot.accounts} active={active} onOpenSettings={onOpenSettings} />
+          <AccountMenu
+            accounts={snapshot.accounts}
+            active={active}
+            onOpenSettings={onOpenSettings}
+          />
         ) : (
-          <button type="button" className="button button-primary" onClick={() => flow.start({ kind: "signIn" })}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => flow.start({ kind: "signIn" })}
+          >
             Sign In
           </button>
         )}

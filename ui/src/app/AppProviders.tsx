@@ -1,7 +1,8 @@
 // Everything the screens need around them: the TanStack Query client and the sign-in
 // flow. main.tsx and the tests mount the app through this one component.
-import type { ReactNode } from "react";
+
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 
 import { SignInFlowProvider } from "../features/signin/SignInFlow";
 

@@ -6,16 +6,16 @@ import { useState } from "react";
 
 import type { AccountView } from "../bindings/AccountView";
 import type { AppSnapshot } from "../bindings/AppSnapshot";
-import { AccountOverview } from "../features/accounts/AccountOverview";
-import { AppHeader } from "./AppHeader";
 import { CommandError } from "../components/CommandError";
+import { AccountOverview } from "../features/accounts/AccountOverview";
 import { EmailUnconfirmedBanner } from "../features/accounts/EmailUnconfirmedBanner";
-import { ScratchPadPanel } from "./ScratchPadPanel";
 import { VaultStatusLine } from "../features/accounts/VaultStatusLine";
-import { activeAccount } from "../queries";
 import { ConfigureAccountScreen } from "../features/settings/ConfigureAccountScreen";
 import { useProfile } from "../features/settings/queries";
 import { SettingsScreen } from "../features/settings/SettingsScreen";
+import { activeAccount } from "../queries";
+import { AppHeader } from "./AppHeader";
+import { ScratchPadPanel } from "./ScratchPadPanel";
 
 const shellCommands = ["switch_account", "sign_out", "sign_out_all", "skip_sign_in"] as const;
 
@@ -62,6 +62,7 @@ function SignedInMain({ account, snapshot, settingsOpen, onCloseSettings }: Sign
   const profile = useProfile(account.id);
   if (profile.data && !profile.data.configured)
     return <ConfigureAccountScreen key={account.id} account={account} profile={profile.data} />;
-  if (settingsOpen) return <SettingsScreen key={account.id} account={account} onBack={onCloseSettings} />;
+  if (settingsOpen)
+    return <SettingsScreen key={account.id} account={account} onBack={onCloseSettings} />;
   return <AccountOverview account={account} vault={snapshot.vault} />;
 }

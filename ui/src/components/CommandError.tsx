@@ -1,8 +1,9 @@
 // Shows why the latest of some commands failed (e.g. "Could not sign out: …"), read
 // from TanStack Query's mutation cache; it goes away once the next try succeeds or the
 // person dismisses it.
-import { useState } from "react";
+
 import { useMutationState } from "@tanstack/react-query";
+import { useState } from "react";
 
 import type { IpcError } from "../bindings/IpcError";
 
@@ -43,7 +44,11 @@ export function CommandError({ commands }: { commands: readonly string[] }) {
         <strong>{whatFailed[latest.command] ?? "Something went wrong"}.</strong>{" "}
         {latest.error.message}
       </p>
-      <button type="button" className="button-quiet" onClick={() => setDismissedAt(latest.submittedAt)}>
+      <button
+        type="button"
+        className="button-quiet"
+        onClick={() => setDismissedAt(latest.submittedAt)}
+      >
         Dismiss
       </button>
     </div>

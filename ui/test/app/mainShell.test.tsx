@@ -4,7 +4,7 @@ import { screen, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { emit, ipc, resetIpc } from "../fakeIpc";
-import { KEYRING, account, grace, scratchPad, signedInAsAda, snapshot } from "../fixtures";
+import { account, grace, KEYRING, scratchPad, signedInAsAda, snapshot } from "../fixtures";
 import { renderApp } from "../renderApp";
 
 vi.mock("../../src/ipc", () => import("../fakeIpc").then((m) => m.fakeIpcModule));
@@ -32,7 +32,9 @@ describe("main shell", () => {
     resetIpc(signedInAsAda({ emailVerified: false }));
     renderApp();
     const banner = await screen.findByRole("complementary", { name: "Email confirmation" });
-    expect(banner).toHaveTextContent("Confirm your email address — we sent a link to ada@example.com");
+    expect(banner).toHaveTextContent(
+      "Confirm your email address — we sent a link to ada@example.com",
+    );
   });
 
   it("shows no banner once the email address is confirmed", async () => {
@@ -52,10 +54,20 @@ describe("main shell", () => {
   it("an account_changed event updates the header", async () => {
     renderApp();
     await screen.findByRole("button", { name: "Ada Lovelace, account menu" });
-    emit("account_changed", snapshot({ welcomeDone: true, accounts: [account({ active: false }), grace({ active: true })] }));
-    expect(await screen.findByRole("button", { name: "Grace Hopper, account menu" })).toBeInTheDocument();
+    emit(
+      "account_changed",
+      snapshot({
+        welcomeDone: true,
+        accounts: [account({ active: false }), grace({ active: true })],
+      }),
+    );
+    expect(
+      await screen.findByRole("button", { name: "Grace Hopper, account menu" }),
+    ).toBeInTheDocument();
     expect(screen.getByRole("heading", { name: "Grace Hopper" })).toBeInTheDocument();
-    expect(screen.queryByRole("button", { name: "Ada Lovelace, account menu" })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole("button", { name: "Ada Lovelace, account menu" }),
+    ).not.toBeInTheDocument();
   });
 
   it("an account_changed event that signs the last account out shows Scratch Pad mode", async () => {
@@ -73,7 +85,9 @@ describe("Scratch Pad mode", () => {
   it("shows Sign In instead of an avatar, the Scratch Pad text, and nothing else asking to sign in", async () => {
     renderApp();
     expect(await screen.findByRole("heading", { name: "Scratch Pad" })).toBeInTheDocument();
-    expect(screen.getByText("Work here stays on this device. Sign in to sync.")).toBeInTheDocument();
+    expect(
+      screen.getByText("Work here stays on this device. Sign in to sync."),
+    ).toBeInTheDocument();
     const header = screen.getByRole("banner");
     expect(within(header).getByRole("button", { name: "Sign In" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /account menu/ })).not.toBeInTheDocument();
@@ -87,6 +101,8 @@ describe("Scratch Pad mode", () => {
     const { user } = renderApp();
     await user.click(await screen.findByRole("button", { name: "Sign In" }));
     expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signIn" });
-    expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { name: "Your browser should open within a few seconds" }),
+    ).toBeInTheDocument();
   });
 });

@@ -40,9 +40,14 @@ describe("startup", () => {
   });
 
   it("shows what went wrong when the snapshot fails, and Try again asks again", async () => {
-    ipc.appSnapshot.mockRejectedValueOnce({ kind: "local_data", message: "accounts.json is damaged" });
+    ipc.appSnapshot.mockRejectedValueOnce({
+      kind: "local_data",
+      message: "accounts.json is damaged",
+    });
     const { user } = renderApp();
-    expect(await screen.findByRole("heading", { name: "Courier could not start" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { name: "Courier could not start" }),
+    ).toBeInTheDocument();
     expect(screen.getByText("accounts.json is damaged")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByRole("heading", { name: "Welcome to Courier" })).toBeInTheDocument();

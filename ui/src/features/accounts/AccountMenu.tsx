@@ -2,12 +2,12 @@
 // account, switching, "Sign in again" for accounts the server signed out, Add a new
 // account, Sign out, Sign out of all accounts. Arrow keys, Home/End move; Escape and Tab
 // close and give focus back to the button; a click outside closes.
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
+import { Avatar } from "../../components/Avatar";
 import { useSignOut, useSignOutAll, useSwitchAccount } from "../../queries";
 import { useSignInFlow } from "../signin/SignInFlow";
-import { Avatar } from "../../components/Avatar";
 
 type Props = {
   accounts: AccountView[];
@@ -142,16 +142,30 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
               onSwitch={choose(() => {
                 if (!account.active) switchAccount.mutate(account.id);
               })}
-              onSignInAgain={choose(() => flow.start({ kind: "signInAgain", accountId: account.id }))}
+              onSignInAgain={choose(() =>
+                flow.start({ kind: "signInAgain", accountId: account.id }),
+              )}
             />
           ))}
           <div role="separator" className="menu-separator" />
           {onOpenSettings && (
-            <button type="button" role="menuitem" tabIndex={-1} className="menu-item" onClick={choose(onOpenSettings)}>
+            <button
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className="menu-item"
+              onClick={choose(onOpenSettings)}
+            >
               Account Settings
             </button>
           )}
-          <button type="button" role="menuitem" tabIndex={-1} className="menu-item" onClick={choose(() => flow.start({ kind: "signIn" }))}>
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className="menu-item"
+            onClick={choose(() => flow.start({ kind: "signIn" }))}
+          >
             Add a new account
           </button>
           {active && (

@@ -2,8 +2,8 @@
 // the tokens are kept; a signed-out account offers "Sign in again".
 import type { AccountView } from "../../bindings/AccountView";
 import type { VaultStatus } from "../../bindings/VaultStatus";
-import { useSignInFlow } from "../signin/SignInFlow";
 import { Avatar } from "../../components/Avatar";
+import { useSignInFlow } from "../signin/SignInFlow";
 import { vaultDescription } from "./VaultStatusLine";
 
 export function AccountOverview({ account, vault }: { account: AccountView; vault: VaultStatus }) {
@@ -22,7 +22,11 @@ export function AccountOverview({ account, vault }: { account: AccountView; vaul
           <p>
             <strong>Signed out.</strong> The server ended this sign-in. Your local work is kept.
           </p>
-          <button type="button" className="button button-primary" onClick={() => flow.start({ kind: "signInAgain", accountId: account.id })}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => flow.start({ kind: "signInAgain", accountId: account.id })}
+          >
             Sign in again
           </button>
         </div>
@@ -32,7 +36,9 @@ export function AccountOverview({ account, vault }: { account: AccountView; vaul
         <dt>Email</dt>
         <dd>
           {account.email ?? "—"}
-          {account.email && !account.emailVerified && <span className="tag tag-warning">Not confirmed</span>}
+          {account.email && !account.emailVerified && (
+            <span className="tag tag-warning">Not confirmed</span>
+          )}
         </dd>
         <dt>Username</dt>
         <dd>{account.username ?? "—"}</dd>

@@ -19,8 +19,8 @@ export function KeyringUnavailableScreen({ vault }: { vault: Unavailable }) {
       <div className="screen-body">
         <ScreenHeading>Courier cannot store your sign-in securely</ScreenHeading>
         <p>
-          Courier keeps sign-in tokens only in your system's keyring, never in a plain file, and
-          no keyring can be reached right now.
+          Courier keeps sign-in tokens only in your system's keyring, never in a plain file, and no
+          keyring can be reached right now.
         </p>
         <dl className="details details-stacked">
           <dt>What happened</dt>

@@ -1,16 +1,22 @@
 // Configure your account: shown once, after the first sign-in, while the profile says
 // configured=false. Name and optionally a bio and website; Continue saves them, Skip
 // for now saves nothing else. Both mark the account configured, so it never returns.
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import type { Profile } from "../../bindings/Profile";
 import type { ProfileUpdate } from "../../bindings/ProfileUpdate";
 import { ScreenHeading } from "../../components/ScreenHeading";
-import { CommandProblem, TextField, fieldErrors } from "./forms";
+import { CommandProblem, fieldErrors, TextField } from "./forms";
 import { useUpdateProfile } from "./queries";
 
-export function ConfigureAccountScreen({ account, profile }: { account: AccountView; profile: Profile }) {
+export function ConfigureAccountScreen({
+  account,
+  profile,
+}: {
+  account: AccountView;
+  profile: Profile;
+}) {
   const update = useUpdateProfile(account.id);
   const [name, setName] = useState(profile.name ?? "");
   const [bio, setBio] = useState(profile.bio ?? "");
@@ -38,9 +44,7 @@ export function ConfigureAccountScreen({ account, profile }: { account: AccountV
   return (
     <section className="card configure" aria-labelledby="configure-title">
       <ScreenHeading id="configure-title">Configure your account</ScreenHeading>
-      <p>
-        Tell your team who you are. You can change this later in Account Settings.
-      </p>
+      <p>Tell your team who you are. You can change this later in Account Settings.</p>
       <form onSubmit={save} aria-label="Configure your account" noValidate>
         <CommandProblem
           error={update.error}
@@ -48,9 +52,35 @@ export function ConfigureAccountScreen({ account, profile }: { account: AccountV
           accountId={account.id}
           shownFields={skipping ? [] : ["name", "bio", "website"]}
         />
-        <TextField label="Name" name="name" autoComplete="name" value={name} onChange={setName} error={errors["name"]} hint="As your team will see it." maxLength={100} />
-        <TextField label="Bio (optional)" name="bio" multiline value={bio} onChange={setBio} error={errors["bio"]} maxLength={500} />
-        <TextField label="Website (optional)" name="website" type="url" autoComplete="url" placeholder="https://" value={website} onChange={setWebsite} error={errors["website"]} />
+        <TextField
+          label="Name"
+          name="name"
+          autoComplete="name"
+          value={name}
+          onChange={setName}
+          error={errors["name"]}
+          hint="As your team will see it."
+          maxLength={100}
+        />
+        <TextField
+          label="Bio (optional)"
+          name="bio"
+          multiline
+          value={bio}
+          onChange={setBio}
+          error={errors["bio"]}
+          maxLength={500}
+        />
+        <TextField
+          label="Website (optional)"
+          name="website"
+          type="url"
+          autoComplete="url"
+          placeholder="https://"
+          value={website}
+          onChange={setWebsite}
+          error={errors["website"]}
+        />
         <div className="actions">
           <button type="submit" className="button button-primary" disabled={update.isPending}>
             Continue

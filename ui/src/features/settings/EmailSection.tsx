@@ -1,11 +1,11 @@
 // Email: the current address (and whether it is confirmed), a change waiting for its
 // link (which can be cancelled), and the form to ask for a new one. The address changes only when the link mailed
 // to the new address is opened; until then the current one stays in use.
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import type { Profile } from "../../bindings/Profile";
-import { CommandProblem, FormStatus, TextField, fieldErrors } from "./forms";
+import { CommandProblem, FormStatus, fieldErrors, TextField } from "./forms";
 import { useCancelEmailChange, useChangeEmail } from "./queries";
 
 export function EmailSection({ account, profile }: { account: AccountView; profile: Profile }) {
@@ -42,11 +42,15 @@ export function EmailSection({ account, profile }: { account: AccountView; profi
       {profile.pending_email && (
         <div className="notice notice-info" aria-label="Pending email change">
           <p>
-            <strong>Waiting for confirmation.</strong> We sent a link to {profile.pending_email}. Your
-            address changes to it once that link is opened; until then you keep using{" "}
+            <strong>Waiting for confirmation.</strong> We sent a link to {profile.pending_email}.
+            Your address changes to it once that link is opened; until then you keep using{" "}
             {profile.email}.
           </p>
-          <CommandProblem error={cancel.error} what="Could not cancel the change" accountId={account.id} />
+          <CommandProblem
+            error={cancel.error}
+            what="Could not cancel the change"
+            accountId={account.id}
+          />
           <button
             type="button"
             className="button"
@@ -62,8 +66,21 @@ export function EmailSection({ account, profile }: { account: AccountView; profi
       )}
       <form className="settings-form" onSubmit={submit} aria-label="Change email" noValidate>
         <h3 className="settings-subtitle">Change email</h3>
-        <CommandProblem error={change.error} what="Could not change your email" accountId={account.id} shownFields={["new_email", "current_password"]} />
-        <TextField label="New email" name="new_email" type="email" autoComplete="email" value={newEmail} onChange={setNewEmail} error={errors["new_email"]} />
+        <CommandProblem
+          error={change.error}
+          what="Could not change your email"
+          accountId={account.id}
+          shownFields={["new_email", "current_password"]}
+        />
+        <TextField
+          label="New email"
+          name="new_email"
+          type="email"
+          autoComplete="email"
+          value={newEmail}
+          onChange={setNewEmail}
+          error={errors["new_email"]}
+        />
         <TextField
           label="Current password"
           name="current_password"
@@ -75,7 +92,11 @@ export function EmailSection({ account, profile }: { account: AccountView; profi
           hint="To confirm it is you."
         />
         <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={!ready || change.isPending}>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={!ready || change.isPending}
+          >
             {change.isPending ? "Sending…" : "Change email"}
           </button>
           <FormStatus>

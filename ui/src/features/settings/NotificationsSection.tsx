@@ -1,6 +1,6 @@
 // Notification preferences: a grid of kinds (rows) by channels (columns), each cell a
 // labelled checkbox; Update Preferences sends the whole grid once something changed.
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import type { Channels } from "../../bindings/Channels";
@@ -21,9 +21,17 @@ const channels: { key: keyof Channels; label: string }[] = [
 ];
 
 const same = (a: NotificationPreferences, b: NotificationPreferences) =>
-  kinds.every(({ key }) => channels.every((channel) => a[key][channel.key] === b[key][channel.key]));
+  kinds.every(({ key }) =>
+    channels.every((channel) => a[key][channel.key] === b[key][channel.key]),
+  );
 
-export function NotificationsSection({ account, saved }: { account: AccountView; saved: NotificationPreferences }) {
+export function NotificationsSection({
+  account,
+  saved,
+}: {
+  account: AccountView;
+  saved: NotificationPreferences;
+}) {
   const update = useSetNotificationPreferences(account.id);
   const [draft, setDraft] = useState<NotificationPreferences | null>(null);
   const current = draft ?? saved;
@@ -40,7 +48,11 @@ export function NotificationsSection({ account, saved }: { account: AccountView;
 
   return (
     <form className="settings-form" onSubmit={submit} aria-label="Notification preferences">
-      <CommandProblem error={update.error} what="Could not update your preferences" accountId={account.id} />
+      <CommandProblem
+        error={update.error}
+        what="Could not update your preferences"
+        accountId={account.id}
+      />
       <table className="preferences-grid">
         <thead>
           <tr>
@@ -75,7 +87,11 @@ export function NotificationsSection({ account, saved }: { account: AccountView;
         </tbody>
       </table>
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={!dirty || update.isPending}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!dirty || update.isPending}
+        >
           {update.isPending ? "Updating…" : "Update Preferences"}
         </button>
         <FormStatus>{update.isSuccess && !dirty ? "Preferences updated." : ""}</FormStatus>

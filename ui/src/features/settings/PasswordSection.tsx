@@ -2,10 +2,10 @@
 // (the two must match before anything is sent), and whether the account's other
 // sessions stay signed in (off by default: changing a password usually means "lock
 // everyone else out").
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
-import { CommandProblem, FormStatus, TextField, fieldErrors } from "./forms";
+import { CommandProblem, FormStatus, fieldErrors, TextField } from "./forms";
 import { useChangePassword } from "./queries";
 
 export function PasswordSection({ account }: { account: AccountView }) {
@@ -41,8 +41,21 @@ export function PasswordSection({ account }: { account: AccountView }) {
 
   return (
     <form className="settings-form" onSubmit={submit} aria-label="Change password" noValidate>
-      <CommandProblem error={change.error} what="Could not change your password" accountId={account.id} shownFields={["current_password", "new_password"]} />
-      <TextField label="Current password" name="current_password" type="password" autoComplete="current-password" value={current} onChange={setCurrent} error={errors["current_password"]} />
+      <CommandProblem
+        error={change.error}
+        what="Could not change your password"
+        accountId={account.id}
+        shownFields={["current_password", "new_password"]}
+      />
+      <TextField
+        label="Current password"
+        name="current_password"
+        type="password"
+        autoComplete="current-password"
+        value={current}
+        onChange={setCurrent}
+        error={errors["current_password"]}
+      />
       <TextField
         label="New password"
         name="new_password"
@@ -64,12 +77,21 @@ export function PasswordSection({ account }: { account: AccountView }) {
         error={mismatch}
       />
       <label className="checkbox">
-        <input type="checkbox" name="keep_other_sessions" checked={keepOthers} onChange={(event) => setKeepOthers(event.target.checked)} />
+        <input
+          type="checkbox"
+          name="keep_other_sessions"
+          checked={keepOthers}
+          onChange={(event) => setKeepOthers(event.target.checked)}
+        />
         Keep my other sessions signed in
       </label>
       <p className="field-hint">Otherwise every other device and browser is signed out.</p>
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={!ready || change.isPending}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!ready || change.isPending}
+        >
           {change.isPending ? "Changing…" : "Change password"}
         </button>
         <FormStatus>

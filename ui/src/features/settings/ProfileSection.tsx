@@ -2,15 +2,15 @@
 // initials), then name, username, bio, website, social links and Make profile public,
 // sent together by Update Profile, which stays off until something changed. Only the
 // changed fields are sent; the server's refusals appear beside the fields they name.
-import { useRef, useState, type FormEvent } from "react";
+import { type FormEvent, useRef, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import type { Profile } from "../../bindings/Profile";
 import type { ProfileUpdate } from "../../bindings/ProfileUpdate";
 import { Avatar } from "../../components/Avatar";
 import { CopyableLink } from "../../components/CopyableLink";
-import { readAvatarFile, type AvatarFile } from "./avatarFile";
-import { CommandProblem, FieldMessage, FormStatus, TextField, fieldErrors } from "./forms";
+import { type AvatarFile, readAvatarFile } from "./avatarFile";
+import { CommandProblem, FieldMessage, FormStatus, fieldErrors, TextField } from "./forms";
 import { useRemoveAvatar, useUpdateProfile, useUploadAvatar } from "./queries";
 
 export const MAX_LINKS = 10;
@@ -85,13 +85,19 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
   const edit = <K extends keyof ProfileFields>(key: K, value: ProfileFields[K]) =>
     setDraft((previous) => ({ ...previous, [key]: value }));
   const editLink = (index: number, value: string) =>
-    edit("links", current.links.map((link, at) => (at === index ? value : link)));
+    edit(
+      "links",
+      current.links.map((link, at) => (at === index ? value : link)),
+    );
   const addLink = () => {
     setFocusLink(current.links.length);
     edit("links", [...current.links, ""]);
   };
   const removeLink = (index: number) => {
-    edit("links", current.links.filter((_, at) => at !== index));
+    edit(
+      "links",
+      current.links.filter((_, at) => at !== index),
+    );
     addLinkButton.current?.focus();
   };
 
@@ -106,9 +112,22 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
 
   return (
     <form className="settings-form" onSubmit={submit} aria-label="Profile" noValidate>
-      <CommandProblem error={update.error} what="Could not update your profile" accountId={account.id} shownFields={profileFieldNames} />
+      <CommandProblem
+        error={update.error}
+        what="Could not update your profile"
+        accountId={account.id}
+        shownFields={profileFieldNames}
+      />
       <div className="form-grid">
-        <TextField label="Name" name="name" autoComplete="name" value={current.name} onChange={(value) => edit("name", value)} error={errors["name"]} maxLength={100} />
+        <TextField
+          label="Name"
+          name="name"
+          autoComplete="name"
+          value={current.name}
+          onChange={(value) => edit("name", value)}
+          error={errors["name"]}
+          maxLength={100}
+        />
         <TextField
           label="Username"
           name="username"
@@ -120,8 +139,26 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
           maxLength={64}
         />
       </div>
-      <TextField label="Bio" name="bio" multiline value={current.bio} onChange={(value) => edit("bio", value)} error={errors["bio"]} maxLength={500} hint="A line or two about you, shown to your team." />
-      <TextField label="Website" name="website" type="url" autoComplete="url" placeholder="https://" value={current.website} onChange={(value) => edit("website", value)} error={errors["website"]} />
+      <TextField
+        label="Bio"
+        name="bio"
+        multiline
+        value={current.bio}
+        onChange={(value) => edit("bio", value)}
+        error={errors["bio"]}
+        maxLength={500}
+        hint="A line or two about you, shown to your team."
+      />
+      <TextField
+        label="Website"
+        name="website"
+        type="url"
+        autoComplete="url"
+        placeholder="https://"
+        value={current.website}
+        onChange={(value) => edit("website", value)}
+        error={errors["website"]}
+      />
 
       <fieldset className="form-fieldset">
         <legend className="field-label">Social links</legend>
@@ -146,7 +183,12 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
                     aria-describedby={error ? messageId : undefined}
                     onChange={(event) => editLink(index, event.target.value)}
                   />
-                  <button type="button" className="button" aria-label={`Remove social link ${index + 1}`} onClick={() => removeLink(index)}>
+                  <button
+                    type="button"
+                    className="button"
+                    aria-label={`Remove social link ${index + 1}`}
+                    onClick={() => removeLink(index)}
+                  >
                     Remove
                   </button>
                 </div>
@@ -155,7 +197,13 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
             );
           })}
         </ul>
-        <button ref={addLinkButton} type="button" className="button" disabled={current.links.length >= MAX_LINKS} onClick={addLink}>
+        <button
+          ref={addLinkButton}
+          type="button"
+          className="button"
+          disabled={current.links.length >= MAX_LINKS}
+          onClick={addLink}
+        >
           Add link
         </button>
         <FieldMessage
@@ -189,7 +237,11 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
       </div>
 
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={!dirty || update.isPending}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!dirty || update.isPending}
+        >
           {update.isPending ? "Updating…" : "Update Profile"}
         </button>
         <FormStatus>{update.isSuccess && !dirty ? "Profile updated." : ""}</FormStatus>
@@ -252,16 +304,31 @@ function AvatarEditor({ account, profile }: { account: AccountView; profile: Pro
         <div className="avatar-editor-actions">
           {chosen?.ok ? (
             <>
-              <button type="button" className="button button-primary" disabled={busy} onClick={save}>
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={busy}
+                onClick={save}
+              >
                 {upload.isPending ? "Saving…" : "Save picture"}
               </button>
-              <button type="button" className="button" disabled={busy} onClick={() => setChosen(null)}>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => setChosen(null)}
+              >
                 Cancel
               </button>
             </>
           ) : (
             <>
-              <button type="button" className="button" disabled={busy} onClick={() => fileInput.current?.click()}>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => fileInput.current?.click()}
+              >
                 Upload picture
               </button>
               {profile.avatar_url && (
@@ -272,7 +339,10 @@ function AvatarEditor({ account, profile }: { account: AccountView; profile: Pro
             </>
           )}
         </div>
-        <p className={chosen && !chosen.ok ? "field-hint field-error" : "field-hint"} role={chosen && !chosen.ok ? "alert" : undefined}>
+        <p
+          className={chosen && !chosen.ok ? "field-hint field-error" : "field-hint"}
+          role={chosen && !chosen.ok ? "alert" : undefined}
+        >
           {chosen && !chosen.ok
             ? chosen.reason
             : chosen?.ok

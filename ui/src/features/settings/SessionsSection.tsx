@@ -11,10 +11,18 @@ import { useRevokeOtherSessions, useRevokeSession } from "./queries";
 
 /** Newest activity first, this device at the top. */
 function ordered(sessions: Session[]): Session[] {
-  return [...sessions].sort((a, b) => Number(b.current) - Number(a.current) || b.last_seen - a.last_seen);
+  return [...sessions].sort(
+    (a, b) => Number(b.current) - Number(a.current) || b.last_seen - a.last_seen,
+  );
 }
 
-export function SessionsSection({ account, sessions }: { account: AccountView; sessions: Session[] }) {
+export function SessionsSection({
+  account,
+  sessions,
+}: {
+  account: AccountView;
+  sessions: Session[];
+}) {
   const revoke = useRevokeSession(account.id);
   const revokeOthers = useRevokeOtherSessions(account.id);
   const [confirming, setConfirming] = useState(false);
@@ -34,14 +42,20 @@ export function SessionsSection({ account, sessions }: { account: AccountView; s
     revokeOthers.mutate(undefined, {
       onSuccess: ({ revoked }) => {
         setConfirming(false);
-        setDone(revoked === 1 ? "Signed out 1 other session." : `Signed out ${revoked} other sessions.`);
+        setDone(
+          revoked === 1 ? "Signed out 1 other session." : `Signed out ${revoked} other sessions.`,
+        );
       },
     });
   };
 
   return (
     <>
-      <CommandProblem error={revoke.error ?? revokeOthers.error} what="Could not revoke the session" accountId={account.id} />
+      <CommandProblem
+        error={revoke.error ?? revokeOthers.error}
+        what="Could not revoke the session"
+        accountId={account.id}
+      />
       <ul className="session-list" aria-label="Sessions">
         {ordered(sessions).map((session) => (
           <li key={session.id} className="session-row" aria-label={sessionLabel(session)}>
@@ -52,10 +66,13 @@ export function SessionsSection({ account, sessions }: { account: AccountView; s
                 {session.current && <span className="tag tag-accent">This device</span>}
               </span>
               <span className="session-detail">
-                {[session.device_name ? session.client : null, session.os, session.ip].filter(Boolean).join(" · ")}
+                {[session.device_name ? session.client : null, session.os, session.ip]
+                  .filter(Boolean)
+                  .join(" · ")}
               </span>
               <span className="session-detail">
-                Signed in <RelativeTime at={session.first_seen} /> · Last active <RelativeTime at={session.last_seen} />
+                Signed in <RelativeTime at={session.first_seen} /> · Last active{" "}
+                <RelativeTime at={session.last_seen} />
               </span>
             </div>
             {!session.current && (
@@ -76,20 +93,35 @@ export function SessionsSection({ account, sessions }: { account: AccountView; s
         {confirming ? (
           <div className="confirm" role="group" aria-label="Confirm revoking all sessions">
             <p>
-              Sign out {others === 1 ? "the other session" : `all ${others} other sessions`}? This device stays
-              signed in.
+              Sign out {others === 1 ? "the other session" : `all ${others} other sessions`}? This
+              device stays signed in.
             </p>
             <div className="actions-inline">
-              <button type="button" className="button button-danger" disabled={busy} onClick={revokeAll}>
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={busy}
+                onClick={revokeAll}
+              >
                 {revokeOthers.isPending ? "Revoking…" : "Revoke all"}
               </button>
-              <button type="button" className="button" disabled={busy} onClick={() => setConfirming(false)}>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => setConfirming(false)}
+              >
                 Cancel
               </button>
             </div>
           </div>
         ) : (
-          <button type="button" className="button" disabled={others === 0 || busy} onClick={() => setConfirming(true)}>
+          <button
+            type="button"
+            className="button"
+            disabled={others === 0 || busy}
+            onClick={() => setConfirming(true)}
+          >
             Revoke all sessions
           </button>
         )}
@@ -118,7 +150,16 @@ function SessionIcon({ session }: { session: Session }) {
   const app = session.kind === "app";
   return (
     <span className="session-icon" title={app ? "App" : "Browser"}>
-      <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="1.8">
+      <svg
+        width="20"
+        height="20"
+        viewBox="0 0 24 24"
+        aria-hidden="true"
+        focusable="false"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+      >
         {app ? (
           <>
             <rect x="3" y="4" width="18" height="12" rx="2" />

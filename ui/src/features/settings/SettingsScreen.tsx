@@ -16,11 +16,23 @@ import { SessionsSection } from "./SessionsSection";
 import { SupportSection } from "./SupportSection";
 
 export const sections = [
-  { id: "profile", title: "Profile", about: "How you appear to your team, and publicly if you choose." },
+  {
+    id: "profile",
+    title: "Profile",
+    about: "How you appear to your team, and publicly if you choose.",
+  },
   { id: "email", title: "Email", about: "Where Courier writes to you." },
   { id: "password", title: "Password", about: "Change the password you sign in with." },
-  { id: "notifications", title: "Notifications", about: "What Courier tells you about, and where." },
-  { id: "sessions", title: "Sessions", about: "Every device and browser signed in to this account." },
+  {
+    id: "notifications",
+    title: "Notifications",
+    about: "What Courier tells you about, and where.",
+  },
+  {
+    id: "sessions",
+    title: "Sessions",
+    about: "Every device and browser signed in to this account.",
+  },
   { id: "support", title: "Support", about: "Ask for help and follow your requests." },
 ] as const;
 
@@ -101,7 +113,11 @@ function SectionBody({ id, account }: { id: SectionId; account: AccountView }) {
 
 function ProfileBody({ account }: { account: AccountView }) {
   return (
-    <QueryGate query={useProfile(account.id)} loading="Loading your profile" failed="Could not load your profile">
+    <QueryGate
+      query={useProfile(account.id)}
+      loading="Loading your profile"
+      failed="Could not load your profile"
+    >
       {(profile) => <ProfileSection account={account} profile={profile} />}
     </QueryGate>
   );
@@ -109,7 +125,11 @@ function ProfileBody({ account }: { account: AccountView }) {
 
 function EmailBody({ account }: { account: AccountView }) {
   return (
-    <QueryGate query={useProfile(account.id)} loading="Loading your email address" failed="Could not load your email address">
+    <QueryGate
+      query={useProfile(account.id)}
+      loading="Loading your email address"
+      failed="Could not load your email address"
+    >
       {(profile) => <EmailSection account={account} profile={profile} />}
     </QueryGate>
   );
@@ -117,7 +137,11 @@ function EmailBody({ account }: { account: AccountView }) {
 
 function NotificationsBody({ account }: { account: AccountView }) {
   return (
-    <QueryGate query={useNotificationPreferences(account.id)} loading="Loading your preferences" failed="Could not load your preferences">
+    <QueryGate
+      query={useNotificationPreferences(account.id)}
+      loading="Loading your preferences"
+      failed="Could not load your preferences"
+    >
       {(saved) => <NotificationsSection account={account} saved={saved} />}
     </QueryGate>
   );
@@ -125,9 +149,12 @@ function NotificationsBody({ account }: { account: AccountView }) {
 
 function SessionsBody({ account }: { account: AccountView }) {
   return (
-    <QueryGate query={useSessions(account.id)} loading="Loading your sessions" failed="Could not load your sessions">
+    <QueryGate
+      query={useSessions(account.id)}
+      loading="Loading your sessions"
+      failed="Could not load your sessions"
+    >
       {(sessions) => <SessionsSection account={account} sessions={sessions} />}
     </QueryGate>
   );
 }
-

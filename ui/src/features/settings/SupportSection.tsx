@@ -1,13 +1,20 @@
 // Support: Submit a request (category, subject, description) and the person's requests
 // with their status, newest first.
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import type { SupportCategory } from "../../bindings/SupportCategory";
 import type { SupportRequest } from "../../bindings/SupportRequest";
 import type { SupportStatus } from "../../bindings/SupportStatus";
 import { RelativeTime } from "../../components/RelativeTime";
-import { CommandProblem, FieldMessage, FormStatus, QueryGate, TextField, fieldErrors } from "./forms";
+import {
+  CommandProblem,
+  FieldMessage,
+  FormStatus,
+  fieldErrors,
+  QueryGate,
+  TextField,
+} from "./forms";
 import { useSubmitSupportRequest, useSupportRequests } from "./queries";
 
 const categories: Record<SupportCategory, string> = {
@@ -29,7 +36,11 @@ export function SupportSection({ account }: { account: AccountView }) {
     <>
       <SupportForm account={account} />
       <h3 className="settings-subtitle">Your requests</h3>
-      <QueryGate query={useSupportRequests(account.id)} loading="Loading your requests" failed="Could not load your requests">
+      <QueryGate
+        query={useSupportRequests(account.id)}
+        loading="Loading your requests"
+        failed="Could not load your requests"
+      >
         {(requests) => <RequestList requests={requests} />}
       </QueryGate>
     </>
@@ -46,14 +57,20 @@ function RequestList({ requests }: { requests: SupportRequest[] }) {
           {[...requests]
             .sort((a, b) => b.created_at - a.created_at)
             .map((request) => (
-              <li key={request.id} className="support-row" aria-label={`${request.subject}, ${statuses[request.status]}`}>
+              <li
+                key={request.id}
+                className="support-row"
+                aria-label={`${request.subject}, ${statuses[request.status]}`}
+              >
                 <div className="support-text">
                   <span className="support-subject">{request.subject}</span>
                   <span className="session-detail">
                     {categories[request.category]} · <RelativeTime at={request.created_at} />
                   </span>
                 </div>
-                <span className={`tag tag-status-${request.status}`}>{statuses[request.status]}</span>
+                <span className={`tag tag-status-${request.status}`}>
+                  {statuses[request.status]}
+                </span>
               </li>
             ))}
         </ul>
@@ -87,7 +104,12 @@ function SupportForm({ account }: { account: AccountView }) {
   return (
     <form className="settings-form" onSubmit={send} aria-label="Submit a request" noValidate>
       <h3 className="settings-subtitle">Submit a request</h3>
-      <CommandProblem error={submit.error} what="Could not submit your request" accountId={account.id} shownFields={["category", "subject", "description"]} />
+      <CommandProblem
+        error={submit.error}
+        what="Could not submit your request"
+        accountId={account.id}
+        shownFields={["category", "subject", "description"]}
+      />
       <div className="form-field">
         <label htmlFor="support-category" className="field-label">
           Category
@@ -109,7 +131,14 @@ function SupportForm({ account }: { account: AccountView }) {
         </select>
         <FieldMessage id="support-category-message" error={errors["category"]} />
       </div>
-      <TextField label="Subject" name="subject" value={subject} onChange={setSubject} error={errors["subject"]} maxLength={200} />
+      <TextField
+        label="Subject"
+        name="subject"
+        value={subject}
+        onChange={setSubject}
+        error={errors["subject"]}
+        maxLength={200}
+      />
       <TextField
         label="Description"
         name="description"
@@ -121,7 +150,11 @@ function SupportForm({ account }: { account: AccountView }) {
         maxLength={10000}
       />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={!ready || submit.isPending}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!ready || submit.isPending}
+        >
           {submit.isPending ? "Submitting…" : "Submit request"}
         </button>
         <FormStatus>{submit.isSuccess ? "Request submitted." : ""}</FormStatus>

@@ -2,7 +2,7 @@
 // server's refusal, tied to it by aria-describedby / aria-invalid) is always reserved so
 // nothing moves; the refused fields of an "invalid_input" error by name; and one place
 // that says why a command failed (rate limited → wait, signed out → Sign in again).
-import { useId, type ReactNode } from "react";
+import { type ReactNode, useId } from "react";
 
 import type { IpcError } from "../../bindings/IpcError";
 import { useSignInFlow } from "../signin/SignInFlow";
@@ -25,7 +25,8 @@ export function fieldErrors(error: IpcError | null): Record<string, string> {
 function allFieldsShown(error: IpcError, shown: readonly string[]): boolean {
   const names = Object.keys(fieldErrors(error));
   return (
-    names.length > 0 && names.every((name) => shown.includes(name) || shown.includes(name.split(".")[0] ?? ""))
+    names.length > 0 &&
+    names.every((name) => shown.includes(name) || shown.includes(name.split(".")[0] ?? ""))
   );
 }
 
@@ -44,7 +45,20 @@ type FieldProps = {
   onBlur?: () => void;
 };
 
-export function TextField({ label, name, value, onChange, error, hint, type = "text", autoComplete, multiline, maxLength, placeholder, onBlur }: FieldProps) {
+export function TextField({
+  label,
+  name,
+  value,
+  onChange,
+  error,
+  hint,
+  type = "text",
+  autoComplete,
+  multiline,
+  maxLength,
+  placeholder,
+  onBlur,
+}: FieldProps) {
   const id = useId();
   const messageId = `${id}-message`;
   const message = error ?? hint;
@@ -68,7 +82,12 @@ export function TextField({ label, name, value, onChange, error, hint, type = "t
       {multiline ? (
         <textarea {...shared} rows={4} onChange={(event) => onChange(event.target.value)} />
       ) : (
-        <input {...shared} type={type} spellCheck={type === "text" ? undefined : false} onChange={(event) => onChange(event.target.value)} />
+        <input
+          {...shared}
+          type={type}
+          spellCheck={type === "text" ? undefined : false}
+          onChange={(event) => onChange(event.target.value)}
+        />
       )}
       <FieldMessage id={messageId} error={error} hint={hint} />
     </div>
@@ -76,7 +95,15 @@ export function TextField({ label, name, value, onChange, error, hint, type = "t
 }
 
 /** The line under a field: its error if refused, else its hint; always one line tall. */
-export function FieldMessage({ id, error, hint }: { id: string; error?: string | undefined; hint?: ReactNode }) {
+export function FieldMessage({
+  id,
+  error,
+  hint,
+}: {
+  id: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+}) {
   return (
     <p id={id} className={error ? "field-hint field-error" : "field-hint"}>
       {error ?? hint}
@@ -112,7 +139,11 @@ export function CommandProblem({ error, what, accountId, shownFields = [] }: Pro
             <strong>Signed out.</strong> The server ended this sign-in. Sign in again to change your
             settings.
           </p>
-          <button type="button" className="button button-primary" onClick={() => flow.start({ kind: "signInAgain", accountId })}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => flow.start({ kind: "signInAgain", accountId })}
+          >
             Sign in again
           </button>
         </div>
@@ -139,7 +170,12 @@ export function FormStatus({ children }: { children: ReactNode }) {
 }
 
 type QueryGateProps<T> = {
-  query: { data: T | undefined; error: IpcError | null; isPending: boolean; refetch: () => unknown };
+  query: {
+    data: T | undefined;
+    error: IpcError | null;
+    isPending: boolean;
+    refetch: () => unknown;
+  };
   /** What is loading, for screen readers: "Loading your profile". */
   loading: string;
   failed: string;

@@ -2,8 +2,9 @@
 // [command, accountId], and one mutation per changing command that puts its answer into
 // the matching query (or refetches it when the answer does not carry the new state).
 // `profile_changed` from Rust invalidates that account's profile.
-import { useEffect } from "react";
+
 import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 
 import type { AvatarUpload } from "../../bindings/AvatarUpload";
 import type { EmailChange } from "../../bindings/EmailChange";
@@ -20,7 +21,8 @@ import * as ipc from "../../ipc";
 import { snapshotKey } from "../../queries";
 
 export const profileKey = (accountId: string) => ["account_profile", accountId] as const;
-export const preferencesKey = (accountId: string) => ["notification_preferences", accountId] as const;
+export const preferencesKey = (accountId: string) =>
+  ["notification_preferences", accountId] as const;
 export const sessionsKey = (accountId: string) => ["list_sessions", accountId] as const;
 export const supportKey = (accountId: string) => ["support_requests", accountId] as const;
 

@@ -21,10 +21,19 @@ export function SignInFailedScreen({ error, choice, hasAccounts }: Props) {
         {error.message && <p className="field-hint">Details: {error.message}</p>}
         <CommandError commands={["skip_sign_in"]} />
         <div className="actions">
-          <button type="button" className="button button-primary" onClick={() => flow.start(choice)}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => flow.start(choice)}
+          >
             Try again
           </button>
-          <button type="button" className="button" disabled={leaving} onClick={() => void flow.skip()}>
+          <button
+            type="button"
+            className="button"
+            disabled={leaving}
+            onClick={() => void flow.skip()}
+          >
             {hasAccounts ? "Back to Courier" : "Skip and take me to Courier"}
           </button>
         </div>

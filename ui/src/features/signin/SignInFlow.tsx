@@ -1,24 +1,25 @@
 // Runs the sign-in flow for the whole app: starting a sign-in (welcome, header, avatar
 // menu, "Sign in again" all go through `start`), following `signin_progress`, and Skip.
 // Screens read the state from useSignInFlow(); the transitions live in signInFlowState.ts.
+
+import { useQueryClient } from "@tanstack/react-query";
 import {
   createContext,
+  type ReactNode,
   useCallback,
   useContext,
   useEffect,
   useMemo,
   useReducer,
   useRef,
-  type ReactNode,
 } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 
 import type { AppSnapshot } from "../../bindings/AppSnapshot";
 import type { IpcError } from "../../bindings/IpcError";
 import type { SignInChoice } from "../../bindings/SignInChoice";
 import * as ipc from "../../ipc";
 import { snapshotKey, useSkipSignIn } from "../../queries";
-import { idle, signInFlowReducer, type SignInFlowState } from "./signInFlowState";
+import { idle, type SignInFlowState, signInFlowReducer } from "./signInFlowState";
 
 export type SignInFlow = {
   state: SignInFlowState;

@@ -5,8 +5,8 @@ import type { SignInStarted } from "../../bindings/SignInStarted";
 import { CommandError } from "../../components/CommandError";
 import { CopyableLink } from "../../components/CopyableLink";
 import { ScreenHeading } from "../../components/ScreenHeading";
-import { SignInCountdown } from "./SignInCountdown";
 import { useReopenBrowser } from "../../queries";
+import { SignInCountdown } from "./SignInCountdown";
 import { useSignInFlow } from "./SignInFlow";
 
 export function SignInWaitingScreen({ started }: { started: SignInStarted | null }) {

@@ -18,10 +18,18 @@ export function WelcomeScreen({ defaultServer }: { defaultServer: string }) {
         </p>
         <CommandError commands={["skip_sign_in"]} />
         <div className="actions actions-centered">
-          <button type="button" className="button button-primary" onClick={() => flow.start({ kind: "signIn" })}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => flow.start({ kind: "signIn" })}
+          >
             Sign In
           </button>
-          <button type="button" className="button" onClick={() => flow.start({ kind: "createAccount" })}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => flow.start({ kind: "createAccount" })}
+          >
             Create Account
           </button>
         </div>

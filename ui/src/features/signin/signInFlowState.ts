@@ -41,7 +41,12 @@ export function signInFlowReducer(
       return { phase: "starting", attempt: action.attempt, choice: action.choice };
     case "started":
       if (state.phase !== "starting" || state.attempt !== action.attempt) return state;
-      return { phase: "waiting", attempt: state.attempt, choice: state.choice, started: action.started };
+      return {
+        phase: "waiting",
+        attempt: state.attempt,
+        choice: state.choice,
+        started: action.started,
+      };
     case "startFailed":
       if (state.phase !== "starting" || state.attempt !== action.attempt) return state;
       return { phase: "failed", choice: state.choice, error: action.error };

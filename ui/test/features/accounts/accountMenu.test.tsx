@@ -30,7 +30,9 @@ describe("avatar menu", () => {
   });
 
   it("uses the avatar picture when there is one", async () => {
-    resetIpc(snapshot({ welcomeDone: true, accounts: [account({ avatarUrl: "https://a.test/ada.png" })] }));
+    resetIpc(
+      snapshot({ welcomeDone: true, accounts: [account({ avatarUrl: "https://a.test/ada.png" })] }),
+    );
     renderApp();
     const button = await menuButton();
     expect(button.querySelector("img")).toHaveAttribute("src", "https://a.test/ada.png");
@@ -52,12 +54,17 @@ describe("avatar menu", () => {
 
   it("clicking another account switches to it", async () => {
     ipc.switchAccount.mockResolvedValue(
-      snapshot({ welcomeDone: true, accounts: [account({ active: false }), grace({ active: true })] }),
+      snapshot({
+        welcomeDone: true,
+        accounts: [account({ active: false }), grace({ active: true })],
+      }),
     );
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitemradio", { name: /Grace Hopper/ }));
     expect(ipc.switchAccount).toHaveBeenCalledWith("grace");
-    expect(await screen.findByRole("button", { name: "Grace Hopper, account menu" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("button", { name: "Grace Hopper, account menu" }),
+    ).toBeInTheDocument();
     expect(screen.queryByRole("menu")).not.toBeInTheDocument();
   });
 
@@ -72,16 +79,22 @@ describe("avatar menu", () => {
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Add a new account" }));
     expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signIn" });
-    expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { name: "Your browser should open within a few seconds" }),
+    ).toBeInTheDocument();
   });
 
   it("Sign out signs out of the active account only", async () => {
-    ipc.signOut.mockResolvedValue(snapshot({ welcomeDone: true, accounts: [grace({ active: true })] }));
+    ipc.signOut.mockResolvedValue(
+      snapshot({ welcomeDone: true, accounts: [grace({ active: true })] }),
+    );
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
     expect(ipc.signOut).toHaveBeenCalledWith("ada");
     expect(ipc.signOutAll).not.toHaveBeenCalled();
-    expect(await screen.findByRole("button", { name: "Grace Hopper, account menu" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("button", { name: "Grace Hopper, account menu" }),
+    ).toBeInTheDocument();
   });
 
   it("Sign out of all accounts signs out of all and leaves the Scratch Pad", async () => {
@@ -98,7 +111,9 @@ describe("avatar menu", () => {
     ipc.signOut.mockRejectedValue({ kind: "network", message: "the server did not answer" });
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Could not sign out. the server did not answer");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Could not sign out. the server did not answer",
+    );
   });
 
   it("offers Account Settings for the active signed-in account, and opens them", async () => {
@@ -111,17 +126,25 @@ describe("avatar menu", () => {
   it("offers no Account Settings when the active account is signed out", async () => {
     resetIpc(snapshot({ welcomeDone: true, accounts: [account({ signedOut: true }), grace()] }));
     const { menu } = await openMenu();
-    expect(within(menu).queryByRole("menuitem", { name: "Account Settings" })).not.toBeInTheDocument();
+    expect(
+      within(menu).queryByRole("menuitem", { name: "Account Settings" }),
+    ).not.toBeInTheDocument();
   });
 
   it("a signed-out account says so and offers Sign in again", async () => {
     resetIpc(snapshot({ welcomeDone: true, accounts: [account(), grace({ signedOut: true })] }));
     const { user, menu } = await openMenu();
-    expect(within(menu).getByRole("menuitemradio", { name: /Grace Hopper/ })).toHaveTextContent("Signed out");
-    expect(within(menu).getByRole("menuitemradio", { name: /Ada Lovelace/ })).not.toHaveTextContent("Signed out");
+    expect(within(menu).getByRole("menuitemradio", { name: /Grace Hopper/ })).toHaveTextContent(
+      "Signed out",
+    );
+    expect(within(menu).getByRole("menuitemradio", { name: /Ada Lovelace/ })).not.toHaveTextContent(
+      "Signed out",
+    );
     await user.click(within(menu).getByRole("menuitem", { name: "Sign in again as Grace Hopper" }));
     expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signInAgain", accountId: "grace" });
-    expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { name: "Your browser should open within a few seconds" }),
+    ).toBeInTheDocument();
   });
 
   describe("keyboard", () => {
@@ -129,7 +152,9 @@ describe("avatar menu", () => {
       const { user } = renderApp();
       (await menuButton()).focus();
       await user.keyboard("{Enter}");
-      const items = Array.from(screen.getByRole("menu").querySelectorAll<HTMLElement>('[role^="menuitem"]'));
+      const items = Array.from(
+        screen.getByRole("menu").querySelectorAll<HTMLElement>('[role^="menuitem"]'),
+      );
       expect(items.map((item) => item.textContent)).toEqual([
         expect.stringContaining("Ada Lovelace"),
         expect.stringContaining("Grace Hopper"),
@@ -174,7 +199,10 @@ describe("avatar menu", () => {
 
     it("Enter on an account switches to it", async () => {
       ipc.switchAccount.mockResolvedValue(
-        snapshot({ welcomeDone: true, accounts: [account({ active: false }), grace({ active: true })] }),
+        snapshot({
+          welcomeDone: true,
+          accounts: [account({ active: false }), grace({ active: true })],
+        }),
       );
       const { user } = renderApp();
       (await menuButton()).focus();

@@ -33,9 +33,15 @@ describe("Configure your account", () => {
     await user.type(screen.getByRole("textbox", { name: "Name" }), "Ada King");
     await user.type(screen.getByRole("textbox", { name: "Bio (optional)" }), "Countess");
     await user.click(screen.getByRole("button", { name: "Continue" }));
-    expect(ipc.updateProfile).toHaveBeenCalledWith("ada", { configured: true, name: "Ada King", bio: "Countess" });
+    expect(ipc.updateProfile).toHaveBeenCalledWith("ada", {
+      configured: true,
+      name: "Ada King",
+      bio: "Countess",
+    });
     expect(await screen.findByRole("heading", { name: "Ada Lovelace" })).toBeInTheDocument();
-    expect(screen.queryByRole("heading", { name: "Configure your account" })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole("heading", { name: "Configure your account" }),
+    ).not.toBeInTheDocument();
   });
 
   it("Skip for now only marks the account configured, and it is not shown again", async () => {
@@ -71,7 +77,9 @@ describe("Configure your account", () => {
     const first = renderApp();
     await screen.findByRole("heading", { name: "Ada Lovelace" });
     await waitFor(() => expect(ipc.accountProfile).toHaveBeenCalled());
-    expect(screen.queryByRole("heading", { name: "Configure your account" })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole("heading", { name: "Configure your account" }),
+    ).not.toBeInTheDocument();
     first.unmount();
 
     resetIpc(signedInAsAda({ signedOut: true }));

@@ -19,9 +19,21 @@ describe("Account Settings", () => {
 
   it("has a section nav, starts on Profile, and Back returns to the app", async () => {
     const { user } = await openSettings();
-    const sections = within(nav()).getAllByRole("button").map((button) => button.textContent);
-    expect(sections).toEqual(["Profile", "Email", "Password", "Notifications", "Sessions", "Support"]);
-    expect(within(nav()).getByRole("button", { name: "Profile" })).toHaveAttribute("aria-current", "page");
+    const sections = within(nav())
+      .getAllByRole("button")
+      .map((button) => button.textContent);
+    expect(sections).toEqual([
+      "Profile",
+      "Email",
+      "Password",
+      "Notifications",
+      "Sessions",
+      "Support",
+    ]);
+    expect(within(nav()).getByRole("button", { name: "Profile" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
     await user.click(within(nav()).getByRole("button", { name: "Sessions" }));
     expect(screen.getByRole("heading", { name: "Sessions", level: 2 })).toHaveFocus();
     await user.click(screen.getByRole("button", { name: /Back to Courier/ }));
@@ -51,7 +63,10 @@ describe("Profile", () => {
     let answer: (value: ReturnType<typeof profile>) => void = () => {};
     ipc.accountProfile.mockReturnValue(new Promise((resolve) => (answer = resolve)));
     await openSettings();
-    expect(screen.getByRole("status", { name: "Loading your profile" })).toHaveAttribute("aria-busy", "true");
+    expect(screen.getByRole("status", { name: "Loading your profile" })).toHaveAttribute(
+      "aria-busy",
+      "true",
+    );
     answer(profile({ bio: "Analyst" }));
     expect(await screen.findByRole("textbox", { name: "Bio" })).toHaveValue("Analyst");
   });
@@ -63,14 +78,18 @@ describe("Profile", () => {
     await screen.findByRole("heading", { name: "Ada Lovelace" });
     await user.click(await screen.findByRole("button", { name: /account menu/ }));
     await user.click(screen.getByRole("menuitem", { name: "Account Settings" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Could not load your profile. the server did not answer");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Could not load your profile. the server did not answer",
+    );
     ipc.accountProfile.mockResolvedValue(profile());
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByRole("textbox", { name: "Name" })).toHaveValue("Ada Lovelace");
   });
 
   it("Update Profile is off until something changes, sends only the changes, and says it worked", async () => {
-    ipc.updateProfile.mockImplementation(async (_id, update) => profile({ name: update.name ?? null, bio: update.bio ?? null }));
+    ipc.updateProfile.mockImplementation(async (_id, update) =>
+      profile({ name: update.name ?? null, bio: update.bio ?? null }),
+    );
     const { user } = await openSettings();
     const name = await screen.findByRole("textbox", { name: "Name" });
     expect(updateButton()).toBeDisabled();
@@ -102,9 +121,13 @@ describe("Profile", () => {
     await user.click(updateButton());
     await waitFor(() => expect(username).toHaveAttribute("aria-invalid", "true"));
     expect(username).toHaveAccessibleDescription("This username is taken.");
-    expect(screen.getByRole("textbox", { name: "Website" })).toHaveAccessibleDescription("Use an https:// address.");
+    expect(screen.getByRole("textbox", { name: "Website" })).toHaveAccessibleDescription(
+      "Use an https:// address.",
+    );
     expect(screen.getByRole("textbox", { name: "Name" })).not.toHaveAttribute("aria-invalid");
-    expect(screen.getByRole("alert")).toHaveTextContent("Could not update your profile. Check the fields marked below.");
+    expect(screen.getByRole("alert")).toHaveTextContent(
+      "Could not update your profile. Check the fields marked below.",
+    );
   });
 
   it("a rate-limited update says to wait", async () => {
@@ -112,7 +135,9 @@ describe("Profile", () => {
     const { user } = await openSettings();
     await user.type(await screen.findByRole("textbox", { name: "Bio" }), "x");
     await user.click(updateButton());
-    expect(await screen.findByRole("alert")).toHaveTextContent("Too many attempts. Wait a minute, then try again.");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Too many attempts. Wait a minute, then try again.",
+    );
   });
 
   it("an update refused because the sign-in ended offers Sign in again", async () => {
@@ -139,8 +164,12 @@ describe("Profile", () => {
     expect(second).toHaveFocus();
     await user.type(second, "http://b.test");
     await user.click(updateButton());
-    expect(ipc.updateProfile).toHaveBeenCalledWith("ada", { links: ["https://a.test/ada", "http://b.test"] });
-    await waitFor(() => expect(second).toHaveAccessibleDescription("Links must start with https://."));
+    expect(ipc.updateProfile).toHaveBeenCalledWith("ada", {
+      links: ["https://a.test/ada", "http://b.test"],
+    });
+    await waitFor(() =>
+      expect(second).toHaveAccessibleDescription("Links must start with https://."),
+    );
 
     await user.click(screen.getByRole("button", { name: "Remove social link 1" }));
     expect(screen.getAllByRole("textbox", { name: /Social link/ })).toHaveLength(1);
@@ -157,7 +186,9 @@ describe("Profile", () => {
     const toggle = await screen.findByRole("switch", { name: "Make profile public" });
     expect(screen.queryByRole("textbox", { name: "Public profile" })).not.toBeInTheDocument();
     await user.click(toggle);
-    expect(screen.getByRole("textbox", { name: "Public profile" })).toHaveValue("http://127.0.0.1:7878/u/ada");
+    expect(screen.getByRole("textbox", { name: "Public profile" })).toHaveValue(
+      "http://127.0.0.1:7878/u/ada",
+    );
     expect(screen.getByText("Your profile becomes public when you update it.")).toBeInTheDocument();
     await user.click(updateButton());
     expect(ipc.updateProfile).toHaveBeenCalledWith("ada", { public: true });
@@ -168,7 +199,9 @@ describe("Profile", () => {
   it("the public address of a server off loopback is https", async () => {
     ipc.accountProfile.mockResolvedValue(profile({ public: true }));
     await openSettings();
-    expect(await screen.findByRole("textbox", { name: "Public profile" })).toHaveValue("https://accounts.courier.test/u/ada");
+    expect(await screen.findByRole("textbox", { name: "Public profile" })).toHaveValue(
+      "https://accounts.courier.test/u/ada",
+    );
   });
 
   it("profile_changed refreshes the profile", async () => {
@@ -177,7 +210,9 @@ describe("Profile", () => {
     ipc.accountProfile.mockResolvedValue(profile({ name: "Ada, Countess of Lovelace" }));
     emit("profile_changed", { accountId: "ada" });
     await waitFor(() =>
-      expect(screen.getByRole("textbox", { name: "Name" })).toHaveValue("Ada, Countess of Lovelace"),
+      expect(screen.getByRole("textbox", { name: "Name" })).toHaveValue(
+        "Ada, Countess of Lovelace",
+      ),
     );
   });
 });
@@ -193,20 +228,27 @@ describe("Profile picture", () => {
   const fileInput = () => screen.getByLabelText("Picture file");
 
   it("previews a chosen PNG, then uploads it as base64", async () => {
-    ipc.uploadAvatar.mockResolvedValue(profile({ avatar_url: "http://127.0.0.1:7878/avatars/ada.png" }));
+    ipc.uploadAvatar.mockResolvedValue(
+      profile({ avatar_url: "http://127.0.0.1:7878/avatars/ada.png" }),
+    );
     const { user } = await openSettings();
     await screen.findByRole("button", { name: "Upload picture" });
     await user.upload(fileInput(), png());
     expect(await screen.findByText("This is a preview. Save it to use it.")).toBeInTheDocument();
     const picture = screen.getByRole("region", { name: "Profile picture" });
-    expect(picture.querySelector("img")?.getAttribute("src")).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+    expect(picture.querySelector("img")?.getAttribute("src")).toMatch(
+      /^data:image\/png;base64,iVBORw0KGgo/,
+    );
     await user.click(screen.getByRole("button", { name: "Save picture" }));
     expect(ipc.uploadAvatar).toHaveBeenCalledWith("ada", {
       contentType: "image/png",
       dataBase64: expect.stringMatching(/^iVBORw0KGgo/),
     });
     expect(await screen.findByText("Picture updated.")).toBeInTheDocument();
-    expect(picture.querySelector("img")).toHaveAttribute("src", "http://127.0.0.1:7878/avatars/ada.png");
+    expect(picture.querySelector("img")).toHaveAttribute(
+      "src",
+      "http://127.0.0.1:7878/avatars/ada.png",
+    );
   });
 
   it("refuses a file that is too large or not a PNG/JPEG without sending it", async () => {
@@ -222,7 +264,9 @@ describe("Profile picture", () => {
   });
 
   it("Remove goes back to the initials", async () => {
-    ipc.accountProfile.mockResolvedValue(profile({ avatar_url: "http://127.0.0.1:7878/avatars/ada.png" }));
+    ipc.accountProfile.mockResolvedValue(
+      profile({ avatar_url: "http://127.0.0.1:7878/avatars/ada.png" }),
+    );
     ipc.removeAvatar.mockResolvedValue(profile());
     const { user } = await openSettings();
     const picture = await screen.findByRole("region", { name: "Profile picture" });

@@ -14,7 +14,9 @@ beforeEach(() => resetIpc(signedInAsAda()));
 
 describe("Email", () => {
   it("shows the current address, not confirmed, and a pending change plainly", async () => {
-    ipc.accountProfile.mockResolvedValue(profile({ email_verified: false, pending_email: "ada@new.test" }));
+    ipc.accountProfile.mockResolvedValue(
+      profile({ email_verified: false, pending_email: "ada@new.test" }),
+    );
     await openSettings("Email");
     expect(await screen.findByText("Not confirmed")).toBeInTheDocument();
     expect(screen.getByLabelText("Pending email change")).toHaveTextContent(
@@ -28,7 +30,9 @@ describe("Email", () => {
     const { user } = await openSettings("Email");
     await user.click(await screen.findByRole("button", { name: "Cancel change" }));
     expect(ipc.cancelEmailChange).toHaveBeenCalledWith("ada");
-    await waitFor(() => expect(screen.queryByLabelText("Pending email change")).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByLabelText("Pending email change")).not.toBeInTheDocument(),
+    );
   });
 
   it("asks for a change with the current password and says where the link went", async () => {
@@ -39,8 +43,13 @@ describe("Email", () => {
     await user.type(screen.getByRole("textbox", { name: "New email" }), "ada@new.test");
     await user.type(screen.getByLabelText("Current password"), "plum-orbit");
     await user.click(button);
-    expect(ipc.changeEmail).toHaveBeenCalledWith("ada", { new_email: "ada@new.test", current_password: "plum-orbit" });
-    expect(await screen.findByText("Check ada@new.test for a confirmation link.")).toBeInTheDocument();
+    expect(ipc.changeEmail).toHaveBeenCalledWith("ada", {
+      new_email: "ada@new.test",
+      current_password: "plum-orbit",
+    });
+    expect(
+      await screen.findByText("Check ada@new.test for a confirmation link."),
+    ).toBeInTheDocument();
     expect(screen.getByLabelText("Pending email change")).toBeInTheDocument();
     expect(screen.getByLabelText("Current password")).toHaveValue("");
   });
@@ -62,7 +71,11 @@ describe("Email", () => {
 });
 
 describe("Password", () => {
-  async function fill(user: Awaited<ReturnType<typeof openSettings>>["user"], next: string, confirm: string) {
+  async function fill(
+    user: Awaited<ReturnType<typeof openSettings>>["user"],
+    next: string,
+    confirm: string,
+  ) {
     await user.type(await screen.findByLabelText("Current password"), "old-password-1");
     await user.type(screen.getByLabelText("New password"), next);
     await user.type(screen.getByLabelText("Confirm new password"), confirm);
@@ -70,10 +83,14 @@ describe("Password", () => {
 
   it("hints at the strength rules and checks the two new passwords match before sending", async () => {
     const { user } = await openSettings("Password");
-    expect(await screen.findByLabelText("New password")).toHaveAccessibleDescription(/Common passwords are refused/);
+    expect(await screen.findByLabelText("New password")).toHaveAccessibleDescription(
+      /Common passwords are refused/,
+    );
     await fill(user, "tulip-harbor-91", "tulip-harbor-19");
     await user.click(screen.getByRole("button", { name: "Change password" }));
-    expect(screen.getByLabelText("Confirm new password")).toHaveAccessibleDescription("The two new passwords differ.");
+    expect(screen.getByLabelText("Confirm new password")).toHaveAccessibleDescription(
+      "The two new passwords differ.",
+    );
     expect(screen.getByLabelText("Confirm new password")).toHaveAttribute("aria-invalid", "true");
     expect(ipc.changePassword).not.toHaveBeenCalled();
   });
@@ -90,13 +107,20 @@ describe("Password", () => {
       new_password: "tulip-harbor-91",
       keep_other_sessions: false,
     });
-    expect(await screen.findByText("Password changed. Your other sessions were signed out.")).toBeInTheDocument();
+    expect(
+      await screen.findByText("Password changed. Your other sessions were signed out."),
+    ).toBeInTheDocument();
 
     await fill(user, "tulip-harbor-92", "tulip-harbor-92");
     await user.click(keep);
     await user.click(screen.getByRole("button", { name: "Change password" }));
-    expect(ipc.changePassword).toHaveBeenLastCalledWith("ada", expect.objectContaining({ keep_other_sessions: true }));
-    expect(await screen.findByText("Password changed. Your other sessions stay signed in.")).toBeInTheDocument();
+    expect(ipc.changePassword).toHaveBeenLastCalledWith(
+      "ada",
+      expect.objectContaining({ keep_other_sessions: true }),
+    );
+    expect(
+      await screen.findByText("Password changed. Your other sessions stay signed in."),
+    ).toBeInTheDocument();
   });
 
   it("a weak new password is refused beside the field; too many tries says to wait", async () => {
@@ -110,10 +134,14 @@ describe("Password", () => {
     await fill(user, "password1", "password1");
     await user.click(screen.getByRole("button", { name: "Change password" }));
     await waitFor(() =>
-      expect(screen.getByLabelText("New password")).toHaveAccessibleDescription("This password is too common."),
+      expect(screen.getByLabelText("New password")).toHaveAccessibleDescription(
+        "This password is too common.",
+      ),
     );
     await user.click(screen.getByRole("button", { name: "Change password" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Too many attempts. Wait a minute, then try again.");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Too many attempts. Wait a minute, then try again.",
+    );
   });
 });
 
@@ -132,7 +160,10 @@ describe("Notifications", () => {
     await user.click(update);
     expect(ipc.setNotificationPreferences).toHaveBeenCalledWith(
       "ada",
-      preferences({ usage: { email: false, in_app: true }, comments: { email: false, in_app: false } }),
+      preferences({
+        usage: { email: false, in_app: true },
+        comments: { email: false, in_app: false },
+      }),
     );
     expect(await screen.findByText("Preferences updated.")).toBeInTheDocument();
     expect(usageByEmail).not.toBeChecked();
@@ -140,18 +171,37 @@ describe("Notifications", () => {
   });
 
   it("a failed update says why", async () => {
-    ipc.setNotificationPreferences.mockRejectedValue({ kind: "network", message: "the server did not answer" });
+    ipc.setNotificationPreferences.mockRejectedValue({
+      kind: "network",
+      message: "the server did not answer",
+    });
     const { user } = await openSettings("Notifications");
     await user.click(await screen.findByRole("checkbox", { name: "Security by email" }));
     await user.click(screen.getByRole("button", { name: "Update Preferences" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Could not update your preferences. the server did not answer");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Could not update your preferences. the server did not answer",
+    );
   });
 });
 
 describe("Sessions", () => {
-  const sessionRows = () => within(screen.getByRole("list", { name: "Sessions" })).getAllByRole("listitem");
-  const phone = session({ id: "s-browser", kind: "browser", device_name: null, client: "Firefox 133", os: "Android", ip: "10.0.0.7" });
-  const cli = session({ id: "s-cli", device_name: "build-box", client: "Courier CLI", os: "Linux", ip: "10.0.0.9" });
+  const sessionRows = () =>
+    within(screen.getByRole("list", { name: "Sessions" })).getAllByRole("listitem");
+  const phone = session({
+    id: "s-browser",
+    kind: "browser",
+    device_name: null,
+    client: "Firefox 133",
+    os: "Android",
+    ip: "10.0.0.7",
+  });
+  const cli = session({
+    id: "s-cli",
+    device_name: "build-box",
+    client: "Courier CLI",
+    os: "Linux",
+    ip: "10.0.0.9",
+  });
 
   it("lists every session with This device marked and no Revoke for it", async () => {
     ipc.listSessions.mockResolvedValue([phone, session({ current: true }), cli]);
@@ -194,7 +244,9 @@ describe("Sessions", () => {
     const { user } = await openSettings("Sessions");
     await user.click(await screen.findByRole("button", { name: "Revoke all sessions" }));
     const confirm = screen.getByRole("group", { name: "Confirm revoking all sessions" });
-    expect(confirm).toHaveTextContent("Sign out all 2 other sessions? This device stays signed in.");
+    expect(confirm).toHaveTextContent(
+      "Sign out all 2 other sessions? This device stays signed in.",
+    );
     await user.click(within(confirm).getByRole("button", { name: "Cancel" }));
     expect(ipc.revokeOtherSessions).not.toHaveBeenCalled();
 
@@ -211,7 +263,9 @@ describe("Sessions", () => {
     ipc.revokeSession.mockRejectedValue({ kind: "rate_limited", message: "slow down" });
     const { user } = await openSettings("Sessions");
     await user.click(await screen.findByRole("button", { name: "Revoke Firefox 133" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Too many attempts. Wait a minute, then try again.");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Too many attempts. Wait a minute, then try again.",
+    );
     expect(sessionRows()).toHaveLength(2);
   });
 });
@@ -220,11 +274,18 @@ describe("Support", () => {
   it("submits a request and lists it with its status", async () => {
     ipc.supportRequests.mockResolvedValue([supportRequest({ status: "answered" })]);
     ipc.submitSupportRequest.mockImplementation(async (_id, request) =>
-      supportRequest({ id: "r2", ...request, status: "open", created_at: Math.floor(Date.now() / 1000) }),
+      supportRequest({
+        id: "r2",
+        ...request,
+        status: "open",
+        created_at: Math.floor(Date.now() / 1000),
+      }),
     );
     const { user } = await openSettings("Support");
     const list = await screen.findByRole("list", { name: "Your requests" });
-    expect(within(list).getByRole("listitem", { name: "Sync stalls, Answered" })).toBeInTheDocument();
+    expect(
+      within(list).getByRole("listitem", { name: "Sync stalls, Answered" }),
+    ).toBeInTheDocument();
     const submit = screen.getByRole("button", { name: "Submit request" });
     expect(submit).toBeDisabled();
     await user.selectOptions(screen.getByRole("combobox", { name: "Category" }), "billing");
@@ -238,7 +299,10 @@ describe("Support", () => {
     });
     expect(await screen.findByText("Request submitted.")).toBeInTheDocument();
     const rows = within(list).getAllByRole("listitem");
-    expect(rows.map((row) => row.getAttribute("aria-label"))).toEqual(["Invoice address, Open", "Sync stalls, Answered"]);
+    expect(rows.map((row) => row.getAttribute("aria-label"))).toEqual([
+      "Invoice address, Open",
+      "Sync stalls, Answered",
+    ]);
     expect(screen.getByRole("textbox", { name: "Subject" })).toHaveValue("");
   });
 

@@ -49,32 +49,59 @@ describe("sign-in failures", () => {
     await user.click(await screen.findByRole("button", { name: "Try again" }));
     await screen.findByRole("heading", waitingHeading);
     // A second outcome of attempt 1 (e.g. its listener's cancel) leaves attempt 2 waiting.
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_refused", message: "late" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_refused",
+      message: "late",
+    });
     expect(screen.getByRole("heading", waitingHeading)).toBeInTheDocument();
-    expect(screen.queryByRole("heading", { name: "The server refused the sign-in" })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole("heading", { name: "The server refused the sign-in" }),
+    ).not.toBeInTheDocument();
 
-    emit("signin_progress", { state: "failed", attempt: 2, kind: "sign_in_expired", message: "expired" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 2,
+      kind: "sign_in_expired",
+      message: "expired",
+    });
     expect(await screen.findByRole("heading", { name: "The sign-in expired" })).toBeInTheDocument();
   });
 
   it("Try again repeats the same choice (Create Account)", async () => {
     const { user } = await waitForBrowser("Create Account");
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_expired", message: "expired" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_expired",
+      message: "expired",
+    });
     await user.click(await screen.findByRole("button", { name: "Try again" }));
     expect(ipc.startSignIn).toHaveBeenNthCalledWith(2, { kind: "createAccount" });
   });
 
   it("a start_sign_in that fails shows the failure too", async () => {
-    ipc.startSignIn.mockRejectedValue({ kind: "network", message: "connection refused (127.0.0.1:7878)" });
+    ipc.startSignIn.mockRejectedValue({
+      kind: "network",
+      message: "connection refused (127.0.0.1:7878)",
+    });
     const { user } = renderApp();
     await user.click(await screen.findByRole("button", { name: "Sign In" }));
-    expect(await screen.findByRole("heading", { name: "Courier could not reach the server" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { name: "Courier could not reach the server" }),
+    ).toBeInTheDocument();
     expect(screen.getByText("Details: connection refused (127.0.0.1:7878)")).toBeInTheDocument();
   });
 
   it("Skip after a failure opens the Scratch Pad when there is no account", async () => {
     const { user } = await waitForBrowser();
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_refused", message: "access_denied" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_refused",
+      message: "access_denied",
+    });
     await user.click(await screen.findByRole("button", { name: "Skip and take me to Courier" }));
     expect(await screen.findByRole("heading", { name: "Scratch Pad" })).toBeInTheDocument();
     expect(ipc.skipSignIn).toHaveBeenCalledTimes(1);
@@ -87,7 +114,12 @@ describe("sign-in failures", () => {
     const { user } = renderApp();
     await user.click(await screen.findByRole("button", { name: /account menu/ }));
     await user.click(screen.getByRole("menuitem", { name: "Add a new account" }));
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_expired", message: "expired" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_expired",
+      message: "expired",
+    });
     await user.click(await screen.findByRole("button", { name: "Back to Courier" }));
     expect(await screen.findByRole("heading", { name: "Ada Lovelace" })).toBeInTheDocument();
     expect(ipc.skipSignIn).not.toHaveBeenCalled();

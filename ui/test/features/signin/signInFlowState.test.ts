@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 
 import {
   idle,
-  signInFlowReducer,
   type SignInFlowAction,
   type SignInFlowState,
+  signInFlowReducer,
 } from "../../../src/features/signin/signInFlowState";
 import { account, started } from "../../fixtures";
 
@@ -32,8 +32,16 @@ const failed = (attempt: number, kind: string, message = ""): SignInFlowAction =
 
 describe("sign-in flow", () => {
   it("start → starting → waiting", () => {
-    const afterStart = signInFlowReducer(idle, { type: "start", attempt: 1, choice: { kind: "createAccount" } });
-    expect(afterStart).toEqual({ phase: "starting", attempt: 1, choice: { kind: "createAccount" } });
+    const afterStart = signInFlowReducer(idle, {
+      type: "start",
+      attempt: 1,
+      choice: { kind: "createAccount" },
+    });
+    expect(afterStart).toEqual({
+      phase: "starting",
+      attempt: 1,
+      choice: { kind: "createAccount" },
+    });
     const link = started();
     expect(signInFlowReducer(afterStart, { type: "started", attempt: 1, started: link })).toEqual({
       phase: "waiting",
@@ -45,9 +53,15 @@ describe("sign-in flow", () => {
 
   it("ignores the answer of an older attempt", () => {
     const second: SignInFlowState = { ...starting, attempt: 2 };
-    expect(signInFlowReducer(second, { type: "started", attempt: 1, started: started() })).toBe(second);
+    expect(signInFlowReducer(second, { type: "started", attempt: 1, started: started() })).toBe(
+      second,
+    );
     expect(
-      signInFlowReducer(second, { type: "startFailed", attempt: 1, error: { kind: "network", message: "x" } }),
+      signInFlowReducer(second, {
+        type: "startFailed",
+        attempt: 1,
+        error: { kind: "network", message: "x" },
+      }),
     ).toBe(second);
   });
 

@@ -54,7 +54,9 @@ describe("waiting for the browser", () => {
   });
 
   it("says the browser could not be opened and to use the link", async () => {
-    ipc.startSignIn.mockResolvedValue(started({ browserError: "no browser found (xdg-open missing)" }));
+    ipc.startSignIn.mockResolvedValue(
+      started({ browserError: "no browser found (xdg-open missing)" }),
+    );
     await startFromWelcome();
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Courier could not open your browser");
@@ -121,8 +123,18 @@ describe("waiting for the browser", () => {
     expect(ipc.startSignIn).toHaveBeenCalledTimes(2);
 
     // Attempt 1's outcomes arrive only now, while attempt 2 is waiting: nothing changes.
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_cancelled", message: "cancelled" });
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_expired", message: "too late" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_cancelled",
+      message: "cancelled",
+    });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_expired",
+      message: "too late",
+    });
     expect(screen.getByRole("heading", waitingHeading)).toBeInTheDocument();
     expect(screen.getByRole("textbox", { name: "Sign-in link" })).toHaveValue(started().url);
     expect(screen.queryByRole("heading", { name: "Scratch Pad" })).not.toBeInTheDocument();
@@ -143,13 +155,23 @@ describe("waiting for the browser", () => {
     expect(await screen.findByRole("textbox", { name: "Sign-in link" })).toHaveValue("");
 
     // Not yet known to be ours: the waiting screen stays.
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_expired", message: "too late" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_expired",
+      message: "too late",
+    });
     expect(screen.getByRole("heading", waitingHeading)).toBeInTheDocument();
     expect(screen.queryByRole("heading", { name: "The sign-in expired" })).not.toBeInTheDocument();
 
     await act(async () => answer(started({ attempt: 1 })));
     expect(screen.getByRole("textbox", { name: "Sign-in link" })).toHaveValue(started().url);
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_expired", message: "too late" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_expired",
+      message: "too late",
+    });
     expect(await screen.findByRole("heading", { name: "The sign-in expired" })).toBeInTheDocument();
   });
 
@@ -169,7 +191,12 @@ describe("waiting for the browser", () => {
     const { user } = renderApp();
     await user.click(await screen.findByRole("button", { name: "Sign In" }));
     await screen.findByRole("heading", waitingHeading);
-    emit("signin_progress", { state: "failed", attempt: 1, kind: "sign_in_cancelled", message: "cancelled" });
+    emit("signin_progress", {
+      state: "failed",
+      attempt: 1,
+      kind: "sign_in_cancelled",
+      message: "cancelled",
+    });
     expect(await screen.findByRole("heading", { name: "Scratch Pad" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
   });
@@ -179,7 +206,9 @@ describe("waiting for the browser", () => {
     const ada = account();
     ipc.appSnapshot.mockResolvedValue(signedInAsAda());
     emit("signin_progress", { state: "signedIn", attempt: 1, account: ada });
-    expect(await screen.findByRole("button", { name: "Ada Lovelace, account menu" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("button", { name: "Ada Lovelace, account menu" }),
+    ).toBeInTheDocument();
     expect(screen.getByRole("heading", { name: "Ada Lovelace" })).toBeInTheDocument();
     expect(screen.queryByRole("heading", { name: "Welcome to Courier" })).not.toBeInTheDocument();
   });

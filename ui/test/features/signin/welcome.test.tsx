@@ -30,7 +30,9 @@ describe("welcome", () => {
     const { user } = renderApp();
     await user.click(await screen.findByRole("button", { name: "Sign In" }));
     expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "signIn" });
-    expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { name: "Your browser should open within a few seconds" }),
+    ).toBeInTheDocument();
   });
 
   it("Create Account starts a sign-in in account-creation mode", async () => {
@@ -38,7 +40,9 @@ describe("welcome", () => {
     await user.click(await screen.findByRole("button", { name: "Create Account" }));
     expect(ipc.startSignIn).toHaveBeenCalledWith({ kind: "createAccount" });
     expect(ipc.startSignIn).not.toHaveBeenCalledWith({ kind: "signIn" });
-    expect(await screen.findByRole("heading", { name: "Your browser should open within a few seconds" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole("heading", { name: "Your browser should open within a few seconds" }),
+    ).toBeInTheDocument();
   });
 
   it("Skip marks the welcome done and opens the Scratch Pad without starting a sign-in", async () => {
