@@ -35,8 +35,7 @@ export function CommandError({ commands }: { commands: readonly string[] }) {
     (newest, run) => (!newest || run.submittedAt >= newest.submittedAt ? run : newest),
     undefined,
   );
-  if (!latest || latest.status !== "error" || !latest.error || latest.submittedAt <= dismissedAt)
-    return null;
+  if (latest?.status !== "error" || !latest.error || latest.submittedAt <= dismissedAt) return null;
 
   return (
     <div role="alert" className="notice notice-error">

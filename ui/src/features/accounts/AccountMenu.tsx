@@ -19,6 +19,11 @@ type Props = {
 /** Where focus goes when the menu opens. */
 type OpenAt = "first" | "last";
 
+/** The menu's items, in order (none while it is closed). */
+function menuItems(menu: HTMLElement | null): HTMLElement[] {
+  return Array.from(menu?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? []);
+}
+
 export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
   const [openAt, setOpenAt] = useState<OpenAt | null>(null);
   const open = openAt !== null;
@@ -33,12 +38,9 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
   const signOut = useSignOut();
   const signOutAll = useSignOutAll();
 
-  const items = () =>
-    Array.from(menu.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? []);
-
   useEffect(() => {
     if (!openAt) return;
-    const all = items();
+    const all = menuItems(menu.current);
     (openAt === "first" ? all[0] : all[all.length - 1])?.focus();
   }, [openAt]);
 
@@ -73,7 +75,7 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
   };
 
   const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const all = items();
+    const all = menuItems(menu.current);
     const current = all.indexOf(document.activeElement as HTMLElement);
     const focusAt = (index: number) => all[(index + all.length) % all.length]?.focus();
     switch (event.key) {
@@ -147,6 +149,7 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
               )}
             />
           ))}
+          {/* biome-ignore lint/a11y/useSemanticElements: the separator of a WAI-ARIA menu, as its pattern writes it */}
           <div role="separator" className="menu-separator" />
           {onOpenSettings && (
             <button

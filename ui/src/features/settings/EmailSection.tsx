@@ -40,6 +40,7 @@ export function EmailSection({ account, profile }: { account: AccountView; profi
         </dd>
       </dl>
       {profile.pending_email && (
+        // biome-ignore lint/a11y/useAriaPropsSupportedByRole: kept as it is (issue #9 leaves the DOM unchanged); a role="status" or "region" would fit
         <div className="notice notice-info" aria-label="Pending email change">
           <p>
             <strong>Waiting for confirmation.</strong> We sent a link to {profile.pending_email}.

@@ -168,6 +168,7 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
             const error = errors[`links.${index}`];
             const messageId = `profile-link-${index}-message`;
             return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position in the list (links may repeat or be empty)
               <li key={index} className="link-row">
                 <div className="link-row-inputs">
                   <input
@@ -178,6 +179,7 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
                     placeholder="https://"
                     spellCheck={false}
                     value={link}
+                    // biome-ignore lint/a11y/noAutofocus: focus moves to the row that Add link just made
                     autoFocus={focusLink === index}
                     aria-invalid={error ? true : undefined}
                     aria-describedby={error ? messageId : undefined}
@@ -217,6 +219,7 @@ function ProfileForm({ account, profile }: { account: AccountView; profile: Prof
         <label className="toggle">
           <input
             type="checkbox"
+            // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox states whether it is checked
             role="switch"
             name="public"
             checked={current.public}

@@ -91,6 +91,7 @@ export function SessionsSection({
       </ul>
       <div className="form-actions">
         {confirming ? (
+          // biome-ignore lint/a11y/useSemanticElements: kept as it is (issue #9 leaves the DOM unchanged); a fieldset would fit
           <div className="confirm" role="group" aria-label="Confirm revoking all sessions">
             <p>
               Sign out {others === 1 ? "the other session" : `all ${others} other sessions`}? This

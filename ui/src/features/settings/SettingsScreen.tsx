@@ -46,6 +46,7 @@ export function SettingsScreen({ account, onBack, initialSection = "profile" }: 
   const moved = useRef(false);
   const section = sections.find((candidate) => candidate.id === sectionId) ?? sections[0];
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the section changes, to move focus to it
   useEffect(() => {
     // The screen's own title has focus when it opens; after that, the section's.
     if (moved.current) heading.current?.focus();
