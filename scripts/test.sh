@@ -31,6 +31,9 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 fi
 echo "==> UI: typecheck"
 npm run --prefix ui --silent typecheck
+echo "==> UI: lint (Biome; npm run --prefix ui format fixes the format and import order)"
+npm run --prefix ui --silent lint
+npm run --prefix ui --silent format:check
 echo "==> UI: tests"
 npm test --prefix ui --silent
 echo "==> UI: build"
