@@ -71,7 +71,8 @@ export function SessionsSection({
                   .join(" · ")}
               </span>
               <span className="session-detail">
-                Signed in <RelativeTime at={session.first_seen} /> · Last active{" "}
+                Signed in <RelativeTime at={session.first_seen} />
+                {" · Last active "}
                 <RelativeTime at={session.last_seen} />
               </span>
             </div>
