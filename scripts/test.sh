@@ -5,9 +5,30 @@
 # included: headless Chromium, an OpenID provider on Node, a throwaway keyring from
 # scripts/with-keyring.sh, the desktop app under Xvfb driven by tauri-driver, and
 # Schemathesis checking the account API against its OpenAPI document).
+#
+# `--quick` is the edit loop's tier: formatting, clippy and the tests that need no
+# browser, window, keyring or Node (unit tests and the storage conformance suite),
+# skipping the desktop crate (it needs WebKit). The README's test command and CI run
+# the full set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
+
+if [ "${1:-}" = "--quick" ]; then
+  need_build_tools
+  rustup component add rustfmt clippy >/dev/null 2>&1 || true
+  echo "==> cargo fmt --check"
+  cargo fmt --all -- --check
+  echo "==> cargo clippy (warnings are errors; without the desktop crate)"
+  cargo clippy --workspace --exclude courier-desktop --all-targets --locked -- -D warnings
+  echo "==> unit tests and the storage conformance suite"
+  cargo test --workspace --exclude courier-desktop --exclude courier-tests --lib --locked
+  echo "==> quick tier passed (the full suite: bash scripts/test.sh)"
+  exit 0
+elif [ $# -gt 0 ]; then
+  echo "usage: $0 [--quick]" >&2
+  exit 2
+fi
 
 need_build_tools
 need_e2e_tools

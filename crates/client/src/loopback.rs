@@ -2,22 +2,30 @@
 //! `[::1]`) on an ephemeral port, alive only for one sign-in attempt. It answers every
 //! request, and only `GET /callback` with the expected `state` and our own `Host`
 //! ends the wait; everything else gets a small error response while the listener
-//! keeps waiting. Each connection is read on its own task under a short timeout and
-//! a size cap, so a slow or hostile client cannot hold up the real callback.
+//! keeps waiting. HTTP/1 parsing is hyper's; each connection is served on its own task
+//! with a timed, size-capped request head, so a slow or hostile client cannot hold up
+//! the real callback.
 
+use std::convert::Infallible;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::ext::ReasonPhrase;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use subtle::ConstantTimeEq as _;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
 
-/// Longest request head (request line + headers) accepted.
+/// Longest request head (request line + headers) accepted; a longer one gets 431.
+/// (hyper's smallest read buffer, which is what enforces it.)
 pub const MAX_HEAD_BYTES: usize = 8 * 1024;
 /// A callback carries no body; anything larger than this is refused.
 pub const MAX_BODY_BYTES: u64 = 1024;
@@ -111,6 +119,19 @@ struct Expected {
     host: String,
 }
 
+/// hyper's HTTP/1 server as the listener uses it: one request per connection, the
+/// head capped and timed, header names in their usual case (`Content-Security-Policy`).
+fn http1() -> hyper::server::conn::http1::Builder {
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .keep_alive(false)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .timer(TokioTimer::new())
+        .header_read_timeout(READ_TIMEOUT)
+        .title_case_headers(true);
+    builder
+}
+
 async fn accept_loop(
     listener: TcpListener,
     expected: Arc<Expected>,
@@ -118,6 +139,7 @@ async fn accept_loop(
 ) {
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let (done, mut finished) = mpsc::channel::<()>(1);
+    let http = http1();
     loop {
         let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
             return;
@@ -128,159 +150,145 @@ async fn accept_loop(
         };
         let Ok((stream, _)) = accepted else { continue };
         let (expected, sender, done) = (Arc::clone(&expected), sender.clone(), done.clone());
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            hyper::service::service_fn(move |request| {
+                let (reply, callback) = judge(&request, &expected);
+                if let Some(callback) = callback
+                    && sender.try_send(callback).is_ok()
+                {
+                    let _ = done.try_send(());
+                }
+                std::future::ready(Ok::<_, Infallible>(reply.into_response()))
+            }),
+        );
         tokio::spawn(async move {
-            if let Some(callback) = serve_connection(stream, &expected).await
-                && sender.try_send(callback).is_ok()
-            {
-                let _ = done.try_send(());
-            }
+            // Errors here are the client's (garbage, a slow head, a reset): hyper has
+            // already answered what could be answered, and the wait goes on.
+            let _ = tokio::time::timeout(READ_TIMEOUT * 2, connection).await;
             drop(permit);
         });
     }
 }
 
-/// A response the listener gives, as status line, extra headers and a page.
+/// A response the listener gives: status, an extra header and a small page.
 struct Reply {
-    status: &'static str,
-    extra_headers: &'static str,
+    status: StatusCode,
+    reason: Option<&'static [u8]>,
+    allow: Option<&'static str>,
     title: &'static str,
     message: String,
 }
 
 impl Reply {
-    fn error(status: &'static str, message: &str) -> Self {
+    fn error(status: StatusCode, message: &str) -> Self {
         Self {
             status,
-            extra_headers: "",
+            reason: None,
+            allow: None,
             title: "Courier could not use this request",
             message: message.to_owned(),
         }
     }
+
+    fn unreadable() -> Self {
+        Self::error(StatusCode::BAD_REQUEST, "The request could not be read.")
+    }
+
+    fn page(title: &'static str, message: String) -> Self {
+        Self {
+            status: StatusCode::OK,
+            reason: None,
+            allow: None,
+            title,
+            message,
+        }
+    }
+
+    fn into_response(self) -> Response<Full<Bytes>> {
+        let body = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+             <meta name=\"color-scheme\" content=\"light dark\"><style>body{{font-family:system-ui,sans-serif;\
+             max-width:32rem;margin:15vh auto;padding:0 1rem;line-height:1.5}}h1{{font-size:1.4rem}}\
+             </style></head><body><h1>{title}</h1><p>{message}</p></body></html>",
+            title = escape_html(self.title),
+            message = escape_html(&self.message),
+        );
+        let mut response = Response::new(Full::new(Bytes::from(body)));
+        *response.status_mut() = self.status;
+        if let Some(reason) = self.reason {
+            response
+                .extensions_mut()
+                .insert(ReasonPhrase::from_static(reason));
+        }
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        if let Some(allow) = self.allow {
+            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
 }
 
-async fn serve_connection(mut stream: TcpStream, expected: &Expected) -> Option<Callback> {
-    let head = match tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await {
-        Ok(Ok(head)) => head,
-        Ok(Err(HeadError::TooLarge)) => {
-            let reply = Reply::error(
-                "431 Request Header Fields Too Large",
-                "The request was too large.",
-            );
-            write_reply(&mut stream, &reply).await;
-            return None;
-        }
-        Ok(Err(HeadError::Closed)) | Err(_) => return None,
+/// Decides what a request gets, and whether it is the callback. hyper has already
+/// refused what is not HTTP/1 (400) and heads over [`MAX_HEAD_BYTES`] (431).
+fn judge(request: &Request<Incoming>, expected: &Expected) -> (Reply, Option<Callback>) {
+    let headers = request.headers();
+    let declared_body = match headers.get(header::CONTENT_LENGTH) {
+        Some(length) => length
+            .to_str()
+            .ok()
+            .and_then(|length| length.trim().parse::<u64>().ok())
+            .unwrap_or(u64::MAX),
+        None => 0,
     };
-    let (reply, callback) = judge(&head, expected);
-    write_reply(&mut stream, &reply).await;
-    callback
-}
-
-enum HeadError {
-    TooLarge,
-    Closed,
-}
-
-/// Reads up to the blank line that ends the request head.
-async fn read_head(stream: &mut TcpStream) -> std::result::Result<String, HeadError> {
-    let mut buffer = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    loop {
-        let read = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|_| HeadError::Closed)?;
-        if read == 0 {
-            return Err(HeadError::Closed);
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-        if let Some(end) = find_head_end(&buffer) {
-            buffer.truncate(end);
-            return Ok(String::from_utf8_lossy(&buffer).into_owned());
-        }
-        if buffer.len() > MAX_HEAD_BYTES {
-            return Err(HeadError::TooLarge);
-        }
-    }
-}
-
-fn find_head_end(buffer: &[u8]) -> Option<usize> {
-    buffer.windows(4).position(|window| window == b"\r\n\r\n")
-}
-
-/// Decides what a request head gets, and whether it is the callback.
-fn judge(head: &str, expected: &Expected) -> (Reply, Option<Callback>) {
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().unwrap_or_default();
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return (
-            Reply::error("400 Bad Request", "The request could not be read."),
-            None,
-        );
-    };
-    if !version.starts_with("HTTP/1.") {
-        return (
-            Reply::error("400 Bad Request", "The request could not be read."),
-            None,
-        );
-    }
-    let mut host = None;
-    let mut content_length: u64 = 0;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            return (
-                Reply::error("400 Bad Request", "The request could not be read."),
-                None,
-            );
-        };
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("host") {
-            if host.is_some() {
-                return (
-                    Reply::error("400 Bad Request", "The request could not be read."),
-                    None,
-                );
-            }
-            host = Some(value);
-        } else if name.eq_ignore_ascii_case("content-length") {
-            content_length = value.parse().unwrap_or(u64::MAX);
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            content_length = u64::MAX;
-        }
-    }
-    if content_length > MAX_BODY_BYTES {
-        return (
-            Reply::error("413 Content Too Large", "The request was too large."),
-            None,
-        );
-    }
-    if host != Some(expected.host.as_str()) {
-        // A page elsewhere may resolve its own name to 127.0.0.1 (DNS rebinding).
-        return (
-            Reply::error(
-                "400 Bad Request",
-                "This request was not addressed to Courier.",
-            ),
-            None,
-        );
-    }
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    if path != "/callback" {
-        return (
-            Reply::error("404 Not Found", "There is nothing here."),
-            None,
-        );
-    }
-    if method != "GET" {
+    if declared_body > MAX_BODY_BYTES || headers.contains_key(header::TRANSFER_ENCODING) {
         let reply = Reply {
-            extra_headers: "Allow: GET\r\n",
-            ..Reply::error("405 Method Not Allowed", "Only GET is allowed here.")
+            // RFC 9110's name for 413 (the `http` crate still says "Payload Too Large").
+            reason: Some(b"Content Too Large"),
+            ..Reply::error(StatusCode::PAYLOAD_TOO_LARGE, "The request was too large.")
         };
         return (reply, None);
     }
+    let mut hosts = headers.get_all(header::HOST).iter();
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(host), None) => host.to_str().ok(),
+        (None, _) => None,
+        (Some(_), Some(_)) => return (Reply::unreadable(), None),
+    };
+    if host != Some(expected.host.as_str()) {
+        // A page elsewhere may resolve its own name to 127.0.0.1 (DNS rebinding).
+        let reply = Reply::error(
+            StatusCode::BAD_REQUEST,
+            "This request was not addressed to Courier.",
+        );
+        return (reply, None);
+    }
+    if request.uri().path() != "/callback" {
+        let reply = Reply::error(StatusCode::NOT_FOUND, "There is nothing here.");
+        return (reply, None);
+    }
+    if request.method() != Method::GET {
+        let reply = Reply {
+            allow: Some("GET"),
+            ..Reply::error(StatusCode::METHOD_NOT_ALLOWED, "Only GET is allowed here.")
+        };
+        return (reply, None);
+    }
+    let query = request.uri().query().unwrap_or_default();
     let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
@@ -297,13 +305,11 @@ fn judge(head: &str, expected: &Expected) -> (Reply, Option<Callback>) {
     let state_matches = get("state")
         .is_some_and(|state| bool::from(state.as_bytes().ct_eq(expected.state.as_bytes())));
     if !state_matches {
-        return (
-            Reply::error(
-                "400 Bad Request",
-                "This sign-in response does not belong to the sign-in Courier is waiting for.",
-            ),
-            None,
+        let reply = Reply::error(
+            StatusCode::BAD_REQUEST,
+            "This sign-in response does not belong to the sign-in Courier is waiting for.",
         );
+        return (reply, None);
     }
     if let Some(error) = get("error") {
         let description = get("error_description");
@@ -315,54 +321,25 @@ fn judge(head: &str, expected: &Expected) -> (Reply, Option<Callback>) {
                 description.as_deref().unwrap_or(&error)
             )
         };
-        let reply = Reply {
-            status: "200 OK",
-            extra_headers: "",
-            title: "Sign-in did not finish",
-            message,
-        };
+        let reply = Reply::page("Sign-in did not finish", message);
         return (reply, Some(Callback::Error { error, description }));
     }
     let Some(code) = get("code") else {
-        return (
-            Reply::error("400 Bad Request", "The sign-in response carries no code."),
-            None,
+        let reply = Reply::error(
+            StatusCode::BAD_REQUEST,
+            "The sign-in response carries no code.",
         );
+        return (reply, None);
     };
-    let reply = Reply {
-        status: "200 OK",
-        extra_headers: "",
-        title: "You're signed in — return to Courier",
-        message: "You can close this tab; Courier has your sign-in.".to_owned(),
+    let reply = Reply::page(
+        "You're signed in — return to Courier",
+        "You can close this tab; Courier has your sign-in.".to_owned(),
+    );
+    let callback = Callback::Code {
+        code,
+        iss: get("iss"),
     };
-    (
-        reply,
-        Some(Callback::Code {
-            code,
-            iss: get("iss"),
-        }),
-    )
-}
-
-async fn write_reply(stream: &mut TcpStream, reply: &Reply) {
-    let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <meta name=\"color-scheme\" content=\"light dark\"><style>body{{font-family:system-ui,sans-serif;\
-         max-width:32rem;margin:15vh auto;padding:0 1rem;line-height:1.5}}h1{{font-size:1.4rem}}\
-         </style></head><body><h1>{title}</h1><p>{message}</p></body></html>",
-        title = escape_html(reply.title),
-        message = escape_html(&reply.message),
-    );
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {length}\r\n\
-         Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n\
-         Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\nConnection: close\r\n{extra}\r\n{body}",
-        status = reply.status,
-        length = body.len(),
-        extra = reply.extra_headers,
-    );
-    let _ = tokio::time::timeout(READ_TIMEOUT, stream.write_all(response.as_bytes())).await;
-    let _ = stream.shutdown().await;
+    (reply, Some(callback))
 }
 
 fn escape_html(text: &str) -> String {

@@ -236,3 +236,31 @@ async fn after_the_callback_the_port_is_closed() {
         "the listener must be gone"
     );
 }
+
+#[tokio::test]
+async fn a_connection_that_never_finishes_its_head_is_closed() {
+    let listener = Listener::bind(STATE.into()).await.unwrap();
+    let mut slow = TcpStream::connect(("127.0.0.1", listener.port()))
+        .await
+        .unwrap();
+    slow.write_all(b"GET /callback?code=x HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    // The listener ends it (EOF or reset) once READ_TIMEOUT has passed, well before 10 s.
+    let mut answer = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(10), slow.read_to_end(&mut answer)).await;
+    assert!(
+        ended.is_ok(),
+        "a half-sent request head must not keep its connection"
+    );
+    real_callback_still_works(listener).await;
+}
+
+#[tokio::test]
+async fn two_host_headers_are_400() {
+    let twice = |port: u16| {
+        format!("GET /callback?code=x&state={STATE} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: 127.0.0.1:{port}\r\n\r\n")
+            .into_bytes()
+    };
+    refused_then_accepted(twice, "HTTP/1.1 400 Bad Request").await;
+}
