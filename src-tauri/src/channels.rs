@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use courier_client::Courier;
-use courier_client::events::{self, AccountEvent, EventsHandle, EventsOptions};
+use courier_client::channel::{self, AccountEvent, EventsHandle, EventsOptions};
 use courier_client::view::ProfileChangedEvent;
 use tauri::{AppHandle, Manager as _, Runtime};
 use tokio::sync::{Mutex, mpsc};
@@ -53,7 +53,7 @@ impl Channels {
     fn spawn(&self, courier: &Arc<Courier>, account_id: &str) -> Running {
         Running {
             courier: Arc::clone(courier),
-            handle: events::spawn(
+            handle: channel::spawn(
                 Arc::clone(courier),
                 account_id.to_owned(),
                 EventsOptions::default(),

@@ -5,7 +5,7 @@
 //! speaks `https://` only off loopback, and turns the server's `{kind, message,
 //! fields}` bodies into [`Error::Api`]. A 401 means the server ended the sign-in: the
 //! account is marked signed out and the caller gets `reauth_required`.
-//! The events channel (`/api/v1/events`) is [`crate::events`].
+//! The events channel (`/api/v1/events`) is [`crate::channel`].
 
 use courier_proto::{
     EmailChange, ErrorBody, ErrorKind, FieldError, NewSupportRequest, NotificationPreferences,
