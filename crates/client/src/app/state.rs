@@ -294,3 +294,47 @@ impl DesktopState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A shell that remembers what the UI was told.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<UiEvent>>);
+
+    impl Shell for Recorder {
+        fn emit(&self, event: UiEvent) {
+            self.0.lock().unwrap().push(event);
+        }
+
+        fn bring_to_front(&self) {}
+    }
+
+    #[test]
+    fn the_state_runs_without_a_window_and_tells_its_shell_what_changed() {
+        let data = tempfile::tempdir().unwrap();
+        let config =
+            ClientConfig::for_data_dir(data.path(), "courier-state-test", "http://127.0.0.1:1");
+        let shell = Arc::new(Recorder::default());
+        // Opened outside any runtime, as the desktop opens it.
+        let state = DesktopState::with_config(config, shell.clone());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            state.use_memory_vault().await;
+            state.mark_welcome_done().unwrap();
+            let snapshot = state.accounts_changed().await.unwrap();
+            assert!(snapshot.welcome_done);
+            assert!(snapshot.accounts.is_empty());
+            assert!(matches!(snapshot.vault, VaultStatus::MemoryOnly { .. }));
+            let told = shell.0.lock().unwrap();
+            assert_eq!(told.as_slice(), [UiEvent::AccountChanged(snapshot)]);
+            assert_eq!(told[0].name(), "account_changed");
+        });
+    }
+}
