@@ -1,68 +1,50 @@
 //! `courier-desktop`: the Tauri 2 shell. It owns the window, the single-instance
-//! guard, the IPC commands (thin, in [`commands`]), each account's events channel and
-//! the events that keep the UI current; everything else is `courier-client`. [`run_app`] takes the builder so a
-//! test can assemble the app on Tauri's mock runtime.
+//! guard, the IPC commands (generated from the command table in [`ipc`], each a few
+//! lines in [`commands`]) and the emission of events ([`shell`]); the state and
+//! everything else is `courier-client` (`courier_client::app`). [`run_app`] takes the
+//! builder so a test can assemble the app on Tauri's mock runtime.
 
 #![forbid(unsafe_code)]
 
-mod channels;
 pub mod commands;
-mod events;
-mod signin;
-mod state;
+mod ipc;
+mod shell;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use courier_client::app::DesktopState;
+use courier_client::config::{ClientConfig, Environment};
 use tauri::{Manager as _, Runtime};
-
-pub use state::DesktopState;
 
 /// When the process started, for the first-screen-ready measurement.
 static STARTED: OnceLock<Instant> = OnceLock::new();
 
-/// Configures `builder` with Courier's state, plugins and commands.
-pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, state: DesktopState) -> tauri::Builder<R> {
+/// Debug builds use the development folder and keyring service, so they never touch
+/// a person's real accounts.
+pub fn environment() -> Environment {
+    if cfg!(debug_assertions) {
+        Environment::Development
+    } else {
+        Environment::Production
+    }
+}
+
+/// Configures `builder` with Courier's plugins and commands; at setup, the state
+/// (over `config`) and each signed-in account's live updates.
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, config: ClientConfig) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             // A second launch brings the running window forward instead.
-            events::bring_to_front(app);
+            shell::bring_to_front(app);
         }))
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::accounts::app_snapshot,
-            commands::accounts::switch_account,
-            commands::accounts::sign_out,
-            commands::accounts::sign_out_all,
-            commands::accounts::skip_sign_in,
-            commands::accounts::continue_without_keyring,
-            commands::accounts::retry_keyring,
-            commands::signin::start_sign_in,
-            commands::signin::reopen_browser,
-            commands::signin::cancel_sign_in,
-            commands::settings::account_profile,
-            commands::settings::update_profile,
-            commands::settings::upload_avatar,
-            commands::settings::remove_avatar,
-            commands::settings::change_email,
-            commands::settings::cancel_email_change,
-            commands::settings::change_password,
-            commands::settings::notification_preferences,
-            commands::settings::set_notification_preferences,
-            commands::settings::list_sessions,
-            commands::settings::revoke_session,
-            commands::settings::revoke_other_sessions,
-            commands::settings::support_requests,
-            commands::settings::submit_support_request,
-            commands::first_screen_ready,
-        ])
-        .setup(|app| {
+        .invoke_handler(ipc::handler())
+        .setup(move |app| {
+            let shell = Arc::new(shell::TauriShell(app.handle().clone()));
+            let state = DesktopState::with_config(config, shell);
             // Each signed-in account listens for its revocation and profile changes.
-            channels::forward(app.handle().clone());
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                channels::sync(&handle.state::<DesktopState>()).await;
-            });
+            tauri::async_runtime::spawn(state.follow_live_updates());
+            app.manage(state);
             Ok(())
         })
 }
@@ -77,8 +59,8 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let state = DesktopState::open(state::environment());
-    let app = run_app(tauri::Builder::default(), state);
+    let config = ClientConfig::for_environment(environment());
+    let app = run_app(tauri::Builder::default(), config);
     if let Err(error) = app.run(tauri::generate_context!()) {
         tracing::error!(%error, "Courier could not start its window");
         std::process::exit(1);

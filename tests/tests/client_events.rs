@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use courier_client::Courier;
+use courier_client::channel::{self, AccountEvent, EventsHandle, EventsOptions};
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
-use courier_client::events::{self, AccountEvent, EventsHandle, EventsOptions};
 use courier_client::vault::{KeyringVault, TokenVault as _};
 use courier_proto::{ProfileUpdate, SessionKind};
 use courier_tests::scripted::ScriptedBrowser;
@@ -68,7 +68,7 @@ impl Desktop {
             .id;
 
         let (sink, mut outcomes) = mpsc::unbounded_channel();
-        let channel = events::spawn(
+        let channel = channel::spawn(
             Arc::clone(&courier),
             account_id.clone(),
             EventsOptions::default(),

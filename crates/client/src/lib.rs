@@ -4,24 +4,25 @@
 //! ([`accounts`]) and the [`Courier`] facade that ties them together: several
 //! accounts at once, switching, transparent refresh, sign-out. The account API
 //! ([`api`], as `courier.api(account_id)`) and each account's events channel
-//! ([`events`]) build on it.
+//! ([`channel`], the `/api/v1/events` WebSocket) build on it, and the desktop app's
+//! state without its window ([`app`]: view types, IPC table) on all of them.
 
 #![forbid(unsafe_code)]
 
 pub mod accounts;
 pub mod api;
+pub mod app;
 pub mod browser;
+pub mod channel;
 pub mod clock;
 pub mod config;
 mod courier;
 pub mod discovery;
 pub mod error;
-pub mod events;
 pub mod loopback;
 pub mod oauth;
 pub mod signin;
 pub mod vault;
-pub mod view;
 
 /// The wire types the API methods take and return.
 pub use courier_proto as proto;

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{ACCESS_TOKEN, SignedIn};
-use courier_client::events::{self, AccountEvent, Backoff, EventsOptions};
+use courier_client::channel::{self, AccountEvent, Backoff, EventsOptions};
 use courier_proto::ServerEvent;
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::net::TcpListener;
@@ -176,7 +176,7 @@ async fn reconnects_after_a_loss_and_signs_out_when_its_own_session_is_revoked()
     .await;
     let client = SignedIn::on(&server.issuer);
     let (sink, mut outcomes) = mpsc::unbounded_channel();
-    let handle = events::spawn(
+    let handle = channel::spawn(
         Arc::clone(&client.courier),
         client.account_id.clone(),
         fast(),
@@ -236,7 +236,7 @@ async fn a_refused_token_whose_refresh_is_refused_signs_the_account_out() {
     let token_endpoint = refusing_token_endpoint().await;
     let client = SignedIn::with_token_endpoint(&server.issuer, &token_endpoint);
     let (sink, mut outcomes) = mpsc::unbounded_channel();
-    let _handle = events::spawn(
+    let _handle = channel::spawn(
         Arc::clone(&client.courier),
         client.account_id.clone(),
         fast(),
@@ -258,7 +258,7 @@ async fn stop_closes_the_connection_and_nothing_reconnects() {
     let mut server = scripted_server(vec![Script::Send(vec![ready("s1")], false)]).await;
     let client = SignedIn::on(&server.issuer);
     let (sink, mut outcomes) = mpsc::unbounded_channel();
-    let handle = events::spawn(
+    let handle = channel::spawn(
         Arc::clone(&client.courier),
         client.account_id.clone(),
         fast(),

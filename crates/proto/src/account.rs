@@ -134,7 +134,6 @@ impl Default for NotificationPreferences {
 /// only what the person chose to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PublicProfile {
     pub username: String,
     pub name: Option<String>,

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 /// What went wrong, as a machine-readable kind a client can branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "ApiErrorKind"))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The request was malformed or a field failed validation.
@@ -29,13 +28,11 @@ pub enum ErrorKind {
 /// The body of every non-OAuth JSON error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "ApiErrorBody"))]
 pub struct ErrorBody {
     pub kind: ErrorKind,
     pub message: String,
     /// With `invalid_input`: which fields were refused and why, to show beside them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<FieldError>>"))]
     pub fields: Vec<FieldError>,
 }
 

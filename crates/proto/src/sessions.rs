@@ -46,7 +46,6 @@ pub struct RevokedSessions {
 /// A message on the events channel (`/api/v1/events`, JSON text frames).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerEvent {
     /// The channel is authenticated and live; sent first.

@@ -1,27 +1,22 @@
 //! Commands for a sign-in through the browser.
 
-use courier_client::view::{SignInChoice, SignInStarted};
-use tauri::{AppHandle, Runtime, State};
+use std::sync::Arc;
 
-use super::CommandResult;
-use crate::signin;
-use crate::state::DesktopState;
+use courier_client::Result;
+use courier_client::app::DesktopState;
+use courier_client::app::view::{SignInChoice, SignInStarted};
 
-#[tauri::command]
-pub async fn start_sign_in<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, DesktopState>,
+pub async fn start_sign_in(
+    state: &Arc<DesktopState>,
     choice: SignInChoice,
-) -> CommandResult<SignInStarted> {
-    Ok(signin::start(app, &state, choice).await?)
+) -> Result<SignInStarted> {
+    state.start_sign_in(choice).await
 }
 
-#[tauri::command]
-pub async fn reopen_browser(state: State<'_, DesktopState>) -> CommandResult<()> {
-    Ok(signin::reopen_browser(&state).await?)
+pub async fn reopen_browser(state: &DesktopState) -> Result<()> {
+    state.reopen_browser().await
 }
 
-#[tauri::command]
-pub async fn cancel_sign_in(state: State<'_, DesktopState>) -> CommandResult<()> {
-    Ok(signin::cancel(&state).await?)
+pub async fn cancel_sign_in(state: &DesktopState) -> Result<()> {
+    state.cancel_sign_in().await
 }

@@ -1,0 +1,126 @@
+//! The desktop's IPC, written once: every command the UI can call (its name, its
+//! arguments and their types, its result) and every event the desktop pushes (its
+//! name and payload). [`with_ipc_table!`](crate::with_ipc_table) hands the table to
+//! a macro of the caller's, so each side is generated from it:
+//!
+//! - `src-tauri` makes one `#[tauri::command]` per entry, calling the function of
+//!   the same name in its `commands::<area>` module with the arguments in order,
+//!   and `tauri::generate_handler!` over all of them;
+//! - here, [`UiEvent`] (what the state pushes through its [`Shell`](super::Shell));
+//! - with the `ts` feature, a test writes `ui/src/ipc/commands.ts`, the typed map
+//!   through which `ui/src/ipc` calls `invoke`.
+//!
+//! So a renamed command, argument or type fails to compile in Rust (the handler no
+//! longer matches) and in TypeScript (the map no longer has it). Arguments are named
+//! in snake_case here and travel in camelCase (`account_id` → `accountId`), as Tauri
+//! maps them. To add a command: add its line here, write
+//! `src-tauri/src/commands/<area>.rs::<name>(state, args…) -> Result<T>`, regenerate
+//! with `cargo test -p courier-proto -p courier-client --features ts --lib`, and add
+//! its wrapper in `ui/src/ipc/index.ts`.
+
+#[cfg(all(test, feature = "ts"))]
+mod typescript;
+
+use serde::Serialize;
+
+/// Calls `$callback! { commands { area { name(arg: Type, …) -> Result; … } … }
+/// events { name => Variant(Payload); … } }` with the desktop's IPC table. Each
+/// entry may carry `///` docs (they reach the generated TypeScript). Types are full
+/// paths, so the callback can be anywhere.
+#[macro_export]
+macro_rules! with_ipc_table {
+    ($callback:ident) => {
+        $callback! {
+            commands {
+                accounts {
+                    /// Everything the screens start from.
+                    app_snapshot() -> $crate::app::view::AppSnapshot;
+                    /// Makes account `id` the active one.
+                    switch_account(id: String) -> $crate::app::view::AppSnapshot;
+                    /// Revokes account `id`'s sign-in at its server and forgets its tokens.
+                    sign_out(id: String) -> $crate::app::view::AppSnapshot;
+                    sign_out_all() -> $crate::app::view::AppSnapshot;
+                    /// **Skip** on the welcome screen: it is not shown again.
+                    skip_sign_in() -> $crate::app::view::AppSnapshot;
+                    /// Keeps tokens in memory for this run (no keyring could be reached).
+                    continue_without_keyring() -> $crate::app::view::AppSnapshot;
+                    retry_keyring() -> $crate::app::view::AppSnapshot;
+                }
+                signin {
+                    /// Opens the browser; how it ends comes as `signin_progress`.
+                    start_sign_in(choice: $crate::app::view::SignInChoice)
+                        -> $crate::app::view::SignInStarted;
+                    reopen_browser() -> ();
+                    /// Stops waiting; the attempt ends as `sign_in_cancelled`.
+                    cancel_sign_in() -> ();
+                }
+                settings {
+                    account_profile(account_id: String) -> $crate::proto::Profile;
+                    update_profile(account_id: String, update: $crate::proto::ProfileUpdate)
+                        -> $crate::proto::Profile;
+                    upload_avatar(account_id: String, avatar: $crate::app::view::AvatarUpload)
+                        -> $crate::proto::Profile;
+                    remove_avatar(account_id: String) -> $crate::proto::Profile;
+                    change_email(account_id: String, change: $crate::proto::EmailChange)
+                        -> $crate::proto::Profile;
+                    cancel_email_change(account_id: String) -> $crate::proto::Profile;
+                    change_password(account_id: String, change: $crate::proto::PasswordChange)
+                        -> ();
+                    notification_preferences(account_id: String)
+                        -> $crate::proto::NotificationPreferences;
+                    set_notification_preferences(
+                        account_id: String,
+                        preferences: $crate::proto::NotificationPreferences
+                    ) -> $crate::proto::NotificationPreferences;
+                    list_sessions(account_id: String) -> Vec<$crate::proto::Session>;
+                    revoke_session(account_id: String, session_id: String) -> ();
+                    revoke_other_sessions(account_id: String) -> $crate::proto::RevokedSessions;
+                    support_requests(account_id: String) -> Vec<$crate::proto::SupportRequest>;
+                    submit_support_request(
+                        account_id: String,
+                        request: $crate::proto::NewSupportRequest
+                    ) -> $crate::proto::SupportRequest;
+                }
+                window {
+                    /// The UI has drawn its first real screen (the startup benchmark's mark).
+                    first_screen_ready() -> ();
+                }
+            }
+            events {
+                /// The accounts or the token store changed: the new snapshot.
+                account_changed => AccountChanged($crate::app::view::AppSnapshot);
+                /// How a sign-in started by `start_sign_in` ended.
+                signin_progress => SignInProgress($crate::app::view::SignInProgress);
+                /// The server says an account's profile changed (here or on another device).
+                profile_changed => ProfileChanged($crate::app::view::ProfileChangedEvent);
+            }
+        }
+    };
+}
+
+/// Builds [`UiEvent`] from the table's events.
+macro_rules! ui_event {
+    (
+        commands { $($commands:tt)* }
+        events { $( $(#[doc = $doc:literal])* $name:ident => $variant:ident($payload:ty); )* }
+    ) => {
+        /// An event for the UI, serialised as its payload alone and sent under
+        /// [`UiEvent::name`].
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(untagged)]
+        pub enum UiEvent {
+            $( $(#[doc = $doc])* $variant($payload), )*
+        }
+
+        impl UiEvent {
+            /// The event's name, as the UI subscribes to it.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Self::$variant(_) => stringify!($name), )*
+                }
+            }
+        }
+    };
+}
+
+crate::with_ipc_table!(ui_event);

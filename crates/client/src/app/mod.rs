@@ -1,0 +1,22 @@
+//! The desktop app without its window: what the UI is shown ([`view`]), the state
+//! behind it ([`DesktopState`]: the client, where tokens are kept, the sign-in the
+//! window waits for, each account's live updates), and the IPC table both sides are
+//! generated from ([`ipc`]). The desktop shell (Tauri) implements [`Shell`]; the CLI
+//! and tests can drive the same state without WebKit.
+
+pub mod ipc;
+mod live_updates;
+mod pending_sign_in;
+mod state;
+mod token_store;
+pub mod view;
+
+pub use ipc::UiEvent;
+pub use state::DesktopState;
+
+/// What the desktop shell does for the state: push an event to the UI, bring the
+/// window to the front.
+pub trait Shell: Send + Sync {
+    fn emit(&self, event: UiEvent);
+    fn bring_to_front(&self);
+}

@@ -1,0 +1,340 @@
+//! The desktop's state: the client (`Courier`) once a token store is chosen, what the
+//! UI is told about that store, the sign-in the window waits for, each signed-in
+//! account's live updates, and the one desktop-only setting (the welcome was passed).
+//! Everything the UI must hear goes out through the [`Shell`]: a change of the
+//! accounts as `account_changed`, the end of a sign-in as `signin_progress`, a
+//! changed profile as `profile_changed`. No Tauri here: the CLI and tests can drive
+//! the same state with any `Shell`.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+
+use super::Shell;
+use super::ipc::UiEvent;
+use super::live_updates::LiveUpdates;
+use super::pending_sign_in::PendingSignIn;
+use super::token_store::{connect_keyring, courier_with};
+use super::view::{
+    AccountView, AppSnapshot, ProfileChangedEvent, SignInChoice, SignInProgress, SignInStarted,
+    VaultStatus,
+};
+use crate::accounts::RegistryFile;
+use crate::browser::{BrowserOpener as _, SystemBrowser};
+use crate::channel::AccountEvent;
+use crate::config::{ClientConfig, Environment};
+use crate::courier::Courier;
+use crate::error::{Error, Result, SignInFailure};
+use crate::signin::SignInAttempt;
+use crate::vault::{KEYRING_REMEDY, MemoryVault};
+
+pub struct DesktopState {
+    config: ClientConfig,
+    shell: Arc<dyn Shell>,
+    courier: RwLock<Option<Arc<Courier>>>,
+    vault: RwLock<VaultStatus>,
+    pending: PendingSignIn,
+    /// The events channel of each signed-in account.
+    live: LiveUpdates,
+}
+
+/// Settings of the desktop app itself (not accounts, not secrets).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct DesktopSettings {
+    welcome_done: bool,
+}
+
+impl DesktopState {
+    /// Opens the client with the OS keyring, or remembers why that failed.
+    pub fn open(environment: Environment, shell: Arc<dyn Shell>) -> Arc<Self> {
+        Self::with_config(ClientConfig::for_environment(environment), shell)
+    }
+
+    pub fn with_config(config: ClientConfig, shell: Arc<dyn Shell>) -> Arc<Self> {
+        let (courier, status) = connect_keyring(&config);
+        Arc::new(Self {
+            config,
+            shell,
+            courier: RwLock::new(courier),
+            vault: RwLock::new(status),
+            pending: PendingSignIn::default(),
+            live: LiveUpdates::default(),
+        })
+    }
+
+    /// Tries the keyring again (after the person started or unlocked it).
+    pub async fn retry_keyring(&self) {
+        let (courier, status) = connect_keyring(&self.config);
+        *self.courier.write().await = courier;
+        *self.vault.write().await = status;
+    }
+
+    /// The keyring stopped answering mid-run (locked, daemon gone): say so.
+    async fn keyring_lost(&self, reason: String) {
+        *self.courier.write().await = None;
+        *self.vault.write().await = VaultStatus::Unavailable {
+            reason,
+            remedy: KEYRING_REMEDY.to_owned(),
+        };
+    }
+
+    /// Keeps tokens in memory for this run only.
+    pub async fn use_memory_vault(&self) {
+        let (courier, status) = courier_with(&self.config, Arc::new(MemoryVault::default()));
+        *self.courier.write().await = courier;
+        *self.vault.write().await = status;
+    }
+
+    /// Tokens are in the OS keyring (not memory only, not unavailable).
+    async fn keyring_in_use(&self) -> bool {
+        matches!(*self.vault.read().await, VaultStatus::Keyring { .. })
+    }
+
+    /// The client, or the error the UI shows instead.
+    pub async fn courier(&self) -> Result<Arc<Courier>> {
+        match (&*self.courier.read().await, &*self.vault.read().await) {
+            (Some(courier), _) => Ok(Arc::clone(courier)),
+            (None, VaultStatus::Unavailable { reason, .. }) => Err(Error::KeyringUnavailable {
+                reason: reason.clone(),
+                remedy: KEYRING_REMEDY,
+            }),
+            (None, _) => Err(Error::Keyring("the token store is not ready".into())),
+        }
+    }
+
+    /// Everything the UI needs to draw itself.
+    pub async fn snapshot(&self) -> Result<AppSnapshot> {
+        let registry = RegistryFile::new(&self.config.data_dir).load()?;
+        let welcome_done = self.settings().welcome_done || !registry.accounts.is_empty();
+        Ok(AppSnapshot {
+            accounts: AccountView::list(&registry),
+            vault: self.vault.read().await.clone(),
+            welcome_done,
+            default_server: self.config.default_server.clone(),
+        })
+    }
+
+    /// After anything that changed the accounts: the live updates follow them, and
+    /// the new snapshot is pushed as `account_changed` (other views refresh from it)
+    /// and returned.
+    pub async fn accounts_changed(&self) -> Result<AppSnapshot> {
+        self.sync_live_updates().await;
+        let snapshot = self.snapshot().await?;
+        self.shell.emit(UiEvent::AccountChanged(snapshot.clone()));
+        Ok(snapshot)
+    }
+
+    /// The result of an account API call as the UI receives it. When the server has
+    /// ended the sign-in the account is now marked signed out: push the new account
+    /// list first.
+    pub async fn answer<T>(&self, result: Result<T>) -> Result<T> {
+        if let Err(Error::ReauthRequired { .. }) = &result {
+            let _ = self.accounts_changed().await;
+        }
+        result
+    }
+
+    fn settings_path(&self) -> PathBuf {
+        self.config.data_dir.join("desktop.json")
+    }
+
+    fn settings(&self) -> DesktopSettings {
+        std::fs::read(self.settings_path())
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Remembers that the welcome was passed (Skip, or a first sign-in).
+    pub fn mark_welcome_done(&self) -> Result<()> {
+        let path = self.settings_path();
+        let local = |reason: String| Error::LocalData {
+            path: path.display().to_string(),
+            reason,
+        };
+        std::fs::create_dir_all(&self.config.data_dir).map_err(|error| local(error.to_string()))?;
+        let json = serde_json::to_vec(&DesktopSettings { welcome_done: true })
+            .map_err(|error| local(error.to_string()))?;
+        let temporary = path.with_extension("json.tmp");
+        std::fs::write(&temporary, json)
+            .and_then(|()| std::fs::rename(&temporary, &path))
+            .map_err(|error| local(error.to_string()))
+    }
+
+    /// Starts a sign-in (the browser opens); a previous one still waiting is
+    /// cancelled first. It is waited for in the background; when it ends the UI gets
+    /// `account_changed` and then `signin_progress`, and a success brings the window
+    /// to the front.
+    pub async fn start_sign_in(self: &Arc<Self>, choice: SignInChoice) -> Result<SignInStarted> {
+        let courier = self.courier().await?;
+        self.pending.cancel_previous().await;
+        let attempt = courier.start_sign_in(None, choice.into()).await?;
+        let number = self.pending.next_attempt();
+        let started = SignInStarted {
+            attempt: number,
+            url: attempt.url().to_owned(),
+            deadline: attempt.deadline(),
+            browser_error: attempt.browser_error().map(str::to_owned),
+        };
+        self.pending
+            .wait_for(number, started.url.clone(), attempt.canceller())
+            .await;
+        let state = Arc::clone(self);
+        tokio::spawn(async move { state.finish_sign_in(courier, attempt, number).await });
+        Ok(started)
+    }
+
+    async fn finish_sign_in(&self, courier: Arc<Courier>, attempt: SignInAttempt, number: u32) {
+        let outcome = courier.finish_sign_in(attempt).await;
+        self.pending.ended(number).await;
+        let progress = match outcome {
+            Ok(account) => {
+                self.live.start(&courier, &account.id).await;
+                if let Err(error) = self.mark_welcome_done() {
+                    tracing::warn!(%error, "could not remember that the welcome was passed");
+                }
+                self.shell.bring_to_front();
+                SignInProgress::SignedIn {
+                    attempt: number,
+                    account: AccountView::new(&account, true),
+                }
+            }
+            Err(error) => {
+                if let Error::KeyringUnavailable { reason, .. } = &error {
+                    self.keyring_lost(reason.clone()).await;
+                }
+                let (kind, message) = (error.kind().to_owned(), error.to_string());
+                SignInProgress::Failed {
+                    attempt: number,
+                    kind,
+                    message,
+                }
+            }
+        };
+        // Accounts first, then the outcome: the UI reads the new account from the snapshot.
+        if let Ok(snapshot) = self.snapshot().await {
+            self.shell.emit(UiEvent::AccountChanged(snapshot));
+        }
+        self.shell.emit(UiEvent::SignInProgress(progress));
+    }
+
+    /// Opens the waiting sign-in's URL in the browser again.
+    pub async fn reopen_browser(&self) -> Result<()> {
+        let url = self
+            .pending
+            .url()
+            .await
+            .ok_or_else(|| Error::sign_in(SignInFailure::Cancelled))?;
+        SystemBrowser.open(&url).map_err(Error::Browser)
+    }
+
+    /// Skip: stops waiting; the background task reports `sign_in_cancelled`.
+    pub async fn cancel_sign_in(&self) -> Result<()> {
+        self.pending.cancel().await;
+        Ok(())
+    }
+
+    /// Brings the live updates in step with the accounts. Accounts already listed get
+    /// a channel only while their tokens are in the keyring: with tokens kept in
+    /// memory for this run, only the accounts signed in during it have any.
+    pub async fn sync_live_updates(&self) {
+        let courier = self.courier().await.ok();
+        let start_missing = self.keyring_in_use().await;
+        self.live.sync(courier.as_ref(), start_missing).await;
+    }
+
+    /// Starts the live updates and turns what they report into UI events, for as long
+    /// as the app runs (spawn the future once, at start). A revoked session is an
+    /// `account_changed` snapshot showing the account signed out; a changed profile is
+    /// `profile_changed`, then `account_changed` once the account menu's copy is
+    /// re-read. Connection state is only logged until a sync indicator needs it.
+    pub fn follow_live_updates(self: &Arc<Self>) -> impl Future<Output = ()> + Send + 'static {
+        let outcomes = self.live.take_outcomes();
+        let state = Arc::clone(self);
+        async move {
+            state.sync_live_updates().await;
+            let Some(mut outcomes) = outcomes else {
+                return;
+            };
+            while let Some(outcome) = outcomes.recv().await {
+                state.live_update(outcome).await;
+            }
+        }
+    }
+
+    async fn live_update(&self, outcome: AccountEvent) {
+        match outcome {
+            AccountEvent::SessionRevoked { account_id } => {
+                tracing::info!(account = %account_id, "the server ended this sign-in");
+                let _ = self.accounts_changed().await;
+            }
+            AccountEvent::ProfileChanged { account_id } => {
+                self.shell
+                    .emit(UiEvent::ProfileChanged(ProfileChangedEvent {
+                        account_id: account_id.clone(),
+                    }));
+                // The account menu shows the name and picture kept in the account
+                // list; reading the profile updates them.
+                if let Ok(courier) = self.courier().await
+                    && courier.api(&account_id).profile().await.is_ok()
+                    && let Ok(snapshot) = self.snapshot().await
+                {
+                    self.shell.emit(UiEvent::AccountChanged(snapshot));
+                }
+            }
+            AccountEvent::Connected { account_id } => {
+                tracing::debug!(account = %account_id, "events channel live");
+            }
+            AccountEvent::Disconnected { account_id, reason } => {
+                tracing::info!(account = %account_id, %reason, "events channel lost; reconnecting");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A shell that remembers what the UI was told.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<UiEvent>>);
+
+    impl Shell for Recorder {
+        fn emit(&self, event: UiEvent) {
+            self.0.lock().unwrap().push(event);
+        }
+
+        fn bring_to_front(&self) {}
+    }
+
+    #[test]
+    fn the_state_runs_without_a_window_and_tells_its_shell_what_changed() {
+        let data = tempfile::tempdir().unwrap();
+        let config =
+            ClientConfig::for_data_dir(data.path(), "courier-state-test", "http://127.0.0.1:1");
+        let shell = Arc::new(Recorder::default());
+        // Opened outside any runtime, as the desktop opens it.
+        let state = DesktopState::with_config(config, shell.clone());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            state.use_memory_vault().await;
+            state.mark_welcome_done().unwrap();
+            let snapshot = state.accounts_changed().await.unwrap();
+            assert!(snapshot.welcome_done);
+            assert!(snapshot.accounts.is_empty());
+            assert!(matches!(snapshot.vault, VaultStatus::MemoryOnly { .. }));
+            let told = shell.0.lock().unwrap();
+            assert_eq!(told.as_slice(), [UiEvent::AccountChanged(snapshot)]);
+            assert_eq!(told[0].name(), "account_changed");
+        });
+    }
+}

@@ -1,0 +1,121 @@
+// The one door to the Rust side: a typed function per Tauri command and `subscribe` for
+// the events it pushes. Nothing else in the UI imports '@tauri-apps/api', so tests mock
+// this module alone. Every function rejects with an IpcError ({kind, message}), never a
+// bare string, so callers can branch on `kind` (and, for "invalid_input", on `fields`).
+// Command names, arguments, results and event payloads come from ./commands.ts, generated
+// from the Rust command table: a renamed command or argument is a type error here.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+import type { AvatarUpload } from "../bindings/AvatarUpload";
+import type { EmailChange } from "../bindings/EmailChange";
+import type { IpcError } from "../bindings/IpcError";
+import type { NewSupportRequest } from "../bindings/NewSupportRequest";
+import type { NotificationPreferences } from "../bindings/NotificationPreferences";
+import type { PasswordChange } from "../bindings/PasswordChange";
+import type { ProfileUpdate } from "../bindings/ProfileUpdate";
+import type { SignInChoice } from "../bindings/SignInChoice";
+import type { Commands, Events } from "./commands";
+
+/** The events the Rust side emits, by name, with their payloads. */
+export type IpcEvents = Events;
+
+function isIpcError(value: unknown): value is IpcError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as IpcError).kind === "string" &&
+    typeof (value as IpcError).message === "string"
+  );
+}
+
+/** Whatever a command rejected with, as an IpcError (Tauri itself rejects with strings). */
+export function toIpcError(error: unknown): IpcError {
+  if (isIpcError(error)) {
+    const { kind, message, fields } = error;
+    return Array.isArray(fields) ? { kind, message, fields } : { kind, message };
+  }
+  if (error instanceof Error) return { kind: "internal", message: error.message };
+  return { kind: "internal", message: String(error) };
+}
+
+/** A command's arguments: none, or the one object `invoke` sends. */
+type ArgsOf<K extends keyof Commands> = Commands[K]["args"] extends undefined
+  ? []
+  : [args: Commands[K]["args"]];
+
+async function call<K extends keyof Commands>(
+  command: K,
+  ...args: ArgsOf<K>
+): Promise<Commands[K]["result"]> {
+  try {
+    return await invoke<Commands[K]["result"]>(command, args[0]);
+  } catch (error) {
+    throw toIpcError(error);
+  }
+}
+
+export const appSnapshot = () => call("app_snapshot");
+export const startSignIn = (choice: SignInChoice) =>
+  call("start_sign_in", { choice });
+export const reopenBrowser = () => call("reopen_browser");
+export const cancelSignIn = () => call("cancel_sign_in");
+export const switchAccount = (id: string) => call("switch_account", { id });
+export const signOut = (id: string) => call("sign_out", { id });
+export const signOutAll = () => call("sign_out_all");
+export const skipSignIn = () => call("skip_sign_in");
+export const continueWithoutKeyring = () => call("continue_without_keyring");
+export const retryKeyring = () => call("retry_keyring");
+export const firstScreenReady = () => call("first_screen_ready");
+
+// Account settings: each talks to the account's server through Rust, which holds the token.
+export const accountProfile = (accountId: string) => call("account_profile", { accountId });
+export const updateProfile = (accountId: string, update: ProfileUpdate) =>
+  call("update_profile", { accountId, update });
+export const uploadAvatar = (accountId: string, avatar: AvatarUpload) =>
+  call("upload_avatar", { accountId, avatar });
+export const removeAvatar = (accountId: string) => call("remove_avatar", { accountId });
+export const changeEmail = (accountId: string, change: EmailChange) =>
+  call("change_email", { accountId, change });
+export const cancelEmailChange = (accountId: string) =>
+  call("cancel_email_change", { accountId });
+export const changePassword = (accountId: string, change: PasswordChange) =>
+  call("change_password", { accountId, change });
+export const notificationPreferences = (accountId: string) =>
+  call("notification_preferences", { accountId });
+export const setNotificationPreferences = (accountId: string, preferences: NotificationPreferences) =>
+  call("set_notification_preferences", { accountId, preferences });
+export const listSessions = (accountId: string) => call("list_sessions", { accountId });
+export const revokeSession = (accountId: string, sessionId: string) =>
+  call("revoke_session", { accountId, sessionId });
+export const revokeOtherSessions = (accountId: string) =>
+  call("revoke_other_sessions", { accountId });
+export const supportRequests = (accountId: string) =>
+  call("support_requests", { accountId });
+export const submitSupportRequest = (accountId: string, request: NewSupportRequest) =>
+  call("submit_support_request", { accountId, request });
+
+/**
+ * Calls `handler` for each `event` until the returned function is called. Safe to
+ * unsubscribe before Tauri has finished registering the listener.
+ */
+export function subscribe<E extends keyof IpcEvents>(
+  event: E,
+  handler: (payload: IpcEvents[E]) => void,
+): () => void {
+  let stopped = false;
+  let unlisten: (() => void) | undefined;
+  listen<IpcEvents[E]>(event, (message) => {
+    if (!stopped) handler(message.payload);
+  }).then(
+    (stop) => {
+      if (stopped) stop();
+      else unlisten = stop;
+    },
+    (error: unknown) => console.error(`cannot listen to ${event}:`, error),
+  );
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}
