@@ -139,25 +139,61 @@ impl RegistryFile {
         }
     }
 
-    /// Replaces the file: write a temporary sibling, flush it to disk, rename over.
+    /// Replaces the file: write a uniquely named temporary sibling (mode 0600, so two
+    /// processes saving at once never write into one file), flush it to disk, rename
+    /// over. A new data folder is made private to its owner (0700).
     pub fn save(&self, registry: &Registry) -> Result<()> {
         use std::io::Write as _;
         let folder = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(folder).map_err(|error| self.local_error(error))?;
+        create_private_folder(folder).map_err(|error| self.local_error(error))?;
         let json = serde_json::to_vec_pretty(registry).map_err(|error| self.local_error(error))?;
-        let temporary = self.path.with_extension("json.tmp");
-        let mut file =
-            std::fs::File::create(&temporary).map_err(|error| self.local_error(error))?;
-        file.write_all(&json)
-            .and_then(|()| file.sync_all())
+        let mut temporary = tempfile::Builder::new()
+            .prefix(".accounts.")
+            .suffix(".tmp")
+            .tempfile_in(folder)
             .map_err(|error| self.local_error(error))?;
-        std::fs::rename(&temporary, &self.path).map_err(|error| self.local_error(error))
+        temporary
+            .write_all(&json)
+            .and_then(|()| temporary.as_file().sync_all())
+            .map_err(|error| self.local_error(error))?;
+        temporary
+            .persist(&self.path)
+            .map(drop)
+            .map_err(|error| self.local_error(error.error))
     }
+}
+
+/// Creates `folder` (and its parents) readable only by its owner where it is new.
+fn create_private_folder(folder: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(folder)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private_to_its_owner_and_no_temporary_is_left() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("courier");
+        let file = RegistryFile::new(&folder);
+        file.save(&Registry::default()).unwrap();
+        file.save(&Registry::default()).unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder.join("accounts.json")), 0o600);
+        assert_eq!(mode(&folder), 0o700);
+        let names: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["accounts.json"]);
+    }
 
     fn account(issuer: &str, user: &str, email: &str) -> Account {
         Account {
@@ -178,6 +214,7 @@ mod tests {
                 token: format!("{issuer}/t"),
                 userinfo: None,
                 revocation: None,
+                iss_in_authorization_response: true,
             },
         }
     }

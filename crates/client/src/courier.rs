@@ -37,6 +37,9 @@ pub struct SignOutOutcome {
     pub revoked_on_server: bool,
 }
 
+/// Beside `accounts.json`: held by whichever process on this device is refreshing.
+const REFRESH_LOCK_FILE: &str = "refresh.lock";
+
 pub struct Courier {
     config: ClientConfig,
     http: reqwest::Client,
@@ -213,13 +216,14 @@ impl Courier {
         }
         let lock = self.refresh_lock(account_id);
         let _one_at_a_time = lock.lock().await;
-        let Some(tokens) = self.vault_get(account_id).await? else {
-            self.mark_signed_out(account_id).await?;
-            return Err(Error::ReauthRequired {
-                account: account.display_name().to_owned(),
-            });
-        };
-        if tokens.access_expires_at - self.config.refresh_margin_secs > self.clock.now() {
+        let tokens = self.stored_tokens(&account).await?;
+        if self.is_fresh(&tokens) {
+            return Ok(tokens.access_token);
+        }
+        let _one_process_at_a_time = self.device_refresh_lock().await?;
+        // Another process on this device may have refreshed while this one waited.
+        let tokens = self.stored_tokens(&account).await?;
+        if self.is_fresh(&tokens) {
             return Ok(tokens.access_token);
         }
         self.refresh_locked(&account, tokens).await
@@ -237,13 +241,34 @@ impl Courier {
         let account = self.account(account_id).await?;
         let lock = self.refresh_lock(account_id);
         let _one_at_a_time = lock.lock().await;
+        let _one_process_at_a_time = self.device_refresh_lock().await?;
         let Some(tokens) = self.vault_get(account_id).await? else {
             return Err(self.session_ended(account_id).await);
         };
         if tokens.access_token != rejected {
+            // Refreshed meanwhile, here or by another process on this device.
             return Ok(tokens.access_token);
         }
         self.refresh_locked(&account, tokens).await
+    }
+
+    /// The account's stored tokens; none left (deleted by another process) marks it
+    /// signed out.
+    async fn stored_tokens(&self, account: &Account) -> Result<TokenSet> {
+        match self.vault_get(&account.id).await? {
+            Some(tokens) => Ok(tokens),
+            None => {
+                self.mark_signed_out(&account.id).await?;
+                Err(Error::ReauthRequired {
+                    account: account.display_name().to_owned(),
+                })
+            }
+        }
+    }
+
+    /// True while the access token is good for more than the refresh margin.
+    fn is_fresh(&self, tokens: &TokenSet) -> bool {
+        tokens.access_expires_at - self.config.refresh_margin_secs > self.clock.now()
     }
 
     /// Exchanges the refresh token for a new pair and stores it; the caller holds the
@@ -407,6 +432,40 @@ impl Courier {
             Ok(())
         })
         .await
+    }
+
+    /// The device-wide refresh lock: an exclusive lock on `refresh.lock` in the data
+    /// folder, released when the returned file is dropped. The app and the CLI share
+    /// the data folder and the keyring; without it both could spend one refresh token,
+    /// and the server treats a second use as theft. Holders re-read the vault after
+    /// taking it, so the second process finds the first one's fresh token.
+    async fn device_refresh_lock(&self) -> Result<std::fs::File> {
+        let path = self.config.data_dir.join(REFRESH_LOCK_FILE);
+        let local_error = {
+            let path = path.display().to_string();
+            move |error: std::io::Error| Error::LocalData {
+                path: path.clone(),
+                reason: error.to_string(),
+            }
+        };
+        tokio::task::spawn_blocking(move || {
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder).map_err(&local_error)?;
+            }
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(&local_error)?;
+            file.lock().map_err(&local_error)?;
+            Ok(file)
+        })
+        .await
+        .map_err(|error| Error::LocalData {
+            path: REFRESH_LOCK_FILE.into(),
+            reason: format!("the lock call did not finish: {error}"),
+        })?
     }
 
     fn refresh_lock(&self, account_id: &str) -> Arc<Mutex<()>> {

@@ -14,6 +14,11 @@ pub struct Endpoints {
     pub token: String,
     pub userinfo: Option<String>,
     pub revocation: Option<String>,
+    /// The server names itself (`iss`) in every authorization response (RFC 9207
+    /// `authorization_response_iss_parameter_supported`); a callback without it is then
+    /// refused, since a mix-up attack would strip it.
+    #[serde(default)]
+    pub iss_in_authorization_response: bool,
 }
 
 /// True for `127.0.0.1`, `::1` and `localhost`.
@@ -95,6 +100,7 @@ pub async fn discover(http: &reqwest::Client, server: &str) -> Result<Endpoints>
         token: metadata.token_endpoint,
         userinfo: metadata.userinfo_endpoint,
         revocation: metadata.revocation_endpoint,
+        iss_in_authorization_response: metadata.authorization_response_iss_parameter_supported,
     })
 }
 
@@ -108,6 +114,8 @@ struct ProviderMetadataSubset {
     userinfo_endpoint: Option<String>,
     revocation_endpoint: Option<String>,
     code_challenge_methods_supported: Option<Vec<String>>,
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
 }
 
 #[cfg(test)]

@@ -142,15 +142,7 @@ impl SignInAttempt {
                 }))
             }
             Some(Callback::Code { code, iss }) => {
-                if let Some(iss) = iss
-                    && iss.trim_end_matches('/') != endpoints.issuer.trim_end_matches('/')
-                {
-                    // RFC 9207: a response from another issuer is a mix-up attack.
-                    return Err(Error::Protocol(format!(
-                        "the sign-in came back from {iss}, not {}",
-                        endpoints.issuer
-                    )));
-                }
+                check_response_issuer(iss.as_deref(), &endpoints)?;
                 let PendingAuthorization {
                     verifier, nonce, ..
                 } = pending;
@@ -172,6 +164,24 @@ impl SignInAttempt {
     }
 }
 
+/// RFC 9207: a response from another issuer is a mix-up attack, and so is one without
+/// `iss` from a server that promised to send it.
+fn check_response_issuer(iss: Option<&str>, endpoints: &Endpoints) -> Result<()> {
+    match iss {
+        Some(iss) if iss.trim_end_matches('/') != endpoints.issuer.trim_end_matches('/') => {
+            Err(Error::Protocol(format!(
+                "the sign-in came back from {iss}, not {}",
+                endpoints.issuer
+            )))
+        }
+        None if endpoints.iss_in_authorization_response => Err(Error::Protocol(format!(
+            "the sign-in came back without naming its server, although {} always does",
+            endpoints.issuer
+        ))),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -188,7 +198,22 @@ mod tests {
             token: "http://127.0.0.1:9/oauth/token".into(),
             userinfo: None,
             revocation: None,
+            iss_in_authorization_response: true,
         }
+    }
+
+    #[test]
+    fn a_response_from_another_issuer_or_without_a_promised_iss_is_refused() {
+        let promised = endpoints();
+        assert!(check_response_issuer(Some("http://127.0.0.1:9/"), &promised).is_ok());
+        assert!(check_response_issuer(Some("http://127.0.0.1:10"), &promised).is_err());
+        assert!(check_response_issuer(None, &promised).is_err());
+        let silent = Endpoints {
+            iss_in_authorization_response: false,
+            ..promised
+        };
+        assert!(check_response_issuer(None, &silent).is_ok());
+        assert!(check_response_issuer(Some("http://evil"), &silent).is_err());
     }
 
     async fn attempt(clock: &ManualClock) -> SignInAttempt {

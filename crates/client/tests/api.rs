@@ -332,3 +332,60 @@ async fn oversized_avatars_are_refused_without_a_request() {
             .contains("content-type: image/png")
     );
 }
+
+#[tokio::test]
+async fn two_processes_on_one_device_spend_a_refresh_token_once() {
+    use std::sync::Arc;
+
+    use courier_client::Courier;
+    use courier_client::browser::NoBrowser;
+    use courier_client::clock::{Clock as _, SystemClock};
+    use courier_client::config::ClientConfig;
+    use courier_client::vault::{TokenSet, TokenVault as _};
+
+    // The app and the CLI: one data folder, one keyring, two `Courier`s. The stand-in
+    // server would revoke the grant on a second use of the refresh token; here it
+    // just counts the refreshes.
+    let (base, mut seen) = serving(|head| {
+        if head.starts_with("POST /oauth/token") {
+            (
+                "200 OK",
+                "",
+                r#"{"access_token":"access-token-2","token_type":"Bearer","expires_in":600,"refresh_token":"refresh-token-2"}"#,
+            )
+        } else {
+            ("404 Not Found", "", "{}")
+        }
+    })
+    .await;
+    let app = SignedIn::on(&base);
+    app.vault
+        .put(
+            &app.account_id,
+            &TokenSet {
+                access_token: ACCESS_TOKEN.into(),
+                access_expires_at: SystemClock.now() - 1,
+                refresh_token: Some("refresh-token-1".into()),
+                scope: None,
+            },
+        )
+        .unwrap();
+    let cli = Courier::new(
+        ClientConfig::for_data_dir(app.data.path(), "unused", &base),
+        app.vault.clone(),
+        Arc::new(SystemClock),
+        Arc::new(NoBrowser),
+    )
+    .unwrap();
+    let (from_app, from_cli) = tokio::join!(
+        app.courier.access_token(&app.account_id),
+        cli.access_token(&app.account_id)
+    );
+    assert_eq!(from_app.unwrap(), "access-token-2");
+    assert_eq!(from_cli.unwrap(), "access-token-2");
+    let mut refreshes = 0;
+    while let Ok(request) = seen.try_recv() {
+        refreshes += usize::from(request.head.starts_with("POST /oauth/token"));
+    }
+    assert_eq!(refreshes, 1, "one refresh for both processes");
+}

@@ -51,6 +51,7 @@ impl SignedIn {
                 token: token_endpoint.to_owned(),
                 userinfo: Some(format!("{issuer}/oauth/userinfo")),
                 revocation: None,
+                iss_in_authorization_response: false,
             },
         };
         RegistryFile::new(data.path())
