@@ -1,4 +1,4 @@
-// A stand-in for src/ipc.ts: every command a vi.fn with a sensible default, and events
+// A stand-in for src/ipc/index.ts: every command a vi.fn with a sensible default, and events
 // delivered by `emit`. Test files install it with (paths relative to the test file)
 //   vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
 import { act } from "@testing-library/react";
@@ -53,7 +53,7 @@ export const ipc = {
   submitSupportRequest: vi.fn<IpcModule["submitSupportRequest"]>(),
 };
 
-/** The module vi.mock installs in place of src/ipc.ts (type-checked against it). */
+/** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */
 export const fakeIpcModule: IpcModule = {
   ...ipc,
   subscribe,

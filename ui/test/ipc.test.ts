@@ -1,4 +1,4 @@
-// src/ipc.ts against a mocked Tauri API: command names and camelCase arguments, errors
+// src/ipc/index.ts against a mocked Tauri API: command names and camelCase arguments, errors
 // always as {kind, message}, and unsubscribing before Tauri finished listening.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 

@@ -56,8 +56,7 @@ async function call<K extends keyof Commands>(
 }
 
 export const appSnapshot = () => call("app_snapshot");
-export const startSignIn = (choice: SignInChoice) =>
-  call("start_sign_in", { choice });
+export const startSignIn = (choice: SignInChoice) => call("start_sign_in", { choice });
 export const reopenBrowser = () => call("reopen_browser");
 export const cancelSignIn = () => call("cancel_sign_in");
 export const switchAccount = (id: string) => call("switch_account", { id });
@@ -77,21 +76,21 @@ export const uploadAvatar = (accountId: string, avatar: AvatarUpload) =>
 export const removeAvatar = (accountId: string) => call("remove_avatar", { accountId });
 export const changeEmail = (accountId: string, change: EmailChange) =>
   call("change_email", { accountId, change });
-export const cancelEmailChange = (accountId: string) =>
-  call("cancel_email_change", { accountId });
+export const cancelEmailChange = (accountId: string) => call("cancel_email_change", { accountId });
 export const changePassword = (accountId: string, change: PasswordChange) =>
   call("change_password", { accountId, change });
 export const notificationPreferences = (accountId: string) =>
   call("notification_preferences", { accountId });
-export const setNotificationPreferences = (accountId: string, preferences: NotificationPreferences) =>
-  call("set_notification_preferences", { accountId, preferences });
+export const setNotificationPreferences = (
+  accountId: string,
+  preferences: NotificationPreferences,
+) => call("set_notification_preferences", { accountId, preferences });
 export const listSessions = (accountId: string) => call("list_sessions", { accountId });
 export const revokeSession = (accountId: string, sessionId: string) =>
   call("revoke_session", { accountId, sessionId });
 export const revokeOtherSessions = (accountId: string) =>
   call("revoke_other_sessions", { accountId });
-export const supportRequests = (accountId: string) =>
-  call("support_requests", { accountId });
+export const supportRequests = (accountId: string) => call("support_requests", { accountId });
 export const submitSupportRequest = (accountId: string, request: NewSupportRequest) =>
   call("submit_support_request", { accountId, request });
 
