@@ -10,9 +10,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use courier_client::auth::vault::KeyringVault;
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
-use courier_client::vault::KeyringVault;
 use courier_client::{Courier, SignInMode};
 use courier_tests::scripted::ScriptedBrowser;
 use courier_tests::{ChannelOpener, CourierServer};

@@ -1,7 +1,7 @@
 //! A stand-in for the system browser in tests: the URL a client asks to open is
 //! handed to the test (which then drives Chromium or the scripted browser there).
 
-use courier_client::browser::BrowserOpener;
+use courier_client::auth::browser::BrowserOpener;
 use tokio::sync::mpsc;
 
 pub struct ChannelOpener(mpsc::UnboundedSender<String>);

@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use courier_client::Courier;
+use courier_client::auth::vault::{KeyringVault, TokenVault as _};
 use courier_client::channel::{self, AccountEvent, EventsHandle, EventsOptions};
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
-use courier_client::vault::{KeyringVault, TokenVault as _};
 use courier_proto::{ProfileUpdate, SessionKind};
 use courier_tests::scripted::ScriptedBrowser;
 use courier_tests::{ChannelOpener, CourierServer, pkce::random_token};

@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
+use courier_client::auth::vault::{KeyringVault, TokenVault as _};
 use courier_client::clock::ManualClock;
 use courier_client::config::ClientConfig;
-use courier_client::vault::{KeyringVault, TokenVault as _};
 use courier_client::{Account, Courier, SignInAttempt, SignInMode};
 use courier_tests::{
     Browser, ChannelOpener, CourierServer, OidcProvider, pages, pkce::random_token,

@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use courier_client::browser::{BrowserOpener, NoBrowser, SystemBrowser};
+use courier_client::auth::browser::{BrowserOpener, NoBrowser, SystemBrowser};
+use courier_client::auth::vault::KeyringVault;
 use courier_client::clock::{Clock as _, SystemClock};
 use courier_client::config::{ClientConfig, Environment};
 use courier_client::proto::{Profile, Session, SessionKind};
-use courier_client::vault::KeyringVault;
 use courier_client::{Courier, Error, SignInMode};
 
 #[derive(Debug, Parser)]
@@ -116,7 +116,7 @@ async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
         } => {
             // Refuse a bad address before touching the keyring or opening anything.
             let target = server.as_deref().unwrap_or(&config.default_server);
-            courier_client::discovery::check_server_url(target)?;
+            courier_client::auth::discovery::check_server_url(target)?;
             let opener: Arc<dyn BrowserOpener> = if no_browser {
                 Arc::new(NoBrowser)
             } else {

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::discovery::Endpoints;
 use crate::clock::UnixTime;
-use crate::discovery::Endpoints;
 use crate::error::{Error, Result};
 
 /// One account on this device.

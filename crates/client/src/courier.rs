@@ -11,14 +11,14 @@ use courier_proto::{Profile, UserInfo};
 use tokio::sync::Mutex;
 
 use crate::accounts::{Account, Registry, RegistryFile};
-use crate::browser::BrowserOpener;
+use crate::auth::browser::BrowserOpener;
+use crate::auth::discovery;
+use crate::auth::oauth::{self, Prompt};
+use crate::auth::signin::SignInAttempt;
+use crate::auth::vault::{TokenSet, TokenVault};
 use crate::clock::SharedClock;
 use crate::config::ClientConfig;
-use crate::discovery;
 use crate::error::{Error, Result};
-use crate::oauth::{self, Prompt};
-use crate::signin::SignInAttempt;
-use crate::vault::{TokenSet, TokenVault};
 
 /// What the person chose on the welcome screen or in the avatar menu.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! `courier-client`: everything the desktop app does that is not UI, usable headless
-//! by the CLI. Sign-in through the system browser on a loopback listener
-//! ([`signin`]), tokens in the OS keyring ([`vault`]), the accounts on this device
+//! by the CLI. Sign-in through the system browser on a loopback listener, tokens in
+//! the OS keyring ([`auth`]), the accounts on this device
 //! ([`accounts`]) and the [`Courier`] facade that ties them together: several
 //! accounts at once, switching, transparent refresh, sign-out. The account API
 //! ([`api`], as `courier.api(account_id)`) and each account's events channel
@@ -12,23 +12,18 @@
 pub mod accounts;
 pub mod api;
 pub mod app;
-pub mod browser;
+pub mod auth;
 pub mod channel;
 pub mod clock;
 pub mod config;
 mod courier;
-pub mod discovery;
 pub mod error;
-pub mod loopback;
-pub mod oauth;
-pub mod signin;
-pub mod vault;
 
 /// The wire types the API methods take and return.
 pub use courier_proto as proto;
 
 pub use accounts::Account;
 pub use api::AccountApi;
+pub use auth::signin::SignInAttempt;
 pub use courier::{Courier, SignInMode, SignOutOutcome};
 pub use error::{Error, Result, SignInFailure};
-pub use signin::SignInAttempt;

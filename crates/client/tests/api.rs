@@ -338,10 +338,10 @@ async fn two_processes_on_one_device_spend_a_refresh_token_once() {
     use std::sync::Arc;
 
     use courier_client::Courier;
-    use courier_client::browser::NoBrowser;
+    use courier_client::auth::browser::NoBrowser;
+    use courier_client::auth::vault::{TokenSet, TokenVault as _};
     use courier_client::clock::{Clock as _, SystemClock};
     use courier_client::config::ClientConfig;
-    use courier_client::vault::{TokenSet, TokenVault as _};
 
     // The app and the CLI: one data folder, one keyring, two `Courier`s. The stand-in
     // server would revoke the grant on a second use of the refresh token; here it

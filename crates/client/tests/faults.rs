@@ -7,10 +7,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use courier_client::browser::BrowserOpener;
+use courier_client::auth::browser::BrowserOpener;
+use courier_client::auth::vault::MemoryVault;
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
-use courier_client::vault::MemoryVault;
 use courier_client::{Courier, SignInMode};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;

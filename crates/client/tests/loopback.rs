@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use courier_client::loopback::{Callback, Listener, MAX_HEAD_BYTES};
+use courier_client::auth::loopback::{Callback, Listener, MAX_HEAD_BYTES};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 

@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use courier_client::Courier;
+use courier_client::auth::vault::KeyringVault;
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
-use courier_client::vault::KeyringVault;
 use courier_tests::scripted::ScriptedBrowser;
 use courier_tests::{ChannelOpener, CourierServer};
 use tokio::signal::unix::{SignalKind, signal};

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::AccountApi;
-use crate::discovery::check_server_url;
+use crate::auth::discovery::check_server_url;
 use crate::error::{Error, Result};
 
 /// The URL of the API path `segments` (each one percent-encoded as a path segment) on

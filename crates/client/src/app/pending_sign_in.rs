@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use tokio::sync::Mutex;
 
-use crate::signin::Canceller;
+use crate::auth::signin::Canceller;
 
 /// The numbered sign-in attempts of this run and the one being waited for.
 #[derive(Default)]

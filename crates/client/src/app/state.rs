@@ -23,13 +23,13 @@ use super::view::{
     VaultStatus,
 };
 use crate::accounts::RegistryFile;
-use crate::browser::{BrowserOpener as _, SystemBrowser};
+use crate::auth::browser::{BrowserOpener as _, SystemBrowser};
+use crate::auth::signin::SignInAttempt;
+use crate::auth::vault::{KEYRING_REMEDY, MemoryVault};
 use crate::channel::AccountEvent;
 use crate::config::{ClientConfig, Environment};
 use crate::courier::Courier;
 use crate::error::{Error, Result, SignInFailure};
-use crate::signin::SignInAttempt;
-use crate::vault::{KEYRING_REMEDY, MemoryVault};
 
 pub struct DesktopState {
     config: ClientConfig,

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use crate::browser::SystemBrowser;
+use crate::auth::browser::SystemBrowser;
+use crate::auth::vault::{KEYRING_REMEDY, KeyringVault, TokenVault};
 use crate::clock::SystemClock;
 use crate::config::ClientConfig;
 use crate::courier::Courier;
 use crate::error::Error;
-use crate::vault::{KEYRING_REMEDY, KeyringVault, TokenVault};
 
 use super::view::VaultStatus;
 

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use courier_client::Courier;
 use courier_client::accounts::{Account, Registry, RegistryFile};
-use courier_client::browser::NoBrowser;
+use courier_client::auth::browser::NoBrowser;
+use courier_client::auth::discovery::Endpoints;
+use courier_client::auth::vault::{MemoryVault, TokenSet, TokenVault as _};
 use courier_client::clock::{Clock as _, SystemClock};
 use courier_client::config::ClientConfig;
-use courier_client::discovery::Endpoints;
-use courier_client::vault::{MemoryVault, TokenSet, TokenVault as _};
 
 pub const ACCESS_TOKEN: &str = "access-token-1";
 

@@ -17,10 +17,10 @@ use oauth2::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::auth::discovery::Endpoints;
+use crate::auth::vault::TokenSet;
 use crate::clock::UnixTime;
-use crate::discovery::Endpoints;
 use crate::error::{Error, Result};
-use crate::vault::TokenSet;
 
 /// Extra fields of a token response: the OpenID Connect ID token.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -9,14 +9,14 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use crate::browser::BrowserOpener;
+use crate::auth::browser::BrowserOpener;
+use crate::auth::discovery::Endpoints;
+use crate::auth::loopback::{Callback, Listener};
+use crate::auth::oauth::{self, PendingAuthorization, Prompt};
+use crate::auth::vault::TokenSet;
 use crate::clock::{SharedClock, UnixTime};
 use crate::config::ClientConfig;
-use crate::discovery::Endpoints;
 use crate::error::{Error, Result, SignInFailure};
-use crate::loopback::{Callback, Listener};
-use crate::oauth::{self, PendingAuthorization, Prompt};
-use crate::vault::TokenSet;
 
 /// How long the person has to finish in the browser.
 pub const SIGN_IN_WINDOW_SECS: i64 = 5 * 60;
@@ -187,7 +187,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::browser::NoBrowser;
+    use crate::auth::browser::NoBrowser;
     use crate::clock::{Clock as _, ManualClock};
 
     fn endpoints() -> Endpoints {
