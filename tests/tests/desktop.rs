@@ -10,11 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use courier_testkit::{PASSWORD, TestServer, unique_name};
 use courier_tests::desktop::launch_desktop;
-use courier_tests::scripted::ScriptedBrowser;
-use courier_tests::{Browser, CourierServer, pages, pkce::random_token};
-
-const PASSWORD: &str = "plum-orbit-kettle-92";
+use courier_tests::{Browser, pages};
 
 /// One app window at a time: Courier is a single-instance app (a second launch on
 /// the same session bus hands over to the first and exits), and two WebKit windows
@@ -34,7 +32,7 @@ struct Desktop {
 }
 
 impl Desktop {
-    async fn launch(server: &CourierServer, test: &str) -> Self {
+    async fn launch(server: &TestServer, test: &str) -> Self {
         use std::os::unix::fs::PermissionsExt as _;
         let home = tempfile::tempdir().unwrap();
         let urls = home.path().join("opened-urls");
@@ -46,12 +44,7 @@ impl Desktop {
         .unwrap();
         std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
         let data = home.path().join("data").display().to_string();
-        let suffix: String = random_token()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(10)
-            .collect();
-        let service = format!("courier-desktop-e2e-{suffix}");
+        let service = unique_name("courier-desktop-e2e-");
         let opener = opener.display().to_string();
         let window = launch_desktop(&[
             ("COURIER_DATA_DIR", data.as_str()),
@@ -258,24 +251,17 @@ impl Desktop {
     }
 }
 
-async fn accounts(server: &CourierServer, who: &[(&str, &str)]) {
-    let browser = Browser::launch().await.unwrap();
+async fn accounts(server: &TestServer, who: &[(&str, &str)]) {
     for (email, username) in who {
-        pages::sign_up(&browser, server.base(), email, username, PASSWORD)
-            .await
-            .unwrap();
-        pages::confirm_from_outbox(&browser, &server.outbox(), email)
-            .await
-            .unwrap();
+        server.confirmed_account(email, username).await;
     }
-    browser.close().await.unwrap();
 }
 
 #[tokio::test]
 async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
     let _window = ONE_WINDOW.lock().await;
     tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+        let server = TestServer::start().await;
         accounts(
             &server,
             &[("ada@example.com", "ada"), ("grace@example.com", "grace")],
@@ -405,7 +391,7 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
 async fn skip_opens_the_scratch_pad_with_no_account_and_no_nagging() {
     let _window = ONE_WINDOW.lock().await;
     tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+        let server = TestServer::start().await;
         let desktop = Desktop::launch(&server, "skip").await;
         desktop
             .window
@@ -434,7 +420,7 @@ async fn skip_opens_the_scratch_pad_with_no_account_and_no_nagging() {
 async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
     let _window = ONE_WINDOW.lock().await;
     tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+        let server = TestServer::start().await;
         let mut desktop = Desktop::launch(&server, "cancelled_in_browser").await;
         let browser = desktop.start_sign_in_from_welcome().await;
         browser
@@ -465,7 +451,7 @@ async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
 async fn account_settings_from_configure_your_account_through_every_section() {
     let _window = ONE_WINDOW.lock().await;
     tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+        let server = TestServer::start().await;
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "account_settings").await;
         let browser = desktop.sign_in_from_welcome("ada").await;
@@ -679,7 +665,7 @@ async fn account_settings_from_configure_your_account_through_every_section() {
 async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_once() {
     let _window = ONE_WINDOW.lock().await;
     tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+        let server = TestServer::start().await;
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "session_revoked").await;
         let browser = desktop.sign_in_from_welcome("ada").await;
@@ -689,21 +675,9 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
         desktop.shot("01-signed-in").await;
 
         // Ada, on her laptop, revokes the desktop's session (Sessions → Revoke).
-        let laptop = ScriptedBrowser::new(server.base()).unwrap();
-        let tokens = laptop
-            .app_sign_in("ada", PASSWORD, "Ada's laptop")
-            .await
-            .unwrap();
-        let http = reqwest::Client::new();
-        let sessions: serde_json::Value = http
-            .get(server.url("/api/v1/sessions"))
-            .bearer_auth(&tokens.access_token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let laptop = server.app_session("ada", "Ada's laptop").await;
+        let sessions: serde_json::Value =
+            laptop.get("/api/v1/sessions").await.json().await.unwrap();
         let desktop_session = sessions
             .as_array()
             .unwrap()
@@ -713,12 +687,9 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
             .as_str()
             .unwrap()
             .to_owned();
-        let revoked = http
-            .delete(server.url(&format!("/api/v1/sessions/{desktop_session}")))
-            .bearer_auth(&tokens.access_token)
-            .send()
-            .await
-            .unwrap();
+        let revoked = laptop
+            .delete(&format!("/api/v1/sessions/{desktop_session}"))
+            .await;
         assert_eq!(revoked.status(), reqwest::StatusCode::NO_CONTENT);
 
         // The running app hears it on its events channel: signed out, work kept,

@@ -9,19 +9,17 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail, ensure};
+use courier_testkit::{DESKTOP_CLIENT_ID, PASSWORD, Pkce, TestServer, random_token};
 use courier_tests::oidc_provider::{CLIENT_ID, OidcProvider};
-use courier_tests::pkce::random_token;
 use courier_tests::{
-    Browser, CallbackListener, CourierServer, Pkce, choose_account, confirm_from_outbox,
-    oidc_provider_login, sign_in_on_page, sign_up, use_another_account,
+    Browser, CallbackListener, choose_account, confirm_from_outbox, oidc_provider_login,
+    sign_in_on_page, sign_up, use_another_account,
 };
 use serde_json::Value;
 
-const PASSWORD: &str = "plum-orbit-kettle-92";
-
 #[tokio::test]
 async fn chromium_signs_up_confirms_and_signs_in_on_a_real_server() -> Result<()> {
-    let server = CourierServer::start().await?;
+    let server = TestServer::start().await;
 
     let launched = Instant::now();
     let browser = Browser::launch().await?;
@@ -68,7 +66,7 @@ async fn chromium_signs_up_confirms_and_signs_in_on_a_real_server() -> Result<()
 
 #[tokio::test]
 async fn sign_in_with_a_wrong_password_is_reported() -> Result<()> {
-    let server = CourierServer::start().await?;
+    let server = TestServer::start().await;
     let browser = Browser::launch().await?;
     sign_up(&browser, server.base(), "bob@example.test", "bob", PASSWORD).await?;
     browser.goto(&server.url("/signin")).await?;
@@ -84,7 +82,7 @@ async fn sign_in_with_a_wrong_password_is_reported() -> Result<()> {
 
 /// courier-server's authorization URL for the desktop client, as the app builds it.
 fn courier_authorize_url(
-    server: &CourierServer,
+    server: &TestServer,
     callback: &CallbackListener,
     pkce: &Pkce,
     prompt: Option<&str>,
@@ -92,7 +90,7 @@ fn courier_authorize_url(
     let mut url = url::Url::parse(&server.url("/oauth/authorize"))?;
     url.query_pairs_mut()
         .append_pair("response_type", "code")
-        .append_pair("client_id", "courier-desktop")
+        .append_pair("client_id", DESKTOP_CLIENT_ID)
         .append_pair("redirect_uri", &callback.redirect_uri())
         .append_pair("scope", "openid profile email offline_access")
         .append_pair("state", &random_token())
@@ -106,7 +104,7 @@ fn courier_authorize_url(
 
 #[tokio::test]
 async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Result<()> {
-    let server = CourierServer::start().await?;
+    let server = TestServer::start().await;
     let browser = Browser::launch().await?;
     sign_up(&browser, server.base(), "cyd@example.test", "cyd", PASSWORD).await?;
     sign_up(

@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{PASSWORD, TestServer, api_error};
+use courier_testkit::{PASSWORD, TestServer, api_error};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -82,7 +80,7 @@ async fn changing_ends_every_other_session_and_mails_a_notice() {
     let b_after = api_error(b.get("/api/v1/sessions").await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(b_after["kind"], "unauthorized");
     assert_eq!(
-        common::signed_in_user(&browser).await,
+        courier_testkit::signed_in_user(&browser).await,
         None,
         "browser signed out"
     );
@@ -142,7 +140,7 @@ async fn attempts_are_rate_limited_per_account_with_retry_after() {
     assert!(retry > 0 && retry <= 3600);
     let body = api_error(response, StatusCode::TOO_MANY_REQUESTS).await;
     assert_eq!(body["kind"], "rate_limited");
-    server.clock.advance(3600);
+    server.clock().advance(3600);
     // The old access token has expired by now; the limit is per account anyway.
     let app = server.app_session("ada", "A").await;
     let response = app

@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{AppSession, TestServer, api_error};
+use courier_testkit::{AppSession, TestServer, api_error};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -79,7 +77,7 @@ async fn security_mail_off_means_no_email_change_notice() {
     let response = app
         .post_json(
             "/api/v1/me/email",
-            &json!({ "new_email": "ada@new.example", "current_password": common::PASSWORD }),
+            &json!({ "new_email": "ada@new.example", "current_password": courier_testkit::PASSWORD }),
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
@@ -87,7 +85,7 @@ async fn security_mail_off_means_no_email_change_notice() {
     server.mail_to("ada@new.example", 1).await;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(
-        common::mails_to(&server.outbox(), "ada@old.example").len(),
+        courier_testkit::mails_to(&server.outbox(), "ada@old.example").len(),
         1,
         "only the sign-up mail"
     );
@@ -128,7 +126,7 @@ async fn a_support_request_is_stored_listed_and_mailed_to_support() {
         assert!(mail.contains(expected), "{expected} in {mail}");
     }
 
-    server.clock.advance(10);
+    server.clock().advance(10);
     let second: Value = app
         .post_json(
             "/api/v1/support/requests",
