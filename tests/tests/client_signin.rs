@@ -24,6 +24,11 @@ struct Desktop {
 }
 
 impl Desktop {
+    /// The username the server says the active account has.
+    async fn username(&self) -> Option<String> {
+        self.courier.whoami().await.unwrap().1.preferred_username
+    }
+
     fn new(server: &str) -> Self {
         let data = tempfile::tempdir().unwrap();
         let service = unique_name("courier-e2e-");
@@ -233,17 +238,7 @@ async fn two_accounts_switching_and_signing_out_of_one_leaves_the_other_working(
     );
 
     desktop.courier.switch("ada@example.com").await.unwrap();
-    assert_eq!(
-        desktop
-            .courier
-            .whoami()
-            .await
-            .unwrap()
-            .1
-            .preferred_username
-            .as_deref(),
-        Some("ada")
-    );
+    assert_eq!(desktop.username().await.as_deref(), Some("ada"));
 
     let grace_tokens = desktop.vault.get(&grace.id).unwrap().unwrap();
     let outcome = desktop.courier.sign_out("grace").await.unwrap();
@@ -259,17 +254,7 @@ async fn two_accounts_switching_and_signing_out_of_one_leaves_the_other_working(
         courier_testkit::refresh(&server, grace_tokens.refresh_token.as_deref().unwrap()).await;
     assert_eq!(refreshed.status(), reqwest::StatusCode::BAD_REQUEST);
     // Ada is untouched.
-    assert_eq!(
-        desktop
-            .courier
-            .whoami()
-            .await
-            .unwrap()
-            .1
-            .preferred_username
-            .as_deref(),
-        Some("ada")
-    );
+    assert_eq!(desktop.username().await.as_deref(), Some("ada"));
     desktop.courier.sign_out_all().await.unwrap();
     assert!(
         desktop

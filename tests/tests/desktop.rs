@@ -251,6 +251,15 @@ impl Desktop {
     }
 }
 
+/// Runs one scenario: alone (one app window at a time) and bounded by
+/// [`SCENARIO_TIMEOUT`].
+async fn scenario(steps: impl std::future::Future<Output = ()>) {
+    let _window = ONE_WINDOW.lock().await;
+    tokio::time::timeout(SCENARIO_TIMEOUT, steps)
+        .await
+        .expect("the scenario finished in time");
+}
+
 async fn accounts(server: &TestServer, who: &[(&str, &str)]) {
     for (email, username) in who {
         server.confirmed_account(email, username).await;
@@ -259,8 +268,7 @@ async fn accounts(server: &TestServer, who: &[(&str, &str)]) {
 
 #[tokio::test]
 async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+    scenario(async {
         let server = TestServer::start().await;
         accounts(
             &server,
@@ -383,14 +391,12 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
         desktop.shot("06-signed-out-of-ada").await;
         desktop.window.close().await.unwrap();
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }
 
 #[tokio::test]
 async fn skip_opens_the_scratch_pad_with_no_account_and_no_nagging() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+    scenario(async {
         let server = TestServer::start().await;
         let desktop = Desktop::launch(&server, "skip").await;
         desktop
@@ -412,14 +418,12 @@ async fn skip_opens_the_scratch_pad_with_no_account_and_no_nagging() {
         desktop.shot("01-scratch-pad").await;
         desktop.window.close().await.unwrap();
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }
 
 #[tokio::test]
 async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+    scenario(async {
         let server = TestServer::start().await;
         let mut desktop = Desktop::launch(&server, "cancelled_in_browser").await;
         let browser = desktop.start_sign_in_from_welcome().await;
@@ -443,14 +447,12 @@ async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
         desktop.shot("01-cancelled-in-browser").await;
         desktop.window.close().await.unwrap();
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }
 
 #[tokio::test]
 async fn account_settings_from_configure_your_account_through_every_section() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+    scenario(async {
         let server = TestServer::start().await;
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "account_settings").await;
@@ -657,14 +659,12 @@ async fn account_settings_from_configure_your_account_through_every_section() {
         browser.close().await.unwrap();
         desktop.window.close().await.unwrap();
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }
 
 #[tokio::test]
 async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_once() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+    scenario(async {
         let server = TestServer::start().await;
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "session_revoked").await;
@@ -676,8 +676,7 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
 
         // Ada, on her laptop, revokes the desktop's session (Sessions → Revoke).
         let laptop = server.app_session("ada", "Ada's laptop").await;
-        let sessions: serde_json::Value =
-            laptop.get("/api/v1/sessions").await.json().await.unwrap();
+        let sessions: serde_json::Value = laptop.get_json("/api/v1/sessions").await;
         let desktop_session = sessions
             .as_array()
             .unwrap()
@@ -698,6 +697,5 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
         desktop.window.wait_for_text("Sign in again").await.unwrap();
         desktop.shot("02-signed-out-by-another-device").await;
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }

@@ -102,6 +102,17 @@ fn courier_authorize_url(
     Ok(url)
 }
 
+/// The browser `landed` on the app's redirect URI and the app's listener got a code.
+async fn came_back_with_a_code(landed: &url::Url, callback: &mut CallbackListener) -> Result<()> {
+    ensure!(
+        landed.as_str().starts_with(&callback.redirect_uri()),
+        "went to {landed}"
+    );
+    let returned = callback.next_callback(Duration::from_secs(10)).await?;
+    ensure!(returned.query().unwrap_or_default().contains("code="));
+    Ok(())
+}
+
 #[tokio::test]
 async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Result<()> {
     let server = TestServer::start().await;
@@ -117,42 +128,18 @@ async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Resu
     .await?;
     let mut callback = CallbackListener::bind().await?;
     let pkce = Pkce::new();
-    let wait = Duration::from_secs(10);
-
     // Not signed in: the request goes to Sign In, then back to the app.
     let url = courier_authorize_url(&server, &callback, &pkce, None)?;
     browser.goto(url.as_str()).await?;
     let landed = sign_in_on_page(&browser, "cyd", PASSWORD, true).await?;
-    ensure!(
-        landed.as_str().starts_with(&callback.redirect_uri()),
-        "sign-in went to {landed}"
-    );
-    ensure!(
-        callback
-            .next_callback(wait)
-            .await?
-            .query()
-            .unwrap_or_default()
-            .contains("code=")
-    );
+    came_back_with_a_code(&landed, &mut callback).await?;
 
     // Signed in and asked to pick: continue as cyd.
     let url = courier_authorize_url(&server, &callback, &pkce, Some("select_account"))?;
     browser.goto(url.as_str()).await?;
     ensure!(browser.page_text().await?.contains("Continue as cyd"));
     let landed = choose_account(&browser).await?;
-    ensure!(
-        landed.as_str().starts_with(&callback.redirect_uri()),
-        "went to {landed}"
-    );
-    ensure!(
-        callback
-            .next_callback(wait)
-            .await?
-            .query()
-            .unwrap_or_default()
-            .contains("code=")
-    );
+    came_back_with_a_code(&landed, &mut callback).await?;
 
     // Or use another account: Sign In for the same request, as dina.
     browser.goto(url.as_str()).await?;
@@ -162,18 +149,7 @@ async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Resu
         "{signin}"
     );
     let landed = sign_in_on_page(&browser, "dina@example.test", PASSWORD, false).await?;
-    ensure!(
-        landed.as_str().starts_with(&callback.redirect_uri()),
-        "went to {landed}"
-    );
-    ensure!(
-        callback
-            .next_callback(wait)
-            .await?
-            .query()
-            .unwrap_or_default()
-            .contains("code=")
-    );
+    came_back_with_a_code(&landed, &mut callback).await?;
     browser.goto(&server.url("/")).await?;
     ensure!(browser.page_text().await?.contains("Signed in as dina"));
     Ok(())

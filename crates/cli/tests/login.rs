@@ -117,11 +117,7 @@ async fn login_through_the_browser_then_accounts_whoami_switch_and_logout() {
     pages::sign_in_on_page(&browser, "grace", PASSWORD, false)
         .await
         .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(60), login.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.success());
+    common::exits_successfully(&mut login).await;
     browser.close().await.unwrap();
 
     let (code, accounts) = cli.run(&["accounts"]).await;

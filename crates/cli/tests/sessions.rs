@@ -6,8 +6,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
-
 use courier_testkit::{PASSWORD, ScriptedBrowser, TestServer};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 
@@ -39,11 +37,7 @@ async fn login(cli: &Cli, server: &TestServer) {
         .unwrap()
         .error_for_status()
         .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(60), login.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.success());
+    common::exits_successfully(&mut login).await;
 }
 
 /// The id at the start of the `sessions` line that contains `needle`.

@@ -14,7 +14,7 @@ async fn signed_in(server: &TestServer, email: &str, username: &str) -> AppSessi
 }
 
 async fn me(app: &AppSession) -> Value {
-    app.get("/api/v1/me").await.json().await.unwrap()
+    app.get_json("/api/v1/me").await
 }
 
 async fn change_email(app: &AppSession, new_email: &str, password: &str) -> reqwest::Response {

@@ -21,12 +21,7 @@ fn all(email: bool, in_app: bool) -> Value {
 async fn preferences_start_at_the_defaults_and_put_replaces_them_all() {
     let server = TestServer::start().await;
     let app = signed_in(&server, "ada@example.com", "ada").await;
-    let defaults: Value = app
-        .get("/api/v1/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let defaults: Value = app.get_json("/api/v1/me/notifications").await;
     assert_eq!(
         defaults["security"],
         json!({ "email": true, "in_app": true })
@@ -40,12 +35,7 @@ async fn preferences_start_at_the_defaults_and_put_replaces_them_all() {
     let response = app.put_json("/api/v1/me/notifications", &wanted).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.json::<Value>().await.unwrap(), wanted);
-    let stored: Value = app
-        .get("/api/v1/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored: Value = app.get_json("/api/v1/me/notifications").await;
     assert_eq!(stored, wanted);
 
     // A partial document is refused and changes nothing.
@@ -59,12 +49,7 @@ async fn preferences_start_at_the_defaults_and_put_replaces_them_all() {
     )
     .await;
     assert_eq!(error["kind"], "invalid_input");
-    let stored: Value = app
-        .get("/api/v1/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored: Value = app.get_json("/api/v1/me/notifications").await;
     assert_eq!(stored, wanted);
 }
 
@@ -136,12 +121,7 @@ async fn a_support_request_is_stored_listed_and_mailed_to_support() {
         .json()
         .await
         .unwrap();
-    let listed: Value = app
-        .get("/api/v1/support/requests")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = app.get_json("/api/v1/support/requests").await;
     let ids: Vec<&Value> = listed
         .as_array()
         .unwrap()
@@ -152,12 +132,7 @@ async fn a_support_request_is_stored_listed_and_mailed_to_support() {
 
     // Someone else sees only their own.
     let bob = signed_in(&server, "bob@example.com", "bob").await;
-    let listed: Value = bob
-        .get("/api/v1/support/requests")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = bob.get_json("/api/v1/support/requests").await;
     assert_eq!(listed, json!([]));
 }
 
@@ -214,12 +189,7 @@ async fn support_requests_are_checked_field_by_field() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let listed: Value = app
-        .get("/api/v1/support/requests")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = app.get_json("/api/v1/support/requests").await;
     assert_eq!(
         listed.as_array().unwrap().len(),
         1,

@@ -7,6 +7,27 @@ use courier_testkit::{AuthorizeRequest, PASSWORD, TestServer, callback_params, l
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
+/// Who the app is signed in as after `response` redirected it back with a code.
+async fn signed_in_as(
+    server: &TestServer,
+    request: &AuthorizeRequest,
+    response: reqwest::Response,
+) -> String {
+    let params = callback_params(&location(response.headers()));
+    let code = param(&params, "code").expect("a code");
+    let tokens = courier_testkit::exchange_code(server, request, code).await;
+    let access_token = tokens["access_token"].as_str().expect("an access token");
+    let info: serde_json::Value = courier_testkit::userinfo(server, access_token)
+        .await
+        .json()
+        .await
+        .expect("user info");
+    info["preferred_username"]
+        .as_str()
+        .expect("a username")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn any_loopback_port_is_accepted() {
     let server = TestServer::start().await;
@@ -257,17 +278,7 @@ async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
             &[("csrf", &courier_testkit::csrf_in(&html)), ("req", &req)],
         )
         .await;
-    let code = param(&callback_params(&location(response.headers())), "code")
-        .unwrap()
-        .to_owned();
-    let tokens = courier_testkit::exchange_code(&server, &request, &code).await;
-    let info: serde_json::Value =
-        courier_testkit::userinfo(&server, tokens["access_token"].as_str().unwrap())
-            .await
-            .json()
-            .await
-            .unwrap();
-    assert_eq!(info["preferred_username"], "ada");
+    assert_eq!(signed_in_as(&server, &request, response).await, "ada");
 
     // Or sign in as someone else from the same browser.
     let request = AuthorizeRequest::new().with("prompt", "select_account");
@@ -276,17 +287,7 @@ async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
     let response = browser
         .sign_in_at(&format!("/signin?req={req}"), "grace", PASSWORD, true)
         .await;
-    let code = param(&callback_params(&location(response.headers())), "code")
-        .unwrap()
-        .to_owned();
-    let tokens = courier_testkit::exchange_code(&server, &request, &code).await;
-    let info: serde_json::Value =
-        courier_testkit::userinfo(&server, tokens["access_token"].as_str().unwrap())
-            .await
-            .json()
-            .await
-            .unwrap();
-    assert_eq!(info["preferred_username"], "grace");
+    assert_eq!(signed_in_as(&server, &request, response).await, "grace");
 }
 
 #[tokio::test]

@@ -822,14 +822,19 @@ async fn sign_in_attempts_are_limited_per_client_address() {
     );
 }
 
-#[tokio::test]
-async fn failed_sign_ins_are_limited_per_account() {
-    let server = TestServer::start_with(|settings| {
+/// A server whose only limit that matters locks an account after three failed sign-ins.
+async fn locking_after_three_failures() -> TestServer {
+    TestServer::start_with(|settings| {
         settings.rate_limits.enabled = true;
         settings.rate_limits.signin_per_ip_per_minute = 1000;
         settings.rate_limits.signin_failures_per_account = 3;
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_limited_per_account() {
+    let server = locking_after_three_failures().await;
     let setup = server.browser();
     setup.sign_up("ada@example.com", "ada", PASSWORD).await;
     setup.sign_up("grace@example.com", "grace", PASSWORD).await;
@@ -857,12 +862,7 @@ async fn failed_sign_ins_are_limited_per_account() {
 
 #[tokio::test]
 async fn failed_sign_ins_count_against_the_account_whichever_identifier_is_typed() {
-    let server = TestServer::start_with(|settings| {
-        settings.rate_limits.enabled = true;
-        settings.rate_limits.signin_per_ip_per_minute = 1000;
-        settings.rate_limits.signin_failures_per_account = 3;
-    })
-    .await;
+    let server = locking_after_three_failures().await;
     server
         .browser()
         .sign_up("ada@example.com", "ada", PASSWORD)
@@ -878,12 +878,7 @@ async fn failed_sign_ins_count_against_the_account_whichever_identifier_is_typed
 
 #[tokio::test]
 async fn an_unknown_account_is_limited_like_a_real_one() {
-    let server = TestServer::start_with(|settings| {
-        settings.rate_limits.enabled = true;
-        settings.rate_limits.signin_per_ip_per_minute = 1000;
-        settings.rate_limits.signin_failures_per_account = 3;
-    })
-    .await;
+    let server = locking_after_three_failures().await;
     let browser = server.browser();
     for _ in 0..3 {
         let response = sign_in(&browser, "nobody", "wrong-password-1", false).await;
@@ -895,12 +890,7 @@ async fn an_unknown_account_is_limited_like_a_real_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_guesses_cannot_get_past_the_account_limit() {
-    let server = TestServer::start_with(|settings| {
-        settings.rate_limits.enabled = true;
-        settings.rate_limits.signin_per_ip_per_minute = 1000;
-        settings.rate_limits.signin_failures_per_account = 3;
-    })
-    .await;
+    let server = locking_after_three_failures().await;
     server
         .browser()
         .sign_up("ada@example.com", "ada", PASSWORD)

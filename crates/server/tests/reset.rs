@@ -100,14 +100,6 @@ async fn set_password(server: &TestServer, link: &str, password: &str) -> reqwes
         .await
 }
 
-async fn signs_in(server: &TestServer, identifier: &str, password: &str) -> bool {
-    let response = server
-        .browser()
-        .sign_in_at("/signin", identifier, password, false)
-        .await;
-    response.status() == StatusCode::SEE_OTHER
-}
-
 #[tokio::test]
 async fn the_sign_in_page_links_here_and_the_solver_is_served_under_a_strict_csp() {
     let server = server().await;
@@ -181,8 +173,8 @@ async fn a_solved_check_mails_the_username_and_a_link_that_resets_and_ends_every
         None,
         "the browser's too"
     );
-    assert!(!signs_in(&server, "ada", PASSWORD).await);
-    assert!(signs_in(&server, "ada", NEW_PASSWORD).await);
+    assert!(!server.signs_in("ada", PASSWORD).await);
+    assert!(server.signs_in("ada", NEW_PASSWORD).await);
     let notice = server.mail_to("ada@example.com", 3).await;
     assert!(notice.contains("was reset with a link"), "{notice}");
 }

@@ -33,6 +33,11 @@ impl AppSession {
         self.request(Method::GET, path).send().await.unwrap()
     }
 
+    /// GETs `path` and reads its JSON body, whatever the status.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        self.get(path).await.json().await.unwrap()
+    }
+
     pub async fn delete(&self, path: &str) -> Response {
         self.request(Method::DELETE, path).send().await.unwrap()
     }

@@ -127,6 +127,15 @@ impl TestServer {
         assert_eq!(result.status(), StatusCode::OK, "confirming {email}");
     }
 
+    /// Whether `password` signs `identifier` in on the web (in a fresh browser).
+    pub async fn signs_in(&self, identifier: &str, password: &str) -> bool {
+        let response = self
+            .browser()
+            .sign_in_at("/signin", identifier, password, false)
+            .await;
+        response.status() == StatusCode::SEE_OTHER
+    }
+
     /// Signs `identifier` in as the desktop app would (Keep me signed in, a fresh
     /// browser, device name `device`): a new grant, i.e. a new session.
     pub async fn app_session(&self, identifier: &str, device: &str) -> AppSession {

@@ -47,3 +47,12 @@ impl Cli {
         (output.status.code().unwrap_or(-1), text)
     }
 }
+
+/// Waits (at most a minute) for a `courier-cli` process to end, asserting success.
+pub async fn exits_successfully(child: &mut tokio::process::Child) {
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait())
+        .await
+        .expect("the CLI ended within a minute")
+        .unwrap();
+    assert!(status.success(), "the CLI failed: {status}");
+}
