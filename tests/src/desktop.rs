@@ -42,11 +42,11 @@ pub fn desktop_binary() -> Result<PathBuf> {
 
 /// How long tauri-driver (and the WebKitWebDriver beneath it) may take to say it is
 /// ready: on a fresh machine the first start follows a cold build and is slow.
-const DRIVER_READY_TIMEOUT: Duration = Duration::from_secs(60);
+const DRIVER_READY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long one `/status` probe may take.
 const STATUS_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long starting the app and opening a session on its window may take.
-const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
+const LAUNCH_TIMEOUT: Duration = Duration::from_secs(40);
 
 /// Starts the desktop app with `env` and opens a WebDriver session on its window. If
 /// the first launch fails (on a fresh machine the first session can time out), it
