@@ -14,10 +14,9 @@ use courier_client::auth::vault::KeyringVault;
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
 use courier_client::{Courier, SignInMode};
-use courier_tests::scripted::ScriptedBrowser;
-use courier_tests::{ChannelOpener, CourierServer};
+use courier_testkit::{PASSWORD, ScriptedBrowser, TestServer};
+use courier_tests::ChannelOpener;
 
-const PASSWORD: &str = "plum-orbit-kettle-92";
 const ROUNDS: usize = 40;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -31,12 +30,11 @@ fn ms(duration: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let server = CourierServer::start().await.unwrap();
-    ScriptedBrowser::new(server.base())
-        .unwrap()
+    let server = TestServer::start().await;
+    server
+        .browser()
         .sign_up("ada@example.com", "ada", PASSWORD)
-        .await
-        .unwrap();
+        .await;
     let data = tempfile::tempdir().unwrap();
     let service = format!("courier-bench-{}", std::process::id());
     let config = ClientConfig::for_data_dir(data.path(), &service, server.base());
@@ -62,8 +60,8 @@ async fn main() {
         let url = opened.recv().await.unwrap();
         let browsing = Instant::now();
         // A fresh browser profile each round, so each sign-in asks for the password.
-        let browser = ScriptedBrowser::new(server.base()).unwrap();
-        let callback = browser.authorize(&url, "ada", PASSWORD).await.unwrap();
+        let browser = ScriptedBrowser::new(server.base());
+        let callback = browser.authorize(&url, "ada", PASSWORD, true).await;
         let browser_time = browsing.elapsed();
         // From here on it is Courier's code: the listener, the code exchange, user
         // info, the keyring write and the registry update.

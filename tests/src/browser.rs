@@ -1,7 +1,9 @@
 //! Headless Debian Chromium driven over WebDriver: `/usr/bin/chromedriver` on a free
 //! loopback port (killed with its Chromium when the [`Browser`] is dropped), a
 //! `fantoccini` session with a fresh profile, and the few page operations tests need.
-//! Every wait is a bounded poll; nothing here sleeps for a fixed time.
+//! Every wait is a bounded poll and every WebDriver call has its own deadline
+//! ([`CALL_TIMEOUT`]), so a driver that stops answering fails the step that called it;
+//! nothing here sleeps for a fixed time.
 //!
 //! Knows nothing about Courier's pages: those helpers live in [`crate::pages`].
 
@@ -29,6 +31,25 @@ const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// The attribute [`Browser::navigate_by`] puts on the page it is leaving.
 const STALE_MARK: &str = "data-courier-tests-stale";
 const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long one WebDriver call (a click, a lookup, a page load) may take.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(45);
+/// How long the error report's own calls (where the browser is) may take.
+const REPORT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Runs one WebDriver call, failing with `what` if it has not answered within `limit`.
+pub(crate) async fn bounded<T, E>(
+    what: &str,
+    limit: Duration,
+    call: impl Future<Output = std::result::Result<T, E>>,
+) -> Result<T>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    match tokio::time::timeout(limit, call).await {
+        Ok(result) => result.with_context(|| format!("WebDriver: {what}")),
+        Err(_) => bail!("WebDriver: {what} did not answer within {limit:?}"),
+    }
+}
 
 /// A headless Chromium session. Dropping it kills chromedriver and the browser;
 /// [`Browser::close`] ends the session politely first.
@@ -125,41 +146,61 @@ impl Browser {
 
     /// Ends the WebDriver session (Chromium quits), then stops chromedriver.
     pub async fn close(self) -> Result<()> {
-        self.client
-            .clone()
-            .close()
-            .await
-            .context("closing the Chromium session")
+        bounded(
+            "closing the session",
+            CALL_TIMEOUT,
+            self.client.clone().close(),
+        )
+        .await
     }
 
     /// Opens `url` and waits for it to load.
     pub async fn goto(&self, url: &str) -> Result<()> {
-        self.client
-            .goto(url)
-            .await
-            .with_context(|| format!("opening {url}"))
+        bounded(
+            &format!("opening {url}"),
+            CALL_TIMEOUT,
+            self.client.goto(url),
+        )
+        .await
     }
 
     pub async fn current_url(&self) -> Result<Url> {
-        Ok(self.client.current_url().await?)
+        bounded("reading the URL", CALL_TIMEOUT, self.client.current_url()).await
     }
 
     /// The visible text of the page.
     pub async fn page_text(&self) -> Result<String> {
-        let body = self.client.find(Locator::Css("body")).await?;
-        Ok(body.text().await?)
+        let body = bounded(
+            "finding the body",
+            CALL_TIMEOUT,
+            self.client.find(Locator::Css("body")),
+        )
+        .await?;
+        bounded("reading the page text", CALL_TIMEOUT, body.text()).await
     }
 
     /// The page's HTML as the browser has it now.
     pub async fn page_source(&self) -> Result<String> {
-        Ok(self.client.source().await?)
+        bounded(
+            "reading the page source",
+            CALL_TIMEOUT,
+            self.client.source(),
+        )
+        .await
     }
 
     /// The first element matching the CSS `selector`.
     pub async fn find(&self, selector: &str) -> Result<Element> {
-        match self.client.find(Locator::Css(selector)).await {
+        let what = format!("finding {selector}");
+        match bounded(
+            &what,
+            CALL_TIMEOUT,
+            self.client.find(Locator::Css(selector)),
+        )
+        .await
+        {
             Ok(element) => Ok(element),
-            Err(error) => Err(anyhow!(error).context(format!(
+            Err(error) => Err(error.context(format!(
                 "no element matches {selector}; {}",
                 self.where_am_i().await
             ))),
@@ -168,21 +209,21 @@ impl Browser {
 
     /// Whether the page has an element matching the CSS `selector`.
     pub async fn has(&self, selector: &str) -> Result<bool> {
-        Ok(!self
-            .client
-            .find_all(Locator::Css(selector))
-            .await?
-            .is_empty())
+        let what = format!("looking for {selector}");
+        let found = bounded(
+            &what,
+            CALL_TIMEOUT,
+            self.client.find_all(Locator::Css(selector)),
+        );
+        Ok(!found.await?.is_empty())
     }
 
     /// Replaces the value of the form field named `name` with `value`, typing it.
     pub async fn fill(&self, name: &str, value: &str) -> Result<()> {
         let field = self.field(name).await?;
-        field.clear().await?;
-        field
-            .send_keys(value)
-            .await
-            .with_context(|| format!("typing into {name}"))
+        bounded(&format!("clearing {name}"), CALL_TIMEOUT, field.clear()).await?;
+        let typing = format!("typing into {name}");
+        bounded(&typing, CALL_TIMEOUT, field.send_keys(value)).await
     }
 
     /// Ticks the checkbox named `name`.
@@ -193,8 +234,10 @@ impl Browser {
     /// Ticks or clears the checkbox named `name`, clicking it only when needed.
     pub async fn set_checked(&self, name: &str, checked: bool) -> Result<()> {
         let checkbox = self.field(name).await?;
-        if checkbox.is_selected().await? != checked {
-            checkbox.click().await?;
+        let reading = format!("reading checkbox {name}");
+        if bounded(&reading, CALL_TIMEOUT, checkbox.is_selected()).await? != checked {
+            let clicking = format!("clicking checkbox {name}");
+            bounded(&clicking, CALL_TIMEOUT, checkbox.click()).await?;
         }
         Ok(())
     }
@@ -228,10 +271,19 @@ impl Browser {
     /// Submits the form matching the CSS `selector` as its submit button would (the
     /// browser runs its constraint validation first).
     pub async fn submit_form(&self, selector: &str) -> Result<()> {
-        let form = self.client.form(Locator::Css(selector)).await?;
-        form.submit()
-            .await
-            .with_context(|| format!("submitting {selector}"))
+        let finding = format!("finding form {selector}");
+        let form = bounded(
+            &finding,
+            CALL_TIMEOUT,
+            self.client.form(Locator::Css(selector)),
+        )
+        .await?;
+        bounded(
+            &format!("submitting {selector}"),
+            CALL_TIMEOUT,
+            form.submit(),
+        )
+        .await
     }
 
     /// Runs `action` (a click or submit that loads a page) and waits until a new,
@@ -243,22 +295,24 @@ impl Browser {
         what: &str,
         action: impl Future<Output = Result<()>>,
     ) -> Result<Url> {
-        self.client
-            .execute(
-                &format!("document.documentElement.setAttribute('{STALE_MARK}', '')"),
-                vec![],
-            )
-            .await
-            .context("marking the current page")?;
+        let mark = format!("document.documentElement.setAttribute('{STALE_MARK}', '')");
+        bounded(
+            "marking the current page",
+            CALL_TIMEOUT,
+            self.client.execute(&mark, vec![]),
+        )
+        .await?;
         action.await?;
         self.wait_until(&format!("a new page after {what}"), || async {
             if self.has(&format!("[{STALE_MARK}]")).await? {
                 return Ok(None);
             }
-            let state = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await?;
+            let state = bounded(
+                "reading document.readyState",
+                CALL_TIMEOUT,
+                self.client.execute("return document.readyState", vec![]),
+            )
+            .await?;
             if state != "complete" {
                 return Ok(None);
             }
@@ -322,7 +376,12 @@ impl Browser {
 
     /// Saves a PNG of the viewport to `path`.
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
-        let png = self.client.screenshot().await?;
+        let png = bounded(
+            "taking a screenshot",
+            CALL_TIMEOUT,
+            self.client.screenshot(),
+        )
+        .await?;
         std::fs::write(path, png).with_context(|| format!("writing {}", path.display()))
     }
 
@@ -342,33 +401,42 @@ impl Browser {
     }
 
     async fn click_xpath(&self, xpath: &str, what: &str) -> Result<()> {
-        let element = match self.client.find(Locator::XPath(xpath)).await {
+        let finding = format!("finding {what}");
+        let element = match bounded(
+            &finding,
+            CALL_TIMEOUT,
+            self.client.find(Locator::XPath(xpath)),
+        )
+        .await
+        {
             Ok(element) => element,
             Err(error) => {
                 let here = self.where_am_i().await;
-                return Err(anyhow!(error).context(format!("no {what}; {here}")));
+                return Err(error.context(format!("no {what}; {here}")));
             }
         };
-        element
-            .click()
-            .await
-            .with_context(|| format!("clicking {what}"))
+        bounded(&format!("clicking {what}"), CALL_TIMEOUT, element.click()).await
     }
 
     /// "at URL, page says: …", for error messages.
     async fn where_am_i(&self) -> String {
-        let url = match self.current_url().await {
+        let url = match bounded("reading the URL", REPORT_TIMEOUT, self.client.current_url()).await
+        {
             Ok(url) => url.to_string(),
-            Err(error) => format!("<no URL: {error}>"),
+            Err(error) => format!("<no URL: {error:#}>"),
         };
-        let text = self.page_text().await.unwrap_or_default();
+        let text = tokio::time::timeout(REPORT_TIMEOUT, self.page_text())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
         let text: String = text.chars().take(600).collect();
         format!("browser at {url}, page says: {text:?}")
     }
 }
 
 /// Waits until chromedriver accepts connections on `port`, or fails with its log.
-pub(crate) async fn wait_for_port(driver: &mut ChildGuard, port: u16, log: &Path) -> Result<()> {
+async fn wait_for_port(driver: &mut ChildGuard, port: u16, log: &Path) -> Result<()> {
     let deadline = Instant::now() + DRIVER_START_TIMEOUT;
     loop {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))

@@ -1,8 +1,11 @@
-//! `courier-tests`: the end-to-end harness. Real things only: a `courier-server` on a
-//! loopback port ([`server`]), headless Chromium driven over WebDriver ([`browser`]),
-//! helpers that fill in the server's own pages ([`pages`]) and read its mail
-//! ([`outbox`]) or script them without a browser ([`scripted`]), an independent OpenID provider for interop tests ([`oidc_provider`]),
-//! and a loopback listener standing in for an app's redirect URI ([`loopback`]).
+//! `courier-tests`: the end-to-end harness, built on `courier-testkit` (which starts
+//! the server, reads its outbox, makes PKCE pairs and scripts its forms without a
+//! browser). Added here, the heavy real things: headless Chromium driven over
+//! WebDriver ([`browser`]), the desktop window through tauri-driver ([`desktop`]),
+//! helpers that fill in the server's own pages in that browser ([`pages`]), an
+//! independent OpenID provider for interop tests ([`oidc_provider`]), a loopback
+//! listener standing in for an app's redirect URI ([`loopback`]) and a stand-in for
+//! the system browser ([`opener`]).
 //!
 //! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver`, Node.js and
 //! `tests/oidc-provider/node_modules` (`scripts/common.sh` `need_e2e_tools` installs
@@ -15,19 +18,13 @@ pub mod desktop;
 pub mod loopback;
 pub mod oidc_provider;
 pub mod opener;
-pub mod outbox;
 pub mod pages;
-pub mod pkce;
 pub mod process;
-pub mod scripted;
-pub mod server;
 
 pub use browser::Browser;
 pub use loopback::CallbackListener;
 pub use oidc_provider::{OidcProvider, oidc_provider_login};
-pub use opener::ChannelOpener;
+pub use opener::{ChannelOpener, scripted_sign_in};
 pub use pages::{
     choose_account, confirm_from_outbox, sign_in_on_page, sign_up, use_another_account,
 };
-pub use pkce::Pkce;
-pub use server::CourierServer;

@@ -18,7 +18,8 @@ use crate::browser::Browser;
 use crate::process::{ChildGuard, free_port};
 
 /// The provider's only client: public, native, PKCE S256, any loopback port.
-pub const CLIENT_ID: &str = "courier-desktop";
+/// Courier's desktop client id: the client uses it with every provider.
+pub const CLIENT_ID: &str = courier_proto::DESKTOP_CLIENT_ID;
 /// Its registered redirect URI; any port on it matches (RFC 8252 §7.3).
 pub const REDIRECT_URI: &str = "http://127.0.0.1/callback";
 /// The provider's dev login accepts any password; this is the one the helpers type.

@@ -9,10 +9,7 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use courier_tests::CourierServer;
-use courier_tests::scripted::ScriptedBrowser;
-
-const PASSWORD: &str = "plum-orbit-kettle-92";
+use courier_testkit::TestServer;
 
 fn schemathesis() -> PathBuf {
     std::env::var_os("COURIER_SCHEMATHESIS")
@@ -25,20 +22,9 @@ fn schemathesis() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_api_response_matches_the_openapi_document() {
-    let server = CourierServer::start().await.unwrap();
-    let browser = ScriptedBrowser::new(server.base()).unwrap();
-    browser
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .confirm_from_outbox(&server.outbox(), "ada@example.com")
-        .await
-        .unwrap();
-    let app = browser
-        .app_sign_in("ada", PASSWORD, "Contract test")
-        .await
-        .unwrap();
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let app = server.app_session("ada", "Contract test").await;
 
     let work = tempfile::tempdir().unwrap();
     // The token reaches Schemathesis through the environment (the config names the

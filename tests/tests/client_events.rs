@@ -17,12 +17,11 @@ use courier_client::channel::{self, AccountEvent, EventsHandle, EventsOptions};
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
 use courier_proto::{ProfileUpdate, SessionKind};
-use courier_tests::scripted::ScriptedBrowser;
-use courier_tests::{ChannelOpener, CourierServer, pkce::random_token};
+use courier_testkit::{TestServer, unique_name};
+use courier_tests::{ChannelOpener, scripted_sign_in};
 use tokio::sync::mpsc;
 
 const EMAIL: &str = "ada@example.com";
-const PASSWORD: &str = "plum-orbit-kettle-92";
 
 /// One desktop: a signed-in client and its account's events channel.
 struct Desktop {
@@ -37,15 +36,9 @@ struct Desktop {
 impl Desktop {
     /// Signs in as Ada through a fresh scripted browser, then opens the channel and
     /// waits until it is live.
-    async fn sign_in(server: &CourierServer) -> Self {
+    async fn sign_in(server: &TestServer) -> Self {
         let data = tempfile::tempdir().unwrap();
-        let suffix: String = random_token()
-            .to_lowercase()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(10)
-            .collect();
-        let service = format!("courier-e2e-events-{suffix}");
+        let service = unique_name("courier-e2e-events-");
         let vault = Arc::new(
             KeyringVault::connect(&service)
                 .expect("a Secret Service (run under scripts/with-keyring.sh)"),
@@ -60,9 +53,7 @@ impl Desktop {
             )
             .unwrap(),
         );
-        let account_id = ScriptedBrowser::new(server.base())
-            .unwrap()
-            .sign_in_client(&courier, &mut opened, "ada", PASSWORD)
+        let account_id = scripted_sign_in(server, &courier, &mut opened, "ada")
             .await
             .unwrap()
             .id;
@@ -116,14 +107,9 @@ async fn next(outcomes: &mut mpsc::UnboundedReceiver<AccountEvent>) -> AccountEv
         .expect("the channel is still reporting")
 }
 
-async fn server_with_ada() -> CourierServer {
-    let server = CourierServer::start().await.unwrap();
-    let browser = ScriptedBrowser::new(server.base()).unwrap();
-    browser.sign_up(EMAIL, "ada", PASSWORD).await.unwrap();
-    browser
-        .confirm_from_outbox(&server.outbox(), EMAIL)
-        .await
-        .unwrap();
+async fn server_with_ada() -> TestServer {
+    let server = TestServer::start().await;
+    server.confirmed_account(EMAIL, "ada").await;
     server
 }
 

@@ -10,23 +10,9 @@ use courier_client::auth::vault::{KeyringVault, TokenVault as _};
 use courier_client::clock::ManualClock;
 use courier_client::config::ClientConfig;
 use courier_client::{Account, Courier, SignInAttempt, SignInMode};
-use courier_tests::{
-    Browser, ChannelOpener, CourierServer, OidcProvider, pages, pkce::random_token,
-};
+use courier_testkit::{PASSWORD, TestServer, unique_name};
+use courier_tests::{Browser, ChannelOpener, OidcProvider, pages};
 use tokio::sync::mpsc;
-
-const PASSWORD: &str = "plum-orbit-kettle-92";
-
-/// A lowercase name no other test uses.
-fn unique(prefix: &str) -> String {
-    let suffix: String = random_token()
-        .to_lowercase()
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(10)
-        .collect();
-    format!("{prefix}{suffix}")
-}
 
 /// A desktop: the client library with its own data folder and keyring service.
 struct Desktop {
@@ -38,9 +24,14 @@ struct Desktop {
 }
 
 impl Desktop {
+    /// The username the server says the active account has.
+    async fn username(&self) -> Option<String> {
+        self.courier.whoami().await.unwrap().1.preferred_username
+    }
+
     fn new(server: &str) -> Self {
         let data = tempfile::tempdir().unwrap();
-        let service = unique("courier-e2e-");
+        let service = unique_name("courier-e2e-");
         let config = ClientConfig::for_data_dir(data.path(), &service, server);
         let vault = Arc::new(
             KeyringVault::connect(&service)
@@ -90,12 +81,7 @@ async fn lands_on_callback(browser: &Browser, attempt: &SignInAttempt) {
     browser.wait_for_text("return to Courier").await.unwrap();
 }
 
-async fn sign_up_and_confirm(
-    server: &CourierServer,
-    browser: &Browser,
-    email: &str,
-    username: &str,
-) {
+async fn sign_up_and_confirm(server: &TestServer, browser: &Browser, email: &str, username: &str) {
     pages::sign_up(browser, server.base(), email, username, PASSWORD)
         .await
         .unwrap();
@@ -107,7 +93,7 @@ async fn sign_up_and_confirm(
 /// Signs in as `identifier` through a fresh browser and the client's whole flow.
 async fn sign_in(
     desktop: &mut Desktop,
-    server: &CourierServer,
+    server: &TestServer,
     identifier: &str,
     keep: bool,
 ) -> Account {
@@ -126,7 +112,7 @@ async fn sign_in(
 
 #[tokio::test]
 async fn create_account_in_the_browser_and_come_back_signed_in_with_tokens_in_the_keyring() {
-    let server = CourierServer::start().await.unwrap();
+    let server = TestServer::start().await;
     let mut desktop = Desktop::new(server.base());
     let browser = Browser::launch().await.unwrap();
 
@@ -216,7 +202,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test]
 async fn two_accounts_switching_and_signing_out_of_one_leaves_the_other_working() {
-    let server = CourierServer::start().await.unwrap();
+    let server = TestServer::start().await;
     let setup = Browser::launch().await.unwrap();
     sign_up_and_confirm(&server, &setup, "ada@example.com", "ada").await;
     sign_up_and_confirm(&server, &setup, "grace@example.com", "grace").await;
@@ -252,17 +238,7 @@ async fn two_accounts_switching_and_signing_out_of_one_leaves_the_other_working(
     );
 
     desktop.courier.switch("ada@example.com").await.unwrap();
-    assert_eq!(
-        desktop
-            .courier
-            .whoami()
-            .await
-            .unwrap()
-            .1
-            .preferred_username
-            .as_deref(),
-        Some("ada")
-    );
+    assert_eq!(desktop.username().await.as_deref(), Some("ada"));
 
     let grace_tokens = desktop.vault.get(&grace.id).unwrap().unwrap();
     let outcome = desktop.courier.sign_out("grace").await.unwrap();
@@ -274,32 +250,11 @@ async fn two_accounts_switching_and_signing_out_of_one_leaves_the_other_working(
     let registry = desktop.courier.registry().await.unwrap();
     assert_eq!(registry.accounts.len(), 1);
     // Her grant is dead at the server too.
-    let refreshed = reqwest::Client::new()
-        .post(server.url("/oauth/token"))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            (
-                "refresh_token",
-                grace_tokens.refresh_token.as_deref().unwrap(),
-            ),
-            ("client_id", "courier-desktop"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let refreshed =
+        courier_testkit::refresh(&server, grace_tokens.refresh_token.as_deref().unwrap()).await;
     assert_eq!(refreshed.status(), reqwest::StatusCode::BAD_REQUEST);
     // Ada is untouched.
-    assert_eq!(
-        desktop
-            .courier
-            .whoami()
-            .await
-            .unwrap()
-            .1
-            .preferred_username
-            .as_deref(),
-        Some("ada")
-    );
+    assert_eq!(desktop.username().await.as_deref(), Some("ada"));
     desktop.courier.sign_out_all().await.unwrap();
     assert!(
         desktop
@@ -314,7 +269,7 @@ async fn two_accounts_switching_and_signing_out_of_one_leaves_the_other_working(
 
 #[tokio::test]
 async fn signing_in_again_as_the_same_account_updates_it_instead_of_duplicating() {
-    let server = CourierServer::start().await.unwrap();
+    let server = TestServer::start().await;
     let setup = Browser::launch().await.unwrap();
     sign_up_and_confirm(&server, &setup, "ada@example.com", "ada").await;
     setup.close().await.unwrap();
@@ -327,7 +282,7 @@ async fn signing_in_again_as_the_same_account_updates_it_instead_of_duplicating(
 
 #[tokio::test]
 async fn access_tokens_refresh_before_expiry_and_concurrent_callers_share_one_refresh() {
-    let server = CourierServer::start().await.unwrap();
+    let server = TestServer::start().await;
     let setup = Browser::launch().await.unwrap();
     sign_up_and_confirm(&server, &setup, "ada@example.com", "ada").await;
     setup.close().await.unwrap();
@@ -367,7 +322,7 @@ async fn access_tokens_refresh_before_expiry_and_concurrent_callers_share_one_re
 
 #[tokio::test]
 async fn a_sign_in_the_server_ended_marks_the_account_signed_out_but_keeps_it_listed() {
-    let server = CourierServer::start().await.unwrap();
+    let server = TestServer::start().await;
     let setup = Browser::launch().await.unwrap();
     sign_up_and_confirm(&server, &setup, "ada@example.com", "ada").await;
     setup.close().await.unwrap();
@@ -394,7 +349,7 @@ async fn a_sign_in_the_server_ended_marks_the_account_signed_out_but_keeps_it_li
 
 #[tokio::test]
 async fn sign_in_again_names_the_account_so_a_browser_signed_in_as_someone_else_asks_for_it() {
-    let server = CourierServer::start().await.unwrap();
+    let server = TestServer::start().await;
     let setup = Browser::launch().await.unwrap();
     sign_up_and_confirm(&server, &setup, "ada@example.com", "ada").await;
     sign_up_and_confirm(&server, &setup, "grace@example.com", "grace").await;
@@ -453,7 +408,7 @@ async fn sign_in_again_names_the_account_so_a_browser_signed_in_as_someone_else_
 
 #[tokio::test]
 async fn cancel_in_the_browser_ends_the_attempt_with_that_reason_and_stores_nothing() {
-    let server = CourierServer::start().await.unwrap();
+    let server = TestServer::start().await;
     let mut desktop = Desktop::new(server.base());
     let browser = Browser::launch().await.unwrap();
     let attempt = desktop.start(&browser, None, SignInMode::SignIn).await;

@@ -10,11 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use courier_testkit::{PASSWORD, TestServer, unique_name};
 use courier_tests::desktop::launch_desktop;
-use courier_tests::scripted::ScriptedBrowser;
-use courier_tests::{Browser, CourierServer, pages, pkce::random_token};
-
-const PASSWORD: &str = "plum-orbit-kettle-92";
+use courier_tests::{Browser, pages};
 
 /// One app window at a time: Courier is a single-instance app (a second launch on
 /// the same session bus hands over to the first and exits), and two WebKit windows
@@ -22,7 +20,8 @@ const PASSWORD: &str = "plum-orbit-kettle-92";
 static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Bounds a whole scenario, so a stuck WebDriver call fails the test instead of hanging CI.
-const SCENARIO_TIMEOUT: Duration = Duration::from_secs(180);
+/// Room for a launch that is retried once (`launch_desktop`: up to 2 × 70 s) plus the steps.
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The app under test with its own data folder, keyring service and "system browser".
 struct Desktop {
@@ -34,7 +33,17 @@ struct Desktop {
 }
 
 impl Desktop {
-    async fn launch(server: &CourierServer, test: &str) -> Self {
+    /// Waits until the window shows `text`.
+    async fn wait_for_text(&self, text: &str) {
+        self.window.wait_for_text(text).await.unwrap();
+    }
+
+    /// Types `value` into the window's field `name`.
+    async fn fill(&self, name: &str, value: &str) {
+        self.window.fill(name, value).await.unwrap();
+    }
+
+    async fn launch(server: &TestServer, test: &str) -> Self {
         use std::os::unix::fs::PermissionsExt as _;
         let home = tempfile::tempdir().unwrap();
         let urls = home.path().join("opened-urls");
@@ -46,12 +55,7 @@ impl Desktop {
         .unwrap();
         std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
         let data = home.path().join("data").display().to_string();
-        let suffix: String = random_token()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(10)
-            .collect();
-        let service = format!("courier-desktop-e2e-{suffix}");
+        let service = unique_name("courier-desktop-e2e-");
         let opener = opener.display().to_string();
         let window = launch_desktop(&[
             ("COURIER_DATA_DIR", data.as_str()),
@@ -258,44 +262,39 @@ impl Desktop {
     }
 }
 
-async fn accounts(server: &CourierServer, who: &[(&str, &str)]) {
-    let browser = Browser::launch().await.unwrap();
+/// Runs one scenario: alone (one app window at a time) and bounded by
+/// [`SCENARIO_TIMEOUT`].
+async fn scenario(steps: impl std::future::Future<Output = ()>) {
+    let _window = ONE_WINDOW.lock().await;
+    tokio::time::timeout(SCENARIO_TIMEOUT, steps)
+        .await
+        .expect("the scenario finished in time");
+}
+
+async fn accounts(server: &TestServer, who: &[(&str, &str)]) {
     for (email, username) in who {
-        pages::sign_up(&browser, server.base(), email, username, PASSWORD)
-            .await
-            .unwrap();
-        pages::confirm_from_outbox(&browser, &server.outbox(), email)
-            .await
-            .unwrap();
+        server.confirmed_account(email, username).await;
     }
-    browser.close().await.unwrap();
 }
 
 #[tokio::test]
 async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+    scenario(async {
+        let server = TestServer::start().await;
         accounts(
             &server,
             &[("ada@example.com", "ada"), ("grace@example.com", "grace")],
         )
         .await;
         let mut desktop = Desktop::launch(&server, "sign_in_and_accounts").await;
-        desktop
-            .window
-            .wait_for_text("Skip and take me to Courier")
-            .await
-            .unwrap();
+        desktop.wait_for_text("Skip and take me to Courier").await;
         desktop.shot("01-welcome").await;
 
         // Sign In: the waiting screen with its countdown, then the browser does its part.
         desktop.click("Sign In").await;
         desktop
-            .window
             .wait_for_text("Your browser should open within a few seconds")
-            .await
-            .unwrap();
+            .await;
         // The link to copy appears once the sign-in has started.
         let link = desktop
             .window
@@ -336,11 +335,7 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
         browser.wait_for_text("return to Courier").await.unwrap();
         desktop.wait_for_header("ada").await;
         desktop.skip_configure_your_account().await;
-        desktop
-            .window
-            .wait_for_text("ada@example.com")
-            .await
-            .unwrap();
+        desktop.wait_for_text("ada@example.com").await;
         desktop.shot("03-signed-in").await;
 
         // Add a new account: the same browser is still signed in as Ada, so the server
@@ -397,27 +392,19 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
         desktop.shot("06-signed-out-of-ada").await;
         desktop.window.close().await.unwrap();
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }
 
 #[tokio::test]
 async fn skip_opens_the_scratch_pad_with_no_account_and_no_nagging() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+    scenario(async {
+        let server = TestServer::start().await;
         let desktop = Desktop::launch(&server, "skip").await;
-        desktop
-            .window
-            .wait_for_text("Skip and take me to Courier")
-            .await
-            .unwrap();
+        desktop.wait_for_text("Skip and take me to Courier").await;
         desktop.click("Skip and take me to Courier").await;
         desktop
-            .window
             .wait_for_text("Work here stays on this device")
-            .await
-            .unwrap();
+            .await;
         assert!(
             desktop.header().await.contains("Sign In"),
             "the header offers Sign In instead of an avatar"
@@ -426,15 +413,13 @@ async fn skip_opens_the_scratch_pad_with_no_account_and_no_nagging() {
         desktop.shot("01-scratch-pad").await;
         desktop.window.close().await.unwrap();
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }
 
 #[tokio::test]
 async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+    scenario(async {
+        let server = TestServer::start().await;
         let mut desktop = Desktop::launch(&server, "cancelled_in_browser").await;
         let browser = desktop.start_sign_in_from_welcome().await;
         browser
@@ -448,57 +433,37 @@ async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
         browser.wait_for_text("cancelled").await.unwrap();
         browser.close().await.unwrap();
         desktop
-            .window
             .wait_for_text("Sign-in was cancelled in the browser")
-            .await
-            .unwrap();
+            .await;
         assert!(desktop.window.has("button").await.unwrap());
-        desktop.window.wait_for_text("Try again").await.unwrap();
+        desktop.wait_for_text("Try again").await;
         desktop.shot("01-cancelled-in-browser").await;
         desktop.window.close().await.unwrap();
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }
 
 #[tokio::test]
 async fn account_settings_from_configure_your_account_through_every_section() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+    scenario(async {
+        let server = TestServer::start().await;
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "account_settings").await;
         let browser = desktop.sign_in_from_welcome("ada").await;
 
         // The first sign-in asks to configure the account; Continue saves the name.
-        desktop
-            .window
-            .wait_for_text("Configure your account")
-            .await
-            .unwrap();
+        desktop.wait_for_text("Configure your account").await;
         desktop.shot("01-configure-your-account").await;
-        desktop.window.fill("name", "Ada Lovelace").await.unwrap();
-        desktop
-            .window
-            .fill("bio", "First programmer.")
-            .await
-            .unwrap();
+        desktop.fill("name", "Ada Lovelace").await;
+        desktop.fill("bio", "First programmer.").await;
         desktop.click("Continue").await;
         desktop.wait_gone("Configure your account").await;
-        desktop
-            .window
-            .wait_for_text("ada@example.com")
-            .await
-            .unwrap();
+        desktop.wait_for_text("ada@example.com").await;
 
         // Account Settings from the avatar menu: Profile first.
         desktop.open_account_menu().await;
         desktop.click("Account Settings").await;
-        desktop
-            .window
-            .wait_for_text("Make profile public")
-            .await
-            .unwrap();
+        desktop.wait_for_text("Make profile public").await;
         let name = desktop.window.find("[name=name]").await.unwrap();
         assert_eq!(
             name.prop("value").await.unwrap().as_deref(),
@@ -506,12 +471,8 @@ async fn account_settings_from_configure_your_account_through_every_section() {
             "Configure your account saved the name"
         );
         desktop.shot("02-profile").await;
-        desktop.window.fill("name", "Ada King").await.unwrap();
-        desktop
-            .window
-            .fill("bio", "Countess of Lovelace.")
-            .await
-            .unwrap();
+        desktop.fill("name", "Ada King").await;
+        desktop.fill("bio", "Countess of Lovelace.").await;
         // The switch's checkbox is drawn over; its label is what a person clicks.
         desktop
             .window
@@ -525,11 +486,7 @@ async fn account_settings_from_configure_your_account_through_every_section() {
             .await
             .unwrap();
         desktop.click("Update Profile").await;
-        desktop
-            .window
-            .wait_for_text("Profile updated.")
-            .await
-            .unwrap();
+        desktop.wait_for_text("Profile updated.").await;
         let public_url = desktop
             .window
             .find(".copyable-link-row input")
@@ -550,11 +507,7 @@ async fn account_settings_from_configure_your_account_through_every_section() {
             .unwrap();
 
         desktop.settings_section("Email", "Current address").await;
-        desktop
-            .window
-            .wait_for_text("ada@example.com")
-            .await
-            .unwrap();
+        desktop.wait_for_text("ada@example.com").await;
         desktop.shot("04-email").await;
 
         desktop
@@ -576,11 +529,7 @@ async fn account_settings_from_configure_your_account_through_every_section() {
         let was = usage_email.is_selected().await.unwrap();
         usage_email.click().await.unwrap();
         desktop.click("Update Preferences").await;
-        desktop
-            .window
-            .wait_for_text("Preferences updated.")
-            .await
-            .unwrap();
+        desktop.wait_for_text("Preferences updated.").await;
         // Read back from the server: leave the section and come back.
         desktop
             .settings_section("Support", "Submit a request")
@@ -603,22 +552,12 @@ async fn account_settings_from_configure_your_account_through_every_section() {
             .select_by_value("bug")
             .await
             .unwrap();
+        desktop.fill("subject", "Sync stalls after a minute").await;
         desktop
-            .window
-            .fill("subject", "Sync stalls after a minute")
-            .await
-            .unwrap();
-        desktop
-            .window
             .fill("description", "The indicator stays amber.")
-            .await
-            .unwrap();
+            .await;
         desktop.click("Submit request").await;
-        desktop
-            .window
-            .wait_for_text("Request submitted.")
-            .await
-            .unwrap();
+        desktop.wait_for_text("Request submitted.").await;
         let requests = desktop
             .wait_for_label(".support-row", "Sync stalls after a minute")
             .await;
@@ -631,28 +570,18 @@ async fn account_settings_from_configure_your_account_through_every_section() {
         desktop
             .settings_section("Password", "Confirm new password")
             .await;
+        desktop.fill("current_password", PASSWORD).await;
         desktop
-            .window
-            .fill("current_password", PASSWORD)
-            .await
-            .unwrap();
-        desktop
-            .window
             .fill("new_password", "quartz-lantern-meadow-57")
-            .await
-            .unwrap();
+            .await;
         desktop
-            .window
             .fill("confirm_password", "quartz-lantern-meadow-57")
-            .await
-            .unwrap();
+            .await;
         desktop.window.check("keep_other_sessions").await.unwrap();
         desktop.click("Change password").await;
         desktop
-            .window
             .wait_for_text("Password changed. Your other sessions stay signed in.")
-            .await
-            .unwrap();
+            .await;
         desktop.shot("08-password-changed").await;
 
         // This device is still signed in.
@@ -661,25 +590,19 @@ async fn account_settings_from_configure_your_account_through_every_section() {
             .await;
         desktop.wait_for_label(".session-row", "This device").await;
         desktop.click("Back to Courier").await;
-        desktop
-            .window
-            .wait_for_text("ada@example.com")
-            .await
-            .unwrap();
+        desktop.wait_for_text("ada@example.com").await;
         desktop.wait_for_header("Ada King").await;
         desktop.shot("09-back-to-courier").await;
         browser.close().await.unwrap();
         desktop.window.close().await.unwrap();
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }
 
 #[tokio::test]
 async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_once() {
-    let _window = ONE_WINDOW.lock().await;
-    tokio::time::timeout(SCENARIO_TIMEOUT, async {
-        let server = CourierServer::start().await.unwrap();
+    scenario(async {
+        let server = TestServer::start().await;
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "session_revoked").await;
         let browser = desktop.sign_in_from_welcome("ada").await;
@@ -689,21 +612,8 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
         desktop.shot("01-signed-in").await;
 
         // Ada, on her laptop, revokes the desktop's session (Sessions → Revoke).
-        let laptop = ScriptedBrowser::new(server.base()).unwrap();
-        let tokens = laptop
-            .app_sign_in("ada", PASSWORD, "Ada's laptop")
-            .await
-            .unwrap();
-        let http = reqwest::Client::new();
-        let sessions: serde_json::Value = http
-            .get(server.url("/api/v1/sessions"))
-            .bearer_auth(&tokens.access_token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let laptop = server.app_session("ada", "Ada's laptop").await;
+        let sessions: serde_json::Value = laptop.get_json("/api/v1/sessions").await;
         let desktop_session = sessions
             .as_array()
             .unwrap()
@@ -713,20 +623,16 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
             .as_str()
             .unwrap()
             .to_owned();
-        let revoked = http
-            .delete(server.url(&format!("/api/v1/sessions/{desktop_session}")))
-            .bearer_auth(&tokens.access_token)
-            .send()
-            .await
-            .unwrap();
+        let revoked = laptop
+            .delete(&format!("/api/v1/sessions/{desktop_session}"))
+            .await;
         assert_eq!(revoked.status(), reqwest::StatusCode::NO_CONTENT);
 
         // The running app hears it on its events channel: signed out, work kept,
         // Sign in again offered, without the person doing anything.
-        desktop.window.wait_for_text("Signed out.").await.unwrap();
-        desktop.window.wait_for_text("Sign in again").await.unwrap();
+        desktop.wait_for_text("Signed out.").await;
+        desktop.wait_for_text("Sign in again").await;
         desktop.shot("02-signed-out-by-another-device").await;
     })
-    .await
-    .expect("the scenario finished in time");
+    .await;
 }

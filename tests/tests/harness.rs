@@ -9,19 +9,17 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail, ensure};
+use courier_testkit::{DESKTOP_CLIENT_ID, PASSWORD, Pkce, TestServer, random_token};
 use courier_tests::oidc_provider::{CLIENT_ID, OidcProvider};
-use courier_tests::pkce::random_token;
 use courier_tests::{
-    Browser, CallbackListener, CourierServer, Pkce, choose_account, confirm_from_outbox,
-    oidc_provider_login, sign_in_on_page, sign_up, use_another_account,
+    Browser, CallbackListener, choose_account, confirm_from_outbox, oidc_provider_login,
+    sign_in_on_page, sign_up, use_another_account,
 };
 use serde_json::Value;
 
-const PASSWORD: &str = "plum-orbit-kettle-92";
-
 #[tokio::test]
 async fn chromium_signs_up_confirms_and_signs_in_on_a_real_server() -> Result<()> {
-    let server = CourierServer::start().await?;
+    let server = TestServer::start().await;
 
     let launched = Instant::now();
     let browser = Browser::launch().await?;
@@ -68,7 +66,7 @@ async fn chromium_signs_up_confirms_and_signs_in_on_a_real_server() -> Result<()
 
 #[tokio::test]
 async fn sign_in_with_a_wrong_password_is_reported() -> Result<()> {
-    let server = CourierServer::start().await?;
+    let server = TestServer::start().await;
     let browser = Browser::launch().await?;
     sign_up(&browser, server.base(), "bob@example.test", "bob", PASSWORD).await?;
     browser.goto(&server.url("/signin")).await?;
@@ -84,7 +82,7 @@ async fn sign_in_with_a_wrong_password_is_reported() -> Result<()> {
 
 /// courier-server's authorization URL for the desktop client, as the app builds it.
 fn courier_authorize_url(
-    server: &CourierServer,
+    server: &TestServer,
     callback: &CallbackListener,
     pkce: &Pkce,
     prompt: Option<&str>,
@@ -92,7 +90,7 @@ fn courier_authorize_url(
     let mut url = url::Url::parse(&server.url("/oauth/authorize"))?;
     url.query_pairs_mut()
         .append_pair("response_type", "code")
-        .append_pair("client_id", "courier-desktop")
+        .append_pair("client_id", DESKTOP_CLIENT_ID)
         .append_pair("redirect_uri", &callback.redirect_uri())
         .append_pair("scope", "openid profile email offline_access")
         .append_pair("state", &random_token())
@@ -104,9 +102,20 @@ fn courier_authorize_url(
     Ok(url)
 }
 
+/// The browser `landed` on the app's redirect URI and the app's listener got a code.
+async fn came_back_with_a_code(landed: &url::Url, callback: &mut CallbackListener) -> Result<()> {
+    ensure!(
+        landed.as_str().starts_with(&callback.redirect_uri()),
+        "went to {landed}"
+    );
+    let returned = callback.next_callback(Duration::from_secs(10)).await?;
+    ensure!(returned.query().unwrap_or_default().contains("code="));
+    Ok(())
+}
+
 #[tokio::test]
 async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Result<()> {
-    let server = CourierServer::start().await?;
+    let server = TestServer::start().await;
     let browser = Browser::launch().await?;
     sign_up(&browser, server.base(), "cyd@example.test", "cyd", PASSWORD).await?;
     sign_up(
@@ -119,42 +128,18 @@ async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Resu
     .await?;
     let mut callback = CallbackListener::bind().await?;
     let pkce = Pkce::new();
-    let wait = Duration::from_secs(10);
-
     // Not signed in: the request goes to Sign In, then back to the app.
     let url = courier_authorize_url(&server, &callback, &pkce, None)?;
     browser.goto(url.as_str()).await?;
     let landed = sign_in_on_page(&browser, "cyd", PASSWORD, true).await?;
-    ensure!(
-        landed.as_str().starts_with(&callback.redirect_uri()),
-        "sign-in went to {landed}"
-    );
-    ensure!(
-        callback
-            .next_callback(wait)
-            .await?
-            .query()
-            .unwrap_or_default()
-            .contains("code=")
-    );
+    came_back_with_a_code(&landed, &mut callback).await?;
 
     // Signed in and asked to pick: continue as cyd.
     let url = courier_authorize_url(&server, &callback, &pkce, Some("select_account"))?;
     browser.goto(url.as_str()).await?;
     ensure!(browser.page_text().await?.contains("Continue as cyd"));
     let landed = choose_account(&browser).await?;
-    ensure!(
-        landed.as_str().starts_with(&callback.redirect_uri()),
-        "went to {landed}"
-    );
-    ensure!(
-        callback
-            .next_callback(wait)
-            .await?
-            .query()
-            .unwrap_or_default()
-            .contains("code=")
-    );
+    came_back_with_a_code(&landed, &mut callback).await?;
 
     // Or use another account: Sign In for the same request, as dina.
     browser.goto(url.as_str()).await?;
@@ -164,18 +149,7 @@ async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Resu
         "{signin}"
     );
     let landed = sign_in_on_page(&browser, "dina@example.test", PASSWORD, false).await?;
-    ensure!(
-        landed.as_str().starts_with(&callback.redirect_uri()),
-        "went to {landed}"
-    );
-    ensure!(
-        callback
-            .next_callback(wait)
-            .await?
-            .query()
-            .unwrap_or_default()
-            .contains("code=")
-    );
+    came_back_with_a_code(&landed, &mut callback).await?;
     browser.goto(&server.url("/")).await?;
     ensure!(browser.page_text().await?.contains("Signed in as dina"));
     Ok(())

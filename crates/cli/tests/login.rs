@@ -8,13 +8,14 @@
 use std::path::Path;
 use std::time::Duration;
 
-use courier_tests::{Browser, CourierServer, pages};
+use courier_testkit::{PASSWORD, TestServer};
+use courier_tests::{Browser, pages};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::Child;
 
 mod common;
 
-use common::{Cli, PASSWORD};
+use common::Cli;
 
 /// An executable that appends the URL it is given to `urls` (the test's "system browser").
 fn browser_script(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -58,17 +59,10 @@ async fn finish(child: Child) -> (i32, String) {
 
 #[tokio::test]
 async fn login_through_the_browser_then_accounts_whoami_switch_and_logout() {
-    let server = CourierServer::start().await.unwrap();
-    let browser = Browser::launch().await.unwrap();
+    let server = TestServer::start().await;
     for (email, username) in [("ada@example.com", "ada"), ("grace@example.com", "grace")] {
-        pages::sign_up(&browser, server.base(), email, username, PASSWORD)
-            .await
-            .unwrap();
-        pages::confirm_from_outbox(&browser, &server.outbox(), email)
-            .await
-            .unwrap();
+        server.confirmed_account(email, username).await;
     }
-    browser.close().await.unwrap();
     let cli = Cli::new("courier-cli-e2e");
     let (script, urls) = browser_script(cli.data.path());
 
@@ -123,11 +117,7 @@ async fn login_through_the_browser_then_accounts_whoami_switch_and_logout() {
     pages::sign_in_on_page(&browser, "grace", PASSWORD, false)
         .await
         .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(60), login.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.success());
+    common::exits_successfully(&mut login).await;
     browser.close().await.unwrap();
 
     let (code, accounts) = cli.run(&["accounts"]).await;

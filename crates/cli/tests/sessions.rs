@@ -6,18 +6,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
-
-use courier_tests::CourierServer;
-use courier_tests::scripted::ScriptedBrowser;
+use courier_testkit::{PASSWORD, ScriptedBrowser, TestServer};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 
 mod common;
 
-use common::{Cli, PASSWORD};
+use common::Cli;
 
 /// `login --no-browser`, the printed link opened by a scripted browser.
-async fn login(cli: &Cli, server: &CourierServer) {
+async fn login(cli: &Cli, server: &TestServer) {
     let mut login = cli
         .command(&["login", "--no-browser", "--server", server.base()])
         .spawn()
@@ -31,21 +28,16 @@ async fn login(cli: &Cli, server: &CourierServer) {
             break;
         }
     }
-    let browser = ScriptedBrowser::new(server.base()).unwrap();
+    let browser = ScriptedBrowser::new(server.base());
     let callback = browser
-        .authorize(&url.expect("the link is printed"), "ada", PASSWORD)
-        .await
-        .unwrap();
+        .authorize(&url.expect("the link is printed"), "ada", PASSWORD, true)
+        .await;
     reqwest::get(&callback)
         .await
         .unwrap()
         .error_for_status()
         .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(60), login.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.success());
+    common::exits_successfully(&mut login).await;
 }
 
 /// The id at the start of the `sessions` line that contains `needle`.
@@ -59,16 +51,8 @@ fn session_id(listing: &str, needle: &str) -> String {
 
 #[tokio::test]
 async fn whoami_shows_the_profile_and_sessions_can_be_listed_and_revoked() {
-    let server = CourierServer::start().await.unwrap();
-    let browser = ScriptedBrowser::new(server.base()).unwrap();
-    browser
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .confirm_from_outbox(&server.outbox(), "ada@example.com")
-        .await
-        .unwrap();
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let cli = Cli::new("courier-cli-sessions");
     login(&cli, &server).await;
 
@@ -81,11 +65,7 @@ async fn whoami_shows_the_profile_and_sessions_can_be_listed_and_revoked() {
     assert!(who.contains("Profile: private"), "{who}");
 
     // Another device signs in as Ada.
-    let laptop = ScriptedBrowser::new(server.base())
-        .unwrap()
-        .app_sign_in("ada", PASSWORD, "ada-laptop")
-        .await
-        .unwrap();
+    let laptop = server.app_session("ada", "ada-laptop").await;
     let (code, listing) = cli.run(&["sessions"]).await;
     assert_eq!(code, 0, "{listing}");
     let this_device = listing.lines().next().unwrap();
@@ -102,12 +82,7 @@ async fn whoami_shows_the_profile_and_sessions_can_be_listed_and_revoked() {
     assert!(out.contains(&format!("Revoked {laptop_id}")), "{out}");
     let (_, listing) = cli.run(&["sessions"]).await;
     assert!(!listing.contains(&laptop_id), "{listing}");
-    let laptop_call = reqwest::Client::new()
-        .get(server.url("/api/v1/me"))
-        .bearer_auth(&laptop.access_token)
-        .send()
-        .await
-        .unwrap();
+    let laptop_call = laptop.get("/api/v1/me").await;
     assert_eq!(laptop_call.status(), reqwest::StatusCode::UNAUTHORIZED);
 
     let (code, out) = cli.run(&["sessions", "revoke", "no-such-session"]).await;

@@ -11,15 +11,17 @@
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)] // a report-printing program
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use courier_testkit as common;
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow};
-use common::{AuthorizeRequest, Browser, CLIENT_ID, PASSWORD, callback_params, location, param};
+use common::{
+    AuthorizeRequest, DESKTOP_CLIENT_ID, PASSWORD, ScriptedBrowser, callback_params, location,
+    param,
+};
 use futures::StreamExt as _;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
@@ -104,7 +106,7 @@ fn raise_fd_limit() {
 }
 
 /// One code flow in a browser that is already signed in: a new grant, no password.
-async fn new_grant(base: &str, browser: &Browser, device: &str) -> anyhow::Result<Grant> {
+async fn new_grant(base: &str, browser: &ScriptedBrowser, device: &str) -> anyhow::Result<Grant> {
     let request = AuthorizeRequest::new()
         .with("device_name", device)
         .with("device_os", "Linux");
@@ -119,7 +121,7 @@ async fn new_grant(base: &str, browser: &Browser, device: &str) -> anyhow::Resul
             ("grant_type", "authorization_code"),
             ("code", code),
             ("redirect_uri", &request.redirect_uri),
-            ("client_id", CLIENT_ID),
+            ("client_id", DESKTOP_CLIENT_ID),
             ("code_verifier", &request.verifier),
         ])
         .send()
@@ -135,7 +137,7 @@ async fn new_grant(base: &str, browser: &Browser, device: &str) -> anyhow::Resul
 
 /// An account with `GRANTS_PER_ACCOUNT` grants.
 async fn account(base: String, n: usize) -> anyhow::Result<Vec<Grant>> {
-    let browser = Browser::new(&base);
+    let browser = ScriptedBrowser::new(&base);
     let email = format!("bench{n}@example.com");
     browser
         .sign_up(&email, &format!("bench{n}"), PASSWORD)

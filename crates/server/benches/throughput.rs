@@ -6,7 +6,7 @@
 //! the repository root records results and how to read them.
 //!
 //! Accounts and tokens are made through the real pages and endpoints with the
-//! integration tests' harness (`tests/common`), so setup follows the tested flows.
+//! integration tests' kit (`courier-testkit`), so setup follows the tested flows.
 //! The load generator is deliberately lean (hyper's HTTP/1 connection on one
 //! current-thread runtime) because it shares the machine's cores with the server.
 //! CPU use is read from /proc for every window, and a scenario that shared the
@@ -14,8 +14,7 @@
 
 #![allow(clippy::print_stdout)] // the report is this program's output
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use courier_testkit as common;
 
 // The crate root lives in benches/, where every file would be a bench of its own;
 // the modules live in a folder named after it.
@@ -185,9 +184,9 @@ fn main() -> anyhow::Result<()> {
         settings.rate_limits.enabled = false;
         settings.password_hash_workers = config.hash_workers;
     }));
-    runtime.spawn(keep_time(server.clock.clone()));
+    runtime.spawn(keep_time(server.clock().clone()));
     let addr: SocketAddr = server
-        .base
+        .base()
         .strip_prefix("http://")
         .context("the test server speaks plain HTTP")?
         .parse()?;

@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{TestServer, api_error};
+use courier_testkit::{TestServer, api_error};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -34,7 +32,7 @@ async fn every_secured_operation_refuses_a_revoked_token_with_kind_unauthorized(
         .post(server.url("/oauth/revoke"))
         .form(&[
             ("token", app.refresh_token.as_str()),
-            ("client_id", common::CLIENT_ID),
+            ("client_id", courier_testkit::DESKTOP_CLIENT_ID),
         ])
         .send()
         .await

@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{AppSession, PASSWORD, TestServer, api_error, csrf_in, link_in, mails_to};
+use courier_testkit::{AppSession, PASSWORD, TestServer, api_error, csrf_in, link_in, mails_to};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -16,7 +14,7 @@ async fn signed_in(server: &TestServer, email: &str, username: &str) -> AppSessi
 }
 
 async fn me(app: &AppSession) -> Value {
-    app.get("/api/v1/me").await.json().await.unwrap()
+    app.get_json("/api/v1/me").await
 }
 
 async fn change_email(app: &AppSession, new_email: &str, password: &str) -> reqwest::Response {
@@ -167,7 +165,7 @@ async fn a_link_expires_after_24_hours_and_changes_nothing() {
     let app = signed_in(&server, "ada@old.example", "ada").await;
     change_email(&app, "ada@new.example", PASSWORD).await;
     let link = link_in(&server.mail_to("ada@new.example", 1).await, "token=cce_");
-    server.clock.advance(24 * 3600);
+    server.clock().advance(24 * 3600);
     let (status, page) = follow(&server, &link).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(page.contains("expired"));
@@ -249,7 +247,7 @@ async fn email_changes_are_rate_limited_per_account() {
     let response = change_email(&app, "ada@new.example", PASSWORD).await;
     let error = api_error(response, StatusCode::TOO_MANY_REQUESTS).await;
     assert_eq!(error["kind"], "rate_limited");
-    server.clock.advance(3600);
+    server.clock().advance(3600);
     let app = server.app_session("ada", "Desktop").await;
     let response = change_email(&app, "ada@new.example", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);

@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{PASSWORD, TestServer, api_error};
+use courier_testkit::{PASSWORD, TestServer, api_error};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -14,15 +12,6 @@ const NEW_PASSWORD: &str = "quartz-lantern-meadow-41";
 
 fn change(current: &str, new: &str, keep: bool) -> Value {
     json!({"current_password": current, "new_password": new, "keep_other_sessions": keep})
-}
-
-/// Whether `password` signs `identifier` in on the web.
-async fn signs_in(server: &TestServer, identifier: &str, password: &str) -> bool {
-    let response = server
-        .browser()
-        .sign_in_at("/signin", identifier, password, false)
-        .await;
-    response.status() == StatusCode::SEE_OTHER
 }
 
 #[tokio::test]
@@ -39,7 +28,7 @@ async fn a_wrong_current_password_is_refused_on_its_field() {
     let body = api_error(response, StatusCode::BAD_REQUEST).await;
     assert_eq!(body["kind"], "invalid_input");
     assert_eq!(body["fields"][0]["field"], "current_password");
-    assert!(signs_in(&server, "ada", PASSWORD).await, "nothing changed");
+    assert!(server.signs_in("ada", PASSWORD).await, "nothing changed");
 }
 
 #[tokio::test]
@@ -54,7 +43,7 @@ async fn a_weak_new_password_is_refused_with_the_sign_up_rules() {
         let body = api_error(response, StatusCode::BAD_REQUEST).await;
         assert_eq!(body["fields"][0]["field"], "new_password", "{weak}");
     }
-    assert!(signs_in(&server, "ada", PASSWORD).await);
+    assert!(server.signs_in("ada", PASSWORD).await);
 }
 
 #[tokio::test]
@@ -82,14 +71,14 @@ async fn changing_ends_every_other_session_and_mails_a_notice() {
     let b_after = api_error(b.get("/api/v1/sessions").await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(b_after["kind"], "unauthorized");
     assert_eq!(
-        common::signed_in_user(&browser).await,
+        courier_testkit::signed_in_user(&browser).await,
         None,
         "browser signed out"
     );
-    let left: Vec<Value> = a.get("/api/v1/sessions").await.json().await.unwrap();
+    let left: Vec<Value> = a.get_json("/api/v1/sessions").await;
     assert_eq!(left.len(), 1);
-    assert!(!signs_in(&server, "ada", PASSWORD).await);
-    assert!(signs_in(&server, "ada", NEW_PASSWORD).await);
+    assert!(!server.signs_in("ada", PASSWORD).await);
+    assert!(server.signs_in("ada", NEW_PASSWORD).await);
     // 1: confirmation, 2: B was a new device, 3: this.
     let mail = server.mail_to("ada@example.com", 3).await;
     assert!(mail.contains("password was changed"), "{mail}");
@@ -107,7 +96,7 @@ async fn keep_other_sessions_keeps_them() {
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(b.get("/api/v1/sessions").await.status(), StatusCode::OK);
-    assert!(signs_in(&server, "ada", NEW_PASSWORD).await);
+    assert!(server.signs_in("ada", NEW_PASSWORD).await);
 }
 
 #[tokio::test]
@@ -142,7 +131,7 @@ async fn attempts_are_rate_limited_per_account_with_retry_after() {
     assert!(retry > 0 && retry <= 3600);
     let body = api_error(response, StatusCode::TOO_MANY_REQUESTS).await;
     assert_eq!(body["kind"], "rate_limited");
-    server.clock.advance(3600);
+    server.clock().advance(3600);
     // The old access token has expired by now; the limit is per account anyway.
     let app = server.app_session("ada", "A").await;
     let response = app

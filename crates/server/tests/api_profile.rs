@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::io::Cursor;
 
-use common::{AppSession, TestServer, api_error};
+use courier_testkit::{AppSession, TestServer, api_error};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -458,7 +456,7 @@ async fn avatar_uploads_are_rate_limited_per_account() {
     assert!(response.headers().get("retry-after").is_some());
     let error = api_error(response, StatusCode::TOO_MANY_REQUESTS).await;
     assert_eq!(error["kind"], "rate_limited");
-    server.clock.advance(3600);
+    server.clock().advance(3600);
     let app = server.app_session("ada", "Desktop").await;
     assert_eq!(
         put_avatar(&app, "image/png", png).await.status(),
@@ -477,7 +475,7 @@ async fn userinfo_carries_the_profile_name_and_avatar() {
         .json()
         .await
         .unwrap();
-    let info: Value = common::userinfo(&server, &app.access_token)
+    let info: Value = courier_testkit::userinfo(&server, &app.access_token)
         .await
         .json()
         .await

@@ -4,11 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{AppSession, CLIENT_ID, TestServer, api_error};
+use courier_testkit::{AppSession, DESKTOP_CLIENT_ID, TestServer, api_error};
 use futures::{SinkExt as _, StreamExt as _};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -67,7 +65,7 @@ async fn lists_apps_and_browsers_newest_used_first_and_marks_this_device() {
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;
     let laptop = server.app_session("ada", "Ada's laptop").await;
-    server.clock.advance(120);
+    server.clock().advance(120);
     let desktop = server.app_session("ada", "Ada's desktop").await;
     let listed = sessions(&desktop).await;
     // Two grants, and the browser each app sign-in used.
@@ -131,7 +129,7 @@ async fn a_revoked_session_fails_its_next_call_and_hears_about_it_within_a_secon
     );
     a_events.send(Message::Ping(vec![1].into())).await.unwrap();
     // B's refresh token is dead as well.
-    let refreshed = common::refresh(&server, &b.refresh_token).await;
+    let refreshed = courier_testkit::refresh(&server, &b.refresh_token).await;
     assert_eq!(refreshed.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
         sessions(&a)
@@ -216,7 +214,7 @@ async fn signing_out_an_app_or_reusing_its_refresh_token_publishes_the_revocatio
         .post(server.url("/oauth/revoke"))
         .form(&[
             ("token", b.refresh_token.as_str()),
-            ("client_id", CLIENT_ID),
+            ("client_id", DESKTOP_CLIENT_ID),
         ])
         .send()
         .await
@@ -228,11 +226,15 @@ async fn signing_out_an_app_or_reusing_its_refresh_token_publishes_the_revocatio
     );
     // C's refresh token used twice: the grant is revoked as a whole.
     assert_eq!(
-        common::refresh(&server, &c.refresh_token).await.status(),
+        courier_testkit::refresh(&server, &c.refresh_token)
+            .await
+            .status(),
         StatusCode::OK
     );
     assert_eq!(
-        common::refresh(&server, &c.refresh_token).await.status(),
+        courier_testkit::refresh(&server, &c.refresh_token)
+            .await
+            .status(),
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
@@ -246,10 +248,10 @@ async fn a_spent_code_coming_back_with_a_wrong_verifier_publishes_the_revocation
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;
     let watcher_app = server.app_session("ada", "A").await;
-    let request = common::AuthorizeRequest::new();
-    let params = common::authorize_as(&server, &request, "ada", true).await;
-    let code = common::param(&params, "code").unwrap().to_owned();
-    let tokens = common::exchange_code(&server, &request, &code).await;
+    let request = courier_testkit::AuthorizeRequest::new();
+    let params = courier_testkit::authorize_as(&server, &request, "ada", true).await;
+    let code = courier_testkit::param(&params, "code").unwrap().to_owned();
+    let tokens = courier_testkit::exchange_code(&server, &request, &code).await;
     let stolen: Vec<Value> = reqwest::Client::new()
         .get(server.url("/api/v1/sessions"))
         .bearer_auth(tokens["access_token"].as_str().unwrap())
@@ -264,13 +266,13 @@ async fn a_spent_code_coming_back_with_a_wrong_verifier_publishes_the_revocation
 
     // The code again, with someone else's verifier: refused, and the grant its first
     // use issued is revoked, which its channels hear.
-    let replay = common::token_call(
+    let replay = courier_testkit::token_call(
         &server,
         &[
             ("grant_type", "authorization_code"),
             ("code", &code),
             ("redirect_uri", &request.redirect_uri),
-            ("client_id", CLIENT_ID),
+            ("client_id", DESKTOP_CLIENT_ID),
             ("code_verifier", &"x".repeat(43)),
         ],
     )
@@ -323,7 +325,7 @@ async fn signing_out_in_the_browser_ends_exactly_that_browser_session() {
     let second = server.browser();
     for browser in [&first, &second] {
         let response = browser
-            .sign_in_at("/signin", "ada", common::PASSWORD, false)
+            .sign_in_at("/signin", "ada", courier_testkit::PASSWORD, false)
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
@@ -332,9 +334,9 @@ async fn signing_out_in_the_browser_ends_exactly_that_browser_session() {
     let csrf = first.csrf_for("/signout").await;
     let response = first.post_form("/signout", &[("csrf", &csrf)]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(common::signed_in_user(&first).await, None);
+    assert_eq!(courier_testkit::signed_in_user(&first).await, None);
     assert_eq!(
-        common::signed_in_user(&second).await.as_deref(),
+        courier_testkit::signed_in_user(&second).await.as_deref(),
         Some("ada")
     );
     let after = sessions(&app).await;
@@ -349,7 +351,7 @@ async fn signing_out_in_the_browser_ends_exactly_that_browser_session() {
 async fn a_sign_in_from_a_new_device_is_mailed_but_not_the_first_or_a_known_one() {
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;
-    let mails = || common::mails_to(&server.outbox(), "ada@example.com");
+    let mails = || courier_testkit::mails_to(&server.outbox(), "ada@example.com");
     let _first = server.app_session("ada", "Ada's laptop").await;
     let _again = server.app_session("ada", "Ada's laptop").await;
     tokio::time::sleep(Duration::from_millis(300)).await; // let the mail worker run
@@ -368,12 +370,12 @@ async fn a_browser_session_s_last_seen_follows_its_use() {
     server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
     let signed_in = browser
-        .sign_in_at("/signin", "ada", common::PASSWORD, true)
+        .sign_in_at("/signin", "ada", courier_testkit::PASSWORD, true)
         .await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     // The app's sign-in (its own browser) comes later, so this browser's row is the
     // oldest one.
-    server.clock.advance(10);
+    server.clock().advance(10);
     let app = server.app_session("ada", "Ada's desktop").await;
     let browser_row = |listed: &[Value]| -> Value {
         listed
@@ -387,7 +389,7 @@ async fn a_browser_session_s_last_seen_follows_its_use() {
 
     // Five minutes later (the app's access token still good) the browser opens a
     // page: its session was seen then.
-    server.clock.advance(300);
+    server.clock().advance(300);
     assert_eq!(browser.get("/").await.status(), StatusCode::OK);
     let after = browser_row(&sessions(&app).await);
     assert_eq!(after["id"], before["id"]);

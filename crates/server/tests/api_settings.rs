@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{AppSession, TestServer, api_error};
+use courier_testkit::{AppSession, TestServer, api_error};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -23,12 +21,7 @@ fn all(email: bool, in_app: bool) -> Value {
 async fn preferences_start_at_the_defaults_and_put_replaces_them_all() {
     let server = TestServer::start().await;
     let app = signed_in(&server, "ada@example.com", "ada").await;
-    let defaults: Value = app
-        .get("/api/v1/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let defaults: Value = app.get_json("/api/v1/me/notifications").await;
     assert_eq!(
         defaults["security"],
         json!({ "email": true, "in_app": true })
@@ -42,12 +35,7 @@ async fn preferences_start_at_the_defaults_and_put_replaces_them_all() {
     let response = app.put_json("/api/v1/me/notifications", &wanted).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.json::<Value>().await.unwrap(), wanted);
-    let stored: Value = app
-        .get("/api/v1/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored: Value = app.get_json("/api/v1/me/notifications").await;
     assert_eq!(stored, wanted);
 
     // A partial document is refused and changes nothing.
@@ -61,12 +49,7 @@ async fn preferences_start_at_the_defaults_and_put_replaces_them_all() {
     )
     .await;
     assert_eq!(error["kind"], "invalid_input");
-    let stored: Value = app
-        .get("/api/v1/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored: Value = app.get_json("/api/v1/me/notifications").await;
     assert_eq!(stored, wanted);
 }
 
@@ -79,7 +62,7 @@ async fn security_mail_off_means_no_email_change_notice() {
     let response = app
         .post_json(
             "/api/v1/me/email",
-            &json!({ "new_email": "ada@new.example", "current_password": common::PASSWORD }),
+            &json!({ "new_email": "ada@new.example", "current_password": courier_testkit::PASSWORD }),
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
@@ -87,7 +70,7 @@ async fn security_mail_off_means_no_email_change_notice() {
     server.mail_to("ada@new.example", 1).await;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(
-        common::mails_to(&server.outbox(), "ada@old.example").len(),
+        courier_testkit::mails_to(&server.outbox(), "ada@old.example").len(),
         1,
         "only the sign-up mail"
     );
@@ -128,7 +111,7 @@ async fn a_support_request_is_stored_listed_and_mailed_to_support() {
         assert!(mail.contains(expected), "{expected} in {mail}");
     }
 
-    server.clock.advance(10);
+    server.clock().advance(10);
     let second: Value = app
         .post_json(
             "/api/v1/support/requests",
@@ -138,12 +121,7 @@ async fn a_support_request_is_stored_listed_and_mailed_to_support() {
         .json()
         .await
         .unwrap();
-    let listed: Value = app
-        .get("/api/v1/support/requests")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = app.get_json("/api/v1/support/requests").await;
     let ids: Vec<&Value> = listed
         .as_array()
         .unwrap()
@@ -154,12 +132,7 @@ async fn a_support_request_is_stored_listed_and_mailed_to_support() {
 
     // Someone else sees only their own.
     let bob = signed_in(&server, "bob@example.com", "bob").await;
-    let listed: Value = bob
-        .get("/api/v1/support/requests")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = bob.get_json("/api/v1/support/requests").await;
     assert_eq!(listed, json!([]));
 }
 
@@ -216,12 +189,7 @@ async fn support_requests_are_checked_field_by_field() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let listed: Value = app
-        .get("/api/v1/support/requests")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = app.get_json("/api/v1/support/requests").await;
     assert_eq!(
         listed.as_array().unwrap().len(),
         1,

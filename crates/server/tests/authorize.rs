@@ -3,11 +3,30 @@
 //! window, and the `prompt` values that let a browser already signed in choose or
 //! switch accounts.
 
-mod common;
-
-use common::{AuthorizeRequest, PASSWORD, TestServer, callback_params, location, param};
+use courier_testkit::{AuthorizeRequest, PASSWORD, TestServer, callback_params, location, param};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
+
+/// Who the app is signed in as after `response` redirected it back with a code.
+async fn signed_in_as(
+    server: &TestServer,
+    request: &AuthorizeRequest,
+    response: reqwest::Response,
+) -> String {
+    let params = callback_params(&location(response.headers()));
+    let code = param(&params, "code").expect("a code");
+    let tokens = courier_testkit::exchange_code(server, request, code).await;
+    let access_token = tokens["access_token"].as_str().expect("an access token");
+    let info: serde_json::Value = courier_testkit::userinfo(server, access_token)
+        .await
+        .json()
+        .await
+        .expect("user info");
+    info["preferred_username"]
+        .as_str()
+        .expect("a username")
+        .to_owned()
+}
 
 #[tokio::test]
 async fn any_loopback_port_is_accepted() {
@@ -91,7 +110,7 @@ async fn pkce_downgrades_are_refused_with_an_error_redirect() {
         let params = callback_params(&target);
         assert_eq!(param(&params, "error"), Some("invalid_request"), "{path}");
         assert!(param(&params, "state").is_some_and(|state| state.starts_with("state-")));
-        assert_eq!(param(&params, "iss"), Some(server.base.as_str()));
+        assert_eq!(param(&params, "iss"), Some(server.base()));
         assert!(param(&params, "code").is_none());
     }
 }
@@ -150,12 +169,12 @@ async fn state_and_issuer_come_back_with_the_code() {
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;
     let request = AuthorizeRequest::new().with("state", "a state with spaces & symbols/=?");
-    let params = common::authorize_as(&server, &request, "ada", true).await;
+    let params = courier_testkit::authorize_as(&server, &request, "ada", true).await;
     assert_eq!(
         param(&params, "state"),
         Some("a state with spaces & symbols/=?")
     );
-    assert_eq!(param(&params, "iss"), Some(server.base.as_str()));
+    assert_eq!(param(&params, "iss"), Some(server.base()));
     assert!(param(&params, "code").is_some_and(|code| code.len() > 40));
 }
 
@@ -168,7 +187,7 @@ async fn a_request_must_be_completed_within_five_minutes() {
     let browser = server.browser();
     let request = AuthorizeRequest::new();
     let signin = location(browser.get(&request.path()).await.headers());
-    server.clock.advance(4 * 60 + 59);
+    server.clock().advance(4 * 60 + 59);
     let response = browser.sign_in_at(&signin, "ada", PASSWORD, true).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(location(response.headers()).starts_with(&request.redirect_uri));
@@ -178,16 +197,16 @@ async fn a_request_must_be_completed_within_five_minutes() {
     let request = AuthorizeRequest::new();
     let signin = location(browser.get(&request.path()).await.headers());
     let html = browser.get(&signin).await.text().await.unwrap();
-    server.clock.advance(5 * 60 + 1);
+    server.clock().advance(5 * 60 + 1);
     let stale_page = browser.get(&signin).await;
     assert_eq!(stale_page.status(), StatusCode::GONE);
     assert!(stale_page.text().await.unwrap().contains("expired"));
-    let req = common::hidden_value(&html, "req").unwrap();
+    let req = courier_testkit::hidden_value(&html, "req").unwrap();
     let response = browser
         .post_form(
             "/signin",
             &[
-                ("csrf", &common::csrf_in(&html)),
+                ("csrf", &courier_testkit::csrf_in(&html)),
                 ("req", &req),
                 ("identifier", "ada"),
                 ("password", PASSWORD),
@@ -216,7 +235,7 @@ async fn a_signed_in_browser_completes_at_once_unless_asked_to_choose() {
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
-    common::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
+    courier_testkit::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
 
     // No prompt: the existing session answers immediately.
     let request = AuthorizeRequest::new();
@@ -243,7 +262,7 @@ async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
     server.confirmed_account("ada@example.com", "ada").await;
     server.confirmed_account("grace@example.com", "grace").await;
     let browser = server.browser();
-    common::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
+    courier_testkit::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
 
     // Continue as the signed-in account.
     let request = AuthorizeRequest::new().with("prompt", "select_account");
@@ -252,24 +271,14 @@ async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
     let html = browser.get(&chooser).await.text().await.unwrap();
     assert!(html.contains("Continue as ada"), "{html}");
     assert!(html.contains("Use another account"));
-    let req = common::hidden_value(&html, "req").unwrap();
+    let req = courier_testkit::hidden_value(&html, "req").unwrap();
     let response = browser
         .post_form(
             "/authorize/choose",
-            &[("csrf", &common::csrf_in(&html)), ("req", &req)],
+            &[("csrf", &courier_testkit::csrf_in(&html)), ("req", &req)],
         )
         .await;
-    let code = param(&callback_params(&location(response.headers())), "code")
-        .unwrap()
-        .to_owned();
-    let tokens = common::exchange_code(&server, &request, &code).await;
-    let info: serde_json::Value =
-        common::userinfo(&server, tokens["access_token"].as_str().unwrap())
-            .await
-            .json()
-            .await
-            .unwrap();
-    assert_eq!(info["preferred_username"], "ada");
+    assert_eq!(signed_in_as(&server, &request, response).await, "ada");
 
     // Or sign in as someone else from the same browser.
     let request = AuthorizeRequest::new().with("prompt", "select_account");
@@ -278,17 +287,7 @@ async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
     let response = browser
         .sign_in_at(&format!("/signin?req={req}"), "grace", PASSWORD, true)
         .await;
-    let code = param(&callback_params(&location(response.headers())), "code")
-        .unwrap()
-        .to_owned();
-    let tokens = common::exchange_code(&server, &request, &code).await;
-    let info: serde_json::Value =
-        common::userinfo(&server, tokens["access_token"].as_str().unwrap())
-            .await
-            .json()
-            .await
-            .unwrap();
-    assert_eq!(info["preferred_username"], "grace");
+    assert_eq!(signed_in_as(&server, &request, response).await, "grace");
 }
 
 #[tokio::test]
@@ -302,8 +301,8 @@ async fn cancel_in_the_browser_sends_access_denied_back_and_ends_the_request() {
         html.contains("action=\"/authorize/cancel\""),
         "the sign-in page offers Cancel"
     );
-    let req = common::hidden_value(&html, "req").unwrap();
-    let csrf = common::csrf_in(&html);
+    let req = courier_testkit::hidden_value(&html, "req").unwrap();
+    let csrf = courier_testkit::csrf_in(&html);
     let response = browser
         .post_form("/authorize/cancel", &[("csrf", &csrf), ("req", &req)])
         .await;
@@ -311,7 +310,7 @@ async fn cancel_in_the_browser_sends_access_denied_back_and_ends_the_request() {
     let params = callback_params(&location(response.headers()));
     assert_eq!(param(&params, "error"), Some("access_denied"));
     assert_eq!(param(&params, "state"), Some(request.state.as_str()));
-    assert_eq!(param(&params, "iss"), Some(server.base.as_str()));
+    assert_eq!(param(&params, "iss"), Some(server.base()));
 
     // The request is over: neither signing in nor cancelling again does anything.
     assert_eq!(browser.get(&signin).await.status(), StatusCode::GONE);

@@ -2,10 +2,8 @@
 //! mailed link, then the authorization code flow with PKCE driven by the `oauth2`
 //! crate (as a third-party client would), user info, refresh and revocation.
 
-mod common;
-
-use common::{TestServer, callback_params, location, param};
 use courier_proto::{ProviderMetadata, UserInfo};
+use courier_testkit::{DESKTOP_CLIENT_ID, TestServer, callback_params, location, param};
 use oauth2::basic::BasicClient;
 use oauth2::{
     AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope,
@@ -25,12 +23,13 @@ async fn sign_up_confirm_and_complete_the_code_flow_with_the_oauth2_crate() {
         .await
         .unwrap();
     assert_eq!(
-        metadata.issuer, server.base,
+        metadata.issuer,
+        server.base(),
         "issuer is byte-identical to the server's origin"
     );
     assert_eq!(metadata.code_challenge_methods_supported, ["S256"]);
 
-    let client = BasicClient::new(ClientId::new("courier-desktop".into()))
+    let client = BasicClient::new(ClientId::new(DESKTOP_CLIENT_ID.into()))
         .set_auth_uri(AuthUrl::new(metadata.authorization_endpoint.clone()).unwrap())
         .set_token_uri(TokenUrl::new(metadata.token_endpoint.clone()).unwrap())
         .set_redirect_uri(RedirectUrl::new("http://127.0.0.1:51234/callback".into()).unwrap());
@@ -49,7 +48,7 @@ async fn sign_up_confirm_and_complete_the_code_flow_with_the_oauth2_crate() {
     assert_eq!(to_signin.status(), StatusCode::SEE_OTHER);
     let signin = location(to_signin.headers());
     let response = browser
-        .sign_in_at(&signin, "ada", common::PASSWORD, true)
+        .sign_in_at(&signin, "ada", courier_testkit::PASSWORD, true)
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let callback = location(response.headers());
@@ -59,7 +58,7 @@ async fn sign_up_confirm_and_complete_the_code_flow_with_the_oauth2_crate() {
     );
     let params = callback_params(&callback);
     assert_eq!(param(&params, "state"), Some(csrf_state.secret().as_str()));
-    assert_eq!(param(&params, "iss"), Some(server.base.as_str()));
+    assert_eq!(param(&params, "iss"), Some(server.base()));
     let code = param(&params, "code").expect("code");
 
     let http = reqwest::Client::builder()
@@ -77,7 +76,7 @@ async fn sign_up_confirm_and_complete_the_code_flow_with_the_oauth2_crate() {
         .expect("a refresh token with offline_access")
         .clone();
 
-    let info: UserInfo = common::userinfo(&server, tokens.access_token().secret())
+    let info: UserInfo = courier_testkit::userinfo(&server, tokens.access_token().secret())
         .await
         .json()
         .await
@@ -98,7 +97,7 @@ async fn sign_up_confirm_and_complete_the_code_flow_with_the_oauth2_crate() {
     let rotated = renewed.refresh_token().expect("a rotated refresh token");
     assert_ne!(rotated.secret(), refresh_token.secret());
     assert_eq!(
-        common::userinfo(&server, renewed.access_token().secret())
+        courier_testkit::userinfo(&server, renewed.access_token().secret())
             .await
             .status(),
         StatusCode::OK
@@ -110,14 +109,14 @@ async fn sign_up_confirm_and_complete_the_code_flow_with_the_oauth2_crate() {
         .form(&[
             ("token", rotated.secret().as_str()),
             ("token_type_hint", "refresh_token"),
-            ("client_id", "courier-desktop"),
+            ("client_id", DESKTOP_CLIENT_ID),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(revoked.status(), StatusCode::OK);
     assert_eq!(
-        common::userinfo(&server, renewed.access_token().secret())
+        courier_testkit::userinfo(&server, renewed.access_token().secret())
             .await
             .status(),
         StatusCode::UNAUTHORIZED,

@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{
-    AuthorizeRequest, Browser, PASSWORD, TestServer, cookie_attributes, cookie_pair, csrf_in,
-    hidden_value, location, set_cookie_named, signed_in_user, signed_in_with_cookie,
+use courier_testkit::{
+    AuthorizeRequest, PASSWORD, ScriptedBrowser, TestServer, cookie_attributes, cookie_pair,
+    csrf_in, hidden_value, location, set_cookie_named, signed_in_user, signed_in_with_cookie,
 };
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ORIGIN, RETRY_AFTER};
 use reqwest::{Response, StatusCode};
@@ -20,7 +18,7 @@ const DAY: i64 = 24 * 60 * 60;
 const MINUTE: i64 = 60;
 
 /// A browser that has signed up `username` (unconfirmed) and signed in.
-async fn signed_in_browser(server: &TestServer, username: &str, keep: bool) -> Browser {
+async fn signed_in_browser(server: &TestServer, username: &str, keep: bool) -> ScriptedBrowser {
     let browser = server.browser();
     let email = format!("{username}@example.com");
     browser.sign_up(&email, username, PASSWORD).await;
@@ -36,7 +34,12 @@ async fn signed_in_browser(server: &TestServer, username: &str, keep: bool) -> B
 }
 
 /// Signs in at `/signin` and returns the response (not followed).
-async fn sign_in(browser: &Browser, identifier: &str, password: &str, keep: bool) -> Response {
+async fn sign_in(
+    browser: &ScriptedBrowser,
+    identifier: &str,
+    password: &str,
+    keep: bool,
+) -> Response {
     browser
         .sign_in_at("/signin", identifier, password, keep)
         .await
@@ -72,7 +75,7 @@ fn bare_client() -> reqwest::Client {
 /// own `Origin`) and returns that answer.
 async fn assert_refuses_forgeries(
     server: &TestServer,
-    browser: &Browser,
+    browser: &ScriptedBrowser,
     path: &str,
     csrf: &str,
     fields: &[(&str, &str)],
@@ -132,7 +135,7 @@ async fn assert_refuses_forgeries(
     browser
         .client
         .post(server.url(path))
-        .header(ORIGIN, &server.base)
+        .header(ORIGIN, server.base())
         .form(&with(Some(csrf)))
         .send()
         .await
@@ -210,7 +213,7 @@ async fn email_confirmation_refuses_forged_posts() {
     let browser = server.browser();
     browser.sign_up("ada@example.com", "ada", PASSWORD).await;
     let mail = server.mail_to("ada@example.com", 1).await;
-    let link = common::link_in(&mail, "/confirm-email?token=");
+    let link = courier_testkit::link_in(&mail, "/confirm-email?token=");
     let html = browser.get(&link).await.text().await.unwrap();
     let token = hidden_value(&html, "token").expect("token field");
     let response = assert_refuses_forgeries(
@@ -292,7 +295,7 @@ fn linked_urls(html: &str) -> Vec<String> {
 fn assert_self_contained(server: &TestServer, what: &str, html: &str) {
     for url in linked_urls(html) {
         let own = (url.starts_with('/') && !url.starts_with("//"))
-            || url.starts_with(&format!("{}/", server.base));
+            || url.starts_with(&format!("{}/", server.base()));
         assert!(own, "{what} links to {url:?}, not to the server itself");
     }
     for forbidden in [
@@ -449,7 +452,7 @@ async fn an_https_issuer_gets_host_prefixed_secure_cookies_and_checks_its_own_or
     let issuer = "https://accounts.example.test";
     let (server, addr) =
         TestServer::start_listening(|settings| settings.issuer = Some(issuer.into())).await;
-    assert_eq!(server.base, issuer);
+    assert_eq!(server.base(), issuer);
     let local = format!("http://{addr}");
     let client = bare_client();
 
@@ -519,7 +522,10 @@ async fn an_https_issuer_gets_host_prefixed_secure_cookies_and_checks_its_own_or
         .text()
         .await
         .unwrap();
-    assert_eq!(common::signed_in_user_in(&home).as_deref(), Some("ada"));
+    assert_eq!(
+        courier_testkit::signed_in_user_in(&home).as_deref(),
+        Some("ada")
+    );
 }
 
 // ---- Signing in and out ----
@@ -570,7 +576,7 @@ async fn an_unknown_identifier_and_a_wrong_password_get_the_same_answer() {
             let html = response.text().await.unwrap();
             assert!(!html.contains(password), "the password is never echoed");
             assert_eq!(
-                common::input_value(&html, "identifier").as_deref(),
+                courier_testkit::input_value(&html, "identifier").as_deref(),
                 Some(identifier)
             );
             let typed = format!("value=\"{identifier}\"");
@@ -673,9 +679,9 @@ async fn keep_me_signed_in_lasts_30_days() {
         cookie_attributes(&cookie).contains(&"Max-Age=2592000".to_owned()),
         "a 30-day cookie: {cookie}"
     );
-    server.clock.advance(29 * DAY);
+    server.clock().advance(29 * DAY);
     assert_eq!(signed_in_user(&browser).await.as_deref(), Some("ada"));
-    server.clock.advance(2 * DAY);
+    server.clock().advance(2 * DAY);
     assert_eq!(signed_in_user(&browser).await, None, "over after 30 days");
 }
 
@@ -692,9 +698,9 @@ async fn without_keep_me_signed_in_the_session_ends_after_30_minutes() {
             .any(|a| a.starts_with("Max-Age") || a.starts_with("Expires")),
         "a browser-session cookie: {cookie}"
     );
-    server.clock.advance(29 * MINUTE);
+    server.clock().advance(29 * MINUTE);
     assert_eq!(signed_in_user(&browser).await.as_deref(), Some("ada"));
-    server.clock.advance(2 * MINUTE);
+    server.clock().advance(2 * MINUTE);
     assert_eq!(
         signed_in_user(&browser).await,
         None,
@@ -760,7 +766,12 @@ async fn assert_too_many(response: Response, window: u64) {
 }
 
 /// Signs in from the client address `ip` (the server trusts `X-Forwarded-For` here).
-async fn sign_in_from(browser: &Browser, ip: &str, identifier: &str, password: &str) -> Response {
+async fn sign_in_from(
+    browser: &ScriptedBrowser,
+    ip: &str,
+    identifier: &str,
+    password: &str,
+) -> Response {
     let csrf = browser.csrf_for("/signin").await;
     browser
         .client
@@ -802,7 +813,7 @@ async fn sign_in_attempts_are_limited_per_client_address() {
         StatusCode::SEE_OTHER,
         "another address is not limited"
     );
-    server.clock.advance(MINUTE);
+    server.clock().advance(MINUTE);
     let later = sign_in_from(&browser, "203.0.113.7", "ada", PASSWORD).await;
     assert_eq!(
         later.status(),
@@ -811,14 +822,19 @@ async fn sign_in_attempts_are_limited_per_client_address() {
     );
 }
 
-#[tokio::test]
-async fn failed_sign_ins_are_limited_per_account() {
-    let server = TestServer::start_with(|settings| {
+/// A server whose only limit that matters locks an account after three failed sign-ins.
+async fn locking_after_three_failures() -> TestServer {
+    TestServer::start_with(|settings| {
         settings.rate_limits.enabled = true;
         settings.rate_limits.signin_per_ip_per_minute = 1000;
         settings.rate_limits.signin_failures_per_account = 3;
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_limited_per_account() {
+    let server = locking_after_three_failures().await;
     let setup = server.browser();
     setup.sign_up("ada@example.com", "ada", PASSWORD).await;
     setup.sign_up("grace@example.com", "grace", PASSWORD).await;
@@ -835,7 +851,7 @@ async fn failed_sign_ins_are_limited_per_account() {
         StatusCode::SEE_OTHER,
         "other accounts are not limited"
     );
-    server.clock.advance(15 * MINUTE);
+    server.clock().advance(15 * MINUTE);
     let later = sign_in(&browser, "ada", PASSWORD, false).await;
     assert_eq!(
         later.status(),
@@ -846,12 +862,7 @@ async fn failed_sign_ins_are_limited_per_account() {
 
 #[tokio::test]
 async fn failed_sign_ins_count_against_the_account_whichever_identifier_is_typed() {
-    let server = TestServer::start_with(|settings| {
-        settings.rate_limits.enabled = true;
-        settings.rate_limits.signin_per_ip_per_minute = 1000;
-        settings.rate_limits.signin_failures_per_account = 3;
-    })
-    .await;
+    let server = locking_after_three_failures().await;
     server
         .browser()
         .sign_up("ada@example.com", "ada", PASSWORD)
@@ -867,12 +878,7 @@ async fn failed_sign_ins_count_against_the_account_whichever_identifier_is_typed
 
 #[tokio::test]
 async fn an_unknown_account_is_limited_like_a_real_one() {
-    let server = TestServer::start_with(|settings| {
-        settings.rate_limits.enabled = true;
-        settings.rate_limits.signin_per_ip_per_minute = 1000;
-        settings.rate_limits.signin_failures_per_account = 3;
-    })
-    .await;
+    let server = locking_after_three_failures().await;
     let browser = server.browser();
     for _ in 0..3 {
         let response = sign_in(&browser, "nobody", "wrong-password-1", false).await;
@@ -884,12 +890,7 @@ async fn an_unknown_account_is_limited_like_a_real_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_guesses_cannot_get_past_the_account_limit() {
-    let server = TestServer::start_with(|settings| {
-        settings.rate_limits.enabled = true;
-        settings.rate_limits.signin_per_ip_per_minute = 1000;
-        settings.rate_limits.signin_failures_per_account = 3;
-    })
-    .await;
+    let server = locking_after_three_failures().await;
     server
         .browser()
         .sign_up("ada@example.com", "ada", PASSWORD)
@@ -967,7 +968,7 @@ async fn sign_ups_are_limited_per_client_address() {
         )
         .await;
     assert_too_many(resend, 3600).await;
-    server.clock.advance(60 * MINUTE);
+    server.clock().advance(60 * MINUTE);
     let later = signup("alan@example.com", "alan").await;
     assert_eq!(
         later.status(),

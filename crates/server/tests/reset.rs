@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::{Browser, PASSWORD, TestServer, csrf_in, link_in, location};
+use courier_testkit::{PASSWORD, ScriptedBrowser, TestServer, csrf_in, link_in, location};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
@@ -57,12 +55,17 @@ fn solve(challenge: &Value, offset: u64) -> String {
 }
 
 /// A `/forgot` form: its CSRF token and a solved answer.
-async fn solved_form(browser: &Browser) -> (String, String) {
+async fn solved_form(browser: &ScriptedBrowser) -> (String, String) {
     let html = browser.get("/forgot").await.text().await.unwrap();
     (csrf_in(&html), solve(&challenge_in(&html), 0))
 }
 
-async fn forgot(browser: &Browser, csrf: &str, email: &str, answer: &str) -> reqwest::Response {
+async fn forgot(
+    browser: &ScriptedBrowser,
+    csrf: &str,
+    email: &str,
+    answer: &str,
+) -> reqwest::Response {
     browser
         .post_form(
             "/forgot",
@@ -95,14 +98,6 @@ async fn set_password(server: &TestServer, link: &str, password: &str) -> reqwes
             &[("csrf", &csrf), ("token", token), ("password", password)],
         )
         .await
-}
-
-async fn signs_in(server: &TestServer, identifier: &str, password: &str) -> bool {
-    let response = server
-        .browser()
-        .sign_in_at("/signin", identifier, password, false)
-        .await;
-    response.status() == StatusCode::SEE_OTHER
 }
 
 #[tokio::test]
@@ -154,7 +149,7 @@ async fn a_solved_check_mails_the_username_and_a_link_that_resets_and_ends_every
     let link = reset_link(&server, "ada@example.com", 2).await;
     let mail = server.mail_to("ada@example.com", 2).await;
     assert!(mail.contains("Your username: ada"), "{mail}");
-    assert!(link.starts_with(&server.base));
+    assert!(link.starts_with(server.base()));
 
     let response = set_password(&server, &link, NEW_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -168,16 +163,18 @@ async fn a_solved_check_mails_the_username_and_a_link_that_resets_and_ends_every
         "the app's session ended"
     );
     assert_eq!(
-        common::refresh(&server, &app.refresh_token).await.status(),
+        courier_testkit::refresh(&server, &app.refresh_token)
+            .await
+            .status(),
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        common::signed_in_user(&browser).await,
+        courier_testkit::signed_in_user(&browser).await,
         None,
         "the browser's too"
     );
-    assert!(!signs_in(&server, "ada", PASSWORD).await);
-    assert!(signs_in(&server, "ada", NEW_PASSWORD).await);
+    assert!(!server.signs_in("ada", PASSWORD).await);
+    assert!(server.signs_in("ada", NEW_PASSWORD).await);
     let notice = server.mail_to("ada@example.com", 3).await;
     assert!(notice.contains("was reset with a link"), "{notice}");
 }
@@ -190,7 +187,10 @@ async fn a_weak_password_is_refused_and_the_link_still_works() {
     let response = set_password(&server, &link, "password123").await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let html = response.text().await.unwrap();
-    assert!(common::field_error(&html, "password").is_some(), "{html}");
+    assert!(
+        courier_testkit::field_error(&html, "password").is_some(),
+        "{html}"
+    );
     assert_eq!(
         set_password(&server, &link, NEW_PASSWORD).await.status(),
         StatusCode::SEE_OTHER
@@ -214,7 +214,7 @@ async fn an_unknown_address_gets_the_identical_answer_and_no_mail() {
         "identical bodies"
     );
     server.mail_to("ada@example.com", 2).await;
-    assert!(common::mails_to(&server.outbox(), "nobody@example.com").is_empty());
+    assert!(courier_testkit::mails_to(&server.outbox(), "nobody@example.com").is_empty());
 }
 
 #[tokio::test]
@@ -238,7 +238,7 @@ async fn a_wrong_or_reused_or_expired_answer_is_refused_and_sends_nothing() {
     assert_eq!(replayed.status(), StatusCode::BAD_REQUEST, "a spent answer");
 
     let (csrf, late) = solved_form(&browser).await;
-    server.clock.advance(21 * 60);
+    server.clock().advance(21 * 60);
     let expired = forgot(&browser, &csrf, "ada@example.com", &late).await;
     assert_eq!(expired.status(), StatusCode::BAD_REQUEST);
     assert!(expired.text().await.unwrap().contains("expired"));
@@ -246,7 +246,7 @@ async fn a_wrong_or_reused_or_expired_answer_is_refused_and_sends_nothing() {
     server.mail_to("ada@example.com", 2).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(
-        common::mails_to(&server.outbox(), "ada@example.com").len(),
+        courier_testkit::mails_to(&server.outbox(), "ada@example.com").len(),
         2,
         "one confirmation, one reset link: refused answers send nothing"
     );
@@ -257,13 +257,13 @@ async fn the_link_expires_after_an_hour_and_works_once() {
     let server = server().await;
     server.confirmed_account("ada@example.com", "ada").await;
     let stale = reset_link(&server, "ada@example.com", 2).await;
-    server.clock.advance(3600);
+    server.clock().advance(3600);
     let expired = server.browser().get(&stale).await;
     assert_eq!(expired.status(), StatusCode::GONE);
     assert!(expired.text().await.unwrap().contains("expired"));
 
     let link = reset_link(&server, "ada@example.com", 3).await;
-    server.clock.advance(3599);
+    server.clock().advance(3599);
     assert_eq!(
         set_password(&server, &link, NEW_PASSWORD).await.status(),
         StatusCode::SEE_OTHER

@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{
-    Browser, PASSWORD, TestServer, csrf_in, field_error, hidden_value, input_value, link_in,
-    location, signed_in_user_in,
+use courier_testkit::{
+    PASSWORD, ScriptedBrowser, TestServer, csrf_in, field_error, hidden_value, input_value,
+    link_in, location, signed_in_user_in,
 };
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Response, StatusCode};
@@ -20,7 +18,7 @@ const MINUTE: i64 = 60;
 
 /// Posts Create Account as typed (with the browser's CSRF token) and returns the answer.
 async fn post_signup(
-    browser: &Browser,
+    browser: &ScriptedBrowser,
     email: &str,
     username: &str,
     password: &str,
@@ -78,14 +76,14 @@ async fn sign_in_status(server: &TestServer, identifier: &str, password: &str) -
 }
 
 /// The front page in `browser`.
-async fn front_page(browser: &Browser) -> String {
+async fn front_page(browser: &ScriptedBrowser) -> String {
     browser.get("/").await.text().await.unwrap()
 }
 
 const UNCONFIRMED_BANNER: &str = "Confirm your email address: we sent a link to";
 
 /// Presses the button on the confirmation page `link` leads to.
-async fn confirm(browser: &Browser, link: &str) -> Response {
+async fn confirm(browser: &ScriptedBrowser, link: &str) -> Response {
     let page = browser.get(link).await;
     assert_eq!(page.status(), StatusCode::OK, "GET {link}");
     let html = page.text().await.unwrap();
@@ -103,7 +101,7 @@ async fn confirm(browser: &Browser, link: &str) -> Response {
 /// do not sort by time, so tests find a mail by what it says, not by its position.
 async fn mails(server: &TestServer, to: &str, n: usize) -> Vec<String> {
     server.mail_to(to, n).await;
-    common::mails_to(&server.outbox(), to)
+    courier_testkit::mails_to(&server.outbox(), to)
 }
 
 /// The confirmation links among the first `n` mails to `to`.
@@ -306,8 +304,8 @@ async fn signing_up_with_a_registered_email_looks_like_a_new_sign_up_and_mails_i
     assert_eq!(taken.status(), fresh.status());
     assert_eq!(location(taken.headers()), location(fresh.headers()));
     assert_eq!(
-        common::set_cookies(&taken).len(),
-        common::set_cookies(&fresh).len()
+        courier_testkit::set_cookies(&taken).len(),
+        courier_testkit::set_cookies(&fresh).len()
     );
     assert_eq!(
         taken.text().await.unwrap(),
@@ -420,7 +418,7 @@ async fn the_confirmation_link_shows_a_button_confirms_once_and_ends_the_banner(
         "{mail}"
     );
     let link = link_in(&mail, "/confirm-email?token=");
-    assert!(link.starts_with(&server.base), "{link}");
+    assert!(link.starts_with(server.base()), "{link}");
     for _ in 0..2 {
         // Mail scanners fetch links: looking must not spend it.
         let page = browser.get(&link).await;
@@ -450,7 +448,7 @@ async fn a_confirmation_link_works_for_24_hours_and_a_resent_one_replaces_it() {
         &server.mail_to("ada@example.com", 1).await,
         "/confirm-email?token=",
     );
-    server.clock.advance(24 * HOUR - MINUTE);
+    server.clock().advance(24 * HOUR - MINUTE);
     let response = confirm(&browser, &ada_link).await;
     assert_page(response, StatusCode::OK, "Email address confirmed").await;
 
@@ -461,7 +459,7 @@ async fn a_confirmation_link_works_for_24_hours_and_a_resent_one_replaces_it() {
         &server.mail_to("grace@example.com", 1).await,
         "/confirm-email?token=",
     );
-    server.clock.advance(24 * HOUR);
+    server.clock().advance(24 * HOUR);
     let expired = confirm(&browser, &grace_link).await;
     assert_page(expired, StatusCode::GONE, "This link has expired").await;
     let response = browser

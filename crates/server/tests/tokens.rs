@@ -5,12 +5,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{
-    AuthorizeRequest, CLIENT_ID, TestServer, authorize_as, exchange_code, param, refresh,
+use courier_testkit::{
+    AuthorizeRequest, DESKTOP_CLIENT_ID, TestServer, authorize_as, exchange_code, param, refresh,
     token_call, userinfo,
 };
 use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
@@ -43,7 +41,7 @@ fn exchange_fields<'a>(request: &'a AuthorizeRequest, code: &'a str) -> Vec<(&'a
         ("grant_type", "authorization_code"),
         ("code", code),
         ("redirect_uri", &request.redirect_uri),
-        ("client_id", CLIENT_ID),
+        ("client_id", DESKTOP_CLIENT_ID),
         ("code_verifier", &request.verifier),
     ]
 }
@@ -111,14 +109,14 @@ async fn a_code_expires_after_sixty_seconds() {
     ada(&server).await;
     let request = AuthorizeRequest::new();
     let code = code_for(&server, &request, true).await;
-    server.clock.advance(61);
+    server.clock().advance(61);
     let (_, error) =
         oauth_error(token_call(&server, &exchange_fields(&request, &code)).await).await;
     assert_eq!(error, "invalid_grant");
 
     let request = AuthorizeRequest::new();
     let code = code_for(&server, &request, true).await;
-    server.clock.advance(59);
+    server.clock().advance(59);
     exchange_code(&server, &request, &code).await;
 }
 
@@ -130,7 +128,7 @@ async fn a_code_is_bound_to_its_verifier_redirect_uri_and_client() {
     // Wrong verifier: refused, and the code is spent (no second guess).
     let request = AuthorizeRequest::new();
     let code = code_for(&server, &request, true).await;
-    let (other_verifier, _) = common::pkce();
+    let other_verifier = courier_testkit::Pkce::new().verifier;
     let mut fields = exchange_fields(&request, &code);
     fields[4] = ("code_verifier", &other_verifier);
     assert_eq!(
@@ -225,7 +223,7 @@ async fn concurrent_use_of_one_refresh_token_yields_exactly_one_success() {
                 .form(&[
                     ("grant_type", "refresh_token"),
                     ("refresh_token", &token),
-                    ("client_id", CLIENT_ID),
+                    ("client_id", DESKTOP_CLIENT_ID),
                 ])
                 .send()
                 .await
@@ -257,7 +255,7 @@ async fn without_keep_me_signed_in_the_grant_ends_after_thirty_minutes() {
     let request = AuthorizeRequest::new();
     let code = code_for(&server, &request, false).await;
     let tokens = exchange_code(&server, &request, &code).await;
-    server.clock.advance(29 * 60);
+    server.clock().advance(29 * 60);
     let renewed: Value = refresh(&server, tokens["refresh_token"].as_str().unwrap())
         .await
         .json()
@@ -267,7 +265,7 @@ async fn without_keep_me_signed_in_the_grant_ends_after_thirty_minutes() {
         renewed["expires_in"].as_i64().unwrap() <= 60,
         "access never outlives the grant"
     );
-    server.clock.advance(2 * 60);
+    server.clock().advance(2 * 60);
     let (_, error) =
         oauth_error(refresh(&server, renewed["refresh_token"].as_str().unwrap()).await).await;
     assert_eq!(error, "invalid_grant");
@@ -286,7 +284,7 @@ async fn with_keep_me_signed_in_the_grant_lasts_thirty_days() {
     let request = AuthorizeRequest::new();
     let code = code_for(&server, &request, true).await;
     let tokens = exchange_code(&server, &request, &code).await;
-    server.clock.advance(11 * 60);
+    server.clock().advance(11 * 60);
     assert_eq!(
         userinfo(&server, tokens["access_token"].as_str().unwrap())
             .await
@@ -294,7 +292,7 @@ async fn with_keep_me_signed_in_the_grant_lasts_thirty_days() {
         StatusCode::UNAUTHORIZED,
         "access tokens are short-lived"
     );
-    server.clock.advance(29 * 86_400);
+    server.clock().advance(29 * 86_400);
     let renewed: Value = refresh(&server, tokens["refresh_token"].as_str().unwrap())
         .await
         .json()
@@ -306,7 +304,7 @@ async fn with_keep_me_signed_in_the_grant_lasts_thirty_days() {
             .status(),
         StatusCode::OK
     );
-    server.clock.advance(86_400);
+    server.clock().advance(86_400);
     let (_, error) =
         oauth_error(refresh(&server, renewed["refresh_token"].as_str().unwrap()).await).await;
     assert_eq!(error, "invalid_grant");
@@ -351,8 +349,8 @@ async fn the_id_token_is_signed_by_the_published_key_and_carries_the_nonce() {
             .is_ok()
     );
 
-    assert_eq!(claims["iss"], server.base.as_str());
-    assert_eq!(claims["aud"], CLIENT_ID);
+    assert_eq!(claims["iss"], server.base());
+    assert_eq!(claims["aud"], DESKTOP_CLIENT_ID);
     assert_eq!(claims["nonce"], "nonce-1");
     assert_eq!(claims["email"], "ada@example.com");
     assert_eq!(claims["email_verified"], true);
@@ -381,7 +379,7 @@ async fn the_grant_records_the_device_it_was_issued_to() {
 
     let database = format!(
         "sqlite://{}",
-        server.data_dir.path().join("courier.db").display()
+        server.data_dir().join("courier.db").display()
     );
     let pool = sqlx::SqlitePool::connect(&database).await.unwrap();
     let (name, os, agent, ip, first, last): (String, String, String, String, i64, i64) = sqlx::query_as(
@@ -397,7 +395,7 @@ async fn the_grant_records_the_device_it_was_issued_to() {
     );
     assert_eq!(first, last);
 
-    server.clock.advance(120);
+    server.clock().advance(120);
     let tokens: Value = response.json().await.unwrap();
     refresh(&server, tokens["refresh_token"].as_str().unwrap()).await;
     let (last,): (i64,) = sqlx::query_as("SELECT last_used_at FROM grants")
@@ -417,15 +415,20 @@ async fn revocation_answers_the_same_for_unknown_tokens_and_checks_its_input() {
             .form(&fields)
             .send()
     };
-    let unknown = revoke(vec![("token", "crt_unknown"), ("client_id", CLIENT_ID)])
+    let unknown = revoke(vec![
+        ("token", "crt_unknown"),
+        ("client_id", DESKTOP_CLIENT_ID),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(unknown.status(), StatusCode::OK);
+    let missing = revoke(vec![("client_id", DESKTOP_CLIENT_ID)])
         .await
         .unwrap();
-    assert_eq!(unknown.status(), StatusCode::OK);
-    let missing = revoke(vec![("client_id", CLIENT_ID)]).await.unwrap();
     assert_eq!(oauth_error(missing).await.1, "invalid_request");
     let bad_hint = revoke(vec![
         ("token", "x"),
-        ("client_id", CLIENT_ID),
+        ("client_id", DESKTOP_CLIENT_ID),
         ("token_type_hint", "id_token"),
     ])
     .await
@@ -535,7 +538,7 @@ async fn the_token_endpoint_is_rate_limited_per_address() {
             .unwrap()
             <= 60
     );
-    server.clock.advance(60);
+    server.clock().advance(60);
     assert_eq!(
         refresh(&server, "crt_unknown").await.status(),
         StatusCode::BAD_REQUEST
@@ -555,7 +558,7 @@ async fn discovery_describes_a_pkce_only_public_client_provider() {
             .json()
             .await
             .unwrap();
-        assert_eq!(metadata["issuer"], server.base.as_str());
+        assert_eq!(metadata["issuer"], server.base());
         assert_eq!(metadata["token_endpoint"], server.url("/oauth/token"));
         assert_eq!(
             metadata["code_challenge_methods_supported"],

@@ -14,22 +14,19 @@ use courier_client::Courier;
 use courier_client::auth::vault::KeyringVault;
 use courier_client::clock::SystemClock;
 use courier_client::config::ClientConfig;
-use courier_tests::scripted::ScriptedBrowser;
-use courier_tests::{ChannelOpener, CourierServer};
+use courier_testkit::TestServer;
+use courier_tests::{ChannelOpener, scripted_sign_in};
 use tokio::signal::unix::{SignalKind, signal};
 
 const EMAIL: &str = "ada@example.com";
-const PASSWORD: &str = "plum-orbit-kettle-92";
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let data_dir = std::env::var("COURIER_DATA_DIR").context("COURIER_DATA_DIR is not set")?;
     let service =
         std::env::var("COURIER_KEYRING_SERVICE").context("COURIER_KEYRING_SERVICE is not set")?;
-    let server = CourierServer::start().await?;
-    let browser = ScriptedBrowser::new(server.base())?;
-    browser.sign_up(EMAIL, "ada", PASSWORD).await?;
-    browser.confirm_from_outbox(&server.outbox(), EMAIL).await?;
+    let server = TestServer::start().await;
+    server.confirmed_account(EMAIL, "ada").await;
 
     let config = ClientConfig::for_data_dir(data_dir, &service, server.base());
     let (opener, mut opened) = ChannelOpener::new();
@@ -39,9 +36,7 @@ async fn main() -> Result<()> {
         Arc::new(SystemClock),
         Arc::new(opener),
     )?;
-    let account = browser
-        .sign_in_client(&courier, &mut opened, "ada", PASSWORD)
-        .await?;
+    let account = scripted_sign_in(&server, &courier, &mut opened, "ada").await?;
     println!("ready {} {}", server.base(), account.id);
 
     let mut terminate = signal(SignalKind::terminate())?;

@@ -5,10 +5,8 @@
 
 use std::process::Stdio;
 
-use courier_tests::pkce::random_token;
+use courier_testkit::unique_name;
 use tokio::process::Command;
-
-pub const PASSWORD: &str = "plum-orbit-kettle-92";
 
 pub struct Cli {
     pub data: tempfile::TempDir,
@@ -18,14 +16,9 @@ pub struct Cli {
 impl Cli {
     /// A fresh device: empty data folder, keyring service `{prefix}-{random}`.
     pub fn new(prefix: &str) -> Self {
-        let suffix: String = random_token()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(10)
-            .collect();
         Self {
             data: tempfile::tempdir().unwrap(),
-            service: format!("{prefix}-{suffix}"),
+            service: unique_name(&format!("{prefix}-")),
         }
     }
 
@@ -53,4 +46,13 @@ impl Cli {
         );
         (output.status.code().unwrap_or(-1), text)
     }
+}
+
+/// Waits (at most a minute) for a `courier-cli` process to end, asserting success.
+pub async fn exits_successfully(child: &mut tokio::process::Child) {
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait())
+        .await
+        .expect("the CLI ended within a minute")
+        .unwrap();
+    assert!(status.success(), "the CLI failed: {status}");
 }

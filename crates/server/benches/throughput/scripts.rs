@@ -123,7 +123,7 @@ impl Refresh {
         serde_urlencoded::to_string([
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token),
-            ("client_id", common::CLIENT_ID),
+            ("client_id", common::DESKTOP_CLIENT_ID),
         ])
         .unwrap_or_default()
         .into()

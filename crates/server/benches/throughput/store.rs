@@ -76,7 +76,7 @@ pub fn diagnose(
 ) -> anyhow::Result<Vec<Row>> {
     let url = format!(
         "sqlite://{}",
-        server.data_dir.path().join("courier.db").display()
+        server.data_dir().join("courier.db").display()
     );
     let (statement, transaction) = runtime.block_on(round_trips(&url))?;
     println!(
@@ -100,7 +100,7 @@ pub fn diagnose(
                 .then(|| runtime.spawn(checkpoint_until(url.clone(), until)));
             let (samples, rotated) = runtime.block_on(rotate(
                 Arc::clone(&store),
-                server.clock.clone(),
+                server.clock().clone(),
                 writers,
                 queue,
                 duration,
@@ -150,7 +150,7 @@ async fn rotate(
                     let outcome = store
                         .rotate_refresh_token(
                             &token_digest(&token),
-                            common::CLIENT_ID,
+                            common::DESKTOP_CLIENT_ID,
                             now,
                             &issued,
                             &ClientSeen::default(),

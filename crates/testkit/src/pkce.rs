@@ -1,4 +1,5 @@
-//! PKCE (RFC 7636) pairs for authorization requests built by hand in tests.
+//! PKCE (RFC 7636) pairs for authorization requests built by hand in tests, and
+//! random tokens for `state`, `nonce` and unique names.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -37,4 +38,16 @@ pub fn random_token() -> String {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `prefix` followed by ten random lowercase letters and digits: a keyring service,
+/// folder or account name no other test uses.
+pub fn unique_name(prefix: &str) -> String {
+    let suffix: String = random_token()
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(10)
+        .collect();
+    format!("{prefix}{suffix}")
 }

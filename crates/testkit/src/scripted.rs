@@ -1,0 +1,186 @@
+//! A scripted browser: plain HTTP with a cookie jar, no JavaScript, never following a
+//! redirect by itself. It fills in the server's pages the way a person's browser
+//! would (CSRF field and cookie, the request id) for the server's own tests,
+//! benchmarks and fixtures, where starting Chromium would cost more than the thing
+//! being tested. Tests of how the pages behave in a real browser use `courier-tests`.
+
+use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::{Response, StatusCode};
+
+use crate::html::{csrf_in, hidden_value};
+use crate::outbox;
+
+/// One browser profile: its own cookies.
+#[derive(Clone)]
+pub struct ScriptedBrowser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl ScriptedBrowser {
+    /// A fresh profile for the server at `base`.
+    pub fn new(base: &str) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("Mozilla/5.0 (X11; Linux x86_64) CourierTestBrowser/1.0")
+            .build()
+            .unwrap();
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            client,
+        }
+    }
+
+    /// `path` under the server, or `path` itself when it is already absolute.
+    fn absolute(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.absolute(path)).send().await.unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.absolute(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Follows a 303 the way a browser does after a form POST.
+    pub async fn follow(&self, response: Response) -> Response {
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "expected a redirect after POST"
+        );
+        self.get(&location(response.headers())).await
+    }
+
+    /// GETs a page, asserting success, and returns its HTML.
+    pub async fn page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.text().await.unwrap()
+    }
+
+    /// GETs a form page and returns its CSRF token.
+    pub async fn csrf_for(&self, path: &str) -> String {
+        csrf_in(&self.page(path).await)
+    }
+
+    /// Fills in Create Account with the terms accepted; asserts it was accepted.
+    pub async fn sign_up(&self, email: &str, username: &str, password: &str) -> Response {
+        let csrf = self.csrf_for("/signup").await;
+        let response = self
+            .post_form(
+                "/signup",
+                &[
+                    ("csrf", &csrf),
+                    ("email", email),
+                    ("username", username),
+                    ("password", password),
+                    ("terms", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-up of {email}"
+        );
+        response
+    }
+
+    /// Follows the newest confirmation link mailed to `email` and confirms it.
+    pub async fn confirm_from_outbox(&self, outbox_dir: &std::path::Path, email: &str) {
+        let mail = outbox::wait_for_newest_mail(outbox_dir, email).await;
+        let link = outbox::link_in(&mail, "/confirm-email?token=");
+        let html = self.page(&link).await;
+        let token = hidden_value(&html, "token").expect("a token field");
+        let response = self
+            .post_form(
+                "/confirm-email",
+                &[("csrf", &csrf_in(&html)), ("token", &token)],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "confirming {email}"
+        );
+    }
+
+    /// Signs in from a sign-in page at `path` (which may carry `?req=`).
+    pub async fn sign_in_at(
+        &self,
+        path: &str,
+        identifier: &str,
+        password: &str,
+        keep: bool,
+    ) -> Response {
+        let html = self.get(path).await.text().await.unwrap();
+        let csrf = csrf_in(&html);
+        let req = hidden_value(&html, "req");
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("identifier", identifier),
+            ("password", password),
+        ];
+        if keep {
+            fields.push(("keep", "on"));
+        }
+        if let Some(req) = &req {
+            fields.push(("req", req));
+        }
+        self.post_form("/signin", &fields).await
+    }
+
+    /// An app's authorization request at `authorize_url`: authorize → Sign In (ticking
+    /// Keep me signed in when `keep`) → the app's redirect URI with the code, which is
+    /// returned, not visited.
+    pub async fn authorize(
+        &self,
+        authorize_url: &str,
+        identifier: &str,
+        password: &str,
+        keep: bool,
+    ) -> String {
+        let to_signin = self.get(authorize_url).await;
+        assert_eq!(
+            to_signin.status(),
+            StatusCode::SEE_OTHER,
+            "GET {authorize_url}"
+        );
+        let signin = location(to_signin.headers());
+        assert!(signin.starts_with("/signin?req="), "went to {signin}");
+        let response = self.sign_in_at(&signin, identifier, password, keep).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in of {identifier}"
+        );
+        location(response.headers())
+    }
+}
+
+/// The `Location` header of a redirect.
+pub fn location(headers: &HeaderMap) -> String {
+    headers
+        .get(LOCATION)
+        .expect("Location header")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}

@@ -1,0 +1,162 @@
+//! A real `courier-server` in-process on `127.0.0.1:0`: its own temporary data folder
+//! (SQLite, signing key, mail outbox), rate limits off, two password-hash workers, a
+//! manual clock, and shutdown when the guard is dropped. Runs on the calling test's
+//! Tokio runtime. Also the two things most tests start from: a confirmed account and
+//! an app signed in to it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use courier_server::{ManualClock, Server, Settings};
+use reqwest::StatusCode;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+use crate::api::AppSession;
+use crate::oauth::{AuthorizeRequest, authorize_as, exchange_code, param};
+use crate::scripted::ScriptedBrowser;
+use crate::{PASSWORD, html, outbox};
+
+/// A running server; it stops when this is dropped.
+pub struct TestServer {
+    base: String,
+    clock: ManualClock,
+    data_dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    /// Starts a server with default settings for its data folder, rate limits off.
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a server after `configure` has adjusted its settings (rate limits are
+    /// already off and two password-hash workers set; `configure` may change both).
+    pub async fn start_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::start_listening(configure).await.0
+    }
+
+    /// Like [`TestServer::start_with`], also returning the loopback address the server
+    /// listens on, which is not [`TestServer::base`] when `settings.issuer` names a
+    /// public origin.
+    pub async fn start_listening(configure: impl FnOnce(&mut Settings)) -> (Self, SocketAddr) {
+        let data_dir = tempfile::Builder::new()
+            .prefix("courier-server-")
+            .tempdir()
+            .expect("a temporary data folder");
+        let mut settings = Settings::for_data_dir(data_dir.path());
+        settings.rate_limits.enabled = false;
+        settings.password_hash_workers = Some(2);
+        configure(&mut settings);
+        let clock = ManualClock::starting_now();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding 127.0.0.1:0");
+        let server = Server::bind(settings, Arc::new(clock.clone()), listener)
+            .await
+            .expect("starting courier-server");
+        let addr = server.local_addr().expect("the server's local address");
+        let base = server.issuer().to_owned();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server.run(async {
+            let _ = stopped.await;
+        }));
+        let server = Self {
+            base,
+            clock,
+            data_dir,
+            stop: Some(stop),
+        };
+        (server, addr)
+    }
+
+    /// The server's origin and issuer, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// `path` (starting with `/`) on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The server's clock: advance it to expire links, sessions and tokens.
+    pub fn clock(&self) -> &ManualClock {
+        &self.clock
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// Where the server writes its mail as `.eml` files.
+    pub fn outbox(&self) -> PathBuf {
+        self.data_dir.path().join("outbox")
+    }
+
+    /// A new scripted browser (its own cookie jar) pointed at this server.
+    pub fn browser(&self) -> ScriptedBrowser {
+        ScriptedBrowser::new(&self.base)
+    }
+
+    /// Waits for the `n`th mail (counting from 1) to `to`, and returns its text.
+    pub async fn mail_to(&self, to: &str, n: usize) -> String {
+        outbox::wait_for_mail(&self.outbox(), to, n).await
+    }
+
+    /// Signs up `username` with `email` and [`PASSWORD`] in a fresh browser and
+    /// confirms the address through the mailed link.
+    pub async fn confirmed_account(&self, email: &str, username: &str) {
+        let browser = self.browser();
+        browser.sign_up(email, username, PASSWORD).await;
+        let mail = self.mail_to(email, 1).await;
+        let link = outbox::link_in(&mail, "/confirm-email?token=");
+        let page = browser.get(&link).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        let token = html::hidden_value(&page, "token").expect("a token field");
+        let response = browser
+            .post_form(
+                "/confirm-email",
+                &[("csrf", &html::csrf_in(&page)), ("token", &token)],
+            )
+            .await;
+        let result = browser.follow(response).await;
+        assert_eq!(result.status(), StatusCode::OK, "confirming {email}");
+    }
+
+    /// Whether `password` signs `identifier` in on the web (in a fresh browser).
+    pub async fn signs_in(&self, identifier: &str, password: &str) -> bool {
+        let response = self
+            .browser()
+            .sign_in_at("/signin", identifier, password, false)
+            .await;
+        response.status() == StatusCode::SEE_OTHER
+    }
+
+    /// Signs `identifier` in as the desktop app would (Keep me signed in, a fresh
+    /// browser, device name `device`): a new grant, i.e. a new session.
+    pub async fn app_session(&self, identifier: &str, device: &str) -> AppSession {
+        let request = AuthorizeRequest::new()
+            .with("device_name", device)
+            .with("device_os", "Linux");
+        let params = authorize_as(self, &request, identifier, true).await;
+        let code = param(&params, "code").expect("a code").to_owned();
+        let body = exchange_code(self, &request, &code).await;
+        AppSession::new(
+            &self.base,
+            body["access_token"].as_str().unwrap(),
+            body["refresh_token"].as_str().unwrap(),
+        )
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
