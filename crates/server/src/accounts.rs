@@ -6,10 +6,10 @@ use secrecy::SecretString;
 
 use crate::clock::durations;
 use crate::crypto::{new_id, new_token, token_digest};
-use crate::db::{LinkPurpose, MailLink, User};
 use crate::error::Error;
 use crate::mail::Mail;
 use crate::state::AppState;
+use courier_store::{LinkPurpose, MailLink, User};
 
 /// How long an email confirmation link works.
 pub const CONFIRM_LINK_LIFETIME: i64 = durations::DAY;
@@ -21,6 +21,12 @@ pub enum SignUpError {
     UsernameTaken,
     #[error(transparent)]
     Internal(#[from] Error),
+}
+
+impl From<courier_store::StoreError> for SignUpError {
+    fn from(error: courier_store::StoreError) -> Self {
+        Self::Internal(error.into())
+    }
 }
 
 /// Creates the account and mails a confirmation link, or, when the address already
@@ -48,7 +54,7 @@ pub async fn sign_up(
     };
     match state.store.create_user(&user).await {
         Ok(()) => {}
-        Err(error) if error.is_unique_violation() => {
+        Err(error) if error.is_conflict() => {
             // Lost a race: the address or the username was taken in the meantime.
             return match state.store.user_by_email(email).await? {
                 Some(existing) => {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch; what the database stores.
-pub type UnixTime = i64;
+pub use courier_store::UnixTime;
 
 /// A source of the current time.
 pub trait Clock: Send + Sync + 'static {

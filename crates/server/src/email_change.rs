@@ -6,12 +6,12 @@
 
 use crate::clock::durations;
 use crate::crypto::{new_token, token_digest};
-use crate::db::{EmailChangeOutcome, LinkPurpose, MailLink, User};
 use crate::error::Error;
 use crate::mail::Mail;
 use crate::notices;
 use crate::state::AppState;
 use courier_proto::ServerEvent;
+use courier_store::{EmailChangeOutcome, LinkPurpose, MailLink, User};
 
 /// How long an email-change link works.
 pub const LINK_LIFETIME: i64 = durations::DAY;

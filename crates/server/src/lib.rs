@@ -1,6 +1,6 @@
 //! `courier-server`: the account server Courier's desktop app and CLI sign into.
 //! Sign-up and sign-in pages, an OAuth 2.0 / OpenID Connect provider for native apps,
-//! storage behind [`db::Store`], and outgoing mail. [`Server::bind`] prepares
+//! storage through [`courier_store`], and outgoing mail. [`Server::bind`] prepares
 //! everything; [`Server::run`] serves until the shutdown future resolves.
 
 #![forbid(unsafe_code)]
@@ -10,7 +10,6 @@ pub mod api;
 pub mod avatar;
 pub mod clock;
 pub mod crypto;
-pub mod db;
 pub mod email_change;
 pub mod error;
 pub mod events;
@@ -69,7 +68,7 @@ impl Server {
             .unwrap_or_else(|| format!("http://{local}"));
         let issuer = Issuer::parse(&issuer_url).map_err(Error::Config)?;
         std::fs::create_dir_all(&settings.data_dir)?;
-        let store = db::connect(&settings.database_url()).await?;
+        let store = courier_store::connect(&settings.database_url()).await?;
         let keys = keys::SigningKeys::load_or_create(&settings.data_dir)?;
         let transport: Arc<dyn Transport> = match &settings.smtp_url {
             Some(url) => Arc::new(SmtpTransport::from_url(url)?),

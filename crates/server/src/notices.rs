@@ -5,10 +5,10 @@
 
 use courier_proto::NotificationPreferences;
 
-use crate::db::User;
 use crate::error::Result;
 use crate::mail::Mail;
 use crate::state::AppState;
+use courier_store::User;
 
 /// A security notice to `to` (usually the account's address; for an email change
 /// also the old one). `body` is the paragraph between the greeting and the footer.

@@ -14,10 +14,10 @@ use serde::Serialize;
 
 use crate::clock::UnixTime;
 use crate::crypto::token_digest;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::keys::write_private;
 use crate::settings::ProofOfWorkSettings;
+use courier_store::Store;
 
 const KEY_FILE: &str = "pow-hmac.key";
 /// `altcha-lib-rs` verifies numbers up to its default maximum only.

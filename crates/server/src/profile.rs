@@ -4,9 +4,9 @@
 
 use courier_proto::{FieldError, Profile, ProfileUpdate, PublicProfile};
 
-use crate::db::{ProfileChanges, ProfileRecord};
 use crate::state::Issuer;
 use crate::validate;
+use courier_store::{ProfileChanges, ProfileRecord};
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_BIO_CHARS: usize = 500;

@@ -8,7 +8,6 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::clock::durations;
 use crate::crypto::{new_token, token_digest};
-use crate::db::{KeepSessions, LinkOutcome, LinkPurpose, MailLink, User};
 use crate::error::Error;
 use crate::mail::Mail;
 use crate::notices;
@@ -16,6 +15,7 @@ use crate::password;
 use crate::ratelimit::{RetryAfter, Rule};
 use crate::sessions;
 use crate::state::AppState;
+use courier_store::{KeepSessions, LinkOutcome, LinkPurpose, MailLink, User};
 
 /// How long a password reset link works.
 pub const RESET_LINK_LIFETIME: i64 = durations::HOUR;
@@ -31,6 +31,12 @@ pub enum ChangeError {
     RateLimited(RetryAfter),
     #[error(transparent)]
     Internal(#[from] Error),
+}
+
+impl From<courier_store::StoreError> for ChangeError {
+    fn from(error: courier_store::StoreError) -> Self {
+        Self::Internal(error.into())
+    }
 }
 
 /// Password change attempts per account.
@@ -169,6 +175,12 @@ pub enum ResetError {
     Weak(String),
     #[error(transparent)]
     Internal(#[from] Error),
+}
+
+impl From<courier_store::StoreError> for ResetError {
+    fn from(error: courier_store::StoreError) -> Self {
+        Self::Internal(error.into())
+    }
 }
 
 /// Sets a new password through a reset link: every session of the account ends.

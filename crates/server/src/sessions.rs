@@ -1,17 +1,17 @@
 //! An account's sessions as people see them: describing each live grant and browser
 //! session for the sessions screen, ending sessions and telling the account's event
 //! channels at once (every path that revokes goes through [`ended`]), and the
-//! "sign-in from a new device" notice. Storage rules live in [`crate::db::Store`].
+//! "sign-in from a new device" notice. Storage rules live in [`courier_store::Store`].
 
 use courier_proto::{Session, SessionKind};
 
-use crate::db::{
-    Grant, KeepSessions, RevokeReason, RevokedGrant, SessionRecord, SessionSource, User,
-};
 use crate::error::Result;
 use crate::notices;
 use crate::state::AppState;
 use crate::useragent;
+use courier_store::{
+    Grant, KeepSessions, RevokeReason, RevokedGrant, SessionRecord, SessionSource, User,
+};
 
 /// The desktop app's OAuth client id and the name the sessions screen gives it.
 const DESKTOP_CLIENT: (&str, &str) = ("courier-desktop", "Courier desktop");

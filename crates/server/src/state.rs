@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::db::Store;
 use crate::events::EventHub;
 use crate::keys::SigningKeys;
 use crate::mail::Mailer;
@@ -12,6 +11,7 @@ use crate::password::PasswordHasher;
 use crate::pow::ProofOfWork;
 use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
+use courier_store::Store;
 
 #[derive(Clone)]
 pub struct AppState {

@@ -5,10 +5,10 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use crate::db::{AccessContext, User};
 use crate::error::ApiError;
 use crate::oauth::userinfo;
 use crate::state::AppState;
+use courier_store::{AccessContext, User};
 
 /// The account and the session (grant) behind the request's access token.
 pub struct Authenticated {

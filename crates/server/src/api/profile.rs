@@ -13,11 +13,11 @@ use super::auth::Authenticated;
 use super::json::{ApiJson, payload_too_large};
 use crate::avatar::{self, AvatarError};
 use crate::crypto::new_id;
-use crate::db::{NewAvatar, ProfileChanges};
 use crate::error::ApiError;
 use crate::profile;
 use crate::ratelimit::Rule;
 use crate::state::AppState;
+use courier_store::{NewAvatar, ProfileChanges};
 
 /// The caller's profile as stored now.
 pub(super) async fn current(state: &AppState, user_id: &str) -> Result<Profile, ApiError> {
@@ -75,7 +75,7 @@ pub async fn update(
         .update_profile(&auth.user.id, &changes, state.clock.now())
         .await
         .map_err(|error| {
-            if error.is_unique_violation() {
+            if error.is_conflict() {
                 username_taken()
             } else {
                 error.into()

@@ -11,11 +11,11 @@ use courier_proto::{
 use super::auth::Authenticated;
 use super::json::ApiJson;
 use crate::crypto::new_id;
-use crate::db::SupportRecord;
 use crate::error::ApiError;
 use crate::mail::Mail;
 use crate::ratelimit::Rule;
 use crate::state::AppState;
+use courier_store::SupportRecord;
 
 pub const MAX_SUBJECT_CHARS: usize = 150;
 pub const MAX_DESCRIPTION_CHARS: usize = 5000;

@@ -12,10 +12,10 @@ use super::params::Params;
 use super::{AUTH_REQUEST_LIFETIME, CODE_LIFETIME, SUPPORTED_SCOPES};
 use crate::clock::UnixTime;
 use crate::crypto::{new_id, new_token, token_digest};
-use crate::db::{AuthCode, AuthRequest, User};
 use crate::state::AppState;
 use crate::web::PageError;
 use crate::web::session;
+use courier_store::{AuthCode, AuthRequest, User};
 
 /// Longest device name or OS string recorded from a client.
 const MAX_DEVICE_FIELD: usize = 100;

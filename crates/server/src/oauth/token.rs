@@ -12,12 +12,12 @@ use super::ACCESS_TOKEN_LIFETIME;
 use super::clients;
 use super::params::Params;
 use crate::crypto::{constant_time_eq, new_id, new_token, pkce_s256, token_digest};
-use crate::db::{ClientSeen, Grant, IssuedTokens, RedeemOutcome, RefreshOutcome, User};
 use crate::error::OAuthError;
 use crate::ratelimit::Rule;
 use crate::sessions;
 use crate::state::AppState;
 use crate::web::session::{self, ClientInfo};
+use courier_store::{ClientSeen, Grant, IssuedTokens, RedeemOutcome, RefreshOutcome, User};
 
 #[derive(Debug, Serialize)]
 struct TokenResponse {

@@ -8,9 +8,9 @@ use courier_proto::UserInfo;
 
 use crate::clock::durations;
 use crate::crypto::token_digest;
-use crate::db::AccessContext;
 use crate::error::OAuthError;
 use crate::state::AppState;
+use courier_store::AccessContext;
 
 /// How stale a grant's "last used" may get before a request refreshes it; keeps
 /// the hot path free of writes.

@@ -16,10 +16,10 @@ use super::signup::signup_rule;
 use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::accounts;
 use crate::crypto::token_digest;
-use crate::db::{EmailChangeOutcome, LinkOutcome, LinkPurpose};
 use crate::email_change;
 use crate::state::AppState;
 use crate::validate;
+use courier_store::{EmailChangeOutcome, LinkOutcome, LinkPurpose};
 
 #[derive(Debug, Deserialize)]
 pub struct TokenQuery {

@@ -105,6 +105,12 @@ impl PageError {
     }
 }
 
+impl From<courier_store::StoreError> for PageError {
+    fn from(error: courier_store::StoreError) -> Self {
+        Error::from(error).into()
+    }
+}
+
 impl From<Error> for PageError {
     fn from(error: Error) -> Self {
         tracing::error!(%error, "internal error");

@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 
 use crate::clock::{UnixTime, durations};
 use crate::crypto::{new_id, new_token, token_digest};
-use crate::db::{NewWebSession, User, WebSession};
 use crate::error::Result;
 use crate::state::{AppState, Issuer};
+use courier_store::{NewWebSession, User, WebSession};
 
 /// How long a session lasts, from sign-in.
 pub const KEEP_SIGNED_IN_LIFETIME: i64 = 30 * durations::DAY;

@@ -13,11 +13,11 @@ use super::csrf;
 use super::layout::{Field, cancel_form, hidden, page};
 use super::session::{self, ClientInfo};
 use super::{PageError, PageForm, PageQuery, with_cookies};
-use crate::db::{AuthRequest, User};
 use crate::oauth::{authorize, clients};
 use crate::password::MAX_PASSWORD_CHARS;
 use crate::ratelimit::Rule;
 use crate::state::AppState;
+use courier_store::{AuthRequest, User};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ShowQuery {

@@ -1,8 +1,8 @@
 //! The records behind Account Settings (profile, avatar, email change, support
-//! requests) as the [`super::Store`] reads and writes them. Validation happens
-//! before these are built ([`crate::profile`]); the store only applies them.
+//! requests) as the [`crate::Store`] reads and writes them. Validation happens
+//! before these are built (the server's profile rules); the store only applies them.
 
-use crate::clock::UnixTime;
+use crate::UnixTime;
 
 /// An account's profile columns, with its avatar's current version (if any).
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -6,7 +6,7 @@
 //! file. WAL checkpoints run in the background rather than inside whichever request
 //! happens to fill the log.
 
-mod account;
+mod profiles;
 
 use std::str::FromStr as _;
 use std::time::Duration;
@@ -14,15 +14,14 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::{
+use crate::{
     AccessContext, AuthCode, AuthRequest, ClientSeen, EarlierGrants, Grant, IssuedTokens,
     KeepSessions, LinkOutcome, LinkPurpose, MailLink, NewWebSession, RedeemOutcome, RefreshOutcome,
     RevokeReason, RevokedGrant, SessionRecord, SessionSource, Store, User, WebSession,
 };
 use courier_proto::NotificationPreferences;
 
-use crate::clock::UnixTime;
-use crate::error::{Error, Result};
+use crate::{Result, StoreError, UnixTime};
 
 pub struct SqliteStore {
     reads: SqlitePool,
@@ -307,7 +306,7 @@ impl Store for SqliteStore {
         match result {
             Ok(_) => Ok(()),
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                Err(Error::Conflict("email or username"))
+                Err(StoreError::Conflict("email or username"))
             }
             Err(error) => Err(error.into()),
         }
@@ -1069,8 +1068,10 @@ impl Store for SqliteStore {
         preferences: &NotificationPreferences,
         now: UnixTime,
     ) -> Result<()> {
-        let json = serde_json::to_string(preferences)
-            .map_err(|error| Error::Config(format!("notification preferences: {error}")))?;
+        let json = serde_json::to_string(preferences).map_err(|error| StoreError::Encode {
+            what: "notification preferences",
+            message: error.to_string(),
+        })?;
         sqlx::query("UPDATE users SET notification_prefs = ?, updated_at = ? WHERE id = ?")
             .bind(json)
             .bind(now)
@@ -1080,36 +1081,33 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn profile(&self, user_id: &str) -> Result<Option<crate::db::ProfileRecord>> {
-        account::profile(self, user_id).await
+    async fn profile(&self, user_id: &str) -> Result<Option<crate::ProfileRecord>> {
+        profiles::profile(self, user_id).await
     }
 
-    async fn profile_by_username(
-        &self,
-        username: &str,
-    ) -> Result<Option<crate::db::ProfileRecord>> {
-        account::profile_by_username(self, username).await
+    async fn profile_by_username(&self, username: &str) -> Result<Option<crate::ProfileRecord>> {
+        profiles::profile_by_username(self, username).await
     }
 
     async fn update_profile(
         &self,
         user_id: &str,
-        changes: &crate::db::ProfileChanges,
+        changes: &crate::ProfileChanges,
         now: UnixTime,
-    ) -> Result<Option<crate::db::ProfileRecord>> {
-        account::update_profile(self, user_id, changes, now).await
+    ) -> Result<Option<crate::ProfileRecord>> {
+        profiles::update_profile(self, user_id, changes, now).await
     }
 
-    async fn set_avatar(&self, avatar: &crate::db::NewAvatar) -> Result<()> {
-        account::set_avatar(self, avatar).await
+    async fn set_avatar(&self, avatar: &crate::NewAvatar) -> Result<()> {
+        profiles::set_avatar(self, avatar).await
     }
 
     async fn delete_avatar(&self, user_id: &str, now: UnixTime) -> Result<bool> {
-        account::delete_avatar(self, user_id, now).await
+        profiles::delete_avatar(self, user_id, now).await
     }
 
     async fn avatar_png(&self, user_id: &str, version: &str) -> Result<Option<Vec<u8>>> {
-        account::avatar_png(self, user_id, version).await
+        profiles::avatar_png(self, user_id, version).await
     }
 
     async fn request_email_change(
@@ -1119,23 +1117,23 @@ impl Store for SqliteStore {
         link: Option<&MailLink>,
         now: UnixTime,
     ) -> Result<()> {
-        account::request_email_change(self, user_id, new_email, link, now).await
+        profiles::request_email_change(self, user_id, new_email, link, now).await
     }
 
     async fn confirm_email_change(
         &self,
         digest: &str,
         now: UnixTime,
-    ) -> Result<crate::db::EmailChangeOutcome> {
-        account::confirm_email_change(self, digest, now).await
+    ) -> Result<crate::EmailChangeOutcome> {
+        profiles::confirm_email_change(self, digest, now).await
     }
 
-    async fn insert_support_request(&self, request: &crate::db::SupportRecord) -> Result<()> {
-        account::insert_support_request(self, request).await
+    async fn insert_support_request(&self, request: &crate::SupportRecord) -> Result<()> {
+        profiles::insert_support_request(self, request).await
     }
 
-    async fn support_requests(&self, user_id: &str) -> Result<Vec<crate::db::SupportRecord>> {
-        account::support_requests(self, user_id).await
+    async fn support_requests(&self, user_id: &str) -> Result<Vec<crate::SupportRecord>> {
+        profiles::support_requests(self, user_id).await
     }
 
     async fn purge_expired(&self, now: UnixTime) -> Result<u64> {

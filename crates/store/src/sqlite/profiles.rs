@@ -6,12 +6,11 @@
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::SqliteStore;
-use crate::clock::UnixTime;
-use crate::db::{
+use crate::{
     EmailChangeOutcome, LinkOutcome, LinkPurpose, MailLink, NewAvatar, ProfileChanges,
     ProfileRecord, SupportRecord,
 };
-use crate::error::{Error, Result};
+use crate::{Result, StoreError, UnixTime};
 
 const PROFILE_SELECT: &str = "SELECT u.id, u.username, u.email, u.email_confirmed_at, \
      u.pending_email, u.name, u.bio, u.website, u.links, u.public_profile, u.configured_at, \
@@ -66,8 +65,10 @@ pub(super) async fn update_profile(
         query.push(", website = ").push_bind(website.clone());
     }
     if let Some(links) = &changes.links {
-        let json = serde_json::to_string(links)
-            .map_err(|error| Error::Config(format!("profile links: {error}")))?;
+        let json = serde_json::to_string(links).map_err(|error| StoreError::Encode {
+            what: "profile links",
+            message: error.to_string(),
+        })?;
         query.push(", links = ").push_bind(json);
     }
     if let Some(public) = changes.public {
@@ -91,7 +92,7 @@ pub(super) async fn update_profile(
     match query.build().execute(&mut *tx).await {
         Ok(_) => {}
         Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            return Err(Error::Conflict("username"));
+            return Err(StoreError::Conflict("username"));
         }
         Err(error) => return Err(error.into()),
     }

@@ -1,19 +1,22 @@
-//! Storage: the records the server keeps and the [`Store`] trait that reads and writes
-//! them. Each method is one atomic operation, so handlers never see a half-written
-//! account or grant and a PostgreSQL backend can be added beside [`sqlite`] without
-//! touching them. The backend is chosen from the database URL's scheme.
+//! `courier-store`: everything the Courier account server keeps. The records, the
+//! [`Store`] trait that reads and writes them and its SQLite backend ([`sqlite`]).
+//! Each method is one atomic operation, so the server never sees a half-written
+//! account or grant. The backend is chosen from the database URL's scheme
+//! ([`connect`]).
 
-mod account;
+mod error;
+mod profiles;
 pub mod sqlite;
 
-pub use account::{EmailChangeOutcome, NewAvatar, ProfileChanges, ProfileRecord, SupportRecord};
+pub use error::{Result, StoreError};
+pub use profiles::{EmailChangeOutcome, NewAvatar, ProfileChanges, ProfileRecord, SupportRecord};
 
 use std::sync::Arc;
 
 use courier_proto::NotificationPreferences;
 
-use crate::clock::UnixTime;
-use crate::error::{Error, Result};
+/// Seconds since the Unix epoch: every time the store keeps or compares.
+pub type UnixTime = i64;
 
 /// An account.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -277,7 +280,7 @@ impl RevokeReason {
 /// Everything the server stores. One method, one transaction.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Inserts a new account; `Error::Conflict` when the email or username is taken.
+    /// Inserts a new account; `StoreError::Conflict` when the email or username is taken.
     async fn create_user(&self, user: &User) -> Result<()>;
     async fn user_by_id(&self, id: &str) -> Result<Option<User>>;
     /// Finds an account by email or username, case-insensitively.
@@ -417,7 +420,7 @@ pub trait Store: Send + Sync + 'static {
     async fn profile(&self, user_id: &str) -> Result<Option<ProfileRecord>>;
     /// The profile whose username is `username`, case-insensitively.
     async fn profile_by_username(&self, username: &str) -> Result<Option<ProfileRecord>>;
-    /// Applies every change or none; `Error::Conflict` when the new username is taken.
+    /// Applies every change or none; `StoreError::Conflict` when the new username is taken.
     /// `None` for an unknown account.
     async fn update_profile(
         &self,
@@ -459,7 +462,7 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
         return Ok(Arc::new(sqlite::SqliteStore::open(url).await?));
     }
-    Err(Error::Config(format!(
+    Err(StoreError::UnsupportedUrl(format!(
         "unsupported database URL {:?}: this build stores data in SQLite (sqlite://PATH)",
         url.split(':').next().unwrap_or_default()
     )))
