@@ -1,8 +1,10 @@
-//! The records behind Account Settings (profile, avatar, email change, support
-//! requests) as the [`crate::Store`] reads and writes them. Validation happens
-//! before these are built (the server's profile rules); the store only applies them.
+//! Profiles: the columns Account Settings shows and edits, the avatar and the
+//! notification preferences. Validation happens before these records are built (the
+//! server's profile rules); the store only applies them.
 
-use crate::UnixTime;
+use courier_proto::NotificationPreferences;
+
+use crate::{Result, UnixTime};
 
 /// An account's profile columns, with its avatar's current version (if any).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -53,34 +55,35 @@ pub struct NewAvatar {
     pub updated_at: UnixTime,
 }
 
-/// What following an email-change link did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EmailChangeOutcome {
-    /// The account's address is now `new_email`; the link is spent.
-    Changed {
-        user_id: String,
-        old_email: String,
-        new_email: String,
-    },
-    /// A later request replaced (or cancelled) this address; the link is spent and
-    /// nothing changed.
-    Superseded,
-    /// Another account has the address now; nothing changed, the link still works.
-    Taken,
-    Expired,
-    AlreadyUsed,
-    Unknown,
-}
+/// Profiles, avatars and notification preferences.
+#[async_trait::async_trait]
+pub trait Profiles: Send + Sync {
+    /// The account's profile, or `None` for an unknown id.
+    async fn profile(&self, user_id: &str) -> Result<Option<ProfileRecord>>;
+    /// The profile whose username is `username`, case-insensitively.
+    async fn profile_by_username(&self, username: &str) -> Result<Option<ProfileRecord>>;
+    /// Applies every change or none; `StoreError::Conflict` when the new username is
+    /// taken. `None` for an unknown account.
+    async fn update_profile(
+        &self,
+        user_id: &str,
+        changes: &ProfileChanges,
+        now: UnixTime,
+    ) -> Result<Option<ProfileRecord>>;
+    /// Replaces the account's avatar.
+    async fn set_avatar(&self, avatar: &NewAvatar) -> Result<()>;
+    /// Removes the avatar; false if there was none.
+    async fn delete_avatar(&self, user_id: &str, now: UnixTime) -> Result<bool>;
+    /// The PNG of the account's avatar if `version` is its current one.
+    async fn avatar_png(&self, user_id: &str, version: &str) -> Result<Option<Vec<u8>>>;
 
-/// A support request as stored; `category` and `status` are the wire names.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SupportRecord {
-    pub id: String,
-    pub user_id: String,
-    pub category: String,
-    pub subject: String,
-    pub description: String,
-    pub status: String,
-    pub created_at: UnixTime,
-    pub updated_at: UnixTime,
+    /// The account's notification preferences (the defaults until it sets its own, or
+    /// when the stored ones cannot be read).
+    async fn notification_preferences(&self, user_id: &str) -> Result<NotificationPreferences>;
+    async fn set_notification_preferences(
+        &self,
+        user_id: &str,
+        preferences: &NotificationPreferences,
+        now: UnixTime,
+    ) -> Result<()>;
 }

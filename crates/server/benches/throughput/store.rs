@@ -13,7 +13,7 @@ use courier_server::ManualClock;
 use courier_server::crypto::{new_token, token_digest};
 use courier_server::oauth::ACCESS_TOKEN_LIFETIME;
 use courier_store::sqlite::SqliteStore;
-use courier_store::{ClientSeen, IssuedTokens, RefreshOutcome, Store as _};
+use courier_store::{ClientSeen, Grants as _, IssuedTokens, RefreshOutcome};
 use sqlx::Connection as _;
 use tokio::runtime::Runtime;
 use tokio::sync::Mutex;
