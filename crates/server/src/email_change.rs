@@ -4,11 +4,11 @@
 //! already has an account is treated the same from the outside (its owner gets a
 //! mail saying so instead of a link), so the API never reveals who has an account.
 
-use crate::clock::durations;
-use crate::crypto::{new_token, token_digest};
 use crate::error::Error;
-use crate::mail::Mail;
 use crate::notices;
+use crate::platform::clock::durations;
+use crate::platform::crypto::{new_token, token_digest};
+use crate::platform::mail::Mail;
 use crate::state::AppState;
 use courier_proto::ServerEvent;
 use courier_store::{EmailChangeOutcome, LinkPurpose, MailLink, User};

@@ -6,7 +6,7 @@
 use courier_proto::NotificationPreferences;
 
 use crate::error::Result;
-use crate::mail::Mail;
+use crate::platform::mail::Mail;
 use crate::state::AppState;
 use courier_store::User;
 
@@ -38,4 +38,28 @@ pub async fn security(
         links: Vec::new(),
     });
     Ok(())
+}
+
+/// The "password changed" security notice; a failure is logged, never returned (the
+/// password has changed either way).
+pub(crate) async fn password_changed(state: &AppState, user: &User, how: &str) {
+    let when = time::OffsetDateTime::from_unix_timestamp(state.clock.now())
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc2822)
+                .ok()
+        })
+        .unwrap_or_default();
+    let body = format!("The password of your Courier account was {how} ({when}).");
+    if let Err(error) = security(
+        state,
+        user,
+        &user.email,
+        "Your Courier password was changed",
+        &body,
+    )
+    .await
+    {
+        tracing::warn!(%error, "password-changed notice not sent");
+    }
 }

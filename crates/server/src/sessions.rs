@@ -1,5 +1,6 @@
-//! An account's sessions as people see them: describing each live grant and browser
-//! session for the sessions screen, ending sessions and telling the account's event
+//! An account's sessions: how long one lasts ([`lifetime`], for browsers and the
+//! grants signed in from them), describing each live grant and browser session for
+//! the sessions screen, ending sessions and telling the account's event
 //! channels at once (every path that revokes goes through [`ended`]), and the
 //! "sign-in from a new device" notice. Storage rules live in [`courier_store::Store`].
 
@@ -7,11 +8,25 @@ use courier_proto::{Session, SessionKind};
 
 use crate::error::Result;
 use crate::notices;
+use crate::platform::clock::durations;
+use crate::platform::useragent;
 use crate::state::AppState;
-use crate::useragent;
 use courier_store::{
     Grant, KeepSessions, RevokeReason, RevokedGrant, SessionRecord, SessionSource, User,
 };
+
+/// How long a session lasts, from sign-in.
+pub const KEEP_SIGNED_IN_LIFETIME: i64 = 30 * durations::DAY;
+pub const SHORT_SESSION_LIFETIME: i64 = 30 * durations::MINUTE;
+
+/// How long a browser session, or a grant from a sign-in, lasts from sign-in.
+pub fn lifetime(keep_signed_in: bool) -> i64 {
+    if keep_signed_in {
+        KEEP_SIGNED_IN_LIFETIME
+    } else {
+        SHORT_SESSION_LIFETIME
+    }
+}
 
 /// The desktop app's OAuth client id and the name the sessions screen gives it.
 const DESKTOP_CLIENT: (&str, &str) = ("courier-desktop", "Courier desktop");
