@@ -64,7 +64,8 @@ pub async fn request(state: &AppState, user: &User, new_email: &str) -> Result<(
     }
     // The current owner hears about the request whichever way it went.
     notices::security(
-        state,
+        &*state.store,
+        &state.mailer,
         user,
         &user.email,
         "Someone asked to change your Courier email address",
@@ -109,7 +110,8 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<EmailChangeOutcome
     {
         if let Some(user) = state.store.user_by_id(user_id).await? {
             notices::security(
-                state,
+                &*state.store,
+                &state.mailer,
                 &user,
                 old_email,
                 "Your Courier email address was changed",

@@ -136,7 +136,14 @@ pub async fn reset(
         LinkOutcome::AlreadyUsed => return Err(ResetError::Link(LinkCheck::Used)),
         LinkOutcome::Unknown => return Err(ResetError::Link(LinkCheck::Invalid)),
     }
-    sessions::ended(state, &user.id, &ended);
-    notices::password_changed(state, &user, "reset with a link sent to this address").await;
+    sessions::ended(&state.events, &user.id, &ended);
+    notices::password_changed(
+        &*state.store,
+        &state.mailer,
+        state.clock.now(),
+        &user,
+        "reset with a link sent to this address",
+    )
+    .await;
     Ok(())
 }

@@ -78,7 +78,14 @@ pub async fn change(
         .store
         .change_password(&user.id, &hash, keep, state.clock.now())
         .await?;
-    sessions::ended(state, &user.id, &ended);
-    notices::password_changed(state, user, "changed from a signed-in Courier session").await;
+    sessions::ended(&state.events, &user.id, &ended);
+    notices::password_changed(
+        &*state.store,
+        &state.mailer,
+        state.clock.now(),
+        user,
+        "changed from a signed-in Courier session",
+    )
+    .await;
     Ok(())
 }

@@ -27,7 +27,13 @@ pub async fn list(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Session>>, ApiError> {
     Ok(Json(
-        sessions::list(&state, &auth.user.id, &auth.session_id).await?,
+        sessions::list(
+            &*state.store,
+            state.clock.now(),
+            &auth.user.id,
+            &auth.session_id,
+        )
+        .await?,
     ))
 }
 
@@ -50,7 +56,16 @@ pub async fn revoke(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if id.len() > 64 || !sessions::revoke(&state, &auth.user.id, &id).await? {
+    if id.len() > 64
+        || !sessions::revoke(
+            &*state.store,
+            &state.events,
+            state.clock.now(),
+            &auth.user.id,
+            &id,
+        )
+        .await?
+    {
         return Err(ApiError::not_found());
     }
     Ok(StatusCode::NO_CONTENT)
@@ -71,7 +86,14 @@ pub async fn revoke_others(
     auth: Authenticated,
     State(state): State<AppState>,
 ) -> Result<Json<RevokedSessions>, ApiError> {
-    let revoked = sessions::revoke_others(&state, &auth.user.id, &auth.session_id).await?;
+    let revoked = sessions::revoke_others(
+        &*state.store,
+        &state.events,
+        state.clock.now(),
+        &auth.user.id,
+        &auth.session_id,
+    )
+    .await?;
     Ok(Json(RevokedSessions {
         revoked: u32::try_from(revoked).unwrap_or(u32::MAX),
     }))

@@ -151,7 +151,7 @@ async fn redeem_code(
         // A code is good for one attempt: a wrong verifier or redirect spends it (and
         // a spent one coming back revokes what its first use issued).
         if let Some(revoked) = state.store.burn_code(&digest, now).await? {
-            sessions::grant_ended(state, &revoked);
+            sessions::grant_ended(&state.events, &revoked);
         }
         return Err(OAuthError::invalid_grant(
             "the code does not match this client, redirect URI or code verifier",
@@ -175,7 +175,7 @@ async fn redeem_code(
     };
     if now >= grant.expires_at {
         if let Some(revoked) = state.store.burn_code(&digest, now).await? {
-            sessions::grant_ended(state, &revoked);
+            sessions::grant_ended(&state.events, &revoked);
         }
         return Err(OAuthError::invalid_grant("the sign-in has already ended"));
     }
@@ -187,14 +187,16 @@ async fn redeem_code(
     {
         RedeemOutcome::Redeemed { grant, user } => {
             // A failed notice must not fail the sign-in; it is logged.
-            if let Err(error) = sessions::notice_new_device(state, &grant, &user).await {
+            if let Err(error) =
+                sessions::notice_new_device(&*state.store, &state.mailer, &grant, &user).await
+            {
                 tracing::warn!(%error, "new-device notice not sent");
             }
             respond(state, &grant, &user, tokens, record.nonce.as_deref())
         }
         RedeemOutcome::Reused(revoked) => {
             if let Some(revoked) = &revoked {
-                sessions::grant_ended(state, revoked);
+                sessions::grant_ended(&state.events, revoked);
             }
             tracing::warn!(
                 client_id,
@@ -250,7 +252,7 @@ async fn refresh(
             respond(state, &grant, &user, tokens, None)
         }
         RefreshOutcome::Reused(revoked) => {
-            sessions::grant_ended(state, &revoked);
+            sessions::grant_ended(&state.events, &revoked);
             tracing::warn!(
                 client_id,
                 "refresh token reused; the whole grant was revoked"
@@ -371,7 +373,7 @@ pub async fn revoke(
         .revoke_grant_of_token(&token_digest(token), state.clock.now())
         .await?
     {
-        sessions::grant_ended(&state, &revoked);
+        sessions::grant_ended(&state.events, &revoked);
     }
     Ok(no_store(StatusCode::OK.into_response()))
 }

@@ -91,7 +91,7 @@ pub async fn signout(
             .end_web_session(&digest, state.clock.now())
             .await?;
         if let Some(live) = live {
-            crate::sessions::ended(&state, &live.user.id, &[live.session.id]);
+            crate::sessions::ended(&state.events, &live.user.id, &[live.session.id]);
         }
     }
     let cookie = clear_cookie(&state.issuer, &cookie_name(&state.issuer, SESSION_COOKIE));
