@@ -80,7 +80,15 @@ pub async fn change(
             "That password is not correct.",
         ));
     }
-    email_change::request(&state, &user, new_email).await?;
+    email_change::request(
+        &*state.store,
+        &state.mailer,
+        &state.issuer,
+        state.clock.now(),
+        &user,
+        new_email,
+    )
+    .await?;
     state.events.publish(&user.id, ServerEvent::ProfileChanged);
     Ok((StatusCode::ACCEPTED, Json(current(&state, &user.id).await?)))
 }

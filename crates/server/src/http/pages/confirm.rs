@@ -99,7 +99,15 @@ pub async fn submit(
 /// address in a result URL could be forged by anyone.
 async fn changed_email(state: &AppState, token: &str) -> Result<Response, PageError> {
     let again = "Ask for the change again in the Courier app (Account Settings → Profile).";
-    let (status, title, message) = match email_change::confirm(state, token).await? {
+    let (status, title, message) = match email_change::confirm(
+        &*state.store,
+        &state.mailer,
+        &state.events,
+        state.clock.now(),
+        token,
+    )
+    .await?
+    {
         EmailChangeOutcome::Changed { new_email, .. } => (
             StatusCode::OK,
             "Email address changed",
