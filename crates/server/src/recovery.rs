@@ -13,6 +13,7 @@ use crate::platform::mail::Mail;
 use crate::platform::password;
 use crate::platform::ratelimit::Rule;
 use crate::sessions;
+use crate::settings::RateLimitSettings;
 use crate::state::AppState;
 use courier_store::{LinkOutcome, LinkPurpose, MailLink, User};
 
@@ -20,10 +21,10 @@ use courier_store::{LinkOutcome, LinkPurpose, MailLink, User};
 pub const RESET_LINK_LIFETIME: i64 = durations::HOUR;
 
 /// Trouble signing in? requests and reset attempts per client address.
-pub fn reset_rule(state: &AppState) -> Rule {
+pub fn reset_rule(limits: &RateLimitSettings) -> Rule {
     Rule {
         name: "password_reset",
-        max: state.settings.rate_limits.password_reset_per_ip_per_hour,
+        max: limits.password_reset_per_ip_per_hour,
         window: durations::HOUR,
     }
 }

@@ -10,6 +10,7 @@ use crate::platform::clock::durations;
 use crate::platform::password;
 use crate::platform::ratelimit::{RetryAfter, Rule};
 use crate::sessions;
+use crate::settings::RateLimitSettings;
 use crate::state::AppState;
 use courier_store::{KeepSessions, User};
 
@@ -33,13 +34,10 @@ impl From<courier_store::StoreError> for ChangeError {
 }
 
 /// Password change attempts per account.
-pub fn change_rule(state: &AppState) -> Rule {
+pub fn change_rule(limits: &RateLimitSettings) -> Rule {
     Rule {
         name: "password_change",
-        max: state
-            .settings
-            .rate_limits
-            .password_change_per_account_per_hour,
+        max: limits.password_change_per_account_per_hour,
         window: durations::HOUR,
     }
 }
@@ -57,7 +55,7 @@ pub async fn change(
 ) -> Result<(), ChangeError> {
     state
         .limiter
-        .hit(change_rule(state), &user.id)
+        .hit(change_rule(&state.settings.rate_limits), &user.id)
         .map_err(ChangeError::RateLimited)?;
     if !state
         .passwords

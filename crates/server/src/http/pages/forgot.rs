@@ -105,7 +105,10 @@ pub async fn submit(
     csrf::verify(&state, &headers, &form.csrf)?;
     state
         .limiter
-        .hit(recovery::reset_rule(&state), &client.ip)
+        .hit(
+            recovery::reset_rule(&state.settings.rate_limits),
+            &client.ip,
+        )
         .map_err(PageError::too_many)?;
     let email = form.email.trim();
     let refuse = |message: &str| -> Result<Response, PageError> {
@@ -217,7 +220,10 @@ pub async fn reset(
     csrf::verify(&state, &headers, &form.csrf)?;
     state
         .limiter
-        .hit(recovery::reset_rule(&state), &client.ip)
+        .hit(
+            recovery::reset_rule(&state.settings.rate_limits),
+            &client.ip,
+        )
         .map_err(PageError::too_many)?;
     if form.token.is_empty() || form.token.len() > 100 {
         return Err(link_error(&LinkCheck::Invalid));
