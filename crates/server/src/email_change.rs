@@ -4,14 +4,17 @@
 //! already has an account is treated the same from the outside (its owner gets a
 //! mail saying so instead of a link), so the API never reveals who has an account.
 
-use crate::clock::durations;
-use crate::crypto::{new_token, token_digest};
-use crate::db::{EmailChangeOutcome, LinkPurpose, MailLink, User};
 use crate::error::Error;
-use crate::mail::Mail;
 use crate::notices;
-use crate::state::AppState;
+use crate::platform::clock::UnixTime;
+use crate::platform::clock::durations;
+use crate::platform::crypto::{new_token, token_digest};
+use crate::platform::hub::EventHub;
+use crate::platform::mail::Mail;
+use crate::platform::mail::Mailer;
+use crate::state::Issuer;
 use courier_proto::ServerEvent;
+use courier_store::{EmailChangeOutcome, LinkPurpose, MailLink, Store, User};
 
 /// How long an email-change link works.
 pub const LINK_LIFETIME: i64 = durations::DAY;
@@ -22,16 +25,21 @@ pub const TOKEN_PREFIX: &str = "cce_";
 
 /// Records `new_email` as waiting and sends the mails. `new_email` is validated and
 /// differs from the current address.
-pub async fn request(state: &AppState, user: &User, new_email: &str) -> Result<(), Error> {
-    let now = state.clock.now();
-    let owner = state.store.user_by_email(new_email).await?;
+pub async fn request(
+    store: &dyn Store,
+    mailer: &Mailer,
+    issuer: &Issuer,
+    now: UnixTime,
+    user: &User,
+    new_email: &str,
+) -> Result<(), Error> {
+    let owner = store.user_by_email(new_email).await?;
     match owner {
         Some(other) if other.id != user.id => {
-            state
-                .store
+            store
                 .request_email_change(&user.id, Some(new_email), None, now)
                 .await?;
-            mail_address_taken(state, new_email);
+            mail_address_taken(mailer, issuer, new_email);
         }
         _ => {
             let token = new_token(TOKEN_PREFIX.trim_end_matches('_'));
@@ -43,12 +51,11 @@ pub async fn request(state: &AppState, user: &User, new_email: &str) -> Result<(
                 created_at: now,
                 expires_at: now + LINK_LIFETIME,
             };
-            state
-                .store
+            store
                 .request_email_change(&user.id, Some(new_email), Some(&link), now)
                 .await?;
-            let url = state.issuer.url(&format!("/confirm-email?token={token}"));
-            state.mailer.send(Mail {
+            let url = issuer.url(&format!("/confirm-email?token={token}"));
+            mailer.send(Mail {
                 to: new_email.to_owned(),
                 subject: "Confirm your new email address for Courier".to_owned(),
                 body: format!(
@@ -64,7 +71,8 @@ pub async fn request(state: &AppState, user: &User, new_email: &str) -> Result<(
     }
     // The current owner hears about the request whichever way it went.
     notices::security(
-        state,
+        store,
+        mailer,
         user,
         &user.email,
         "Someone asked to change your Courier email address",
@@ -80,9 +88,9 @@ pub async fn request(state: &AppState, user: &User, new_email: &str) -> Result<(
 
 /// The new address already belongs to an account: its owner learns that, and
 /// nothing else happens.
-fn mail_address_taken(state: &AppState, address: &str) {
-    let signin = state.issuer.url("/signin");
-    state.mailer.send(Mail {
+fn mail_address_taken(mailer: &Mailer, issuer: &Issuer, address: &str) {
+    let signin = issuer.url("/signin");
+    mailer.send(Mail {
         to: address.to_owned(),
         subject: "Someone tried to move a Courier account to your address".to_owned(),
         body: format!(
@@ -96,10 +104,15 @@ fn mail_address_taken(state: &AppState, address: &str) {
 
 /// Follows an email-change link. On success the old address gets an "email
 /// changed" notice and the account's apps are told to refresh.
-pub async fn confirm(state: &AppState, token: &str) -> Result<EmailChangeOutcome, Error> {
-    let outcome = state
-        .store
-        .confirm_email_change(&token_digest(token), state.clock.now())
+pub async fn confirm(
+    store: &dyn Store,
+    mailer: &Mailer,
+    events: &EventHub,
+    now: UnixTime,
+    token: &str,
+) -> Result<EmailChangeOutcome, Error> {
+    let outcome = store
+        .confirm_email_change(&token_digest(token), now)
         .await?;
     if let EmailChangeOutcome::Changed {
         user_id,
@@ -107,9 +120,10 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<EmailChangeOutcome
         new_email,
     } = &outcome
     {
-        if let Some(user) = state.store.user_by_id(user_id).await? {
+        if let Some(user) = store.user_by_id(user_id).await? {
             notices::security(
-                state,
+                store,
+                mailer,
                 &user,
                 old_email,
                 "Your Courier email address was changed",
@@ -120,7 +134,7 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<EmailChangeOutcome
             )
             .await?;
         }
-        state.events.publish(user_id, ServerEvent::ProfileChanged);
+        events.publish(user_id, ServerEvent::ProfileChanged);
     }
     Ok(outcome)
 }

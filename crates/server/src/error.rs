@@ -13,10 +13,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Failures below the HTTP layer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("database migration: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("storage: {0}")]
+    Store(#[from] courier_store::StoreError),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
     #[error("configuration: {0}")]
@@ -25,18 +23,12 @@ pub enum Error {
     Key(String),
     #[error("password hashing: {0}")]
     PasswordHash(String),
-    #[error("a unique value is already taken: {0}")]
-    Conflict(&'static str),
 }
 
 impl Error {
-    /// True when a unique constraint refused the write (`Conflict` or the database's own).
+    /// True when a unique constraint refused the write (the store's `Conflict`).
     pub fn is_unique_violation(&self) -> bool {
-        match self {
-            Error::Conflict(_) => true,
-            Error::Database(sqlx::Error::Database(db)) => db.is_unique_violation(),
-            _ => false,
-        }
+        matches!(self, Error::Store(error) if error.is_conflict())
     }
 }
 
@@ -118,6 +110,12 @@ impl From<Error> for ApiError {
     }
 }
 
+impl From<courier_store::StoreError> for ApiError {
+    fn from(error: courier_store::StoreError) -> Self {
+        Error::from(error).into()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body)).into_response();
@@ -180,6 +178,12 @@ impl From<Error> for OAuthError {
             "server_error",
             "internal server error",
         )
+    }
+}
+
+impl From<courier_store::StoreError> for OAuthError {
+    fn from(error: courier_store::StoreError) -> Self {
+        Error::from(error).into()
     }
 }
 

@@ -1,35 +1,30 @@
 //! `courier-server`: the account server Courier's desktop app and CLI sign into.
 //! Sign-up and sign-in pages, an OAuth 2.0 / OpenID Connect provider for native apps,
-//! storage behind [`db::Store`], and outgoing mail. [`Server::bind`] prepares
-//! everything; [`Server::run`] serves until the shutdown future resolves.
+//! the account API, and outgoing mail; storage is [`courier_store`]'s. Three layers,
+//! each depending only on those below it: `http` (handlers) → the domain modules
+//! (account rules) → `platform` (clock, crypto, hashing, limits, mail, event hub).
+//! [`Server::bind`] prepares everything; [`Server::run`] serves until the shutdown
+//! future resolves.
 
 #![forbid(unsafe_code)]
 
-pub mod accounts;
-pub mod api;
-pub mod avatar;
-pub mod clock;
-pub mod crypto;
-pub mod db;
-pub mod email_change;
-pub mod error;
-pub mod events;
-pub mod keys;
-pub mod mail;
-pub mod notices;
-pub mod oauth;
-pub mod password;
-pub mod pow;
-pub mod profile;
-pub mod ratelimit;
-pub mod recovery;
-mod router;
-pub mod sessions;
-pub mod settings;
-pub mod state;
-pub mod useragent;
-pub mod validate;
-pub mod web;
+// Platform: generic pieces with no account rules.
+mod platform;
+
+// Domains: the account rules the pages and the API share.
+mod accounts;
+mod email_change;
+mod notices;
+mod profile;
+mod recovery;
+mod sessions;
+
+// HTTP: pages, OAuth endpoints and the JSON API, depending on the domains.
+mod http;
+
+mod error;
+mod settings;
+mod state;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -38,11 +33,14 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
+pub use http::oauth::ACCESS_TOKEN_LIFETIME;
+pub use platform::clock::{Clock, ManualClock, SystemClock};
+pub use platform::crypto::{new_token, token_digest};
+pub use platform::password::PasswordHasher;
 pub use settings::Settings;
 
-use crate::mail::{Mailer, OutboxTransport, SmtpTransport, Transport};
+use crate::platform::mail::{Mailer, OutboxTransport, SmtpTransport, Transport};
 use crate::state::{AppState, Issuer};
 
 /// A server ready to accept connections on its listener.
@@ -69,8 +67,8 @@ impl Server {
             .unwrap_or_else(|| format!("http://{local}"));
         let issuer = Issuer::parse(&issuer_url).map_err(Error::Config)?;
         std::fs::create_dir_all(&settings.data_dir)?;
-        let store = db::connect(&settings.database_url()).await?;
-        let keys = keys::SigningKeys::load_or_create(&settings.data_dir)?;
+        let store = courier_store::connect(&settings.database_url()).await?;
+        let keys = platform::keys::SigningKeys::load_or_create(&settings.data_dir)?;
         let transport: Arc<dyn Transport> = match &settings.smtp_url {
             Some(url) => Arc::new(SmtpTransport::from_url(url)?),
             None => Arc::new(OutboxTransport::new(settings.data_dir.join("outbox"))?),
@@ -81,9 +79,13 @@ impl Server {
                 .map(usize::from)
                 .unwrap_or(2)
         });
-        let passwords = password::PasswordHasher::new(workers)?;
-        let limiter = ratelimit::RateLimiter::new(Arc::clone(&clock), settings.rate_limits.enabled);
-        let pow = pow::ProofOfWork::load_or_create(&settings.data_dir, &settings.proof_of_work)?;
+        let passwords = PasswordHasher::new(workers)?;
+        let limiter =
+            platform::ratelimit::RateLimiter::new(Arc::clone(&clock), settings.rate_limits.enabled);
+        let pow = platform::pow::ProofOfWork::load_or_create(
+            &settings.data_dir,
+            &settings.proof_of_work,
+        )?;
         let state = AppState {
             store,
             clock,
@@ -92,7 +94,7 @@ impl Server {
             passwords,
             limiter,
             mailer,
-            events: Arc::new(events::EventHub::default()),
+            events: Arc::new(platform::hub::EventHub::default()),
             pow: Arc::new(pow),
             settings: Arc::new(settings),
         };
@@ -112,7 +114,7 @@ impl Server {
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let purge = tokio::spawn(purge_forever(self.state.clone()));
-        let app = router::build(self.state);
+        let app = http::router::build(self.state);
         let served = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

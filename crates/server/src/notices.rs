@@ -5,28 +5,29 @@
 
 use courier_proto::NotificationPreferences;
 
-use crate::db::User;
 use crate::error::Result;
-use crate::mail::Mail;
-use crate::state::AppState;
+use crate::platform::clock::UnixTime;
+use crate::platform::mail::Mail;
+use crate::platform::mail::Mailer;
+use courier_store::{Store, User};
 
 /// A security notice to `to` (usually the account's address; for an email change
 /// also the old one). `body` is the paragraph between the greeting and the footer.
 pub async fn security(
-    state: &AppState,
+    store: &dyn Store,
+    mailer: &Mailer,
     user: &User,
     to: &str,
     subject: &str,
     body: &str,
 ) -> Result<()> {
-    let preferences: NotificationPreferences =
-        state.store.notification_preferences(&user.id).await?;
+    let preferences: NotificationPreferences = store.notification_preferences(&user.id).await?;
     if !preferences.security.email {
         return Ok(());
     }
     let settings_hint = "You can choose which mail Courier sends you in the app: avatar menu → \
                          Account Settings → Notifications.";
-    state.mailer.send(Mail {
+    mailer.send(Mail {
         to: to.to_owned(),
         subject: subject.to_owned(),
         body: format!(
@@ -38,4 +39,35 @@ pub async fn security(
         links: Vec::new(),
     });
     Ok(())
+}
+
+/// The "password changed" security notice; a failure is logged, never returned (the
+/// password has changed either way).
+pub(crate) async fn password_changed(
+    store: &dyn Store,
+    mailer: &Mailer,
+    now: UnixTime,
+    user: &User,
+    how: &str,
+) {
+    let when = time::OffsetDateTime::from_unix_timestamp(now)
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc2822)
+                .ok()
+        })
+        .unwrap_or_default();
+    let body = format!("The password of your Courier account was {how} ({when}).");
+    if let Err(error) = security(
+        store,
+        mailer,
+        user,
+        &user.email,
+        "Your Courier password was changed",
+        &body,
+    )
+    .await
+    {
+        tracing::warn!(%error, "password-changed notice not sent");
+    }
 }

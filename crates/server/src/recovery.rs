@@ -1,96 +1,32 @@
-//! Password changes, the rules the API and the pages share: changing it with the
-//! current one, and Trouble signing in? (a mailed reset link, 1 hour, single use,
-//! stored only as its digest). Both end sessions in the same transaction as the new
-//! hash, tell the event channels, and send the "password changed" security notice.
+//! Trouble signing in?: a mailed reset link (1 hour, single use, stored only as its
+//! digest) that sets a new password and ends every session in the same transaction,
+//! tells the event channels and sends the "password changed" security notice.
 //! Requesting a link answers the same whether or not the address has an account.
 
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::clock::durations;
-use crate::crypto::{new_token, token_digest};
-use crate::db::{KeepSessions, LinkOutcome, LinkPurpose, MailLink, User};
 use crate::error::Error;
-use crate::mail::Mail;
 use crate::notices;
-use crate::password;
-use crate::ratelimit::{RetryAfter, Rule};
+use crate::platform::clock::durations;
+use crate::platform::crypto::{new_token, token_digest};
+use crate::platform::mail::Mail;
+use crate::platform::password;
+use crate::platform::ratelimit::Rule;
 use crate::sessions;
+use crate::settings::RateLimitSettings;
 use crate::state::AppState;
+use courier_store::{LinkOutcome, LinkPurpose, MailLink, User};
 
 /// How long a password reset link works.
 pub const RESET_LINK_LIFETIME: i64 = durations::HOUR;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ChangeError {
-    #[error("the current password is wrong")]
-    WrongCurrentPassword,
-    /// The new password breaks a strength rule; the message says which.
-    #[error("{0}")]
-    Weak(String),
-    #[error("too many attempts")]
-    RateLimited(RetryAfter),
-    #[error(transparent)]
-    Internal(#[from] Error),
-}
-
-/// Password change attempts per account.
-pub fn change_rule(state: &AppState) -> Rule {
-    Rule {
-        name: "password_change",
-        max: state
-            .settings
-            .rate_limits
-            .password_change_per_account_per_hour,
-        window: durations::HOUR,
-    }
-}
-
 /// Trouble signing in? requests and reset attempts per client address.
-pub fn reset_rule(state: &AppState) -> Rule {
+pub fn reset_rule(limits: &RateLimitSettings) -> Rule {
     Rule {
         name: "password_reset",
-        max: state.settings.rate_limits.password_reset_per_ip_per_hour,
+        max: limits.password_reset_per_ip_per_hour,
         window: durations::HOUR,
     }
-}
-
-/// Changes `user`'s password after checking the current one. Unless `keep_others`,
-/// every other session (apps and browsers) ends; `current` (the caller's session)
-/// always stays.
-pub async fn change(
-    state: &AppState,
-    user: &User,
-    current: &str,
-    current_password: &SecretString,
-    new_password: &SecretString,
-    keep_others: bool,
-) -> Result<(), ChangeError> {
-    state
-        .limiter
-        .hit(change_rule(state), &user.id)
-        .map_err(ChangeError::RateLimited)?;
-    if !state
-        .passwords
-        .verify(current_password, Some(&user.password_hash))
-        .await?
-    {
-        return Err(ChangeError::WrongCurrentPassword);
-    }
-    password::check_strength(new_password.expose_secret(), &[&user.username, &user.email])
-        .map_err(ChangeError::Weak)?;
-    let hash = state.passwords.hash(new_password).await?;
-    let keep = if keep_others {
-        KeepSessions::All
-    } else {
-        KeepSessions::Only(current)
-    };
-    let ended = state
-        .store
-        .change_password(&user.id, &hash, keep, state.clock.now())
-        .await?;
-    sessions::ended(state, &user.id, &ended);
-    notice_password_changed(state, user, "changed from a signed-in Courier session").await;
-    Ok(())
 }
 
 /// Mails a reset link to the account with this address, if there is one. The caller
@@ -171,6 +107,12 @@ pub enum ResetError {
     Internal(#[from] Error),
 }
 
+impl From<courier_store::StoreError> for ResetError {
+    fn from(error: courier_store::StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
 /// Sets a new password through a reset link: every session of the account ends.
 pub async fn reset(
     state: &AppState,
@@ -195,31 +137,14 @@ pub async fn reset(
         LinkOutcome::AlreadyUsed => return Err(ResetError::Link(LinkCheck::Used)),
         LinkOutcome::Unknown => return Err(ResetError::Link(LinkCheck::Invalid)),
     }
-    sessions::ended(state, &user.id, &ended);
-    notice_password_changed(state, &user, "reset with a link sent to this address").await;
-    Ok(())
-}
-
-/// The "password changed" security notice; a failure is logged, never returned (the
-/// password has changed either way).
-async fn notice_password_changed(state: &AppState, user: &User, how: &str) {
-    let when = time::OffsetDateTime::from_unix_timestamp(state.clock.now())
-        .ok()
-        .and_then(|at| {
-            at.format(&time::format_description::well_known::Rfc2822)
-                .ok()
-        })
-        .unwrap_or_default();
-    let body = format!("The password of your Courier account was {how} ({when}).");
-    if let Err(error) = notices::security(
-        state,
-        user,
-        &user.email,
-        "Your Courier password was changed",
-        &body,
+    sessions::ended(&state.events, &user.id, &ended);
+    notices::password_changed(
+        &*state.store,
+        &state.mailer,
+        state.clock.now(),
+        &user,
+        "reset with a link sent to this address",
     )
-    .await
-    {
-        tracing::warn!(%error, "password-changed notice not sent");
-    }
+    .await;
+    Ok(())
 }

@@ -1,43 +1,62 @@
-//! An account's sessions as people see them: describing each live grant and browser
-//! session for the sessions screen, ending sessions and telling the account's event
+//! An account's sessions: how long one lasts ([`lifetime`], for browsers and the
+//! grants signed in from them), describing each live grant and browser session for
+//! the sessions screen, ending sessions and telling the account's event
 //! channels at once (every path that revokes goes through [`ended`]), and the
-//! "sign-in from a new device" notice. Storage rules live in [`crate::db::Store`].
+//! "sign-in from a new device" notice. Storage rules live in [`courier_store::Store`].
 
 use courier_proto::{Session, SessionKind};
 
-use crate::db::{
-    Grant, KeepSessions, RevokeReason, RevokedGrant, SessionRecord, SessionSource, User,
-};
 use crate::error::Result;
 use crate::notices;
-use crate::state::AppState;
-use crate::useragent;
+use crate::platform::clock::UnixTime;
+use crate::platform::clock::durations;
+use crate::platform::hub::EventHub;
+use crate::platform::mail::Mailer;
+use crate::platform::useragent;
+use courier_store::{
+    Grant, KeepSessions, RevokeReason, RevokedGrant, SessionRecord, SessionSource, Store, User,
+};
+
+/// How long a session lasts, from sign-in.
+pub const KEEP_SIGNED_IN_LIFETIME: i64 = 30 * durations::DAY;
+pub const SHORT_SESSION_LIFETIME: i64 = 30 * durations::MINUTE;
+
+/// How long a browser session, or a grant from a sign-in, lasts from sign-in.
+pub fn lifetime(keep_signed_in: bool) -> i64 {
+    if keep_signed_in {
+        KEEP_SIGNED_IN_LIFETIME
+    } else {
+        SHORT_SESSION_LIFETIME
+    }
+}
 
 /// The desktop app's OAuth client id and the name the sessions screen gives it.
 const DESKTOP_CLIENT: (&str, &str) = ("courier-desktop", "Courier desktop");
 
 /// Tells `user_id`'s event channels that these sessions have ended.
-pub fn ended(state: &AppState, user_id: &str, session_ids: &[String]) {
+pub fn ended(events: &EventHub, user_id: &str, session_ids: &[String]) {
     if !session_ids.is_empty() {
-        state.events.sessions_revoked(user_id, session_ids);
+        events.sessions_revoked(user_id, session_ids);
     }
 }
 
 /// Tells the owner of a grant revoked elsewhere (sign-out, token reuse).
-pub fn grant_ended(state: &AppState, revoked: &RevokedGrant) {
+pub fn grant_ended(events: &EventHub, revoked: &RevokedGrant) {
     ended(
-        state,
+        events,
         &revoked.user_id,
         std::slice::from_ref(&revoked.grant_id),
     );
 }
 
 /// The account's live sessions, most recently used first; `current` is marked.
-pub async fn list(state: &AppState, user_id: &str, current: &str) -> Result<Vec<Session>> {
-    let records = state
-        .store
-        .live_sessions(user_id, state.clock.now())
-        .await?;
+pub async fn list(
+    store: &dyn Store,
+    now: UnixTime,
+    user_id: &str,
+    current: &str,
+) -> Result<Vec<Session>> {
+    let records = store.live_sessions(user_id, now).await?;
     let mut sessions: Vec<Session> = records
         .into_iter()
         .map(|record| describe(record, current))
@@ -85,41 +104,51 @@ fn describe(record: SessionRecord, current: &str) -> Session {
 }
 
 /// Ends one session of `user_id`; false when the account has no such live session.
-pub async fn revoke(state: &AppState, user_id: &str, session_id: &str) -> Result<bool> {
-    let revoked = state
-        .store
-        .revoke_session(
-            user_id,
-            session_id,
-            state.clock.now(),
-            RevokeReason::RevokedByUser,
-        )
+pub async fn revoke(
+    store: &dyn Store,
+    events: &EventHub,
+    now: UnixTime,
+    user_id: &str,
+    session_id: &str,
+) -> Result<bool> {
+    let revoked = store
+        .revoke_session(user_id, session_id, now, RevokeReason::RevokedByUser)
         .await?;
     if revoked {
-        ended(state, user_id, &[session_id.to_owned()]);
+        ended(events, user_id, &[session_id.to_owned()]);
     }
     Ok(revoked)
 }
 
 /// Ends every session of `user_id` but `keep`; returns how many ended.
-pub async fn revoke_others(state: &AppState, user_id: &str, keep: &str) -> Result<usize> {
-    let ids = state
-        .store
+pub async fn revoke_others(
+    store: &dyn Store,
+    events: &EventHub,
+    now: UnixTime,
+    user_id: &str,
+    keep: &str,
+) -> Result<usize> {
+    let ids = store
         .revoke_sessions(
             user_id,
             KeepSessions::Only(keep),
-            state.clock.now(),
+            now,
             RevokeReason::RevokedByUser,
         )
         .await?;
-    ended(state, user_id, &ids);
+    ended(events, user_id, &ids);
     Ok(ids.len())
 }
 
 /// After a code was redeemed: mails the account when the grant comes from a device it
 /// has never signed in from (not for its very first grant).
-pub async fn notice_new_device(state: &AppState, grant: &Grant, user: &User) -> Result<()> {
-    let earlier = state.store.earlier_grants(grant).await?;
+pub async fn notice_new_device(
+    store: &dyn Store,
+    mailer: &Mailer,
+    grant: &Grant,
+    user: &User,
+) -> Result<()> {
+    let earlier = store.earlier_grants(grant).await?;
     if !earlier.any || earlier.same_device {
         return Ok(());
     }
@@ -152,7 +181,8 @@ pub async fn notice_new_device(state: &AppState, grant: &Grant, user: &User) -> 
          Device: {device}\nOperating system: {os}\nApp: {app}\nIP address: {ip}\nTime: {when}"
     );
     notices::security(
-        state,
+        store,
+        mailer,
         user,
         &user.email,
         "New sign-in to your Courier account",

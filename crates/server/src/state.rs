@@ -3,15 +3,15 @@
 
 use std::sync::Arc;
 
-use crate::clock::Clock;
-use crate::db::Store;
-use crate::events::EventHub;
-use crate::keys::SigningKeys;
-use crate::mail::Mailer;
-use crate::password::PasswordHasher;
-use crate::pow::ProofOfWork;
-use crate::ratelimit::RateLimiter;
+use crate::platform::clock::Clock;
+use crate::platform::hub::EventHub;
+use crate::platform::keys::SigningKeys;
+use crate::platform::mail::Mailer;
+use crate::platform::password::PasswordHasher;
+use crate::platform::pow::ProofOfWork;
+use crate::platform::ratelimit::RateLimiter;
 use crate::settings::Settings;
+use courier_store::Store;
 
 #[derive(Clone)]
 pub struct AppState {

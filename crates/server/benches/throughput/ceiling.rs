@@ -38,7 +38,7 @@ impl Argon2Ceiling {
         runtime: &tokio::runtime::Runtime,
         cores: usize,
     ) -> anyhow::Result<(Self, cpu::Usage)> {
-        let hasher = courier_server::password::PasswordHasher::new(1)?;
+        let hasher = courier_server::PasswordHasher::new(1)?;
         let stored =
             runtime.block_on(hasher.hash(&SecretString::from(common::PASSWORD.to_owned())))?;
         let phc = PasswordHash::new(&stored).map_err(|error| anyhow!("{error}"))?;

@@ -8,12 +8,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use courier_server::ACCESS_TOKEN_LIFETIME;
 use courier_server::Clock as _;
 use courier_server::ManualClock;
-use courier_server::crypto::{new_token, token_digest};
-use courier_server::db::sqlite::SqliteStore;
-use courier_server::db::{ClientSeen, IssuedTokens, RefreshOutcome, Store as _};
-use courier_server::oauth::ACCESS_TOKEN_LIFETIME;
+use courier_server::{new_token, token_digest};
+use courier_store::sqlite::SqliteStore;
+use courier_store::{ClientSeen, Grants as _, IssuedTokens, RefreshOutcome};
 use sqlx::Connection as _;
 use tokio::runtime::Runtime;
 use tokio::sync::Mutex;

@@ -1,0 +1,89 @@
+//! Changing a password with the current one (Account Settings): the strength rules,
+//! sessions ended in the same transaction as the new hash, the event channels told,
+//! and the "password changed" security notice.
+
+use secrecy::{ExposeSecret as _, SecretString};
+
+use crate::error::Error;
+use crate::notices;
+use crate::platform::clock::durations;
+use crate::platform::password;
+use crate::platform::ratelimit::{RetryAfter, Rule};
+use crate::sessions;
+use crate::settings::RateLimitSettings;
+use crate::state::AppState;
+use courier_store::{KeepSessions, User};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    /// The new password breaks a strength rule; the message says which.
+    #[error("{0}")]
+    Weak(String),
+    #[error("too many attempts")]
+    RateLimited(RetryAfter),
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+impl From<courier_store::StoreError> for ChangeError {
+    fn from(error: courier_store::StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// Password change attempts per account.
+pub fn change_rule(limits: &RateLimitSettings) -> Rule {
+    Rule {
+        name: "password_change",
+        max: limits.password_change_per_account_per_hour,
+        window: durations::HOUR,
+    }
+}
+
+/// Changes `user`'s password after checking the current one. Unless `keep_others`,
+/// every other session (apps and browsers) ends; `current` (the caller's session)
+/// always stays.
+pub async fn change(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    current_password: &SecretString,
+    new_password: &SecretString,
+    keep_others: bool,
+) -> Result<(), ChangeError> {
+    state
+        .limiter
+        .hit(change_rule(&state.settings.rate_limits), &user.id)
+        .map_err(ChangeError::RateLimited)?;
+    if !state
+        .passwords
+        .verify(current_password, Some(&user.password_hash))
+        .await?
+    {
+        return Err(ChangeError::WrongCurrentPassword);
+    }
+    password::check_strength(new_password.expose_secret(), &[&user.username, &user.email])
+        .map_err(ChangeError::Weak)?;
+    let hash = state.passwords.hash(new_password).await?;
+    let keep = if keep_others {
+        KeepSessions::All
+    } else {
+        KeepSessions::Only(current)
+    };
+    let ended = state
+        .store
+        .change_password(&user.id, &hash, keep, state.clock.now())
+        .await?;
+    sessions::ended(&state.events, &user.id, &ended);
+    notices::password_changed(
+        &*state.store,
+        &state.mailer,
+        state.clock.now(),
+        user,
+        "changed from a signed-in Courier session",
+    )
+    .await;
+    Ok(())
+}

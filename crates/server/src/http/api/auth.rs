@@ -1,0 +1,38 @@
+//! Who is calling: the [`Authenticated`] extractor checks the bearer access token (the
+//! same check as `/oauth/userinfo`) against the live grant, so a revoked session's
+//! token stops working on its very next request.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use crate::error::ApiError;
+use crate::http::oauth::userinfo;
+use crate::state::AppState;
+use courier_store::{AccessContext, User};
+
+/// The account and the session (grant) behind the request's access token.
+pub struct Authenticated {
+    pub user: User,
+    /// The grant the token belongs to: "this device" on the sessions screen.
+    pub session_id: String,
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let AccessContext { grant_id, user, .. } = userinfo::authenticate(state, &parts.headers)
+            .await
+            .map_err(|error| {
+                if error.status.is_server_error() {
+                    ApiError::internal()
+                } else {
+                    ApiError::unauthorized(error.description)
+                }
+            })?;
+        Ok(Self {
+            user,
+            session_id: grant_id,
+        })
+    }
+}

@@ -1,0 +1,82 @@
+//! The JSON API under `/api/v1`, for Courier's apps: bearer-token authentication
+//! ([`auth::Authenticated`]), `{kind, message, fields}` errors
+//! ([`crate::error::ApiError`]), one module per resource, and the OpenAPI document
+//! built from the handlers' own annotations, served at `/api/v1/openapi.json`.
+
+mod auth;
+mod email;
+mod event_channel;
+mod json;
+mod notifications;
+mod password;
+mod profile;
+mod sessions;
+mod support;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::UtoipaMethodRouterExt as _;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+/// Where the OpenAPI document is served.
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Courier account API",
+        description = "Accounts, sessions and support for Courier's apps. Every call takes \
+                       an OAuth 2.0 access token from this server as `Authorization: Bearer`."
+    ),
+    modifiers(&BearerScheme),
+    components(schemas(courier_proto::ErrorBody, courier_proto::ErrorKind, courier_proto::FieldError))
+)]
+struct ApiDoc;
+
+/// Declares the `bearer` security scheme the handlers refer to.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's routes and its OpenAPI document, which lists exactly these routes.
+pub fn routes() -> Router<AppState> {
+    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(sessions::list))
+        .routes(routes!(sessions::revoke))
+        .routes(routes!(sessions::revoke_others))
+        .routes(routes!(event_channel::channel))
+        .routes(routes!(password::change))
+        .routes(routes!(profile::show, profile::update))
+        .routes(
+            routes!(profile::upload_avatar, profile::delete_avatar).layer(DefaultBodyLimit::max(
+                crate::profile::avatar::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .routes(routes!(profile::public))
+        .routes(routes!(email::change, email::cancel))
+        .routes(routes!(notifications::show, notifications::replace))
+        .routes(routes!(support::submit, support::list))
+        .split_for_parts();
+    let document = std::sync::Arc::new(document);
+    router.route(
+        OPENAPI_PATH,
+        get(move || {
+            let document = std::sync::Arc::clone(&document);
+            async move { Json(document.as_ref().clone()) }
+        }),
+    )
+}

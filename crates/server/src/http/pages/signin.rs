@@ -1,0 +1,312 @@
+//! **Sign In** (email or username, password, **Keep me signed in**) and the account
+//! chooser shown when an app asks to add an account while this browser is already
+//! signed in. A successful sign-in always starts a new session id.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::authorize;
+use super::csrf;
+use super::layout::{Field, cancel_form, hidden, page};
+use super::session;
+use super::{PageError, PageForm, PageQuery, with_cookies};
+use crate::http::client::ClientInfo;
+use crate::http::oauth::clients;
+use crate::platform::password::MAX_PASSWORD_CHARS;
+use crate::platform::ratelimit::Rule;
+use crate::state::AppState;
+use courier_store::{AuthRequest, User};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    req: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+pub struct SigninForm {
+    #[serde(default)]
+    csrf: String,
+    req: Option<String>,
+    #[serde(default)]
+    identifier: String,
+    #[serde(default)]
+    password: String,
+    keep: Option<String>,
+}
+
+const WRONG_CREDENTIALS: &str = "Incorrect email, username or password.";
+
+fn ip_rule(state: &AppState) -> Rule {
+    Rule {
+        name: "signin-ip",
+        max: state.settings.rate_limits.signin_per_ip_per_minute,
+        window: 60,
+    }
+}
+
+fn account_rule(state: &AppState) -> Rule {
+    Rule {
+        name: "signin-account",
+        max: state.settings.rate_limits.signin_failures_per_account,
+        window: 15 * 60,
+    }
+}
+
+/// What failed sign-ins count against: the account when the identifier names one (so
+/// its email and its username share one limit), else the identifier as typed (so an
+/// unknown name is limited exactly like a real one).
+fn account_key(identifier: &str, user: Option<&User>) -> String {
+    match user {
+        Some(user) => format!("user:{}", user.id),
+        None => format!("login:{}", identifier.to_lowercase()),
+    }
+}
+
+fn notice_text(notice: Option<&str>) -> Option<&'static str> {
+    match notice? {
+        "check-inbox" => Some(
+            "Check your inbox: we've sent a link to confirm your address. You can sign in now.",
+        ),
+        "signed-out" => Some("You have signed out."),
+        "password-reset" => Some(
+            "Your password has been changed and every session signed out. Sign in with the new one.",
+        ),
+        _ => None,
+    }
+}
+
+/// Who is asking the person to sign in, for the page's subtitle.
+fn requester(request: Option<&AuthRequest>) -> Option<String> {
+    let request = request?;
+    let app = clients::find(&request.client_id).map_or("an application", |client| client.name);
+    Some(match &request.device_name {
+        Some(device) => format!("to continue to {app} on {device}"),
+        None => format!("to continue to {app}"),
+    })
+}
+
+struct SigninPage<'a> {
+    csrf: &'a str,
+    request: Option<&'a AuthRequest>,
+    identifier: &'a str,
+    keep: bool,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+}
+
+impl SigninPage<'_> {
+    fn render(&self) -> Markup {
+        let req = self.request.map(|request| request.id.as_str());
+        let with_req = |path: &str| match req {
+            Some(id) => format!("{path}?req={id}"),
+            None => path.to_owned(),
+        };
+        page(
+            "Sign in to Courier",
+            html! {
+                @if let Some(subtitle) = requester(self.request) {
+                    p class="muted" { (subtitle) }
+                }
+                @if let Some(notice) = self.notice {
+                    p class="notice" role="status" { (notice) }
+                }
+                @if let Some(error) = self.error {
+                    p class="form-error" role="alert" { (error) }
+                }
+                form method="post" action="/signin" {
+                    (hidden(self.csrf, req))
+                    (Field { label: "Email or username", name: "identifier", kind: "text",
+                             value: self.identifier, autocomplete: "username", error: None }.render())
+                    (Field { label: "Password", name: "password", kind: "password", value: "",
+                             autocomplete: "current-password", error: None }.render())
+                    label class="check" for="keep" {
+                        input id="keep" name="keep" type="checkbox" value="on" checked[self.keep];
+                        span { "Keep me signed in" }
+                    }
+                    button type="submit" { "Sign In" }
+                }
+                p class="links" {
+                    a href=(with_req("/signup")) { "Create Account" }
+                    a href="/confirm-email/resend" { "Resend confirmation" }
+                    a href="/forgot" { "Trouble signing in?" }
+                }
+                (cancel_form(self.csrf, req))
+            },
+        )
+    }
+}
+
+async fn optional_request(
+    state: &AppState,
+    req: Option<&str>,
+) -> Result<Option<AuthRequest>, PageError> {
+    match req {
+        Some(id) => Ok(Some(authorize::pending(state, id).await?)),
+        None => Ok(None),
+    }
+}
+
+/// `GET /signin`.
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageQuery(query): PageQuery<ShowQuery>,
+) -> Result<Response, PageError> {
+    let request = optional_request(&state, query.req.as_deref()).await?;
+    let token = csrf::token_for(&state, &headers);
+    let markup = SigninPage {
+        csrf: &token.value,
+        request: request.as_ref(),
+        identifier: request
+            .as_ref()
+            .and_then(|r| r.login_hint.as_deref())
+            .unwrap_or_default(),
+        keep: true,
+        notice: notice_text(query.notice.as_deref()),
+        error: None,
+    }
+    .render();
+    Ok(with_cookies(markup.into_response(), token.set_cookie))
+}
+
+/// `POST /signin`.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    client: ClientInfo,
+    PageForm(form): PageForm<SigninForm>,
+) -> Result<Response, PageError> {
+    csrf::verify(&state, &headers, &form.csrf)?;
+    state
+        .limiter
+        .hit(ip_rule(&state), &client.ip)
+        .map_err(PageError::too_many)?;
+    let request = optional_request(&state, form.req.as_deref()).await?;
+    let identifier = form.identifier.trim();
+    let user = if identifier.is_empty() {
+        None
+    } else {
+        state.store.user_by_login(identifier).await?
+    };
+    // Counted before the password is checked (and forgotten on success), so that
+    // guesses sent at the same time cannot all slip under the limit.
+    let account_key = account_key(identifier, user.as_ref());
+    state
+        .limiter
+        .hit(account_rule(&state), &account_key)
+        .map_err(PageError::too_many)?;
+    let keep = form.keep.is_some();
+
+    let stored_hash = user
+        .as_ref()
+        .filter(|_| form.password.chars().count() <= MAX_PASSWORD_CHARS)
+        .map(|user| user.password_hash.as_str());
+    let password = SecretString::from(form.password);
+    let verified = state.passwords.verify(&password, stored_hash).await?;
+    let user = match user {
+        Some(user) if verified => user,
+        _ => {
+            let markup = SigninPage {
+                csrf: &form.csrf,
+                request: request.as_ref(),
+                identifier,
+                keep,
+                notice: None,
+                error: Some(WRONG_CREDENTIALS),
+            }
+            .render();
+            return Ok((StatusCode::UNAUTHORIZED, markup).into_response());
+        }
+    };
+    state.limiter.reset(account_rule(&state), &account_key);
+    let (cookie, signed_in_at) = session::start(&state, &headers, &user, keep, &client).await?;
+    let response = match &request {
+        Some(request) => authorize::finish(&state, request, &user, signed_in_at, keep).await?,
+        None => Redirect::to("/").into_response(),
+    };
+    Ok(with_cookies(response, [cookie]))
+}
+
+/// `POST /authorize/cancel`: **Cancel** on any page of an authorization request.
+pub async fn cancel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageForm(form): PageForm<ChooserForm>,
+) -> Result<Response, PageError> {
+    csrf::verify(&state, &headers, &form.csrf)?;
+    let request = authorize::pending(&state, &form.req).await?;
+    authorize::cancel(&state, &request).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChooserQuery {
+    req: String,
+}
+
+#[derive(Deserialize)]
+pub struct ChooserForm {
+    #[serde(default)]
+    csrf: String,
+    req: String,
+}
+
+/// `GET /authorize/choose`: continue as the signed-in account, or use another.
+pub async fn show_chooser(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageQuery(query): PageQuery<ChooserQuery>,
+) -> Result<Response, PageError> {
+    let request = authorize::pending(&state, &query.req).await?;
+    let Some(current) = session::current(&state, &headers).await? else {
+        return Ok(Redirect::to(&format!("/signin?req={}", request.id)).into_response());
+    };
+    let token = csrf::token_for(&state, &headers);
+    let user = &current.user;
+    let markup = page(
+        "Choose an account",
+        html! {
+            @if let Some(subtitle) = requester(Some(&request)) {
+                p class="muted" { (subtitle) }
+            }
+            form method="post" action="/authorize/choose" {
+                (hidden(&token.value, Some(&request.id)))
+                button type="submit" {
+                    "Continue as " (user.name.as_deref().unwrap_or(&user.username))
+                }
+                p class="muted" { (user.email) }
+            }
+            p class="links" {
+                a href=(format!("/signin?req={}", request.id)) { "Use another account" }
+                a href=(format!("/signup?req={}", request.id)) { "Create Account" }
+            }
+            (cancel_form(&token.value, Some(&request.id)))
+        },
+    );
+    Ok(with_cookies(markup.into_response(), token.set_cookie))
+}
+
+/// `POST /authorize/choose`: finish the request as the signed-in account.
+pub async fn choose(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageForm(form): PageForm<ChooserForm>,
+) -> Result<Response, PageError> {
+    csrf::verify(&state, &headers, &form.csrf)?;
+    let request = authorize::pending(&state, &form.req).await?;
+    let Some(current) = session::current(&state, &headers).await? else {
+        return Ok(Redirect::to(&format!("/signin?req={}", request.id)).into_response());
+    };
+    authorize::finish(
+        &state,
+        &request,
+        &current.user,
+        current.session.created_at,
+        current.session.keep_signed_in,
+    )
+    .await
+}

@@ -1,0 +1,93 @@
+//! `courier-store`: everything the Courier account server keeps, behind one trait per
+//! area ([`Accounts`], [`MailLinks`], [`EmailChanges`], [`WebSessions`],
+//! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`],
+//! [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
+//! Each method is one atomic operation (one transaction), so the server never sees a
+//! half-written account or grant.
+//!
+//! What an operation *decides* (a replayed code or refresh token revokes its grant, a
+//! link is refused once spent or expired, an email change is superseded, …) is written
+//! once, beside each trait, as a function of the rows a backend reads; every backend
+//! calls it inside its transaction, so a second backend cannot decide differently.
+//! The backend is chosen from the database URL's scheme ([`connect`]); today that is
+//! [`sqlite`]. `tests/conformance` runs every method against the backend a URL names.
+
+mod accounts;
+mod authorizations;
+mod email_change;
+mod error;
+mod grants;
+mod links;
+mod profiles;
+mod sessions;
+pub mod sqlite;
+mod support;
+mod upkeep;
+
+use std::sync::Arc;
+
+pub use accounts::{Accounts, User};
+pub use authorizations::{AuthCode, AuthRequest, Authorizations, RedeemOutcome};
+pub use email_change::{EmailChangeOutcome, EmailChanges};
+pub use error::{Result, StoreError};
+pub use grants::{
+    AccessContext, ClientSeen, EarlierGrants, Grant, Grants, IssuedTokens, RefreshOutcome,
+    RevokeReason, RevokedGrant,
+};
+pub use links::{LinkOutcome, LinkPurpose, MailLink, MailLinks};
+pub use profiles::{NewAvatar, ProfileChanges, ProfileRecord, Profiles};
+pub use sessions::{
+    KeepSessions, NewWebSession, SessionRecord, SessionSource, Sessions, WebSession, WebSessions,
+};
+pub use support::{Support, SupportRecord};
+pub use upkeep::Upkeep;
+
+/// Seconds since the Unix epoch: every time the store keeps or compares.
+pub type UnixTime = i64;
+
+/// Everything the server stores: every area's trait, so one `Arc<dyn Store>` reaches
+/// them all. Implemented for any type that implements the areas.
+pub trait Store:
+    Accounts
+    + MailLinks
+    + EmailChanges
+    + WebSessions
+    + Authorizations
+    + Grants
+    + Sessions
+    + Profiles
+    + Support
+    + Upkeep
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: Accounts
+        + MailLinks
+        + EmailChanges
+        + WebSessions
+        + Authorizations
+        + Grants
+        + Sessions
+        + Profiles
+        + Support
+        + Upkeep
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// Opens the store a database URL names and brings its schema up to date.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        return Ok(Arc::new(sqlite::SqliteStore::open(url).await?));
+    }
+    Err(StoreError::UnsupportedUrl(format!(
+        "unsupported database URL {:?}: this build stores data in SQLite (sqlite://PATH)",
+        url.split(':').next().unwrap_or_default()
+    )))
+}

@@ -1,0 +1,160 @@
+//! SQLite side of [`Accounts`]: the `users` table and password changes.
+
+use super::{SqliteStore, Tx, links, sessions};
+use crate::links::{LinkRow, judge, outcome};
+use crate::{
+    Accounts, KeepSessions, LinkOutcome, LinkPurpose, Result, RevokeReason, StoreError, UnixTime,
+    User,
+};
+
+pub(super) const USER_COLUMNS: &str =
+    "id, email, username, password_hash, name, email_confirmed_at, created_at";
+
+/// The account `id`, read inside `tx`.
+pub(super) async fn user_in(tx: &mut Tx, id: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?");
+    Ok(sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+/// Sets the account's password hash inside `tx`.
+async fn set_password_in(
+    tx: &mut Tx,
+    user_id: &str,
+    password_hash: &str,
+    now: UnixTime,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl Accounts for SqliteStore {
+    async fn create_user(&self, user: &User) -> Result<()> {
+        let result = sqlx::query(
+            "INSERT INTO users (id, email, email_lower, username, username_lower, password_hash, \
+             name, email_confirmed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(user.email.to_lowercase())
+        .bind(&user.username)
+        .bind(user.username.to_lowercase())
+        .bind(&user.password_hash)
+        .bind(&user.name)
+        .bind(user.email_confirmed_at)
+        .bind(user.created_at)
+        .execute(&self.writes)
+        .await;
+        match result.map_err(StoreError::from) {
+            Ok(_) => Ok(()),
+            Err(StoreError::Conflict(_)) => Err(StoreError::Conflict("email or username")),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?");
+        Ok(sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.reads)
+            .await?)
+    }
+
+    async fn user_by_login(&self, identifier: &str) -> Result<Option<User>> {
+        let lower = identifier.to_lowercase();
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email_lower = ?1 OR username_lower = ?1 \
+             ORDER BY email_lower = ?1 DESC LIMIT 1"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(lower)
+            .fetch_optional(&self.reads)
+            .await?)
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email_lower = ?");
+        Ok(sqlx::query_as(&sql)
+            .bind(email.to_lowercase())
+            .fetch_optional(&self.reads)
+            .await?)
+    }
+
+    async fn username_taken(&self, username: &str) -> Result<bool> {
+        let found: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM users WHERE username_lower = ?")
+            .bind(username.to_lowercase())
+            .fetch_optional(&self.reads)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn change_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: KeepSessions<'_>,
+        now: UnixTime,
+    ) -> Result<Vec<String>> {
+        let mut tx = self.write().await?;
+        set_password_in(&mut tx, user_id, password_hash, now).await?;
+        let ended = sessions::revoke_sessions_in(
+            &mut tx,
+            user_id,
+            keep,
+            now,
+            RevokeReason::PasswordChanged,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    async fn reset_password(
+        &self,
+        digest: &str,
+        password_hash: &str,
+        now: UnixTime,
+    ) -> Result<(LinkOutcome, Vec<String>)> {
+        let mut tx = self.write().await?;
+        let row: Option<LinkRow> =
+            links::link_row_in(&mut *tx, digest, LinkPurpose::ResetPassword).await?;
+        let outcome = outcome(judge(row, now));
+        let LinkOutcome::Used { user_id } = &outcome else {
+            return Ok((outcome, Vec::new()));
+        };
+        // This link and every other reset link of the account are spent: a new
+        // password makes the older requests moot.
+        sqlx::query(
+            "UPDATE mail_links SET used_at = ? WHERE used_at IS NULL AND purpose = ? \
+             AND (digest = ? OR user_id = ?)",
+        )
+        .bind(now)
+        .bind(LinkPurpose::ResetPassword.as_str())
+        .bind(digest)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        set_password_in(&mut tx, user_id, password_hash, now).await?;
+        let ended = sessions::revoke_sessions_in(
+            &mut tx,
+            user_id,
+            KeepSessions::None,
+            now,
+            RevokeReason::PasswordReset,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((outcome, ended))
+    }
+}

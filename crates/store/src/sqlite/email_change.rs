@@ -1,0 +1,97 @@
+//! SQLite side of [`EmailChanges`]: the waiting address on `users` and its links.
+//! What confirming does is [`crate::email_change::confirmation`]'s call.
+
+use super::{SqliteStore, links};
+use crate::email_change::{Confirmation, confirmation};
+use crate::{
+    EmailChangeOutcome, EmailChanges, LinkPurpose, MailLink, Result, StoreError, UnixTime,
+};
+
+#[async_trait::async_trait]
+impl EmailChanges for SqliteStore {
+    async fn request_email_change(
+        &self,
+        user_id: &str,
+        new_email: Option<&str>,
+        link: Option<&MailLink>,
+        now: UnixTime,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE users SET pending_email = ?, updated_at = ? WHERE id = ?")
+            .bind(new_email)
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        // Only the newest link works: a person who corrected a typo must not be able
+        // to confirm the earlier address by mistake.
+        sqlx::query(
+            "UPDATE mail_links SET used_at = ? \
+             WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(LinkPurpose::ChangeEmail.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if let Some(link) = link {
+            links::insert_with(&mut *tx, link).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn confirm_email_change(
+        &self,
+        digest: &str,
+        now: UnixTime,
+    ) -> Result<EmailChangeOutcome> {
+        let mut tx = self.write().await?;
+        let link = links::spend_in(&mut tx, digest, LinkPurpose::ChangeEmail, now).await?;
+        let account: Option<(String, Option<String>)> = match &link {
+            Ok(live) => {
+                sqlx::query_as("SELECT email, pending_email FROM users WHERE id = ?")
+                    .bind(&live.user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            Err(_) => None,
+        };
+        let (user_id, old_email, new_email) = match confirmation(link, account) {
+            // Dropping the transaction leaves the link as it was.
+            Confirmation::Refuse(outcome) => return Ok(outcome),
+            Confirmation::Supersede => {
+                tx.commit().await?;
+                return Ok(EmailChangeOutcome::Superseded);
+            }
+            Confirmation::Change {
+                user_id,
+                old_email,
+                new_email,
+            } => (user_id, old_email, new_email),
+        };
+        let changed = sqlx::query(
+            "UPDATE users SET email = ?, email_lower = ?, email_confirmed_at = ?, \
+             pending_email = NULL, updated_at = ? WHERE id = ?",
+        )
+        .bind(&new_email)
+        .bind(new_email.to_lowercase())
+        .bind(now)
+        .bind(now)
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await;
+        match changed.map_err(StoreError::from) {
+            Ok(_) => {}
+            // Dropping the transaction rolls back the spent link too: nothing changed.
+            Err(StoreError::Conflict(_)) => return Ok(EmailChangeOutcome::Taken),
+            Err(error) => return Err(error),
+        }
+        tx.commit().await?;
+        Ok(EmailChangeOutcome::Changed {
+            user_id,
+            old_email,
+            new_email,
+        })
+    }
+}

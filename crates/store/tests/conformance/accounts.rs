@@ -1,0 +1,258 @@
+//! [`courier_store::Accounts`]: accounts, lookups, password change and reset.
+
+use courier_store::{KeepSessions, LinkOutcome, LinkPurpose, User};
+
+use crate::backend::{self, NOW, browser, link, signed_in, unique, user};
+
+#[tokio::test]
+async fn accounts_are_found_by_id_email_and_username_in_any_case() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let by_id = store.user_by_id(&ada.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            by_id.email.as_str(),
+            by_id.username.as_str(),
+            by_id.password_hash.as_str()
+        ),
+        (ada.email.as_str(), ada.username.as_str(), "hash-0")
+    );
+    assert_eq!(by_id.name.as_deref(), Some("Ada"));
+    assert_eq!(
+        (by_id.email_confirmed_at, by_id.created_at),
+        (Some(NOW), NOW)
+    );
+    let upper = ada.email.to_uppercase();
+    assert_eq!(
+        store.user_by_email(&upper).await.unwrap().unwrap().id,
+        ada.id
+    );
+    assert_eq!(
+        store.user_by_login(&upper).await.unwrap().unwrap().id,
+        ada.id
+    );
+    let username = ada.username.to_uppercase();
+    assert_eq!(
+        store.user_by_login(&username).await.unwrap().unwrap().id,
+        ada.id
+    );
+    assert!(store.username_taken(&username).await.unwrap());
+    assert!(!store.username_taken(&unique("nobody")).await.unwrap());
+    assert!(store.user_by_id(&unique("id-")).await.unwrap().is_none());
+    assert!(
+        store
+            .user_by_email("nobody@example.test")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn an_email_match_wins_over_a_username_match() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    // Another account whose username is Ada's address.
+    let other = User {
+        id: unique("id-"),
+        email: format!("{}@example.test", unique("o")),
+        username: ada.email.clone(),
+        ..ada.clone()
+    };
+    store.create_user(&other).await.unwrap();
+    assert_eq!(
+        store.user_by_login(&ada.email).await.unwrap().unwrap().id,
+        ada.id
+    );
+}
+
+#[tokio::test]
+async fn a_taken_email_or_username_is_a_conflict_in_any_case() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let same_email = User {
+        id: unique("id-"),
+        username: unique("u"),
+        email: ada.email.to_uppercase(),
+        ..ada.clone()
+    };
+    let error = store.create_user(&same_email).await.unwrap_err();
+    assert!(error.is_conflict(), "{error}");
+    let same_username = User {
+        id: unique("id-"),
+        email: format!("{}@example.test", unique("o")),
+        username: ada.username.to_uppercase(),
+        ..ada.clone()
+    };
+    assert!(
+        store
+            .create_user(&same_username)
+            .await
+            .unwrap_err()
+            .is_conflict()
+    );
+}
+
+#[tokio::test]
+async fn changing_a_password_ends_the_sessions_it_is_told_to() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (grant, tokens) = signed_in(&*store, &ada).await;
+    let web = browser(&*store, &ada).await;
+
+    let ended = store
+        .change_password(&ada.id, "hash-1", KeepSessions::All, NOW + 1)
+        .await
+        .unwrap();
+    assert!(ended.is_empty());
+    assert_eq!(
+        store
+            .user_by_id(&ada.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "hash-1"
+    );
+
+    let ended = store
+        .change_password(&ada.id, "hash-2", KeepSessions::Only(&grant.id), NOW + 2)
+        .await
+        .unwrap();
+    assert_eq!(ended, vec![web.id.clone()]);
+    assert!(
+        store
+            .web_session(&web.digest, NOW + 3)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .access_context(&tokens.access_digest, NOW + 3)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let ended = store
+        .change_password(&ada.id, "hash-3", KeepSessions::None, NOW + 4)
+        .await
+        .unwrap();
+    assert_eq!(ended, vec![grant.id.clone()]);
+    assert!(
+        store
+            .access_context(&tokens.access_digest, NOW + 5)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .live_sessions(&ada.id, NOW + 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_the_password_once_and_ends_every_session() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (_, tokens) = signed_in(&*store, &ada).await;
+    let web = browser(&*store, &ada).await;
+    let first = link(&ada, LinkPurpose::ResetPassword, &ada.email, NOW + 3600);
+    let second = link(&ada, LinkPurpose::ResetPassword, &ada.email, NOW + 3600);
+    store.insert_mail_link(&first).await.unwrap();
+    store.insert_mail_link(&second).await.unwrap();
+
+    let (outcome, ended) = store
+        .reset_password(&first.digest, "hash-1", NOW + 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        LinkOutcome::Used {
+            user_id: ada.id.clone()
+        }
+    );
+    assert_eq!(ended.len(), 2, "the grant and the browser: {ended:?}");
+    assert!(ended.contains(&web.id));
+    assert_eq!(
+        store
+            .user_by_id(&ada.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "hash-1"
+    );
+    assert!(
+        store
+            .access_context(&tokens.access_digest, NOW + 11)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The link is spent, and so is every other reset link of the account.
+    let (again, ended) = store
+        .reset_password(&first.digest, "hash-2", NOW + 12)
+        .await
+        .unwrap();
+    assert_eq!((again, ended), (LinkOutcome::AlreadyUsed, Vec::new()));
+    let (other, _) = store
+        .reset_password(&second.digest, "hash-2", NOW + 12)
+        .await
+        .unwrap();
+    assert_eq!(other, LinkOutcome::AlreadyUsed);
+    assert_eq!(
+        store
+            .user_by_id(&ada.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "hash-1"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_or_unknown_reset_link_changes_nothing() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let reset = link(&ada, LinkPurpose::ResetPassword, &ada.email, NOW + 3600);
+    store.insert_mail_link(&reset).await.unwrap();
+    let (outcome, _) = store
+        .reset_password(&reset.digest, "hash-1", NOW + 3600)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        LinkOutcome::Expired,
+        "expired from its expires_at second on"
+    );
+    let (outcome, _) = store
+        .reset_password(&unique("nope"), "hash-1", NOW)
+        .await
+        .unwrap();
+    assert_eq!(outcome, LinkOutcome::Unknown);
+    // A link of another purpose is not a reset link.
+    let confirm = link(&ada, LinkPurpose::ConfirmEmail, &ada.email, NOW + 3600);
+    store.insert_mail_link(&confirm).await.unwrap();
+    let (outcome, _) = store
+        .reset_password(&confirm.digest, "hash-1", NOW)
+        .await
+        .unwrap();
+    assert_eq!(outcome, LinkOutcome::Unknown);
+    assert_eq!(
+        store
+            .user_by_id(&ada.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "hash-0"
+    );
+}

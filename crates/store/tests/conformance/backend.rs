@@ -1,0 +1,198 @@
+//! Which backend the suite runs against, and the records tests start from.
+//!
+//! `COURIER_TEST_DATABASE_URL` unset: a fresh SQLite database per test. Set: that
+//! database (its URL scheme picks the backend through `courier_store::connect`), with
+//! every test's rows kept apart by unique ids, emails and usernames. This is where
+//! PostgreSQL plugs in.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use courier_store::{
+    AuthCode, AuthRequest, Grant, IssuedTokens, LinkPurpose, MailLink, NewWebSession,
+    RedeemOutcome, Store, UnixTime, User,
+};
+
+/// The variable naming a database to test instead of a temporary SQLite file.
+pub const DATABASE_URL_VAR: &str = "COURIER_TEST_DATABASE_URL";
+
+/// A store under test; keeps its temporary folder (if any) alive.
+pub struct Backend {
+    pub store: Arc<dyn Store>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl std::ops::Deref for Backend {
+    type Target = dyn Store;
+    fn deref(&self) -> &Self::Target {
+        self.store.as_ref()
+    }
+}
+
+/// Opens the backend this run tests.
+pub async fn open() -> Backend {
+    match std::env::var(DATABASE_URL_VAR) {
+        Ok(url) if !url.is_empty() => Backend {
+            store: courier_store::connect(&url).await.unwrap(),
+            _dir: None,
+        },
+        _ => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("courier.db").display());
+            Backend {
+                store: courier_store::connect(&url).await.unwrap(),
+                _dir: Some(dir),
+            }
+        }
+    }
+}
+
+/// A value no other test (or earlier run on a shared database) uses.
+pub fn unique(prefix: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{prefix}{}x{nanos}x{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A fixed "now" far from the Unix epoch, so `now - a day` stays positive.
+pub const NOW: UnixTime = 1_900_000_000;
+
+/// Creates a confirmed account with unique id, email and username.
+pub async fn user(store: &dyn Store) -> User {
+    let name = unique("u");
+    let user = User {
+        id: unique("id-"),
+        email: format!("{name}@example.test"),
+        username: name,
+        password_hash: "hash-0".to_owned(),
+        name: Some("Ada".to_owned()),
+        email_confirmed_at: Some(NOW),
+        created_at: NOW,
+    };
+    store.create_user(&user).await.unwrap();
+    user
+}
+
+/// A mail link of `user` for `purpose`, sent to `email`, expiring at `expires_at`.
+pub fn link(user: &User, purpose: LinkPurpose, email: &str, expires_at: UnixTime) -> MailLink {
+    MailLink {
+        digest: unique("link-"),
+        user_id: user.id.clone(),
+        purpose,
+        email: email.to_owned(),
+        created_at: NOW,
+        expires_at,
+    }
+}
+
+/// A pending authorization request, expiring five minutes after [`NOW`].
+pub fn request() -> AuthRequest {
+    AuthRequest {
+        id: unique("req-"),
+        client_id: "courier-desktop".to_owned(),
+        redirect_uri: "http://127.0.0.1/callback".to_owned(),
+        scope: "openid offline_access".to_owned(),
+        state: Some("state".to_owned()),
+        nonce: Some("nonce".to_owned()),
+        code_challenge: "challenge".to_owned(),
+        prompt: None,
+        login_hint: Some("ada".to_owned()),
+        device_name: Some("laptop".to_owned()),
+        device_os: Some("Linux".to_owned()),
+        created_at: NOW,
+        expires_at: NOW + 300,
+        completed_at: None,
+    }
+}
+
+/// The code that completes `request` for `user`, expiring a minute after [`NOW`].
+pub fn code(request: &AuthRequest, user: &User) -> AuthCode {
+    AuthCode {
+        digest: unique("code-"),
+        request_id: request.id.clone(),
+        user_id: user.id.clone(),
+        client_id: request.client_id.clone(),
+        redirect_uri: request.redirect_uri.clone(),
+        scope: request.scope.clone(),
+        nonce: request.nonce.clone(),
+        code_challenge: request.code_challenge.clone(),
+        keep_signed_in: true,
+        auth_time: NOW,
+        device_name: request.device_name.clone(),
+        device_os: request.device_os.clone(),
+        created_at: NOW,
+        expires_at: NOW + 60,
+    }
+}
+
+/// A grant of `user` from `device`, 30 days long.
+pub fn grant(user: &User, device: Option<&str>) -> Grant {
+    Grant {
+        id: unique("grant-"),
+        user_id: user.id.clone(),
+        client_id: "courier-desktop".to_owned(),
+        scope: "openid offline_access".to_owned(),
+        keep_signed_in: true,
+        auth_time: NOW,
+        created_at: NOW,
+        expires_at: NOW + 30 * 86_400,
+        device_name: device.map(str::to_owned),
+        device_os: device.map(|_| "Linux".to_owned()),
+        user_agent: Some("courier-cli/1".to_owned()),
+        ip: Some("127.0.0.1".to_owned()),
+        first_used_at: NOW,
+        last_used_at: NOW,
+    }
+}
+
+/// Fresh token digests, the access token living an hour.
+pub fn tokens(now: UnixTime) -> IssuedTokens {
+    IssuedTokens {
+        access_digest: unique("access-"),
+        access_expires_at: now + 3600,
+        refresh_digest: Some(unique("refresh-")),
+    }
+}
+
+/// A grant of `user` made the real way (request, code, redemption), with its tokens.
+pub async fn signed_in(store: &dyn Store, user: &User) -> (Grant, IssuedTokens) {
+    let request = request();
+    store.insert_auth_request(&request).await.unwrap();
+    let code = code(&request, user);
+    assert!(store.complete_auth_request(&code, NOW).await.unwrap());
+    let grant = grant(user, Some("laptop"));
+    let tokens = tokens(NOW);
+    let outcome = store
+        .redeem_code(&code.digest, NOW, &grant, &tokens)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, RedeemOutcome::Redeemed { .. }),
+        "{outcome:?}"
+    );
+    (grant, tokens)
+}
+
+/// A browser session of `user`, 30 minutes long; returns its cookie digest.
+pub async fn browser(store: &dyn Store, user: &User) -> NewWebSession {
+    let session = NewWebSession {
+        digest: unique("cookie-"),
+        id: unique("web-"),
+        user_id: user.id.clone(),
+        keep_signed_in: false,
+        created_at: NOW,
+        expires_at: NOW + 1800,
+        user_agent: Some("Firefox".to_owned()),
+        ip: Some("127.0.0.2".to_owned()),
+    };
+    store.create_web_session(&session, None).await.unwrap();
+    session
+}

@@ -1,0 +1,492 @@
+//! [`courier_store::Authorizations`] and [`courier_store::Grants`]: requests, codes
+//! (a replayed code revokes its grant), refresh rotation (a replayed refresh token
+//! revokes its grant), access tokens, sign-out and the new-device facts.
+
+use courier_store::{
+    ClientSeen, EarlierGrants, RedeemOutcome, RefreshOutcome, RevokeReason, RevokedGrant, Store,
+};
+
+use crate::backend::{self, NOW, code, grant, request, signed_in, tokens, unique, user};
+
+#[tokio::test]
+async fn a_request_completes_or_cancels_once_and_only_while_pending() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let pending = request();
+    store.insert_auth_request(&pending).await.unwrap();
+    let read = store.auth_request(&pending.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            read.client_id.as_str(),
+            read.login_hint.as_deref(),
+            read.completed_at
+        ),
+        ("courier-desktop", Some("ada"), None)
+    );
+    assert_eq!(
+        (read.device_name.as_deref(), read.expires_at),
+        (Some("laptop"), NOW + 300)
+    );
+    let issued = code(&pending, &ada);
+    assert!(store.complete_auth_request(&issued, NOW + 1).await.unwrap());
+    assert!(
+        !store
+            .complete_auth_request(&code(&pending, &ada), NOW + 2)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .cancel_auth_request(&pending.id, NOW + 2)
+            .await
+            .unwrap()
+    );
+    let completed = store.auth_request(&pending.id).await.unwrap().unwrap();
+    assert_eq!(completed.completed_at, Some(NOW + 1));
+    let stored = store.auth_code(&issued.digest).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.user_id.as_str(), stored.keep_signed_in),
+        (ada.id.as_str(), true)
+    );
+    assert_eq!(stored.code_challenge, "challenge");
+
+    let cancelled = request();
+    store.insert_auth_request(&cancelled).await.unwrap();
+    assert!(store.cancel_auth_request(&cancelled.id, NOW).await.unwrap());
+    assert!(
+        !store
+            .complete_auth_request(&code(&cancelled, &ada), NOW)
+            .await
+            .unwrap()
+    );
+
+    let late = request();
+    store.insert_auth_request(&late).await.unwrap();
+    assert!(
+        !store
+            .complete_auth_request(&code(&late, &ada), late.expires_at)
+            .await
+            .unwrap(),
+        "expired from its expires_at second on"
+    );
+    assert!(
+        !store
+            .cancel_auth_request(&late.id, late.expires_at)
+            .await
+            .unwrap()
+    );
+    assert!(store.auth_request(&unique("req-")).await.unwrap().is_none());
+    assert!(store.auth_code(&unique("code-")).await.unwrap().is_none());
+}
+
+/// Issues a code for `user` and returns its digest.
+async fn issued_code(store: &dyn Store, user: &courier_store::User) -> String {
+    let pending = request();
+    store.insert_auth_request(&pending).await.unwrap();
+    let issued = code(&pending, user);
+    assert!(store.complete_auth_request(&issued, NOW).await.unwrap());
+    issued.digest
+}
+
+#[tokio::test]
+async fn a_replayed_code_revokes_the_grant_its_first_use_created() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let digest = issued_code(&*store, &ada).await;
+    let first = grant(&ada, Some("laptop"));
+    let first_tokens = tokens(NOW);
+    match store
+        .redeem_code(&digest, NOW + 1, &first, &first_tokens)
+        .await
+        .unwrap()
+    {
+        RedeemOutcome::Redeemed { grant, user } => {
+            assert_eq!(
+                (grant.id.as_str(), user.id.as_str()),
+                (first.id.as_str(), ada.id.as_str())
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        store
+            .access_context(&first_tokens.access_digest, NOW + 1)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Even after the code has expired, a replay is a replay.
+    let outcome = store
+        .redeem_code(&digest, NOW + 600, &grant(&ada, None), &tokens(NOW + 600))
+        .await
+        .unwrap();
+    let revoked = RevokedGrant {
+        grant_id: first.id.clone(),
+        user_id: ada.id.clone(),
+    };
+    assert!(
+        matches!(&outcome, RedeemOutcome::Reused(Some(r)) if *r == revoked),
+        "{outcome:?}"
+    );
+    assert!(
+        store
+            .access_context(&first_tokens.access_digest, NOW + 601)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let refresh = first_tokens.refresh_digest.as_deref().unwrap();
+    let rotated = store
+        .rotate_refresh_token(
+            refresh,
+            "courier-desktop",
+            NOW + 602,
+            &tokens(NOW),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(rotated, RefreshOutcome::Invalid), "{rotated:?}");
+    // Burning it again revokes (again) and reports the grant.
+    assert_eq!(
+        store.burn_code(&digest, NOW + 603).await.unwrap(),
+        Some(revoked)
+    );
+}
+
+#[tokio::test]
+async fn an_expired_unknown_or_burnt_code_issues_nothing() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let expired = issued_code(&*store, &ada).await;
+    let outcome = store
+        .redeem_code(&expired, NOW + 60, &grant(&ada, None), &tokens(NOW + 60))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, RedeemOutcome::Expired), "{outcome:?}");
+    let outcome = store
+        .redeem_code(&unique("code-"), NOW, &grant(&ada, None), &tokens(NOW))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, RedeemOutcome::Unknown), "{outcome:?}");
+
+    let burnt = issued_code(&*store, &ada).await;
+    assert_eq!(store.burn_code(&burnt, NOW + 1).await.unwrap(), None);
+    let outcome = store
+        .redeem_code(&burnt, NOW + 2, &grant(&ada, None), &tokens(NOW + 2))
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, RedeemOutcome::Reused(None)),
+        "{outcome:?}"
+    );
+    assert_eq!(store.burn_code(&burnt, NOW + 3).await.unwrap(), None);
+    assert_eq!(store.burn_code(&unique("code-"), NOW).await.unwrap(), None);
+    assert!(
+        store
+            .live_sessions(&ada.id, NOW + 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_token_rotates_once_and_a_replay_revokes_the_grant() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (first, issued) = signed_in(&*store, &ada).await;
+    let refresh = issued.refresh_digest.clone().unwrap();
+    let next = tokens(NOW + 10);
+    let seen = ClientSeen {
+        user_agent: Some("courier-cli/2".to_owned()),
+        ip: None,
+    };
+    match store
+        .rotate_refresh_token(&refresh, "courier-desktop", NOW + 10, &next, &seen)
+        .await
+        .unwrap()
+    {
+        RefreshOutcome::Rotated { grant, user } => {
+            assert_eq!(
+                (grant.id.as_str(), user.id.as_str()),
+                (first.id.as_str(), ada.id.as_str())
+            );
+            assert_eq!(grant.last_used_at, NOW + 10);
+            assert_eq!(grant.user_agent.as_deref(), Some("courier-cli/2"));
+            assert_eq!(
+                grant.ip.as_deref(),
+                Some("127.0.0.1"),
+                "an unknown ip keeps the last"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let context = store
+        .access_context(&next.access_digest, NOW + 11)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (context.grant_id.as_str(), context.user.id.as_str()),
+        (first.id.as_str(), ada.id.as_str())
+    );
+
+    let replay = store
+        .rotate_refresh_token(
+            &refresh,
+            "courier-desktop",
+            NOW + 20,
+            &tokens(NOW + 20),
+            &seen,
+        )
+        .await
+        .unwrap();
+    let revoked = RevokedGrant {
+        grant_id: first.id.clone(),
+        user_id: ada.id.clone(),
+    };
+    assert!(
+        matches!(&replay, RefreshOutcome::Reused(r) if *r == revoked),
+        "{replay:?}"
+    );
+    assert!(
+        store
+            .access_context(&next.access_digest, NOW + 21)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let newest = next.refresh_digest.unwrap();
+    let after = store
+        .rotate_refresh_token(
+            &newest,
+            "courier-desktop",
+            NOW + 22,
+            &tokens(NOW + 22),
+            &seen,
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(after, RefreshOutcome::Invalid),
+        "a revoked grant never refreshes: {after:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_for_another_client_or_an_ended_grant_is_invalid_and_spends_nothing() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (first, issued) = signed_in(&*store, &ada).await;
+    let refresh = issued.refresh_digest.clone().unwrap();
+    let seen = ClientSeen::default();
+    let other = store
+        .rotate_refresh_token(&refresh, "someone-else", NOW + 1, &tokens(NOW + 1), &seen)
+        .await
+        .unwrap();
+    assert!(matches!(other, RefreshOutcome::Invalid), "{other:?}");
+    let ended = store
+        .rotate_refresh_token(
+            &refresh,
+            "courier-desktop",
+            first.expires_at,
+            &tokens(NOW),
+            &seen,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(ended, RefreshOutcome::Invalid), "{ended:?}");
+    let unknown = store
+        .rotate_refresh_token(&unique("r"), "courier-desktop", NOW, &tokens(NOW), &seen)
+        .await
+        .unwrap();
+    assert!(matches!(unknown, RefreshOutcome::Invalid), "{unknown:?}");
+    let still = store
+        .rotate_refresh_token(
+            &refresh,
+            "courier-desktop",
+            NOW + 2,
+            &tokens(NOW + 2),
+            &seen,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(still, RefreshOutcome::Rotated { .. }), "{still:?}");
+}
+
+#[tokio::test]
+async fn access_tokens_expire_at_their_second_and_touching_never_goes_back() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (first, issued) = signed_in(&*store, &ada).await;
+    let access = &issued.access_digest;
+    let context = store.access_context(access, NOW).await.unwrap().unwrap();
+    assert_eq!(
+        (context.scope.as_str(), context.last_used_at),
+        ("openid offline_access", NOW)
+    );
+    assert!(
+        store
+            .access_context(access, issued.access_expires_at)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .access_context(&unique("a"), NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    store.touch_grant(&first.id, NOW + 100).await.unwrap();
+    store.touch_grant(&first.id, NOW + 50).await.unwrap();
+    let read = store.grant(&first.id).await.unwrap().unwrap();
+    assert_eq!((read.last_used_at, read.first_used_at), (NOW + 100, NOW));
+    assert_eq!(
+        (read.device_name.as_deref(), read.device_os.as_deref()),
+        (Some("laptop"), Some("Linux"))
+    );
+    assert!(store.grant(&unique("g")).await.unwrap().is_none());
+
+    store
+        .revoke_grant(&first.id, NOW + 101, RevokeReason::RevokedByUser)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .access_context(access, NOW + 102)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn signing_out_revokes_the_grant_of_either_token_and_reports_it_once() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (first, issued) = signed_in(&*store, &ada).await;
+    let revoked = RevokedGrant {
+        grant_id: first.id.clone(),
+        user_id: ada.id.clone(),
+    };
+    let refresh = issued.refresh_digest.unwrap();
+    assert_eq!(
+        store
+            .revoke_grant_of_token(&refresh, NOW + 1)
+            .await
+            .unwrap(),
+        Some(revoked)
+    );
+    assert_eq!(
+        store
+            .revoke_grant_of_token(&refresh, NOW + 2)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .revoke_grant_of_token(&unique("t"), NOW)
+            .await
+            .unwrap(),
+        None
+    );
+
+    let (second, issued) = signed_in(&*store, &ada).await;
+    let by_access = store
+        .revoke_grant_of_token(&issued.access_digest, NOW + 3)
+        .await
+        .unwrap();
+    assert_eq!(by_access.map(|r| r.grant_id), Some(second.id));
+}
+
+#[tokio::test]
+async fn earlier_grants_tell_a_new_device_from_a_known_one() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (first, _) = signed_in(&*store, &ada).await;
+    let none = EarlierGrants {
+        any: false,
+        same_device: false,
+    };
+    assert_eq!(store.earlier_grants(&first).await.unwrap(), none);
+    let (same, _) = signed_in(&*store, &ada).await;
+    let known = EarlierGrants {
+        any: true,
+        same_device: true,
+    };
+    assert_eq!(store.earlier_grants(&same).await.unwrap(), known);
+    let mut elsewhere = grant(&ada, Some("phone"));
+    let new_device = EarlierGrants {
+        any: true,
+        same_device: false,
+    };
+    assert_eq!(store.earlier_grants(&elsewhere).await.unwrap(), new_device);
+    // Without a device name or OS, the user agent tells devices apart, and only
+    // among grants that had no device name or OS either.
+    elsewhere.device_name = None;
+    elsewhere.device_os = None;
+    assert_eq!(store.earlier_grants(&elsewhere).await.unwrap(), new_device);
+    let bare = grant(&ada, None);
+    let pending = request();
+    store.insert_auth_request(&pending).await.unwrap();
+    let issued = code(&pending, &ada);
+    assert!(store.complete_auth_request(&issued, NOW).await.unwrap());
+    store
+        .redeem_code(&issued.digest, NOW, &bare, &tokens(NOW))
+        .await
+        .unwrap();
+    assert_eq!(store.earlier_grants(&elsewhere).await.unwrap(), known);
+    elsewhere.user_agent = None;
+    assert_eq!(store.earlier_grants(&elsewhere).await.unwrap(), new_device);
+    // Only grants created at or before it count.
+    let mut older = grant(&ada, Some("laptop"));
+    older.created_at = NOW - 1;
+    assert_eq!(store.earlier_grants(&older).await.unwrap(), none);
+}
+
+#[tokio::test]
+async fn spent_codes_outlive_expiry_by_a_day_so_a_late_replay_still_revokes() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let digest = issued_code(&*store, &ada).await;
+    let first = grant(&ada, None);
+    store
+        .redeem_code(&digest, NOW, &first, &tokens(NOW))
+        .await
+        .unwrap();
+    let before_cutoff = NOW + 60 + 86_400 - 1;
+    store.purge_expired(before_cutoff).await.unwrap();
+    let replay = store
+        .redeem_code(
+            &digest,
+            before_cutoff,
+            &grant(&ada, None),
+            &tokens(before_cutoff),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(replay, RedeemOutcome::Reused(Some(_))),
+        "{replay:?}"
+    );
+    assert!(store.purge_expired(NOW + 60 + 86_400).await.unwrap() >= 1);
+    assert!(store.auth_code(&digest).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_challenge_is_spent_once_until_purged() {
+    let store = backend::open().await;
+    let challenge = unique("pow-");
+    assert!(store.spend_challenge(&challenge, NOW + 60).await.unwrap());
+    assert!(!store.spend_challenge(&challenge, NOW + 60).await.unwrap());
+    store.purge_expired(NOW + 59).await.unwrap();
+    assert!(!store.spend_challenge(&challenge, NOW + 60).await.unwrap());
+    store.purge_expired(NOW + 60).await.unwrap();
+    assert!(store.spend_challenge(&challenge, NOW + 60).await.unwrap());
+}
