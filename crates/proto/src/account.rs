@@ -90,12 +90,13 @@ pub struct PasswordChange {
     pub keep_other_sessions: bool,
 }
 
+// `Channels` in the OpenAPI document, as it was before the Rust name said what it is.
 /// Where one kind of notification is delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Channels))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
-pub struct Channels {
+pub struct DeliveryChannels {
     pub email: bool,
     pub in_app: bool,
 }
@@ -106,15 +107,15 @@ pub struct Channels {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct NotificationPreferences {
-    pub security: Channels,
-    pub usage: Channels,
-    pub monitors: Channels,
-    pub comments: Channels,
+    pub security: DeliveryChannels,
+    pub usage: DeliveryChannels,
+    pub monitors: DeliveryChannels,
+    pub comments: DeliveryChannels,
 }
 
 impl Default for NotificationPreferences {
     fn default() -> Self {
-        let both = Channels {
+        let both = DeliveryChannels {
             email: true,
             in_app: true,
         };
@@ -122,7 +123,7 @@ impl Default for NotificationPreferences {
             security: both,
             usage: both,
             monitors: both,
-            comments: Channels {
+            comments: DeliveryChannels {
                 email: false,
                 in_app: true,
             },

@@ -11,7 +11,7 @@ mod support;
 mod user;
 
 pub use account::{
-    Channels, EmailChange, NotificationPreferences, PasswordChange, Profile, ProfileUpdate,
+    DeliveryChannels, EmailChange, NotificationPreferences, PasswordChange, Profile, ProfileUpdate,
     PublicProfile,
 };
 pub use discovery::ProviderMetadata;

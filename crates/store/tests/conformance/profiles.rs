@@ -1,7 +1,7 @@
 //! [`courier_store::Profiles`] and [`courier_store::Support`]: profile reads and the
 //! all-or-nothing update, avatars, notification preferences, support requests.
 
-use courier_proto::{Channels, NotificationPreferences};
+use courier_proto::{DeliveryChannels, NotificationPreferences};
 use courier_store::{NewAvatar, ProfileChanges, SupportRecord};
 
 use crate::backend::{self, NOW, unique, user};
@@ -173,7 +173,7 @@ async fn notification_preferences_are_the_defaults_until_set() {
         store.notification_preferences(&ada.id).await.unwrap(),
         defaults
     );
-    let quiet = Channels {
+    let quiet = DeliveryChannels {
         email: false,
         in_app: false,
     };

@@ -3,7 +3,7 @@
 import { type FormEvent, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
-import type { Channels } from "../../bindings/Channels";
+import type { DeliveryChannels } from "../../bindings/DeliveryChannels";
 import type { NotificationPreferences } from "../../bindings/NotificationPreferences";
 import { CommandProblem, FormStatus } from "./forms";
 import { useSetNotificationPreferences } from "./queries";
@@ -15,7 +15,7 @@ const kinds: { key: keyof NotificationPreferences; label: string; about: string 
   { key: "comments", label: "Comments", about: "Replies and mentions" },
 ];
 
-const channels: { key: keyof Channels; label: string }[] = [
+const channels: { key: keyof DeliveryChannels; label: string }[] = [
   { key: "email", label: "Email" },
   { key: "in_app", label: "In-app" },
 ];
@@ -37,7 +37,7 @@ export function NotificationsSection({
   const current = draft ?? saved;
   const dirty = !same(current, saved);
 
-  const toggle = (kind: keyof NotificationPreferences, channel: keyof Channels, on: boolean) =>
+  const toggle = (kind: keyof NotificationPreferences, channel: keyof DeliveryChannels, on: boolean) =>
     setDraft({ ...current, [kind]: { ...current[kind], [channel]: on } });
 
   const submit = (event: FormEvent) => {

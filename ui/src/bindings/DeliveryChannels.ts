@@ -3,4 +3,4 @@
 /**
  * Where one kind of notification is delivered.
  */
-export type Channels = { email: boolean, in_app: boolean, };
+export type DeliveryChannels = { email: boolean, in_app: boolean, };
