@@ -23,6 +23,7 @@ if [ "${1:-}" = "--quick" ]; then
   cargo clippy --workspace --exclude courier-desktop --all-targets --locked -- -D warnings
   echo "==> unit tests and the storage conformance suite"
   cargo test --workspace --exclude courier-desktop --exclude courier-tests --lib --locked
+  cargo test -p courier-store --test conformance --locked
   echo "==> quick tier passed (the full suite: bash scripts/test.sh)"
   exit 0
 elif [ $# -gt 0 ]; then
