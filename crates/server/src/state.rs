@@ -1,5 +1,6 @@
 //! What every handler can reach: storage, clock, keys, password hasher, rate limits,
-//! mailer, the event hub and the public origin. Cheap to clone.
+//! mailer, the event hub and the public origin. Cheap to clone. Domains never see it:
+//! handlers hand each domain function only the pieces it names (its `Deps`).
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use crate::platform::password::PasswordHasher;
 use crate::platform::pow::ProofOfWork;
 use crate::platform::ratelimit::RateLimiter;
 use crate::settings::Settings;
+use crate::{accounts, recovery};
 use courier_store::Store;
 
 #[derive(Clone)]
@@ -28,4 +30,45 @@ pub struct AppState {
     /// The proof-of-work check of Trouble signing in? (its HMAC key and difficulty).
     pub pow: Arc<ProofOfWork>,
     pub settings: Arc<Settings>,
+}
+
+// Each domain names the few pieces it needs; the handlers build them from here.
+
+impl<'a> From<&'a AppState> for accounts::signup::Deps<'a> {
+    fn from(state: &'a AppState) -> Self {
+        Self {
+            store: &*state.store,
+            clock: &*state.clock,
+            passwords: &state.passwords,
+            mailer: &state.mailer,
+            issuer: &state.issuer,
+        }
+    }
+}
+
+impl<'a> From<&'a AppState> for accounts::password::Deps<'a> {
+    fn from(state: &'a AppState) -> Self {
+        Self {
+            store: &*state.store,
+            clock: &*state.clock,
+            passwords: &state.passwords,
+            mailer: &state.mailer,
+            events: &state.events,
+            limiter: &state.limiter,
+            limits: &state.settings.rate_limits,
+        }
+    }
+}
+
+impl<'a> From<&'a AppState> for recovery::Deps<'a> {
+    fn from(state: &'a AppState) -> Self {
+        Self {
+            store: &*state.store,
+            clock: &*state.clock,
+            passwords: &state.passwords,
+            mailer: &state.mailer,
+            issuer: &state.issuer,
+            events: &state.events,
+        }
+    }
 }

@@ -34,7 +34,7 @@ pub async fn change(
     let current = SecretString::from(change.current_password);
     let new = SecretString::from(change.new_password);
     match password::change(
-        &state,
+        &password::Deps::from(&state),
         &auth.user,
         &auth.session_id,
         &current,
