@@ -10,9 +10,9 @@ use crate::platform::clock::UnixTime;
 use crate::platform::clock::durations;
 use crate::platform::crypto::{new_token, token_digest};
 use crate::platform::hub::EventHub;
+use crate::platform::issuer::Issuer;
 use crate::platform::mail::Mail;
 use crate::platform::mail::Mailer;
-use crate::state::Issuer;
 use courier_proto::ServerEvent;
 use courier_store::{EmailChangeOutcome, LinkPurpose, MailLink, Store, User};
 

@@ -40,8 +40,9 @@ pub use platform::crypto::{new_token, token_digest};
 pub use platform::password::PasswordHasher;
 pub use settings::Settings;
 
+use crate::platform::issuer::Issuer;
 use crate::platform::mail::{Mailer, OutboxTransport, SmtpTransport, Transport};
-use crate::state::{AppState, Issuer};
+use crate::state::AppState;
 
 /// A server ready to accept connections on its listener.
 pub struct Server {

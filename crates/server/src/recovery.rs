@@ -7,18 +7,31 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::error::Error;
 use crate::notices;
-use crate::platform::clock::durations;
+use crate::platform::clock::{Clock, durations};
 use crate::platform::crypto::{new_token, token_digest};
-use crate::platform::mail::Mail;
-use crate::platform::password;
+use crate::platform::hub::EventHub;
+use crate::platform::issuer::Issuer;
+use crate::platform::mail::{Mail, Mailer};
+use crate::platform::password::{self, PasswordHasher};
 use crate::platform::ratelimit::Rule;
 use crate::sessions;
 use crate::settings::RateLimitSettings;
-use crate::state::AppState;
-use courier_store::{LinkOutcome, LinkPurpose, MailLink, User};
+use courier_store::{LinkOutcome, LinkPurpose, MailLink, Store, User};
 
 /// How long a password reset link works.
 pub const RESET_LINK_LIFETIME: i64 = durations::HOUR;
+
+/// What requesting and following reset links need from the server.
+pub struct Deps<'a> {
+    pub store: &'a dyn Store,
+    pub clock: &'a dyn Clock,
+    pub passwords: &'a PasswordHasher,
+    pub mailer: &'a Mailer,
+    /// Builds the link in the mail.
+    pub issuer: &'a Issuer,
+    /// Tells the account's open event channels that its sessions ended.
+    pub events: &'a EventHub,
+}
 
 /// Trouble signing in? requests and reset attempts per client address.
 pub fn reset_rule(limits: &RateLimitSettings) -> Rule {
@@ -31,16 +44,15 @@ pub fn reset_rule(limits: &RateLimitSettings) -> Rule {
 
 /// Mails a reset link to the account with this address, if there is one. The caller
 /// answers the same either way; the token is made and digested either way too.
-pub async fn request_reset(state: &AppState, email: &str) -> Result<(), Error> {
-    let now = state.clock.now();
+pub async fn request_reset(deps: &Deps<'_>, email: &str) -> Result<(), Error> {
+    let now = deps.clock.now();
     let token = new_token("cpr");
     let digest = token_digest(&token);
-    let Some(user) = state.store.user_by_email(email).await? else {
+    let Some(user) = deps.store.user_by_email(email).await? else {
         tracing::info!("password reset requested for an address without an account");
         return Ok(());
     };
-    state
-        .store
+    deps.store
         .insert_mail_link(&MailLink {
             digest,
             user_id: user.id.clone(),
@@ -50,8 +62,8 @@ pub async fn request_reset(state: &AppState, email: &str) -> Result<(), Error> {
             expires_at: now + RESET_LINK_LIFETIME,
         })
         .await?;
-    let link = state.issuer.url(&format!("/reset?token={token}"));
-    state.mailer.send(Mail {
+    let link = deps.issuer.url(&format!("/reset?token={token}"));
+    deps.mailer.send(Mail {
         to: user.email.clone(),
         subject: "Reset your Courier password".to_owned(),
         body: format!(
@@ -68,17 +80,17 @@ pub async fn request_reset(state: &AppState, email: &str) -> Result<(), Error> {
 }
 
 /// What a reset link is worth right now, without spending it; `Some(user)` if valid.
-pub async fn reset_link_user(state: &AppState, token: &str) -> Result<LinkCheck, Error> {
-    let outcome = state
+pub async fn reset_link_user(deps: &Deps<'_>, token: &str) -> Result<LinkCheck, Error> {
+    let outcome = deps
         .store
         .check_mail_link(
             &token_digest(token),
             LinkPurpose::ResetPassword,
-            state.clock.now(),
+            deps.clock.now(),
         )
         .await?;
     Ok(match outcome {
-        LinkOutcome::Used { user_id } => match state.store.user_by_id(&user_id).await? {
+        LinkOutcome::Used { user_id } => match deps.store.user_by_id(&user_id).await? {
             Some(user) => LinkCheck::Valid(Box::new(user)),
             None => LinkCheck::Invalid,
         },
@@ -88,7 +100,7 @@ pub async fn reset_link_user(state: &AppState, token: &str) -> Result<LinkCheck,
     })
 }
 
-/// A reset link's state.
+/// A reset link's deps.
 #[derive(Debug)]
 pub enum LinkCheck {
     Valid(Box<User>),
@@ -115,20 +127,20 @@ impl From<courier_store::StoreError> for ResetError {
 
 /// Sets a new password through a reset link: every session of the account ends.
 pub async fn reset(
-    state: &AppState,
+    deps: &Deps<'_>,
     token: &str,
     new_password: &SecretString,
 ) -> Result<(), ResetError> {
-    let user = match reset_link_user(state, token).await? {
+    let user = match reset_link_user(deps, token).await? {
         LinkCheck::Valid(user) => user,
         other => return Err(ResetError::Link(other)),
     };
     password::check_strength(new_password.expose_secret(), &[&user.username, &user.email])
         .map_err(ResetError::Weak)?;
-    let hash = state.passwords.hash(new_password).await?;
-    let (outcome, ended) = state
+    let hash = deps.passwords.hash(new_password).await?;
+    let (outcome, ended) = deps
         .store
-        .reset_password(&token_digest(token), &hash, state.clock.now())
+        .reset_password(&token_digest(token), &hash, deps.clock.now())
         .await?;
     match outcome {
         LinkOutcome::Used { .. } => {}
@@ -137,11 +149,11 @@ pub async fn reset(
         LinkOutcome::AlreadyUsed => return Err(ResetError::Link(LinkCheck::Used)),
         LinkOutcome::Unknown => return Err(ResetError::Link(LinkCheck::Invalid)),
     }
-    sessions::ended(&state.events, &user.id, &ended);
+    sessions::ended(deps.events, &user.id, &ended);
     notices::password_changed(
-        &*state.store,
-        &state.mailer,
-        state.clock.now(),
+        deps.store,
+        deps.mailer,
+        deps.clock.now(),
         &user,
         "reset with a link sent to this address",
     )

@@ -6,13 +6,26 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::error::Error;
 use crate::notices;
-use crate::platform::clock::durations;
-use crate::platform::password;
-use crate::platform::ratelimit::{RetryAfter, Rule};
+use crate::platform::clock::{Clock, durations};
+use crate::platform::hub::EventHub;
+use crate::platform::mail::Mailer;
+use crate::platform::password::{self, PasswordHasher};
+use crate::platform::ratelimit::{RateLimiter, RetryAfter, Rule};
 use crate::sessions;
 use crate::settings::RateLimitSettings;
-use crate::state::AppState;
-use courier_store::{KeepSessions, User};
+use courier_store::{KeepSessions, Store, User};
+
+/// What changing a password needs from the server.
+pub struct Deps<'a> {
+    pub store: &'a dyn Store,
+    pub clock: &'a dyn Clock,
+    pub passwords: &'a PasswordHasher,
+    pub mailer: &'a Mailer,
+    /// Tells the account's open event channels which sessions ended.
+    pub events: &'a EventHub,
+    pub limiter: &'a RateLimiter,
+    pub limits: &'a RateLimitSettings,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
@@ -46,18 +59,17 @@ pub fn change_rule(limits: &RateLimitSettings) -> Rule {
 /// every other session (apps and browsers) ends; `current` (the caller's session)
 /// always stays.
 pub async fn change(
-    state: &AppState,
+    deps: &Deps<'_>,
     user: &User,
     current: &str,
     current_password: &SecretString,
     new_password: &SecretString,
     keep_others: bool,
 ) -> Result<(), ChangeError> {
-    state
-        .limiter
-        .hit(change_rule(&state.settings.rate_limits), &user.id)
+    deps.limiter
+        .hit(change_rule(deps.limits), &user.id)
         .map_err(ChangeError::RateLimited)?;
-    if !state
+    if !deps
         .passwords
         .verify(current_password, Some(&user.password_hash))
         .await?
@@ -66,21 +78,21 @@ pub async fn change(
     }
     password::check_strength(new_password.expose_secret(), &[&user.username, &user.email])
         .map_err(ChangeError::Weak)?;
-    let hash = state.passwords.hash(new_password).await?;
+    let hash = deps.passwords.hash(new_password).await?;
     let keep = if keep_others {
         KeepSessions::All
     } else {
         KeepSessions::Only(current)
     };
-    let ended = state
+    let ended = deps
         .store
-        .change_password(&user.id, &hash, keep, state.clock.now())
+        .change_password(&user.id, &hash, keep, deps.clock.now())
         .await?;
-    sessions::ended(&state.events, &user.id, &ended);
+    sessions::ended(deps.events, &user.id, &ended);
     notices::password_changed(
-        &*state.store,
-        &state.mailer,
-        state.clock.now(),
+        deps.store,
+        deps.mailer,
+        deps.clock.now(),
         user,
         "changed from a signed-in Courier session",
     )

@@ -5,14 +5,25 @@
 use secrecy::SecretString;
 
 use crate::error::Error;
-use crate::platform::clock::durations;
+use crate::platform::clock::{Clock, durations};
 use crate::platform::crypto::{new_id, new_token, token_digest};
-use crate::platform::mail::Mail;
-use crate::state::AppState;
-use courier_store::{LinkPurpose, MailLink, User};
+use crate::platform::issuer::Issuer;
+use crate::platform::mail::{Mail, Mailer};
+use crate::platform::password::PasswordHasher;
+use courier_store::{LinkPurpose, MailLink, Store, User};
 
 /// How long an email confirmation link works.
 pub const CONFIRM_LINK_LIFETIME: i64 = durations::DAY;
+
+/// What signing up and confirming an address need from the server.
+pub struct Deps<'a> {
+    pub store: &'a dyn Store,
+    pub clock: &'a dyn Clock,
+    pub passwords: &'a PasswordHasher,
+    pub mailer: &'a Mailer,
+    /// Builds the links in the mails.
+    pub issuer: &'a Issuer,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignUpError {
@@ -33,14 +44,14 @@ impl From<courier_store::StoreError> for SignUpError {
 /// has an account, mails its owner instead. Both take one password hash and answer
 /// the same, so the caller cannot tell which happened.
 pub async fn sign_up(
-    state: &AppState,
+    deps: &Deps<'_>,
     email: &str,
     username: &str,
     password: &SecretString,
 ) -> Result<(), SignUpError> {
-    let password_hash = state.passwords.hash(password).await?;
-    if let Some(existing) = state.store.user_by_email(email).await? {
-        mail_existing_account(state, &existing);
+    let password_hash = deps.passwords.hash(password).await?;
+    if let Some(existing) = deps.store.user_by_email(email).await? {
+        mail_existing_account(deps, &existing);
         return Ok(());
     }
     let user = User {
@@ -50,15 +61,15 @@ pub async fn sign_up(
         password_hash,
         name: None,
         email_confirmed_at: None,
-        created_at: state.clock.now(),
+        created_at: deps.clock.now(),
     };
-    match state.store.create_user(&user).await {
+    match deps.store.create_user(&user).await {
         Ok(()) => {}
         Err(error) if error.is_conflict() => {
             // Lost a race: the address or the username was taken in the meantime.
-            return match state.store.user_by_email(email).await? {
+            return match deps.store.user_by_email(email).await? {
                 Some(existing) => {
-                    mail_existing_account(state, &existing);
+                    mail_existing_account(deps, &existing);
                     Ok(())
                 }
                 None => Err(SignUpError::UsernameTaken),
@@ -66,13 +77,13 @@ pub async fn sign_up(
         }
         Err(error) => return Err(error.into()),
     }
-    send_confirmation(state, &user).await?;
+    send_confirmation(deps, &user).await?;
     Ok(())
 }
 
-fn mail_existing_account(state: &AppState, user: &User) {
-    let signin = state.issuer.url("/signin");
-    state.mailer.send(Mail {
+fn mail_existing_account(deps: &Deps<'_>, user: &User) {
+    let signin = deps.issuer.url("/signin");
+    deps.mailer.send(Mail {
         to: user.email.clone(),
         subject: "Someone tried to create a Courier account with your address".to_owned(),
         body: format!(
@@ -87,11 +98,10 @@ fn mail_existing_account(state: &AppState, user: &User) {
 }
 
 /// Mails `user` a fresh link that confirms their current address.
-pub async fn send_confirmation(state: &AppState, user: &User) -> Result<(), Error> {
-    let now = state.clock.now();
+pub async fn send_confirmation(deps: &Deps<'_>, user: &User) -> Result<(), Error> {
+    let now = deps.clock.now();
     let token = new_token("cel");
-    state
-        .store
+    deps.store
         .insert_mail_link(&MailLink {
             digest: token_digest(&token),
             user_id: user.id.clone(),
@@ -101,8 +111,8 @@ pub async fn send_confirmation(state: &AppState, user: &User) -> Result<(), Erro
             expires_at: now + CONFIRM_LINK_LIFETIME,
         })
         .await?;
-    let link = state.issuer.url(&format!("/confirm-email?token={token}"));
-    state.mailer.send(Mail {
+    let link = deps.issuer.url(&format!("/confirm-email?token={token}"));
+    deps.mailer.send(Mail {
         to: user.email.clone(),
         subject: "Confirm your email address for Courier".to_owned(),
         body: format!(
@@ -118,9 +128,9 @@ pub async fn send_confirmation(state: &AppState, user: &User) -> Result<(), Erro
 
 /// Sends a new confirmation link if `email` belongs to an unconfirmed account;
 /// silently does nothing otherwise.
-pub async fn resend_confirmation(state: &AppState, email: &str) -> Result<(), Error> {
-    match state.store.user_by_email(email).await? {
-        Some(user) if user.email_confirmed_at.is_none() => send_confirmation(state, &user).await,
+pub async fn resend_confirmation(deps: &Deps<'_>, email: &str) -> Result<(), Error> {
+    match deps.store.user_by_email(email).await? {
+        Some(user) if user.email_confirmed_at.is_none() => send_confirmation(deps, &user).await,
         _ => Ok(()),
     }
 }

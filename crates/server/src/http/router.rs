@@ -14,7 +14,7 @@ use courier_proto::ErrorKind;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::error::ApiError;
+use crate::http::api::error::ApiError;
 use crate::http::pages::{self, PageError};
 use crate::state::AppState;
 

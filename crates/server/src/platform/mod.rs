@@ -1,11 +1,12 @@
 //! Platform pieces the domains and the HTTP layer build on, with no account rules:
-//! time, secrets and tokens, the signing key, password hashing, proof of work, rate
-//! limits, outgoing mail, the in-process event hub, `User-Agent` reading and field
-//! validation.
+//! time, secrets and tokens, the public origin, the signing key, password hashing,
+//! proof of work, rate limits, outgoing mail, the in-process event hub, `User-Agent`
+//! reading and field validation.
 
 pub(crate) mod clock;
 pub(crate) mod crypto;
 pub(crate) mod hub;
+pub(crate) mod issuer;
 pub(crate) mod keys;
 pub(crate) mod mail;
 pub(crate) mod password;

@@ -6,8 +6,8 @@ pub(crate) mod avatar;
 
 use courier_proto::{FieldError, Profile, ProfileUpdate, PublicProfile};
 
+use crate::platform::issuer::Issuer;
 use crate::platform::validate;
-use crate::state::Issuer;
 use courier_store::{ProfileChanges, ProfileRecord};
 
 pub const MAX_NAME_CHARS: usize = 100;

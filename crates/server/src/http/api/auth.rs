@@ -5,7 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use crate::error::ApiError;
+use super::error::ApiError;
 use crate::http::oauth::userinfo;
 use crate::state::AppState;
 use courier_store::{AccessContext, User};

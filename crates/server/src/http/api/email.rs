@@ -9,10 +9,10 @@ use courier_proto::{EmailChange, ErrorBody, Profile, ServerEvent};
 use secrecy::SecretString;
 
 use super::auth::Authenticated;
+use super::error::ApiError;
 use super::json::ApiJson;
 use super::profile::current;
 use crate::email_change;
-use crate::error::ApiError;
 use crate::platform::ratelimit::Rule;
 use crate::platform::validate;
 use crate::state::AppState;

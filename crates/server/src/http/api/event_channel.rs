@@ -15,7 +15,7 @@ use courier_proto::{ErrorBody, ServerEvent};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::auth::Authenticated;
-use crate::error::ApiError;
+use super::error::ApiError;
 use crate::http::oauth::userinfo;
 use crate::platform::hub::Event;
 use crate::state::AppState;

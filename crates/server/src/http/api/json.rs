@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use courier_proto::ErrorKind;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use super::error::ApiError;
 
 /// A JSON body of type `T`; put it after [`super::auth::Authenticated`] so the
 /// caller is authenticated before the body is read.

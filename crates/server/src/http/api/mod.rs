@@ -1,10 +1,11 @@
 //! The JSON API under `/api/v1`, for Courier's apps: bearer-token authentication
 //! ([`auth::Authenticated`]), `{kind, message, fields}` errors
-//! ([`crate::error::ApiError`]), one module per resource, and the OpenAPI document
+//! ([`error::ApiError`]), one module per resource, and the OpenAPI document
 //! built from the handlers' own annotations, served at `/api/v1/openapi.json`.
 
 mod auth;
 mod email;
+pub(crate) mod error;
 mod event_channel;
 mod json;
 mod notifications;

@@ -6,8 +6,8 @@ use axum::extract::State;
 use courier_proto::{ErrorBody, NotificationPreferences};
 
 use super::auth::Authenticated;
+use super::error::ApiError;
 use super::json::ApiJson;
-use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The account's notification preferences (defaults until it sets its own).

@@ -6,9 +6,9 @@ use courier_proto::{ErrorBody, PasswordChange};
 use secrecy::SecretString;
 
 use super::auth::Authenticated;
+use super::error::ApiError;
 use super::json::ApiJson;
 use crate::accounts::password::{self, ChangeError};
-use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Changes the password. Unless `keep_other_sessions`, every other session of the
@@ -34,7 +34,7 @@ pub async fn change(
     let current = SecretString::from(change.current_password);
     let new = SecretString::from(change.new_password);
     match password::change(
-        &state,
+        &password::Deps::from(&state),
         &auth.user,
         &auth.session_id,
         &current,

@@ -10,8 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use courier_proto::{ErrorBody, FieldError, Profile, ProfileUpdate, PublicProfile, ServerEvent};
 
 use super::auth::Authenticated;
+use super::error::ApiError;
 use super::json::{ApiJson, payload_too_large};
-use crate::error::ApiError;
 use crate::platform::crypto::new_id;
 use crate::platform::ratelimit::Rule;
 use crate::profile;

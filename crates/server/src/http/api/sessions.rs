@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use courier_proto::{ErrorBody, RevokedSessions, Session};
 
 use super::auth::Authenticated;
-use crate::error::ApiError;
+use super::error::ApiError;
 use crate::sessions;
 use crate::state::AppState;
 

@@ -9,8 +9,8 @@ use courier_proto::{
 };
 
 use super::auth::Authenticated;
+use super::error::ApiError;
 use super::json::ApiJson;
-use crate::error::ApiError;
 use crate::platform::crypto::new_id;
 use crate::platform::mail::Mail;
 use crate::platform::ratelimit::Rule;

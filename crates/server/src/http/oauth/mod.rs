@@ -6,6 +6,7 @@
 //! this module and never the other way.
 
 pub(crate) mod clients;
+mod error;
 mod metadata;
 pub(crate) mod params;
 mod token;

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::ACCESS_TOKEN_LIFETIME;
 use super::clients;
+use super::error::OAuthError;
 use super::params::Params;
-use crate::error::OAuthError;
 use crate::http::client::ClientInfo;
 use crate::platform::crypto::{constant_time_eq, new_id, new_token, pkce_s256, token_digest};
 use crate::platform::ratelimit::Rule;

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use courier_proto::UserInfo;
 
-use crate::error::OAuthError;
+use super::error::OAuthError;
 use crate::platform::clock::durations;
 use crate::platform::crypto::token_digest;
 use crate::state::AppState;

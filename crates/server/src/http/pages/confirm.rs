@@ -235,6 +235,6 @@ pub async fn resend(
     if let Err(message) = validate::email(email) {
         return Err(PageError::bad_request(message));
     }
-    signup::resend_confirmation(&state, email).await?;
+    signup::resend_confirmation(&signup::Deps::from(&state), email).await?;
     Ok(Redirect::to("/confirm-email/resend?sent=1").into_response())
 }

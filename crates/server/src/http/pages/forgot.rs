@@ -134,7 +134,7 @@ pub async fn submit(
             });
         }
     }
-    recovery::request_reset(&state, email).await?;
+    recovery::request_reset(&recovery::Deps::from(&state), email).await?;
     Ok(Redirect::to("/forgot?sent=1").into_response())
 }
 
@@ -201,7 +201,7 @@ pub async fn show_reset(
     if query.token.is_empty() || query.token.len() > 100 {
         return Err(link_error(&LinkCheck::Invalid));
     }
-    let user = match recovery::reset_link_user(&state, &query.token).await? {
+    let user = match recovery::reset_link_user(&recovery::Deps::from(&state), &query.token).await? {
         LinkCheck::Valid(user) => user,
         other => return Err(link_error(&other)),
     };
@@ -229,11 +229,12 @@ pub async fn reset(
         return Err(link_error(&LinkCheck::Invalid));
     }
     let password = SecretString::from(form.password);
-    match recovery::reset(&state, &form.token, &password).await {
+    let deps = recovery::Deps::from(&state);
+    match recovery::reset(&deps, &form.token, &password).await {
         Ok(()) => Ok(Redirect::to("/signin?notice=password-reset").into_response()),
         Err(ResetError::Link(check)) => Err(link_error(&check)),
         Err(ResetError::Weak(message)) => {
-            let username = match recovery::reset_link_user(&state, &form.token).await? {
+            let username = match recovery::reset_link_user(&deps, &form.token).await? {
                 LinkCheck::Valid(user) => user.username,
                 other => return Err(link_error(&other)),
             };

@@ -8,8 +8,9 @@ use crate::error::Result;
 use crate::http::client::ClientInfo;
 use crate::platform::clock::UnixTime;
 use crate::platform::crypto::{new_id, new_token, token_digest};
+use crate::platform::issuer::Issuer;
 use crate::sessions::{KEEP_SIGNED_IN_LIFETIME, lifetime};
-use crate::state::{AppState, Issuer};
+use crate::state::AppState;
 use courier_store::{NewWebSession, User, WebSession};
 
 /// Cookie names, prefixed with `__Host-` when served over HTTPS.

@@ -152,7 +152,7 @@ pub async fn submit(
         return Ok((StatusCode::BAD_REQUEST, markup).into_response());
     }
     let password = SecretString::from(values.password);
-    match signup::sign_up(&state, &email, &username, &password).await {
+    match signup::sign_up(&signup::Deps::from(&state), &email, &username, &password).await {
         Ok(()) => {}
         Err(signup::SignUpError::UsernameTaken) => {
             errors.username = Some("That username is taken. Try another.".to_owned());
