@@ -16,7 +16,6 @@ mod accounts;
 mod email_change;
 mod notices;
 mod profile;
-mod recovery;
 mod sessions;
 
 // HTTP: pages, OAuth endpoints and the JSON API, depending on the domains.

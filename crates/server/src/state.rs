@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::accounts::{self, recovery};
 use crate::platform::clock::Clock;
 use crate::platform::hub::EventHub;
 use crate::platform::issuer::Issuer;
@@ -13,7 +14,6 @@ use crate::platform::password::PasswordHasher;
 use crate::platform::pow::ProofOfWork;
 use crate::platform::ratelimit::RateLimiter;
 use crate::settings::Settings;
-use crate::{accounts, recovery};
 use courier_store::Store;
 
 #[derive(Clone)]

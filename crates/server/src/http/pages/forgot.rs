@@ -1,7 +1,7 @@
 //! Trouble signing in?: `/forgot` (email + the proof-of-work "I'm not a robot" check
 //! → a mail with the username and a reset link; the same answer whether or not the
 //! address has an account) and `/reset?token=` (choose a new password; every session
-//! of the account ends). Rules in [`crate::recovery`] and [`crate::platform::pow`].
+//! of the account ends). Rules in [`crate::accounts::recovery`] and [`crate::platform::pow`].
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -13,10 +13,10 @@ use serde::Deserialize;
 use super::csrf;
 use super::layout::{Field, hidden, page};
 use super::{PageError, PageForm, PageQuery, with_cookies};
+use crate::accounts::recovery::{self, LinkCheck, ResetError};
 use crate::http::client::ClientInfo;
 use crate::platform::pow::Refusal;
 use crate::platform::validate;
-use crate::recovery::{self, LinkCheck, ResetError};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
