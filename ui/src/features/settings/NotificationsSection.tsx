@@ -37,8 +37,11 @@ export function NotificationsSection({
   const current = draft ?? saved;
   const dirty = !same(current, saved);
 
-  const toggle = (kind: keyof NotificationPreferences, channel: keyof DeliveryChannels, on: boolean) =>
-    setDraft({ ...current, [kind]: { ...current[kind], [channel]: on } });
+  const toggle = (
+    kind: keyof NotificationPreferences,
+    channel: keyof DeliveryChannels,
+    on: boolean,
+  ) => setDraft({ ...current, [kind]: { ...current[kind], [channel]: on } });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
