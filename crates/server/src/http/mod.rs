@@ -1,10 +1,12 @@
 //! The HTTP layer: handlers only, depending on the domains and never the other way.
 //! [`pages`] are the server's own web pages (with the browser's authorize flow),
 //! [`oauth`] the machine-facing OAuth and OpenID endpoints, [`api`] the JSON API under
-//! `/api/v1`; [`router`] puts them together behind the common layers.
+//! `/api/v1`; [`router`] puts them together behind the common layers, [`headers`] the
+//! headers every response carries.
 
 pub(crate) mod api;
 pub(crate) mod client;
+mod headers;
 pub(crate) mod oauth;
 pub(crate) mod pages;
 pub(crate) mod router;

@@ -1,45 +1,9 @@
-//! The frame every page shares, its stylesheet, and the security headers every
-//! response carries (CSP with `frame-ancestors 'none'`, no referrer to other sites,
-//! no sniffing).
+//! The frame every page shares and its stylesheet. (The headers every response
+//! carries are `http::headers`'.)
 
-use axum::extract::Request;
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::header;
+use axum::response::IntoResponse;
 use maud::{DOCTYPE, Markup, html};
-
-/// Scripts only from the server's own files (the proof-of-work solver), no inline
-/// scripts or styles, nothing from other origins, never framed.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
-
-/// Adds the headers every response gets; HTML responses are never cached, since
-/// they carry CSRF tokens and personal details.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    // `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null`
-    // on same-origin form posts, which the CSRF check must refuse. Other sites (the
-    // app's loopback callback among them) still get no referrer.
-    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    let is_html = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
-    if is_html {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        );
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
-}
 
 /// A whole page around `content`.
 pub fn page(title: &str, content: Markup) -> Markup {

@@ -20,8 +20,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-pub use layout::security_headers;
-
 use crate::error::Error;
 use crate::platform::ratelimit::RetryAfter;
 use crate::state::AppState;
