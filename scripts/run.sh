@@ -22,9 +22,12 @@ cargo build --release --locked -p courier-server
 $server_only || cargo build --release --locked -p courier-desktop --features custom-protocol
 
 data_dir="${COURIER_SERVER_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/courier-server}"
-echo "==> server data: $data_dir (mail goes to $data_dir/outbox; links are also logged below)"
+echo "==> server data: $data_dir (mail goes to $data_dir/outbox; its links are also logged below)"
 log="$(mktemp -t courier-server.XXXXXX.log)"
-"$CARGO_TARGET_DIR/release/courier-server" --data-dir "$data_dir" "$@" > >(tee "$log") 2>&1 &
+# Mail links are logged at debug level only (a link is a credential); this local run
+# shows them so a developer can click one.
+RUST_LOG="${RUST_LOG:-info,courier_server::platform::mail=debug}" \
+  "$CARGO_TARGET_DIR/release/courier-server" --data-dir "$data_dir" "$@" > >(tee "$log") 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

@@ -66,7 +66,7 @@ impl Server {
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
         let issuer = Issuer::parse(&issuer_url).map_err(Error::Config)?;
-        std::fs::create_dir_all(&settings.data_dir)?;
+        platform::files::create_private_dir(&settings.data_dir)?;
         let store = courier_store::connect(&settings.database_url()).await?;
         let keys = platform::keys::SigningKeys::load_or_create(&settings.data_dir)?;
         let transport: Arc<dyn Transport> = match &settings.smtp_url {

@@ -1,10 +1,11 @@
 //! Platform pieces the domains and the HTTP layer build on, with no account rules:
-//! time, secrets and tokens, the public origin, the signing key, password hashing,
+//! time, secrets and tokens, private files and folders, the public origin, the signing key, password hashing,
 //! proof of work, rate limits, outgoing mail, the in-process event hub, `User-Agent`
 //! reading and field validation.
 
 pub(crate) mod clock;
 pub(crate) mod crypto;
+pub(crate) mod files;
 pub(crate) mod hub;
 pub(crate) mod issuer;
 pub(crate) mod keys;
