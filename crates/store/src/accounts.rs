@@ -29,8 +29,9 @@ pub trait Accounts: Send + Sync {
     /// Whether an account has `username`, case-insensitively.
     async fn username_taken(&self, username: &str) -> Result<bool>;
 
-    /// Replaces the password hash, records when, and ends sessions as `keep` says, in
-    /// one transaction; returns the ids of the sessions ended.
+    /// Replaces the password hash, records when, ends sessions as `keep` says and
+    /// cancels a waiting email change (its links spent), in one transaction; returns the
+    /// ids of the sessions ended.
     async fn change_password(
         &self,
         user_id: &str,
@@ -39,8 +40,8 @@ pub trait Accounts: Send + Sync {
         now: UnixTime,
     ) -> Result<Vec<String>>;
     /// Spends a password reset link (and every other unspent reset link of its
-    /// account), sets the new hash and ends every session of the account, in one
-    /// transaction; the ids ended come with a `Used` outcome. A refused link
+    /// account), sets the new hash, cancels a waiting email change and ends every
+    /// session of the account, in one transaction; the ids ended come with a `Used` outcome. A refused link
     /// ([`crate::links::judge`]) changes nothing.
     async fn reset_password(
         &self,

@@ -38,8 +38,9 @@ pub trait EmailChanges: Send + Sync {
         now: UnixTime,
     ) -> Result<()>;
     /// Spends an email-change link and, if its address is still the one waiting,
-    /// makes it the account's address (confirmed). If another account took the
-    /// address meanwhile, nothing changes and the link stays unspent (`Taken`).
+    /// makes it the account's address (confirmed) and spends the account's unspent
+    /// password reset links (they went to the old address). If another account took
+    /// the address meanwhile, nothing changes and the link stays unspent (`Taken`).
     async fn confirm_email_change(&self, digest: &str, now: UnixTime)
     -> Result<EmailChangeOutcome>;
 }

@@ -19,7 +19,9 @@ pub(super) async fn user_in(tx: &mut Tx, id: &str) -> Result<Option<User>> {
         .await?)
 }
 
-/// Sets the account's password hash inside `tx`.
+/// Sets the account's password hash inside `tx`, and cancels a waiting email change
+/// (its links spent): a change asked for before the password changed may be an
+/// intruder's, and must not complete after the owner took the account back.
 async fn set_password_in(
     tx: &mut Tx,
     user_id: &str,
@@ -27,7 +29,8 @@ async fn set_password_in(
     now: UnixTime,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?",
+        "UPDATE users SET password_hash = ?, password_changed_at = ?, pending_email = NULL, \
+         updated_at = ? WHERE id = ?",
     )
     .bind(password_hash)
     .bind(now)
@@ -35,7 +38,7 @@ async fn set_password_in(
     .bind(user_id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    links::spend_all_in(tx, user_id, LinkPurpose::ChangeEmail, now).await
 }
 
 #[async_trait::async_trait]
@@ -135,16 +138,8 @@ impl Accounts for SqliteStore {
         };
         // This link and every other reset link of the account are spent: a new
         // password makes the older requests moot.
-        sqlx::query(
-            "UPDATE mail_links SET used_at = ? WHERE used_at IS NULL AND purpose = ? \
-             AND (digest = ? OR user_id = ?)",
-        )
-        .bind(now)
-        .bind(LinkPurpose::ResetPassword.as_str())
-        .bind(digest)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+        links::mark_used_in(&mut tx, digest, now).await?;
+        links::spend_all_in(&mut tx, user_id, LinkPurpose::ResetPassword, now).await?;
         set_password_in(&mut tx, user_id, password_hash, now).await?;
         let ended = sessions::revoke_sessions_in(
             &mut tx,

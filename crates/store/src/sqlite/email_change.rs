@@ -25,15 +25,7 @@ impl EmailChanges for SqliteStore {
             .await?;
         // Only the newest link works: a person who corrected a typo must not be able
         // to confirm the earlier address by mistake.
-        sqlx::query(
-            "UPDATE mail_links SET used_at = ? \
-             WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(user_id)
-        .bind(LinkPurpose::ChangeEmail.as_str())
-        .execute(&mut *tx)
-        .await?;
+        links::spend_all_in(&mut tx, user_id, LinkPurpose::ChangeEmail, now).await?;
         if let Some(link) = link {
             links::insert_with(&mut *tx, link).await?;
         }
@@ -87,6 +79,9 @@ impl EmailChanges for SqliteStore {
             Err(StoreError::Conflict(_)) => return Ok(EmailChangeOutcome::Taken),
             Err(error) => return Err(error),
         }
+        // A reset link went to the old address: it must not take the account back
+        // from whoever now holds the new one.
+        links::spend_all_in(&mut tx, &user_id, LinkPurpose::ResetPassword, now).await?;
         tx.commit().await?;
         Ok(EmailChangeOutcome::Changed {
             user_id,

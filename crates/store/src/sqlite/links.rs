@@ -67,6 +67,24 @@ pub(super) async fn spend_in(
     Ok(live)
 }
 
+/// Spends every unspent `purpose` link of `user_id` inside `tx`.
+pub(super) async fn spend_all_in(
+    tx: &mut Tx,
+    user_id: &str,
+    purpose: LinkPurpose,
+    now: UnixTime,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE mail_links SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Marks the link `digest` used inside `tx`.
 pub(super) async fn mark_used_in(tx: &mut Tx, digest: &str, now: UnixTime) -> Result<()> {
     sqlx::query("UPDATE mail_links SET used_at = ? WHERE digest = ?")

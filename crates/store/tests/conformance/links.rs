@@ -275,3 +275,81 @@ async fn an_address_taken_meanwhile_changes_nothing_and_the_link_still_works() {
         "the link was not spent"
     );
 }
+
+/// What a password change or reset leaves of a waiting email change.
+async fn pending_change_after(
+    store: &dyn courier_store::Store,
+    ada: &User,
+    change_link: &str,
+) -> (Option<String>, EmailChangeOutcome) {
+    let pending = store.profile(&ada.id).await.unwrap().unwrap().pending_email;
+    let confirmed = store
+        .confirm_email_change(change_link, NOW + 20)
+        .await
+        .unwrap();
+    (pending, confirmed)
+}
+
+#[tokio::test]
+async fn a_password_change_cancels_a_waiting_email_change() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let intruder = format!("{}@example.test", unique("intruder"));
+    let change = request_change(&*store, &ada, &intruder).await;
+    store
+        .change_password(
+            &ada.id,
+            "owner-hash",
+            courier_store::KeepSessions::None,
+            NOW + 10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        pending_change_after(&*store, &ada, &change).await,
+        (None, EmailChangeOutcome::AlreadyUsed)
+    );
+    let still = store.user_by_id(&ada.id).await.unwrap().unwrap();
+    assert_eq!(still.email, ada.email);
+}
+
+#[tokio::test]
+async fn a_password_reset_cancels_a_waiting_email_change() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let intruder = format!("{}@example.test", unique("intruder"));
+    let change = request_change(&*store, &ada, &intruder).await;
+    let reset = link(&ada, LinkPurpose::ResetPassword, &ada.email, NOW + 3600);
+    store.insert_mail_link(&reset).await.unwrap();
+    let (outcome, _) = store
+        .reset_password(&reset.digest, "owner-hash", NOW + 10)
+        .await
+        .unwrap();
+    assert!(matches!(outcome, LinkOutcome::Used { .. }));
+    assert_eq!(
+        pending_change_after(&*store, &ada, &change).await,
+        (None, EmailChangeOutcome::AlreadyUsed)
+    );
+}
+
+#[tokio::test]
+async fn an_email_change_spends_the_reset_links_sent_to_the_old_address() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let reset = link(&ada, LinkPurpose::ResetPassword, &ada.email, NOW + 3600);
+    store.insert_mail_link(&reset).await.unwrap();
+    let new_address = format!("{}@example.test", unique("new"));
+    let change = request_change(&*store, &ada, &new_address).await;
+    assert!(matches!(
+        store.confirm_email_change(&change, NOW + 5).await.unwrap(),
+        EmailChangeOutcome::Changed { .. }
+    ));
+    let (outcome, ended) = store
+        .reset_password(&reset.digest, "someone-else", NOW + 10)
+        .await
+        .unwrap();
+    assert_eq!(outcome, LinkOutcome::AlreadyUsed);
+    assert!(ended.is_empty());
+    let after = store.user_by_id(&ada.id).await.unwrap().unwrap();
+    assert_eq!(after.password_hash, ada.password_hash);
+}
