@@ -73,6 +73,7 @@ pub async fn request(
     notices::security(
         store,
         mailer,
+        notices::Notice::AccountChange,
         user,
         &user.email,
         "Someone asked to change your Courier email address",
@@ -124,6 +125,7 @@ pub async fn confirm(
             notices::security(
                 store,
                 mailer,
+                notices::Notice::AccountChange,
                 &user,
                 old_email,
                 "Your Courier email address was changed",

@@ -183,6 +183,7 @@ pub async fn notice_new_device(
     notices::security(
         store,
         mailer,
+        notices::Notice::NewDevice,
         user,
         &user.email,
         "New sign-in to your Courier account",

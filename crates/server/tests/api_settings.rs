@@ -54,11 +54,13 @@ async fn preferences_start_at_the_defaults_and_put_replaces_them_all() {
 }
 
 #[tokio::test]
-async fn security_mail_off_means_no_email_change_notice() {
+async fn security_mail_off_silences_new_devices_but_never_account_changes() {
     let server = TestServer::start().await;
     let app = signed_in(&server, "ada@old.example", "ada").await;
     app.put_json("/api/v1/me/notifications", &all(false, true))
         .await;
+    // Would be a "New sign-in" notice: switched off.
+    let _phone = server.app_session("ada", "Ada's phone").await;
     let response = app
         .post_json(
             "/api/v1/me/email",
@@ -68,11 +70,25 @@ async fn security_mail_off_means_no_email_change_notice() {
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     // The link to the new address is not a notice: it is always sent.
     server.mail_to("ada@new.example", 1).await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert_eq!(
-        courier_testkit::mails_to(&server.outbox(), "ada@old.example").len(),
-        1,
-        "only the sign-up mail"
+    // Mail leaves in order, so the second mail to the old address (after the sign-up
+    // mail) is the next one sent to it: the change notice, not the new device.
+    let second = server.mail_to("ada@old.example", 2).await;
+    assert!(
+        second.contains("Someone asked to change your Courier email address"),
+        "{second}"
+    );
+    assert!(second.contains("always sends this notice"), "{second}");
+    let response = app
+        .post_json(
+            "/api/v1/me/password",
+            &json!({ "current_password": courier_testkit::PASSWORD, "new_password": "an0ther-long-Passphrase!", "keep_other_sessions": true }),
+        )
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let third = server.mail_to("ada@old.example", 3).await;
+    assert!(
+        third.contains("Your Courier password was changed"),
+        "{third}"
     );
 }
 

@@ -9,7 +9,11 @@ import { CommandProblem, FormStatus } from "./forms";
 import { useSetNotificationPreferences } from "./queries";
 
 const kinds: { key: keyof NotificationPreferences; label: string; about: string }[] = [
-  { key: "security", label: "Security", about: "New sign-ins, password and email changes" },
+  {
+    key: "security",
+    label: "Security",
+    about: "New sign-ins (password and email changes are always mailed)",
+  },
   { key: "usage", label: "Usage", about: "Limits and usage of your plan" },
   { key: "monitors", label: "Monitors", about: "Monitor runs that fail or recover" },
   { key: "comments", label: "Comments", about: "Replies and mentions" },
