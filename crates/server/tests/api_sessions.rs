@@ -129,7 +129,7 @@ async fn a_revoked_session_fails_its_next_call_and_hears_about_it_within_a_secon
     );
     a_events.send(Message::Ping(vec![1].into())).await.unwrap();
     // B's refresh token is dead as well.
-    let refreshed = courier_testkit::refresh(&server, &b.refresh_token).await;
+    let refreshed = courier_testkit::oauth::refresh(&server, &b.refresh_token).await;
     assert_eq!(refreshed.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
         sessions(&a)
@@ -226,13 +226,13 @@ async fn signing_out_an_app_or_reusing_its_refresh_token_publishes_the_revocatio
     );
     // C's refresh token used twice: the grant is revoked as a whole.
     assert_eq!(
-        courier_testkit::refresh(&server, &c.refresh_token)
+        courier_testkit::oauth::refresh(&server, &c.refresh_token)
             .await
             .status(),
         StatusCode::OK
     );
     assert_eq!(
-        courier_testkit::refresh(&server, &c.refresh_token)
+        courier_testkit::oauth::refresh(&server, &c.refresh_token)
             .await
             .status(),
         StatusCode::BAD_REQUEST
@@ -398,4 +398,34 @@ async fn a_browser_session_s_last_seen_follows_its_use() {
         310
     );
     assert_eq!(after["first_seen"], before["first_seen"]);
+}
+
+#[tokio::test]
+async fn an_events_channel_closes_when_its_session_reaches_its_end() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let app = server.app_session("ada", "Ada's laptop").await;
+    // Keep me signed in: the session lasts 30 days from the sign-in. Two seconds
+    // before its end the app refreshes (its access token is long gone) and listens.
+    server.clock().advance(30 * 86_400 - 2);
+    let refreshed = courier_testkit::oauth::refresh(&server, &app.refresh_token).await;
+    assert_eq!(refreshed.status(), StatusCode::OK);
+    let tokens: Value = refreshed.json().await.unwrap();
+    let late = AppSession::new(
+        server.base(),
+        tokens["access_token"].as_str().unwrap(),
+        tokens["refresh_token"].as_str().unwrap(),
+    );
+    let (mut socket, ready) = events(&server, &late).await;
+    assert_eq!(ready["type"], "ready");
+    let closed = tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("the channel closes by itself once the session has ended");
+    match closed {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), 4003);
+            assert_eq!(frame.reason.as_str(), "session expired");
+        }
+        other => panic!("expected a close frame, got {other:?}"),
+    }
 }

@@ -55,6 +55,8 @@ pub enum RefreshOutcome {
 pub struct AccessContext {
     pub grant_id: String,
     pub scope: String,
+    /// When the grant (the signed-in session) ends, whatever its tokens say.
+    pub grant_expires_at: UnixTime,
     pub last_used_at: UnixTime,
     pub user: User,
 }

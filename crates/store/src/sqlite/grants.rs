@@ -172,6 +172,7 @@ impl Grants for SqliteStore {
             String,
             String,
             UnixTime,
+            UnixTime,
             String,
             String,
             String,
@@ -180,7 +181,7 @@ impl Grants for SqliteStore {
             Option<UnixTime>,
             UnixTime,
         )> = sqlx::query_as(
-            "SELECT g.id, g.scope, g.last_used_at, u.id, u.email, u.username, \
+            "SELECT g.id, g.scope, g.last_used_at, g.expires_at, u.id, u.email, u.username, \
                  u.password_hash, u.name, u.email_confirmed_at, u.created_at \
                  FROM access_tokens a JOIN grants g ON g.id = a.grant_id \
                  JOIN users u ON u.id = g.user_id \
@@ -196,6 +197,7 @@ impl Grants for SqliteStore {
                 grant_id,
                 scope,
                 last_used_at,
+                grant_expires_at,
                 id,
                 email,
                 username,
@@ -207,6 +209,7 @@ impl Grants for SqliteStore {
                 AccessContext {
                     grant_id,
                     scope,
+                    grant_expires_at,
                     last_used_at,
                     user: User {
                         id,

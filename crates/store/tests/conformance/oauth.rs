@@ -108,13 +108,12 @@ async fn a_replayed_code_revokes_the_grant_its_first_use_created() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(
-        store
-            .access_context(&first_tokens.access_digest, NOW + 1)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    let context = store
+        .access_context(&first_tokens.access_digest, NOW + 1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(context.grant_expires_at, first.expires_at);
 
     // Even after the code has expired, a replay is a replay.
     let outcome = store

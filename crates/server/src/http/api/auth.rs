@@ -8,20 +8,27 @@ use axum::http::request::Parts;
 use super::error::ApiError;
 use crate::http::oauth::userinfo;
 use crate::state::AppState;
-use courier_store::{AccessContext, User};
+use courier_store::{AccessContext, UnixTime, User};
 
 /// The account and the session (grant) behind the request's access token.
 pub struct Authenticated {
     pub user: User,
     /// The grant the token belongs to: "this device" on the sessions screen.
     pub session_id: String,
+    /// When that grant ends (Keep me signed in: 30 days, else 30 minutes).
+    pub session_expires_at: UnixTime,
 }
 
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let AccessContext { grant_id, user, .. } = userinfo::authenticate(state, &parts.headers)
+        let AccessContext {
+            grant_id,
+            user,
+            grant_expires_at,
+            ..
+        } = userinfo::authenticate(state, &parts.headers)
             .await
             .map_err(|error| {
                 if error.status.is_server_error() {
@@ -33,6 +40,7 @@ impl FromRequestParts<AppState> for Authenticated {
         Ok(Self {
             user,
             session_id: grant_id,
+            session_expires_at: grant_expires_at,
         })
     }
 }

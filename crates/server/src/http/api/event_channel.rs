@@ -1,7 +1,8 @@
 //! `GET /api/v1/events`: the account's events channel, a WebSocket authenticated by
 //! the upgrade request's bearer token. It sends `ready` first, then every event of
 //! the account as a JSON text frame; when its own session is revoked it sends
-//! `session_revoked` and closes. The client only ever sends pings and a close, so
+//! `session_revoked` and closes (4001), and when the session reaches its end it closes
+//! (4003), as any request of that session would then be refused. The client only ever sends pings and a close, so
 //! the buffers are tiny: an idle channel costs a few KiB of server memory
 //! (BENCHMARKS.md, "Session revocation").
 
@@ -60,19 +61,24 @@ pub async fn channel(
         Err(_) => return ApiError::unauthorized("the session has ended").into_response(),
     }
     let session_id = auth.session_id;
+    // The session's remaining life on the server's clock, counted from now.
+    let remaining = auth.session_expires_at.saturating_sub(state.clock.now());
+    let ends = tokio::time::Instant::now()
+        + Duration::from_secs(u64::try_from(remaining).unwrap_or_default());
     upgrade
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .max_message_size(MAX_INCOMING)
         .max_frame_size(MAX_INCOMING)
-        .on_upgrade(move |socket| serve(socket, events, session_id))
+        .on_upgrade(move |socket| serve(socket, events, session_id, ends))
 }
 
 async fn serve(
     mut socket: WebSocket,
     mut events: tokio::sync::broadcast::Receiver<Event>,
     session_id: String,
+    session_ends: tokio::time::Instant,
 ) {
     let ready = ServerEvent::Ready {
         session_id: session_id.clone(),
@@ -108,6 +114,10 @@ async fn serve(
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
                 Some(Ok(_)) => {}
             },
+            () = tokio::time::sleep_until(session_ends) => {
+                close(socket, 4003, "session expired").await;
+                return;
+            }
             _ = ping.tick() => {
                 if socket.send(Message::Ping(Default::default())).await.is_err() {
                     return;
