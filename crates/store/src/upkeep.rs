@@ -3,9 +3,14 @@
 
 use crate::{Result, UnixTime};
 
-/// Spent codes and links stay this long past expiry, so a late replay still finds
-/// them (a replayed code still revokes its grant; a link says "already used").
+/// Spent codes, links and refresh tokens stay this long past expiry or use, so a late
+/// replay still finds them (a replayed code or refresh token still revokes its grant;
+/// a link says "already used"). A stolen refresh token is replayed by the thief or
+/// the owner within one access token's life, well inside this.
 const SPENT_KEPT_FOR: i64 = 24 * 60 * 60;
+/// Ended grants (expired or revoked) stay this long, with their tokens, so a device
+/// that signed out recently is not "new" when it signs in again.
+const ENDED_GRANTS_KEPT_FOR: i64 = 30 * 24 * 60 * 60;
 
 /// Proof-of-work replay protection and the purge.
 #[async_trait::async_trait]
@@ -13,7 +18,8 @@ pub trait Upkeep: Send + Sync {
     /// Records a solved proof-of-work challenge; false if it was already spent.
     async fn spend_challenge(&self, digest: &str, expires_at: UnixTime) -> Result<bool>;
     /// Deletes rows that can no longer be used (expired codes, tokens, requests,
-    /// sessions, links, challenges) as [`Cutoffs`] says; returns how many.
+    /// sessions, links, challenges, spent refresh tokens, ended grants) as
+    /// [`Cutoffs`] says, so the database does not grow forever; returns how many.
     async fn purge_expired(&self, now: UnixTime) -> Result<u64>;
 }
 
@@ -22,8 +28,10 @@ pub trait Upkeep: Send + Sync {
 pub(crate) struct Cutoffs {
     /// Access tokens, authorization requests, browser sessions, spent challenges.
     pub expired: UnixTime,
-    /// Authorization codes and mail links.
+    /// Authorization codes, mail links and spent refresh tokens.
     pub spent: UnixTime,
+    /// Grants that expired or were revoked, and everything of theirs.
+    pub ended_grants: UnixTime,
 }
 
 impl Cutoffs {
@@ -31,6 +39,7 @@ impl Cutoffs {
         Self {
             expired: now,
             spent: now - SPENT_KEPT_FOR,
+            ended_grants: now - ENDED_GRANTS_KEPT_FOR,
         }
     }
 }

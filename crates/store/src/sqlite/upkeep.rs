@@ -20,7 +20,11 @@ impl Upkeep for SqliteStore {
     }
 
     async fn purge_expired(&self, now: UnixTime) -> Result<u64> {
-        let Cutoffs { expired, spent } = Cutoffs::at(now);
+        let Cutoffs {
+            expired,
+            spent,
+            ended_grants,
+        } = Cutoffs::at(now);
         let mut tx = self.write().await?;
         let mut purged = 0;
         for (sql, cutoff) in [
@@ -33,6 +37,15 @@ impl Upkeep for SqliteStore {
             (
                 "DELETE FROM spent_challenges WHERE expires_at <= ?",
                 expired,
+            ),
+            (
+                "DELETE FROM refresh_tokens WHERE used_at IS NOT NULL AND used_at <= ?",
+                spent,
+            ),
+            // Their refresh and access tokens go with them (ON DELETE CASCADE).
+            (
+                "DELETE FROM grants WHERE expires_at <= ?1 OR revoked_at <= ?1",
+                ended_grants,
             ),
         ] {
             purged += sqlx::query(sql)

@@ -489,3 +489,81 @@ async fn a_challenge_is_spent_once_until_purged() {
     store.purge_expired(NOW + 60).await.unwrap();
     assert!(store.spend_challenge(&challenge, NOW + 60).await.unwrap());
 }
+
+#[tokio::test]
+async fn spent_refresh_tokens_and_long_ended_grants_are_purged() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (live, live_tokens) = backend::signed_in(&*store, &ada).await;
+    let (ended, ended_tokens) = backend::signed_in(&*store, &ada).await;
+    store
+        .revoke_grant(&ended.id, NOW + 5, RevokeReason::SignedOut)
+        .await
+        .unwrap();
+    let first_refresh = live_tokens.refresh_digest.clone().unwrap();
+    let next = tokens(NOW + 10);
+    assert!(matches!(
+        store
+            .rotate_refresh_token(
+                &first_refresh,
+                "courier-desktop",
+                NOW + 10,
+                &next,
+                &ClientSeen::default()
+            )
+            .await
+            .unwrap(),
+        RefreshOutcome::Rotated { .. }
+    ));
+    // A day after its use the spent refresh token is gone: coming back, it is simply
+    // unknown, and the live grant goes on with its current token.
+    store.purge_expired(NOW + 10 + 86_400).await.unwrap();
+    let late = store
+        .rotate_refresh_token(
+            &first_refresh,
+            "courier-desktop",
+            NOW + 10 + 86_400,
+            &tokens(NOW),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(late, RefreshOutcome::Invalid), "{late:?}");
+    let current = store
+        .rotate_refresh_token(
+            next.refresh_digest.as_deref().unwrap(),
+            "courier-desktop",
+            NOW + 20 + 86_400,
+            &tokens(NOW + 20 + 86_400),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(current, RefreshOutcome::Rotated { .. }),
+        "the live grant goes on: {current:?}"
+    );
+    // The revoked grant stays 30 days (device history), then goes with its tokens.
+    store
+        .purge_expired(NOW + 5 + 30 * 86_400 - 1)
+        .await
+        .unwrap();
+    assert!(store.grant(&ended.id).await.unwrap().is_some());
+    store.purge_expired(NOW + 5 + 30 * 86_400).await.unwrap();
+    assert!(store.grant(&ended.id).await.unwrap().is_none());
+    let gone = store
+        .rotate_refresh_token(
+            ended_tokens.refresh_digest.as_deref().unwrap(),
+            "courier-desktop",
+            NOW + 5 + 30 * 86_400,
+            &tokens(NOW),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(gone, RefreshOutcome::Invalid), "{gone:?}");
+    assert!(
+        store.grant(&live.id).await.unwrap().is_some(),
+        "a live grant stays"
+    );
+}
