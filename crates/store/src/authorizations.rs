@@ -103,16 +103,32 @@ pub(crate) enum Redemption {
     Redeem,
 }
 
-/// Decides a redemption at `now`. A used code is a replay even once expired.
+/// How long after its first use a replayed code still revokes what that use issued.
+/// A code is exchanged within seconds of being issued; a replay soon after is a sign
+/// that someone else intercepted it, while one a day later is only an old URL
+/// (a browser history, a log) and must not sign a person out.
+pub(crate) const CODE_REPLAY_REVOKES_FOR: UnixTime = 24 * 60 * 60;
+
+/// The grant a replay of `code` at `now` must revoke: its first use's, if recent.
+fn revoked_by_replay(code: CodeState, now: UnixTime) -> Option<RevokedGrant> {
+    let used_at = code.used_at?;
+    if now - used_at >= CODE_REPLAY_REVOKES_FOR {
+        return None;
+    }
+    code.grant_id.map(|grant_id| RevokedGrant {
+        grant_id,
+        user_id: code.user_id,
+    })
+}
+
+/// Decides a redemption at `now`. A used code is a replay even once expired; only a
+/// recent one revokes ([`CODE_REPLAY_REVOKES_FOR`]).
 pub(crate) fn redemption(state: Option<CodeState>, now: UnixTime) -> Redemption {
     let Some(code) = state else {
         return Redemption::Unknown;
     };
     if code.used_at.is_some() {
-        return Redemption::Replayed(code.grant_id.map(|grant_id| RevokedGrant {
-            grant_id,
-            user_id: code.user_id,
-        }));
+        return Redemption::Replayed(revoked_by_replay(code, now));
     }
     if now >= code.expires_at {
         return Redemption::Expired;
@@ -131,16 +147,12 @@ pub(crate) enum Burning {
     Revoke(RevokedGrant),
 }
 
-/// Decides what burning a code does (expiry does not matter: it is spent either way).
-pub(crate) fn burning(state: Option<CodeState>) -> Burning {
+/// Decides what burning a code at `now` does (expiry does not matter: it is spent
+/// either way; a replay revokes only while recent, as in [`redemption`]).
+pub(crate) fn burning(state: Option<CodeState>, now: UnixTime) -> Burning {
     match state {
         None => Burning::Nothing,
         Some(CodeState { used_at: None, .. }) => Burning::Spend,
-        Some(CodeState {
-            user_id,
-            grant_id: Some(grant_id),
-            ..
-        }) => Burning::Revoke(RevokedGrant { grant_id, user_id }),
-        Some(_) => Burning::Nothing,
+        Some(code) => revoked_by_replay(code, now).map_or(Burning::Nothing, Burning::Revoke),
     }
 }

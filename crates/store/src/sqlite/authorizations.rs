@@ -168,7 +168,7 @@ impl Authorizations for SqliteStore {
 
     async fn burn_code(&self, digest: &str, now: UnixTime) -> Result<Option<RevokedGrant>> {
         let mut tx = self.write().await?;
-        let revoked = match burning(code_state_in(&mut tx, digest).await?) {
+        let revoked = match burning(code_state_in(&mut tx, digest).await?, now) {
             Burning::Nothing => None,
             Burning::Spend => {
                 sqlx::query("UPDATE auth_codes SET used_at = ? WHERE digest = ?")
