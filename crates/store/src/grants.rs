@@ -74,7 +74,7 @@ pub struct RevokedGrant {
 pub struct EarlierGrants {
     /// The account had any grant before this one.
     pub any: bool,
-    /// One of them was from the same device (name and OS, or else user agent).
+    /// One of them was from the same device (address, and name and OS or else user agent).
     pub same_device: bool,
 }
 
@@ -133,8 +133,10 @@ pub trait Grants: Send + Sync {
         now: UnixTime,
     ) -> Result<Option<RevokedGrant>>;
     /// Whether `grant.user_id` had grants created before `grant` (at or before its
-    /// `created_at`), and one of them from the same device: the same name and OS
-    /// when `grant` has either, else no name or OS and the same (known) user agent.
+    /// `created_at`), and one of them from the same device: from the same address (as
+    /// the server saw it) and with the same name and OS when `grant` has either, else
+    /// no name or OS and the same (known) user agent. Name, OS and user agent are the
+    /// client's word, so they alone never make a device known.
     async fn earlier_grants(&self, grant: &Grant) -> Result<EarlierGrants>;
 }
 

@@ -280,7 +280,7 @@ impl Grants for SqliteStore {
     async fn earlier_grants(&self, grant: &Grant) -> Result<EarlierGrants> {
         let by_device = grant.device_name.is_some() || grant.device_os.is_some();
         let (any, same): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN ?3 \
+            "SELECT COUNT(*), COALESCE(SUM(?8 IS NOT NULL AND ip IS ?8 AND CASE WHEN ?3 \
                  THEN device_name IS ?4 AND device_os IS ?5 \
                  ELSE device_name IS NULL AND device_os IS NULL AND ?6 IS NOT NULL \
                       AND user_agent IS ?6 END), 0) \
@@ -293,6 +293,7 @@ impl Grants for SqliteStore {
         .bind(&grant.device_os)
         .bind(&grant.user_agent)
         .bind(grant.created_at)
+        .bind(&grant.ip)
         .fetch_one(&self.reads)
         .await?;
         Ok(EarlierGrants {

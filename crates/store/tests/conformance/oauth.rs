@@ -443,6 +443,14 @@ async fn earlier_grants_tell_a_new_device_from_a_known_one() {
     assert_eq!(store.earlier_grants(&elsewhere).await.unwrap(), known);
     elsewhere.user_agent = None;
     assert_eq!(store.earlier_grants(&elsewhere).await.unwrap(), new_device);
+    // What the client says (name, OS, user agent) never makes a device known alone:
+    // the same words from another address are a new device, and so are words with no
+    // address at all.
+    let mut impostor = grant(&ada, Some("laptop"));
+    impostor.ip = Some("203.0.113.9".to_owned());
+    assert_eq!(store.earlier_grants(&impostor).await.unwrap(), new_device);
+    impostor.ip = None;
+    assert_eq!(store.earlier_grants(&impostor).await.unwrap(), new_device);
     // Only grants created at or before it count.
     let mut older = grant(&ada, Some("laptop"));
     older.created_at = NOW - 1;
@@ -450,7 +458,7 @@ async fn earlier_grants_tell_a_new_device_from_a_known_one() {
 }
 
 #[tokio::test]
-async fn spent_codes_outlive_expiry_by_a_day_so_a_late_replay_still_revokes() {
+async fn a_replay_within_a_day_of_use_revokes_and_spent_codes_outlive_expiry_by_a_day() {
     let store = backend::open().await;
     let ada = user(&*store).await;
     let digest = issued_code(&*store, &ada).await;
@@ -459,14 +467,14 @@ async fn spent_codes_outlive_expiry_by_a_day_so_a_late_replay_still_revokes() {
         .redeem_code(&digest, NOW, &first, &tokens(NOW))
         .await
         .unwrap();
-    let before_cutoff = NOW + 60 + 86_400 - 1;
-    store.purge_expired(before_cutoff).await.unwrap();
+    let within_a_day = NOW + 86_400 - 1;
+    store.purge_expired(within_a_day).await.unwrap();
     let replay = store
         .redeem_code(
             &digest,
-            before_cutoff,
+            within_a_day,
             &grant(&ada, None),
-            &tokens(before_cutoff),
+            &tokens(within_a_day),
         )
         .await
         .unwrap();
@@ -476,6 +484,46 @@ async fn spent_codes_outlive_expiry_by_a_day_so_a_late_replay_still_revokes() {
     );
     assert!(store.purge_expired(NOW + 60 + 86_400).await.unwrap() >= 1);
     assert!(store.auth_code(&digest).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_replay_a_day_after_use_is_refused_without_revoking() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let digest = issued_code(&*store, &ada).await;
+    let first = grant(&ada, None);
+    let first_tokens = tokens(NOW);
+    store
+        .redeem_code(&digest, NOW, &first, &first_tokens)
+        .await
+        .unwrap();
+    let a_day_later = NOW + 86_400;
+    let replay = store
+        .redeem_code(
+            &digest,
+            a_day_later,
+            &grant(&ada, None),
+            &tokens(a_day_later),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(replay, RedeemOutcome::Reused(None)), "{replay:?}");
+    assert_eq!(store.burn_code(&digest, a_day_later).await.unwrap(), None);
+    let refresh = first_tokens.refresh_digest.as_deref().unwrap();
+    let still = store
+        .rotate_refresh_token(
+            refresh,
+            "courier-desktop",
+            a_day_later,
+            &tokens(a_day_later),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(still, RefreshOutcome::Rotated { .. }),
+        "the grant lives: {still:?}"
+    );
 }
 
 #[tokio::test]
