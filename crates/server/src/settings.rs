@@ -30,8 +30,11 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     /// The sender of every mail.
     pub mail_from: String,
-    /// Use the last `X-Forwarded-For` entry as the client address (only behind a proxy).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies in front of the server (addresses or networks, e.g.
+    /// `["127.0.0.1/32"]`). Only a request arriving from one of them has its
+    /// `X-Forwarded-For` read, and then the right-most address that is not one of them
+    /// is the client's. Empty (the default): the connection's address is the client's.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Argon2id hashes run on at most this many threads at once (default: the core count).
     pub password_hash_workers: Option<usize>,
     /// Where support requests from Account Settings → Support are mailed.
@@ -112,7 +115,7 @@ impl Default for Settings {
             database_url: None,
             smtp_url: None,
             mail_from: "Courier <no-reply@courier.localhost>".to_owned(),
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             password_hash_workers: None,
             support_email: "support@localhost".to_owned(),
             rate_limits: RateLimitSettings::default(),

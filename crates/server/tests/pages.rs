@@ -802,7 +802,7 @@ async fn sign_in_attempts_are_limited_per_client_address() {
         settings.rate_limits.enabled = true;
         settings.rate_limits.signin_per_ip_per_minute = 3;
         settings.rate_limits.signin_failures_per_account = 100;
-        settings.trust_forwarded_for = true;
+        settings.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     server
@@ -829,6 +829,28 @@ async fn sign_in_attempts_are_limited_per_client_address() {
         StatusCode::SEE_OTHER,
         "the window has passed"
     );
+}
+
+#[tokio::test]
+async fn a_forwarded_for_header_from_an_untrusted_peer_changes_nothing() {
+    let server = TestServer::start_with(|settings| {
+        settings.rate_limits.enabled = true;
+        settings.rate_limits.signin_per_ip_per_minute = 3;
+        settings.rate_limits.signin_failures_per_account = 100;
+    })
+    .await;
+    server
+        .browser()
+        .sign_up("ada@example.com", "ada", PASSWORD)
+        .await;
+    let browser = server.browser();
+    for address in ["203.0.113.7", "203.0.113.8", "203.0.113.9"] {
+        let response = sign_in_from(&browser, address, "ada", "wrong-password-1").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Each claimed another address; all came from this machine, which is limited.
+    let limited = sign_in_from(&browser, "198.51.100.1", "ada", PASSWORD).await;
+    assert_too_many(limited, 60).await;
 }
 
 /// A server whose only limit that matters locks an account after three failed sign-ins.
