@@ -25,7 +25,8 @@ pub struct Settings {
     pub issuer: Option<String>,
     /// `sqlite://…` (default: `courier.db` in the data folder).
     pub database_url: Option<String>,
-    /// `smtp://user:pass@host:587` or `smtps://…`; without it mail goes to `DATA/outbox/`.
+    /// `smtp://user:pass@host:587` (STARTTLS required) or `smtps://…` (TLS); plain
+    /// (`?tls=none`) only to a relay on loopback. Without it mail goes to `DATA/outbox/`.
     #[serde(skip_serializing)]
     pub smtp_url: Option<SecretString>,
     /// The sender of every mail.
