@@ -115,14 +115,9 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let purge = tokio::spawn(purge_forever(self.state.clone()));
         let app = http::router::build(self.state);
-        let served = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        http::serve::serve(self.listener, app, shutdown).await;
         purge.abort();
-        Ok(served?)
+        Ok(())
     }
 }
 

@@ -2,7 +2,7 @@
 //! [`pages`] are the server's own web pages (with the browser's authorize flow),
 //! [`oauth`] the machine-facing OAuth and OpenID endpoints, [`api`] the JSON API under
 //! `/api/v1`; [`router`] puts them together behind the common layers, [`headers`] the
-//! headers every response carries.
+//! headers every response carries, [`serve`] the connections.
 
 pub(crate) mod api;
 pub(crate) mod client;
@@ -10,3 +10,4 @@ mod headers;
 pub(crate) mod oauth;
 pub(crate) mod pages;
 pub(crate) mod router;
+pub(crate) mod serve;
