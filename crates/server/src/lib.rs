@@ -95,6 +95,7 @@ impl Server {
             limiter,
             mailer,
             events: Arc::new(platform::hub::EventHub::default()),
+            event_channels: Arc::default(),
             pow: Arc::new(pow),
             settings: Arc::new(settings),
         };

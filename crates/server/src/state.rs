@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::accounts::{self, recovery};
+use crate::platform::channel_slots::ChannelSlots;
 use crate::platform::clock::Clock;
 use crate::platform::hub::EventHub;
 use crate::platform::issuer::Issuer;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Pushes events to the account's open `/api/v1/events` channels.
     pub events: Arc<EventHub>,
+    /// How many of those channels each account and address has open.
+    pub event_channels: Arc<ChannelSlots>,
     /// The proof-of-work check of Trouble signing in? (its HMAC key and difficulty).
     pub pow: Arc<ProofOfWork>,
     pub settings: Arc<Settings>,

@@ -16,14 +16,23 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// Opens `app`'s events channel and returns it after its `ready` frame.
-async fn events(server: &TestServer, app: &AppSession) -> (Socket, Value) {
+/// The upgrade request of `app`'s events channel.
+fn events_request(
+    server: &TestServer,
+    app: &AppSession,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
     let url = server.url("/api/v1/events").replace("http://", "ws://");
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert(
         "authorization",
         format!("Bearer {}", app.access_token).parse().unwrap(),
     );
+    request
+}
+
+/// Opens `app`'s events channel and returns it after its `ready` frame.
+async fn events(server: &TestServer, app: &AppSession) -> (Socket, Value) {
+    let request = events_request(server, app);
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
     let ready = next_event(&mut socket).await.expect("a ready frame");
     (socket, ready)
@@ -428,4 +437,45 @@ async fn an_events_channel_closes_when_its_session_reaches_its_end() {
         }
         other => panic!("expected a close frame, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn an_account_over_its_cap_of_event_channels_is_told_why() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let app = server.app_session("ada", "Ada's laptop").await;
+    let mut open = Vec::new();
+    for _ in 0..16 {
+        open.push(events(&server, &app).await.0);
+    }
+    let request = events_request(&server, &app);
+    let (mut extra, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    match tokio::time::timeout(Duration::from_secs(5), extra.next())
+        .await
+        .unwrap()
+    {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), 4008);
+            assert_eq!(
+                frame.reason.as_str(),
+                "too many event channels for this account"
+            );
+        }
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+    // Closing one gives its place back.
+    let mut first = open.remove(0);
+    first.close(None).await.unwrap();
+    while first.next().await.is_some() {}
+    let mut again = None;
+    for _ in 0..50 {
+        let request = events_request(&server, &app);
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        if let Some(ready) = next_event(&mut socket).await {
+            again = Some(ready);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(again.expect("a place came back")["type"], "ready");
 }

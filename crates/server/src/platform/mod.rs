@@ -1,8 +1,10 @@
 //! Platform pieces the domains and the HTTP layer build on, with no account rules:
 //! time, secrets and tokens, private files and folders, the public origin, the signing key, password hashing,
-//! proof of work, rate limits, outgoing mail, the in-process event hub, `User-Agent`
+//! proof of work, rate limits, outgoing mail, the in-process event hub and the caps on
+//! its channels, `User-Agent`
 //! reading and field validation.
 
+pub(crate) mod channel_slots;
 pub(crate) mod clock;
 pub(crate) mod crypto;
 pub(crate) mod files;

@@ -2,7 +2,8 @@
 //! the upgrade request's bearer token. It sends `ready` first, then every event of
 //! the account as a JSON text frame; when its own session is revoked it sends
 //! `session_revoked` and closes (4001), and when the session reaches its end it closes
-//! (4003), as any request of that session would then be refused. The client only ever sends pings and a close, so
+//! (4003), as any request of that session would then be refused. An account or an
+//! address over its cap of open channels gets one that closes at once (4008). The client only ever sends pings and a close, so
 //! the buffers are tiny: an idle channel costs a few KiB of server memory
 //! (BENCHMARKS.md, "Session revocation").
 
@@ -17,7 +18,9 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::auth::Authenticated;
 use super::error::ApiError;
+use crate::http::client::ClientInfo;
 use crate::http::oauth::userinfo;
+use crate::platform::channel_slots::Full;
 use crate::platform::hub::Event;
 use crate::state::AppState;
 
@@ -46,6 +49,7 @@ const PING_INTERVAL: Duration = Duration::from_secs(30);
 pub async fn channel(
     auth: Authenticated,
     State(state): State<AppState>,
+    client: ClientInfo,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -60,6 +64,9 @@ pub async fn channel(
         }
         Err(_) => return ApiError::unauthorized("the session has ended").into_response(),
     }
+    // Over a cap, the channel opens only to say why it closes, so the app's log
+    // and backoff see a reason rather than a bare refusal.
+    let slot = state.event_channels.take(&auth.user.id, &client.ip);
     let session_id = auth.session_id;
     // The session's remaining life on the server's clock, counted from now.
     let remaining = auth.session_expires_at.saturating_sub(state.clock.now());
@@ -71,7 +78,14 @@ pub async fn channel(
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .max_message_size(MAX_INCOMING)
         .max_frame_size(MAX_INCOMING)
-        .on_upgrade(move |socket| serve(socket, events, session_id, ends))
+        .on_upgrade(move |socket| async move {
+            let reason = match slot {
+                Ok(_slot) => return serve(socket, events, session_id, ends).await,
+                Err(Full::Account) => "too many event channels for this account",
+                Err(Full::Address) => "too many event channels from this address",
+            };
+            close(socket, 4008, reason).await;
+        })
 }
 
 async fn serve(
