@@ -3,8 +3,10 @@
 //! balancer each enforces its own share, which is the accepted trade-off for not
 //! writing to the database on every attempt.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use sha2::{Digest as _, Sha256};
 
 use crate::platform::clock::{Clock, UnixTime};
 
@@ -16,17 +18,36 @@ pub struct Rule {
     pub window: i64,
 }
 
-/// Counts hits and says when a key has had too many.
+/// Counts hits and says when a key has had too many. Keys are kept as a 128-bit
+/// digest of (rule, key), so an attacker's megabyte-long "username" costs 16 bytes;
+/// windows are kept in shards, each with the order they opened in, so expired ones
+/// leave a few at a time on each hit instead of in a scan of everything.
 #[derive(Clone)]
 pub struct RateLimiter {
     clock: Arc<dyn Clock>,
     enabled: bool,
-    windows: Arc<Mutex<HashMap<(&'static str, String), Window>>>,
+    shards: Arc<[Mutex<Shard>]>,
+}
+
+/// Shards: hits on different keys rarely wait for each other's lock.
+const SHARDS: usize = 16;
+/// The most windows a shard keeps; past it the oldest is forgotten (that key starts
+/// afresh), so memory stays bounded whatever the traffic.
+const MAX_WINDOWS_PER_SHARD: usize = 50_000;
+
+type KeyDigest = [u8; 16];
+
+#[derive(Default)]
+struct Shard {
+    windows: HashMap<KeyDigest, Window>,
+    /// (when the window ends, its key) in the order windows opened.
+    opened: VecDeque<(UnixTime, KeyDigest)>,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Window {
     started: UnixTime,
+    ends: UnixTime,
     hits: u32,
 }
 
@@ -34,15 +55,12 @@ struct Window {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryAfter(pub u64);
 
-/// Above this many tracked keys, expired windows are swept before inserting.
-const SWEEP_THRESHOLD: usize = 10_000;
-
 impl RateLimiter {
     pub fn new(clock: Arc<dyn Clock>, enabled: bool) -> Self {
         Self {
             clock,
             enabled,
-            windows: Arc::default(),
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
         }
     }
 
@@ -59,9 +77,14 @@ impl RateLimiter {
 
     /// Forgets `key`'s hits under `rule` (for example after a successful sign-in).
     pub fn reset(&self, rule: Rule, key: &str) {
-        if let Ok(mut windows) = self.windows.lock() {
-            windows.remove(&(rule.name, key.to_owned()));
-        }
+        let digest = key_digest(rule, key);
+        self.shard(&digest).windows.remove(&digest);
+    }
+
+    fn shard(&self, digest: &KeyDigest) -> std::sync::MutexGuard<'_, Shard> {
+        self.shards[usize::from(digest[0]) % SHARDS]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn check_and(&self, rule: Rule, key: &str, count: bool) -> Result<(), RetryAfter> {
@@ -69,34 +92,66 @@ impl RateLimiter {
             return Ok(());
         }
         let now = self.clock.now();
-        let Ok(mut windows) = self.windows.lock() else {
-            return Ok(());
+        let digest = key_digest(rule, key);
+        let mut shard = self.shard(&digest);
+        shard.forget_ended(now);
+        let window = match shard.windows.get_mut(&digest) {
+            Some(window) if now < window.ends => window,
+            _ => shard.open(digest, now, rule.window),
         };
-        if windows.len() > SWEEP_THRESHOLD {
-            windows
-                .retain(|_, window| now - window.started < crate::platform::clock::durations::DAY);
-        }
-        let entry = windows
-            .entry((rule.name, key.to_owned()))
-            .or_insert(Window {
-                started: now,
-                hits: 0,
-            });
-        if now - entry.started >= rule.window {
-            *entry = Window {
-                started: now,
-                hits: 0,
-            };
-        }
-        if entry.hits >= rule.max {
-            let wait = (entry.started + rule.window - now).max(1);
-            return Err(RetryAfter(wait as u64));
+        if window.hits >= rule.max {
+            let wait = (window.started + rule.window - now).max(1);
+            return Err(RetryAfter(wait.unsigned_abs()));
         }
         if count {
-            entry.hits += 1;
+            window.hits += 1;
         }
         Ok(())
     }
+}
+
+impl Shard {
+    /// Drops windows that have ended, oldest first, stopping at the first live one.
+    fn forget_ended(&mut self, now: UnixTime) {
+        while let Some(&(ends, digest)) = self.opened.front() {
+            if ends > now && self.opened.len() <= MAX_WINDOWS_PER_SHARD {
+                break;
+            }
+            self.opened.pop_front();
+            // The key may have opened a newer window since; keep that one.
+            if self
+                .windows
+                .get(&digest)
+                .is_some_and(|window| window.ends == ends)
+            {
+                self.windows.remove(&digest);
+            }
+        }
+    }
+
+    fn open(&mut self, digest: KeyDigest, now: UnixTime, length: i64) -> &mut Window {
+        let ends = now + length;
+        self.opened.push_back((ends, digest));
+        let window = Window {
+            started: now,
+            ends,
+            hits: 0,
+        };
+        let slot = self.windows.entry(digest).or_insert(window);
+        *slot = window;
+        slot
+    }
+}
+
+fn key_digest(rule: Rule, key: &str) -> KeyDigest {
+    let mut hasher = Sha256::new();
+    hasher.update(rule.name.as_bytes());
+    hasher.update([0]);
+    hasher.update(key.as_bytes());
+    let full = hasher.finalize();
+    let mut digest = [0; 16];
+    digest.copy_from_slice(&full[..16]);
+    digest
 }
 
 #[cfg(test)]
@@ -122,6 +177,38 @@ mod tests {
         assert_eq!(limiter.check(RULE, "a"), Err(RetryAfter(1)));
         clock.advance(1);
         assert!(limiter.hit(RULE, "a").is_ok());
+    }
+
+    #[test]
+    fn ended_windows_leave_and_memory_stays_bounded() {
+        let clock = ManualClock::starting_now();
+        let limiter = RateLimiter::new(Arc::new(clock.clone()), true);
+        for n in 0..1_000 {
+            limiter
+                .hit(RULE, &format!("client-{n}"))
+                .expect("a first hit");
+        }
+        let tracked = |limiter: &RateLimiter| {
+            limiter
+                .shards
+                .iter()
+                .map(|shard| shard.lock().expect("a shard").windows.len())
+                .sum::<usize>()
+        };
+        assert_eq!(tracked(&limiter), 1_000);
+        clock.advance(60);
+        // Hits on other keys sweep the ended windows of their shard as they go.
+        for n in 0..200 {
+            limiter
+                .hit(RULE, &format!("later-{n}"))
+                .expect("a first hit");
+        }
+        assert!(tracked(&limiter) <= 200 + SHARDS, "{}", tracked(&limiter));
+        // A huge key costs its digest, and still counts.
+        let huge = "x".repeat(1 << 20);
+        assert!(limiter.hit(RULE, &huge).is_ok());
+        assert!(limiter.hit(RULE, &huge).is_ok());
+        assert_eq!(limiter.hit(RULE, &huge), Err(RetryAfter(60)));
     }
 
     #[test]
