@@ -55,7 +55,7 @@ pub async fn request(
                 .request_email_change(&user.id, Some(new_email), Some(&link), now)
                 .await?;
             let url = issuer.url(&format!("/confirm-email?token={token}"));
-            mailer.send(Mail {
+            mailer.send_on_request(Mail {
                 to: new_email.to_owned(),
                 subject: "Confirm your new email address for Courier".to_owned(),
                 body: format!(
@@ -91,7 +91,7 @@ pub async fn request(
 /// nothing else happens.
 fn mail_address_taken(mailer: &Mailer, issuer: &Issuer, address: &str) {
     let signin = issuer.url("/signin");
-    mailer.send(Mail {
+    mailer.send_on_request(Mail {
         to: address.to_owned(),
         subject: "Someone tried to move a Courier account to your address".to_owned(),
         body: format!(

@@ -73,15 +73,18 @@ impl Server {
             Some(url) => Arc::new(SmtpTransport::from_url(url)?),
             None => Arc::new(OutboxTransport::new(settings.data_dir.join("outbox"))?),
         };
-        let mailer = Mailer::start(&settings.mail_from, transport)?;
+        let limiter =
+            platform::ratelimit::RateLimiter::new(Arc::clone(&clock), settings.rate_limits.enabled);
+        let mailer = Mailer::start(&settings.mail_from, transport)?.with_recipient_limit(
+            limiter.clone(),
+            settings.rate_limits.mail_per_recipient_per_hour,
+        );
         let workers = settings.password_hash_workers.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(usize::from)
                 .unwrap_or(2)
         });
         let passwords = PasswordHasher::new(workers)?;
-        let limiter =
-            platform::ratelimit::RateLimiter::new(Arc::clone(&clock), settings.rate_limits.enabled);
         let pow = platform::pow::ProofOfWork::load_or_create(
             &settings.data_dir,
             &settings.proof_of_work,

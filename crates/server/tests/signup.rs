@@ -660,3 +660,33 @@ async fn concurrent_sign_ups_for_one_email_create_one_account_and_all_look_alike
     let links = confirmation_links(&server, "ada@example.com", 10).await;
     assert_eq!(links.len(), 1, "one confirmation, nine notices");
 }
+
+#[tokio::test]
+async fn no_one_can_bury_an_inbox_in_sign_up_mail() {
+    let server = TestServer::start_with(|settings| {
+        settings.rate_limits.enabled = true;
+        settings.rate_limits.mail_per_recipient_per_hour = 3;
+    })
+    .await;
+    // Someone signs the victim's address up again and again, as different people.
+    for n in 0..6 {
+        let response = server
+            .browser()
+            .sign_up("victim@example.com", &format!("someone{n}"), PASSWORD)
+            .await;
+        // The answer never changes: it would tell whether the address has an account.
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "attempt {n}");
+    }
+    // Mail leaves in order: once a later mail to someone else is out, every mail the
+    // sign-ups were going to send has been sent.
+    server
+        .browser()
+        .sign_up("marker@example.com", "marker", PASSWORD)
+        .await;
+    server.mail_to("marker@example.com", 1).await;
+    assert_eq!(
+        courier_testkit::mails_to(&server.outbox(), "victim@example.com").len(),
+        3,
+        "the confirmation and two 'you already have an account' mails, then nothing"
+    );
+}

@@ -63,7 +63,7 @@ pub async fn request_reset(deps: &Deps<'_>, email: &str) -> Result<(), Error> {
         })
         .await?;
     let link = deps.issuer.url(&format!("/reset?token={token}"));
-    deps.mailer.send(Mail {
+    deps.mailer.send_on_request(Mail {
         to: user.email.clone(),
         subject: "Reset your Courier password".to_owned(),
         body: format!(

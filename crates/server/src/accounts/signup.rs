@@ -83,7 +83,7 @@ pub async fn sign_up(
 
 fn mail_existing_account(deps: &Deps<'_>, user: &User) {
     let signin = deps.issuer.url("/signin");
-    deps.mailer.send(Mail {
+    deps.mailer.send_on_request(Mail {
         to: user.email.clone(),
         subject: "Someone tried to create a Courier account with your address".to_owned(),
         body: format!(
@@ -112,7 +112,7 @@ pub async fn send_confirmation(deps: &Deps<'_>, user: &User) -> Result<(), Error
         })
         .await?;
     let link = deps.issuer.url(&format!("/confirm-email?token={token}"));
-    deps.mailer.send(Mail {
+    deps.mailer.send_on_request(Mail {
         to: user.email.clone(),
         subject: "Confirm your email address for Courier".to_owned(),
         body: format!(

@@ -13,6 +13,8 @@ use lettre::Message;
 use lettre::message::{Mailbox, header::ContentType};
 use tokio::sync::mpsc;
 
+use crate::platform::ratelimit::{RateLimiter, Rule};
+
 pub use outbox::OutboxTransport;
 pub use smtp::SmtpTransport;
 
@@ -38,6 +40,8 @@ pub trait Transport: Send + Sync + 'static {
 #[derive(Clone)]
 pub struct Mailer {
     queue: mpsc::Sender<Mail>,
+    /// Caps mail sent on someone else's request, per recipient ([`Mailer::send_on_request`]).
+    per_recipient: Option<(RateLimiter, Rule)>,
 }
 
 /// Mails waiting beyond this are dropped with an error in the log rather than
@@ -53,7 +57,36 @@ impl Mailer {
             .map_err(|error| Error::Config(format!("mail_from {from:?}: {error}")))?;
         let (queue, receiver) = mpsc::channel(QUEUE_CAPACITY);
         tokio::spawn(deliver_forever(receiver, transport, from));
-        Ok(Self { queue })
+        Ok(Self {
+            queue,
+            per_recipient: None,
+        })
+    }
+
+    /// Limits [`Mailer::send_on_request`] to `max_per_hour` mails per recipient.
+    #[must_use]
+    pub fn with_recipient_limit(mut self, limiter: RateLimiter, max_per_hour: u32) -> Self {
+        let rule = Rule {
+            name: "mail_per_recipient",
+            max: max_per_hour,
+            window: crate::platform::clock::durations::HOUR,
+        };
+        self.per_recipient = Some((limiter, rule));
+        self
+    }
+
+    /// Queues a mail that someone other than its recipient may have asked for (a
+    /// sign-up, a reset, an email change typed by anyone). Past the recipient's hourly
+    /// limit it is dropped without a word to the requester, whose answer must not
+    /// change (it would tell whether the address has an account).
+    pub fn send_on_request(&self, mail: Mail) {
+        if let Some((limiter, rule)) = &self.per_recipient
+            && limiter.hit(*rule, &mail.to.to_lowercase()).is_err()
+        {
+            tracing::info!(subject = %mail.subject, "recipient over its hourly mail limit; mail not sent");
+            return;
+        }
+        self.send(mail);
     }
 
     /// Queues a mail; never waits for delivery.
