@@ -208,6 +208,46 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_grant() {
 }
 
 #[tokio::test]
+async fn a_refresh_refused_for_its_scope_spends_nothing() {
+    let server = TestServer::start().await;
+    ada(&server).await;
+    let request = AuthorizeRequest::new().with("scope", "openid email offline_access");
+    let code = code_for(&server, &request, true).await;
+    let first = exchange_code(&server, &request, &code).await;
+    let refresh_token = first["refresh_token"].as_str().unwrap();
+    let wider = token_call(
+        &server,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", DESKTOP_CLIENT_ID),
+            ("scope", "openid email profile"),
+        ],
+    )
+    .await;
+    assert_eq!(oauth_error(wider).await.1, "invalid_scope");
+    // The same token still works: nothing was spent, nothing revoked.
+    let again = refresh(&server, refresh_token).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let narrower = token_call(
+        &server,
+        &[
+            ("grant_type", "refresh_token"),
+            (
+                "refresh_token",
+                again.json::<Value>().await.unwrap()["refresh_token"]
+                    .as_str()
+                    .unwrap(),
+            ),
+            ("client_id", DESKTOP_CLIENT_ID),
+            ("scope", "openid"),
+        ],
+    )
+    .await;
+    assert_eq!(narrower.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn concurrent_use_of_one_refresh_token_yields_exactly_one_success() {
     let server = TestServer::start().await;
     ada(&server).await;

@@ -121,6 +121,9 @@ pub trait Grants: Send + Sync {
     /// Records that the grant was used at `now` (never moves `last_used_at` back).
     async fn touch_grant(&self, grant_id: &str, now: UnixTime) -> Result<()>;
     async fn grant(&self, grant_id: &str) -> Result<Option<Grant>>;
+    /// The grant a refresh token (spent or not) belongs to: a request can be checked
+    /// against it before anything is spent.
+    async fn grant_of_refresh_token(&self, digest: &str) -> Result<Option<Grant>>;
     /// Revokes a grant (keeping its first reason if already revoked) and deletes its
     /// access tokens.
     async fn revoke_grant(&self, grant_id: &str, now: UnixTime, reason: RevokeReason)

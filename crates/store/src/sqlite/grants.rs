@@ -243,6 +243,17 @@ impl Grants for SqliteStore {
             .await?)
     }
 
+    async fn grant_of_refresh_token(&self, digest: &str) -> Result<Option<Grant>> {
+        let sql = format!(
+            "SELECT {GRANT_COLUMNS} FROM grants \
+             WHERE id = (SELECT grant_id FROM refresh_tokens WHERE digest = ?)"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(digest)
+            .fetch_optional(&self.reads)
+            .await?)
+    }
+
     async fn revoke_grant(
         &self,
         grant_id: &str,

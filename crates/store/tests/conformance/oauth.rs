@@ -615,3 +615,45 @@ async fn spent_refresh_tokens_and_long_ended_grants_are_purged() {
         "a live grant stays"
     );
 }
+
+#[tokio::test]
+async fn a_refresh_token_names_its_grant_spent_or_not() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (first, first_tokens) = signed_in(&*store, &ada).await;
+    let refresh = first_tokens.refresh_digest.clone().unwrap();
+    let found = store
+        .grant_of_refresh_token(&refresh)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (found.id.as_str(), found.scope.as_str()),
+        (first.id.as_str(), first.scope.as_str())
+    );
+    store
+        .rotate_refresh_token(
+            &refresh,
+            "courier-desktop",
+            NOW + 1,
+            &tokens(NOW + 1),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .grant_of_refresh_token(&refresh)
+            .await
+            .unwrap()
+            .is_some(),
+        "spent, still its grant's"
+    );
+    assert!(
+        store
+            .grant_of_refresh_token(&unique("r"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -220,6 +220,20 @@ async fn refresh(
         .map_err(OAuthError::invalid_request)?;
     let now = state.clock.now();
     let digest = token_digest(refresh_token);
+    // A refused request spends nothing: the scope is checked against the token's grant
+    // first (a grant's scope never changes, so reading it outside the rotation is safe).
+    if let Some(requested) = params.get("scope")
+        && let Some(grant) = state.store.grant_of_refresh_token(&digest).await?
+    {
+        let granted: Vec<&str> = grant.scope.split(' ').collect();
+        if requested.split(' ').any(|scope| !granted.contains(&scope)) {
+            return Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                "a refresh cannot widen the granted scope",
+            ));
+        }
+    }
     // The grant is only known after the lookup; the access token cannot outlive it
     // anyway (lookups check the grant's expiry) and `expires_in` is trimmed to it.
     let access_token = new_token("cat");
@@ -235,16 +249,6 @@ async fn refresh(
         .await?
     {
         RefreshOutcome::Rotated { grant, user } => {
-            if let Some(requested) = params.get("scope") {
-                let granted: Vec<&str> = grant.scope.split(' ').collect();
-                if requested.split(' ').any(|scope| !granted.contains(&scope)) {
-                    return Err(OAuthError::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_scope",
-                        "a refresh cannot widen the granted scope",
-                    ));
-                }
-            }
             let tokens = Tokens {
                 access: access_token,
                 refresh: Some(refresh_token),
