@@ -154,7 +154,15 @@ pub(crate) struct RefreshState {
     pub used_at: Option<UnixTime>,
     pub revoked_at: Option<UnixTime>,
     pub expires_at: UnixTime,
+    /// A refresh token issued when (or after) this one was spent has been used: the
+    /// chain has moved on past this token's successor.
+    pub chain_moved_on: bool,
 }
+
+/// How long after a refresh token is spent it may come back once more without
+/// counting as theft: a response lost on the way (a timeout, a crash after the
+/// commit) is retried within seconds. Okta's and Auth0's reuse interval, kept short.
+pub const REFRESH_REUSE_GRACE: UnixTime = 5;
 
 /// What presenting a refresh token does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,10 +173,15 @@ pub(crate) enum Refreshing {
     Replayed(RevokedGrant),
     /// Spend the token, issue the new ones on this grant and record the use.
     Rotate { grant_id: String },
+    /// An honest retry of a token spent moments ago: issue new ones on this grant
+    /// beside its unused successor, and record the use.
+    Retry { grant_id: String },
 }
 
 /// Decides a refresh at `now` for `client_id`. A grant is over from its
-/// `expires_at` second on; an ended grant is never revoked again.
+/// `expires_at` second on; an ended grant is never revoked again. A spent token is
+/// theft (revoke) unless it comes back within [`REFRESH_REUSE_GRACE`] and its chain
+/// has not moved on.
 pub(crate) fn refreshing(
     state: Option<RefreshState>,
     client_id: &str,
@@ -180,7 +193,12 @@ pub(crate) fn refreshing(
     if token.client_id != client_id || token.revoked_at.is_some() || now >= token.expires_at {
         return Refreshing::Invalid;
     }
-    if token.used_at.is_some() {
+    if let Some(used_at) = token.used_at {
+        if now - used_at <= REFRESH_REUSE_GRACE && !token.chain_moved_on {
+            return Refreshing::Retry {
+                grant_id: token.grant_id,
+            };
+        }
         return Refreshing::Replayed(RevokedGrant {
             grant_id: token.grant_id,
             user_id: token.user_id,

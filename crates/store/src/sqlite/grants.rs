@@ -95,21 +95,28 @@ async fn refresh_state_in(tx: &mut Tx, digest: &str) -> Result<Option<RefreshSta
         Option<UnixTime>,
         UnixTime,
         String,
+        bool,
     )> = sqlx::query_as(
-        "SELECT r.grant_id, g.client_id, r.used_at, g.revoked_at, g.expires_at, g.user_id \
+        "SELECT r.grant_id, g.client_id, r.used_at, g.revoked_at, g.expires_at, g.user_id, \
+             r.used_at IS NOT NULL AND EXISTS (SELECT 1 FROM refresh_tokens later \
+                 WHERE later.grant_id = r.grant_id AND later.digest != r.digest \
+                 AND later.created_at >= r.used_at AND later.used_at IS NOT NULL) \
              FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.digest = ?",
     )
     .bind(digest)
     .fetch_optional(&mut **tx)
     .await?;
     Ok(row.map(
-        |(grant_id, client_id, used_at, revoked_at, expires_at, user_id)| RefreshState {
-            grant_id,
-            user_id,
-            client_id,
-            used_at,
-            revoked_at,
-            expires_at,
+        |(grant_id, client_id, used_at, revoked_at, expires_at, user_id, chain_moved_on)| {
+            RefreshState {
+                grant_id,
+                user_id,
+                client_id,
+                used_at,
+                revoked_at,
+                expires_at,
+                chain_moved_on,
+            }
         },
     ))
 }
@@ -132,13 +139,17 @@ impl Grants for SqliteStore {
                 tx.commit().await?;
                 return Ok(RefreshOutcome::Reused(revoked));
             }
-            Refreshing::Rotate { grant_id } => grant_id,
+            Refreshing::Rotate { grant_id } => {
+                sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE digest = ?")
+                    .bind(now)
+                    .bind(digest)
+                    .execute(&mut *tx)
+                    .await?;
+                grant_id
+            }
+            // Already spent; the new pair joins its unused successor.
+            Refreshing::Retry { grant_id } => grant_id,
         };
-        sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE digest = ?")
-            .bind(now)
-            .bind(digest)
-            .execute(&mut *tx)
-            .await?;
         insert_tokens_in(&mut tx, &grant_id, tokens, now).await?;
         let sql = format!(
             "UPDATE grants SET last_used_at = ?, user_agent = COALESCE(?, user_agent), \

@@ -657,3 +657,85 @@ async fn a_refresh_token_names_its_grant_spent_or_not() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn a_spent_refresh_token_retried_within_seconds_gets_new_tokens_beside_its_successor() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (_, first) = signed_in(&*store, &ada).await;
+    let spent = first.refresh_digest.clone().unwrap();
+    let rotate = |digest: String, at| {
+        let store = &store;
+        async move {
+            store
+                .rotate_refresh_token(
+                    &digest,
+                    "courier-desktop",
+                    at,
+                    &tokens(at),
+                    &ClientSeen::default(),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let successor = tokens(NOW + 10);
+    assert!(matches!(
+        store
+            .rotate_refresh_token(
+                &spent,
+                "courier-desktop",
+                NOW + 10,
+                &successor,
+                &ClientSeen::default()
+            )
+            .await
+            .unwrap(),
+        RefreshOutcome::Rotated { .. }
+    ));
+    // The response was lost; the client retries within the grace.
+    let retried = rotate(spent.clone(), NOW + 10 + courier_store::REFRESH_REUSE_GRACE).await;
+    assert!(
+        matches!(retried, RefreshOutcome::Rotated { .. }),
+        "{retried:?}"
+    );
+    // The successor still works, and once it is used the chain has moved on: the old
+    // token coming back now is theft, even within the grace.
+    let moved_on = rotate(successor.refresh_digest.clone().unwrap(), NOW + 11).await;
+    assert!(
+        matches!(moved_on, RefreshOutcome::Rotated { .. }),
+        "{moved_on:?}"
+    );
+    let replay = rotate(spent, NOW + 12).await;
+    assert!(matches!(replay, RefreshOutcome::Reused(_)), "{replay:?}");
+}
+
+#[tokio::test]
+async fn a_spent_refresh_token_past_the_grace_revokes() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (_, first) = signed_in(&*store, &ada).await;
+    let spent = first.refresh_digest.clone().unwrap();
+    store
+        .rotate_refresh_token(
+            &spent,
+            "courier-desktop",
+            NOW + 10,
+            &tokens(NOW + 10),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap();
+    let late = NOW + 10 + courier_store::REFRESH_REUSE_GRACE + 1;
+    let replay = store
+        .rotate_refresh_token(
+            &spent,
+            "courier-desktop",
+            late,
+            &tokens(late),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(replay, RefreshOutcome::Reused(_)), "{replay:?}");
+}
