@@ -95,30 +95,40 @@ async fn refresh_state_in(tx: &mut Tx, digest: &str) -> Result<Option<RefreshSta
         Option<UnixTime>,
         UnixTime,
         String,
-        bool,
     )> = sqlx::query_as(
-        "SELECT r.grant_id, g.client_id, r.used_at, g.revoked_at, g.expires_at, g.user_id, \
-             r.used_at IS NOT NULL AND EXISTS (SELECT 1 FROM refresh_tokens later \
-                 WHERE later.grant_id = r.grant_id AND later.digest != r.digest \
-                 AND later.created_at >= r.used_at AND later.used_at IS NOT NULL) \
+        "SELECT r.grant_id, g.client_id, r.used_at, g.revoked_at, g.expires_at, g.user_id \
              FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.digest = ?",
     )
     .bind(digest)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(
-        |(grant_id, client_id, used_at, revoked_at, expires_at, user_id, chain_moved_on)| {
-            RefreshState {
-                grant_id,
-                user_id,
-                client_id,
-                used_at,
-                revoked_at,
-                expires_at,
-                chain_moved_on,
-            }
-        },
-    ))
+    let Some((grant_id, client_id, used_at, revoked_at, expires_at, user_id)) = row else {
+        return Ok(None);
+    };
+    // Only a spent token (the rare path) needs to know whether its chain moved on.
+    let chain_moved_on = match used_at {
+        None => false,
+        Some(used_at) => {
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE grant_id = ? \
+                 AND digest != ? AND created_at >= ? AND used_at IS NOT NULL)",
+            )
+            .bind(&grant_id)
+            .bind(digest)
+            .bind(used_at)
+            .fetch_one(&mut **tx)
+            .await?
+        }
+    };
+    Ok(Some(RefreshState {
+        grant_id,
+        user_id,
+        client_id,
+        used_at,
+        revoked_at,
+        expires_at,
+        chain_moved_on,
+    }))
 }
 
 #[async_trait::async_trait]
