@@ -297,3 +297,35 @@ async fn asking_is_rate_limited_per_address() {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().contains_key("retry-after"));
 }
+
+#[tokio::test]
+async fn a_reset_lets_the_owner_back_in_after_someone_else_s_wrong_guesses() {
+    let server = TestServer::start_with(|settings| {
+        settings.proof_of_work.max_number = 200;
+        settings.rate_limits.enabled = true;
+        settings.rate_limits.signin_failures_per_account = 3;
+    })
+    .await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let guesser = server.browser();
+    for n in 0..3 {
+        let response = guesser
+            .sign_in_at("/signin", "ada", &format!("guess-number-{n}"), false)
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let owner = server.browser();
+    let locked = owner.sign_in_at("/signin", "ada", PASSWORD, false).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let link = reset_link(&server, "ada@example.com", 2).await;
+    let reset = set_password(&server, &link, NEW_PASSWORD).await;
+    assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+    let back = owner
+        .sign_in_at("/signin", "ada", NEW_PASSWORD, false)
+        .await;
+    assert_eq!(
+        back.status(),
+        StatusCode::SEE_OTHER,
+        "the reset cleared the lock"
+    );
+}

@@ -126,11 +126,12 @@ impl From<courier_store::StoreError> for ResetError {
 }
 
 /// Sets a new password through a reset link: every session of the account ends.
+/// Returns the account's id.
 pub async fn reset(
     deps: &Deps<'_>,
     token: &str,
     new_password: &SecretString,
-) -> Result<(), ResetError> {
+) -> Result<String, ResetError> {
     let user = match reset_link_user(deps, token).await? {
         LinkCheck::Valid(user) => user,
         other => return Err(ResetError::Link(other)),
@@ -158,5 +159,5 @@ pub async fn reset(
         "reset with a link sent to this address",
     )
     .await;
-    Ok(())
+    Ok(user.id)
 }

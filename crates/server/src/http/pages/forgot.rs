@@ -231,7 +231,12 @@ pub async fn reset(
     let password = SecretString::from(form.password);
     let deps = recovery::Deps::from(&state);
     match recovery::reset(&deps, &form.token, &password).await {
-        Ok(()) => Ok(Redirect::to("/signin?notice=password-reset").into_response()),
+        Ok(user_id) => {
+            // The owner proved they hold the address: earlier wrong guesses (maybe
+            // someone else's) must not keep them out with the new password.
+            super::signin::forget_failed_sign_ins(&state, &user_id);
+            Ok(Redirect::to("/signin?notice=password-reset").into_response())
+        }
         Err(ResetError::Link(check)) => Err(link_error(&check)),
         Err(ResetError::Weak(message)) => {
             let username = match recovery::reset_link_user(&deps, &form.token).await? {

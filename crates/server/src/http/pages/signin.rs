@@ -62,9 +62,18 @@ fn account_rule(state: &AppState) -> Rule {
 /// unknown name is limited exactly like a real one).
 fn account_key(identifier: &str, user: Option<&User>) -> String {
     match user {
-        Some(user) => format!("user:{}", user.id),
+        Some(user) => user_key(&user.id),
         None => format!("login:{}", identifier.to_lowercase()),
     }
+}
+
+/// Forgets the failed sign-ins counted against an account (after a password reset).
+pub(super) fn forget_failed_sign_ins(state: &AppState, user_id: &str) {
+    state.limiter.reset(account_rule(state), &user_key(user_id));
+}
+
+fn user_key(user_id: &str) -> String {
+    format!("user:{user_id}")
 }
 
 fn notice_text(notice: Option<&str>) -> Option<&'static str> {
