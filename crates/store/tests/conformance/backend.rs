@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use courier_store::{
-    AuthCode, AuthRequest, Grant, IssuedTokens, LinkPurpose, MailLink, NewWebSession,
-    RedeemOutcome, Store, UnixTime, User,
+    AuthCode, AuthRequest, ClientSeen, Grant, IssuedTokens, LinkPurpose, MailLink, NewWebSession,
+    RedeemOutcome, RefreshOutcome, Store, UnixTime, User,
 };
 
 /// The variable naming a database to test instead of a temporary SQLite file.
@@ -195,4 +195,19 @@ pub async fn browser(store: &dyn Store, user: &User) -> NewWebSession {
     };
     store.create_web_session(&session, None).await.unwrap();
     session
+}
+
+/// Presents the refresh token `digest` as the desktop app at `at`, asking for fresh
+/// tokens issued then.
+pub async fn rotate(store: &dyn Store, digest: &str, at: UnixTime) -> RefreshOutcome {
+    store
+        .rotate_refresh_token(
+            digest,
+            "courier-desktop",
+            at,
+            &tokens(at),
+            &ClientSeen::default(),
+        )
+        .await
+        .unwrap()
 }

@@ -510,16 +510,7 @@ async fn a_replay_a_day_after_use_is_refused_without_revoking() {
     assert!(matches!(replay, RedeemOutcome::Reused(None)), "{replay:?}");
     assert_eq!(store.burn_code(&digest, a_day_later).await.unwrap(), None);
     let refresh = first_tokens.refresh_digest.as_deref().unwrap();
-    let still = store
-        .rotate_refresh_token(
-            refresh,
-            "courier-desktop",
-            a_day_later,
-            &tokens(a_day_later),
-            &ClientSeen::default(),
-        )
-        .await
-        .unwrap();
+    let still = backend::rotate(&*store, refresh, a_day_later).await;
     assert!(
         matches!(still, RefreshOutcome::Rotated { .. }),
         "the grant lives: {still:?}"
@@ -577,16 +568,12 @@ async fn spent_refresh_tokens_and_long_ended_grants_are_purged() {
         .await
         .unwrap();
     assert!(matches!(late, RefreshOutcome::Invalid), "{late:?}");
-    let current = store
-        .rotate_refresh_token(
-            next.refresh_digest.as_deref().unwrap(),
-            "courier-desktop",
-            NOW + 20 + 86_400,
-            &tokens(NOW + 20 + 86_400),
-            &ClientSeen::default(),
-        )
-        .await
-        .unwrap();
+    let current = backend::rotate(
+        &*store,
+        next.refresh_digest.as_deref().unwrap(),
+        NOW + 20 + 86_400,
+    )
+    .await;
     assert!(
         matches!(current, RefreshOutcome::Rotated { .. }),
         "the live grant goes on: {current:?}"
@@ -631,16 +618,7 @@ async fn a_refresh_token_names_its_grant_spent_or_not() {
         (found.id.as_str(), found.scope.as_str()),
         (first.id.as_str(), first.scope.as_str())
     );
-    store
-        .rotate_refresh_token(
-            &refresh,
-            "courier-desktop",
-            NOW + 1,
-            &tokens(NOW + 1),
-            &ClientSeen::default(),
-        )
-        .await
-        .unwrap();
+    backend::rotate(&*store, &refresh, NOW + 1).await;
     assert!(
         store
             .grant_of_refresh_token(&refresh)
@@ -664,21 +642,6 @@ async fn a_spent_refresh_token_retried_within_seconds_gets_new_tokens_beside_its
     let ada = user(&*store).await;
     let (_, first) = signed_in(&*store, &ada).await;
     let spent = first.refresh_digest.clone().unwrap();
-    let rotate = |digest: String, at| {
-        let store = &store;
-        async move {
-            store
-                .rotate_refresh_token(
-                    &digest,
-                    "courier-desktop",
-                    at,
-                    &tokens(at),
-                    &ClientSeen::default(),
-                )
-                .await
-                .unwrap()
-        }
-    };
     let successor = tokens(NOW + 10);
     assert!(matches!(
         store
@@ -694,19 +657,29 @@ async fn a_spent_refresh_token_retried_within_seconds_gets_new_tokens_beside_its
         RefreshOutcome::Rotated { .. }
     ));
     // The response was lost; the client retries within the grace.
-    let retried = rotate(spent.clone(), NOW + 10 + courier_store::REFRESH_REUSE_GRACE).await;
+    let retried = backend::rotate(
+        &*store,
+        &spent,
+        NOW + 10 + courier_store::REFRESH_REUSE_GRACE,
+    )
+    .await;
     assert!(
         matches!(retried, RefreshOutcome::Rotated { .. }),
         "{retried:?}"
     );
     // The successor still works, and once it is used the chain has moved on: the old
     // token coming back now is theft, even within the grace.
-    let moved_on = rotate(successor.refresh_digest.clone().unwrap(), NOW + 11).await;
+    let moved_on = backend::rotate(
+        &*store,
+        successor.refresh_digest.as_deref().unwrap(),
+        NOW + 11,
+    )
+    .await;
     assert!(
         matches!(moved_on, RefreshOutcome::Rotated { .. }),
         "{moved_on:?}"
     );
-    let replay = rotate(spent, NOW + 12).await;
+    let replay = backend::rotate(&*store, &spent, NOW + 12).await;
     assert!(matches!(replay, RefreshOutcome::Reused(_)), "{replay:?}");
 }
 
@@ -716,26 +689,8 @@ async fn a_spent_refresh_token_past_the_grace_revokes() {
     let ada = user(&*store).await;
     let (_, first) = signed_in(&*store, &ada).await;
     let spent = first.refresh_digest.clone().unwrap();
-    store
-        .rotate_refresh_token(
-            &spent,
-            "courier-desktop",
-            NOW + 10,
-            &tokens(NOW + 10),
-            &ClientSeen::default(),
-        )
-        .await
-        .unwrap();
+    backend::rotate(&*store, &spent, NOW + 10).await;
     let late = NOW + 10 + courier_store::REFRESH_REUSE_GRACE + 1;
-    let replay = store
-        .rotate_refresh_token(
-            &spent,
-            "courier-desktop",
-            late,
-            &tokens(late),
-            &ClientSeen::default(),
-        )
-        .await
-        .unwrap();
+    let replay = backend::rotate(&*store, &spent, late).await;
     assert!(matches!(replay, RefreshOutcome::Reused(_)), "{replay:?}");
 }
