@@ -44,16 +44,20 @@ pub struct Settings {
     pub proof_of_work: ProofOfWorkSettings,
 }
 
-/// The "I'm not a robot" check of Trouble signing in?: the browser searches for a
-/// number up to `max_number` (half of it on average) whose SHA-256 with the
-/// challenge's salt matches; each attempt costs one hash.
+/// The "I'm not a robot" check of Trouble signing in? (and of sign-ins to an account
+/// with too many failed ones): the browser searches for a number up to `max_number`
+/// (half of it on average) whose SHA-256 with the challenge's salt matches; each
+/// attempt costs one hash.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProofOfWorkSettings {
-    /// The difficulty (at most 1,000,000). Tests use a tiny one.
+    /// The difficulty when the server is quiet (at most 1,000,000). Tests use a tiny one.
     pub max_number: u64,
     /// Seconds a challenge can be answered after the page was served.
     pub challenge_lifetime: i64,
+    /// Challenges served a minute (across all clients) at which the difficulty
+    /// doubles; again at three times this, and so on up to 1,000,000. 0: never.
+    pub busy_per_minute: u32,
 }
 
 impl Default for ProofOfWorkSettings {
@@ -61,6 +65,7 @@ impl Default for ProofOfWorkSettings {
         Self {
             max_number: 100_000,
             challenge_lifetime: 20 * 60,
+            busy_per_minute: 60,
         }
     }
 }
@@ -72,7 +77,9 @@ pub struct RateLimitSettings {
     pub enabled: bool,
     /// Sign-in attempts per client address per minute.
     pub signin_per_ip_per_minute: u32,
-    /// Failed sign-ins per account per 15 minutes.
+    /// Failed sign-ins per account per 15 minutes before every further attempt on it
+    /// needs the "I'm not a robot" check (never a refusal: that would lock the owner
+    /// out); its difficulty doubles with each further such number of failures.
     pub signin_failures_per_account: u32,
     /// Sign-ups (and confirmation resends) per client address per hour.
     pub signup_per_ip_per_hour: u32,

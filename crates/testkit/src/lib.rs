@@ -7,6 +7,7 @@
 //!   and a manual clock; confirmed users and signed-in apps on it.
 //! - [`outbox`]: the mail the server wrote, by recipient, and the links in it.
 //! - [`pkce`]: PKCE pairs and random tokens.
+//! - [`robot_check`]: the "I'm not a robot" proof of work, solved as a browser would.
 //! - [`scripted`]: a cookie-jar browser that fills in the server's forms over plain HTTP.
 //! - [`html`]: reading server pages and cookies (CSRF, hidden fields, errors, who is
 //!   signed in).
@@ -25,6 +26,7 @@ pub mod html;
 pub mod oauth;
 pub mod outbox;
 pub mod pkce;
+pub mod robot_check;
 pub mod scripted;
 pub mod server;
 

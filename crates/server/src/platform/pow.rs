@@ -1,11 +1,18 @@
-//! The proof-of-work "I'm not a robot" check of Trouble signing in? (the ALTCHA
-//! scheme, via `altcha-lib-rs`): challenges signed with an HMAC key kept in the data
+//! The proof-of-work "I'm not a robot" check (the ALTCHA scheme, via
+//! `altcha-lib-rs`) of Trouble signing in? and of a sign-in to an account that has
+//! had too many failed ones: challenges signed with an HMAC key kept in the data
 //! folder (0600, made at first start), verified here with the injected clock for
 //! expiry, and spent once (`spent_challenges`) so an answer cannot be replayed. The
-//! browser side is `web/altcha.js`, served by the server itself.
+//! browser side is `http/pages/altcha.js`, served by the server itself.
+//!
+//! The difficulty is not fixed: it doubles as the rate of challenges served rises
+//! ([`Demand`]), and callers may ask for more doublings (an account under attack), up
+//! to the most the library verifies. Someone asking for thousands of resets pays
+//! more for each; a person asking for one pays about a second.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use altcha_lib_rs::{ChallengeOptions, Payload};
 use base64::Engine as _;
@@ -27,8 +34,50 @@ const MAX_ANSWER_LEN: usize = 2048;
 
 pub struct ProofOfWork {
     hmac_key: String,
-    max_number: u64,
+    /// The difficulty when the server is quiet.
+    base_max_number: u64,
     lifetime: i64,
+    /// Challenges a minute at which the difficulty doubles (0: it never does).
+    busy_per_minute: u64,
+    demand: Mutex<Demand>,
+}
+
+/// How many challenges were served in the current and the previous minute, for a
+/// sliding estimate of the rate without keeping a timestamp per challenge.
+#[derive(Debug, Default)]
+struct Demand {
+    minute: UnixTime,
+    current: u64,
+    previous: u64,
+}
+
+impl Demand {
+    /// Counts one challenge at `now`; the estimated challenges per minute, this one included.
+    fn record(&mut self, now: UnixTime) -> u64 {
+        let minute = now.div_euclid(60);
+        if minute != self.minute {
+            self.previous = if minute == self.minute + 1 {
+                self.current
+            } else {
+                0
+            };
+            self.current = 0;
+            self.minute = minute;
+        }
+        self.current += 1;
+        // The previous minute counts for the part of it still inside the last 60 s.
+        let left_of_previous = 60 - now.rem_euclid(60).unsigned_abs();
+        self.previous * left_of_previous / 60 + self.current
+    }
+}
+
+/// Doublings of the difficulty at `rate` challenges a minute: one at `busy`, two at
+/// three times `busy`, three at seven times, and so on.
+fn doublings_at(rate: u64, busy: u64) -> u32 {
+    if busy == 0 {
+        return 0;
+    }
+    ((rate + busy) / busy).ilog2()
 }
 
 /// What the page hands the browser's solver (`data-challenge`, JSON).
@@ -69,17 +118,26 @@ impl ProofOfWork {
         };
         Ok(Self {
             hmac_key,
-            max_number: settings.max_number.clamp(1, HIGHEST_MAX_NUMBER),
+            base_max_number: settings.max_number.clamp(1, HIGHEST_MAX_NUMBER),
             lifetime: settings.challenge_lifetime.max(60),
+            busy_per_minute: u64::from(settings.busy_per_minute),
+            demand: Mutex::default(),
         })
     }
 
-    /// A fresh challenge that can be answered until `now + lifetime`.
-    pub fn challenge(&self, now: UnixTime) -> Result<Challenge> {
+    /// A fresh challenge that can be answered until `now + lifetime`, its difficulty
+    /// doubled once per step of demand and once more per `extra_doublings`.
+    pub fn challenge(&self, now: UnixTime, extra_doublings: u32) -> Result<Challenge> {
+        let rate = self
+            .demand
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .record(now);
+        let doublings = doublings_at(rate, self.busy_per_minute).saturating_add(extra_doublings);
         let params = HashMap::from([("expires".to_owned(), (now + self.lifetime).to_string())]);
         let challenge = altcha_lib_rs::create_challenge(ChallengeOptions {
             hmac_key: &self.hmac_key,
-            max_number: Some(self.max_number),
+            max_number: Some(difficulty(self.base_max_number, doublings)),
             params: Some(params),
             ..Default::default()
         })
@@ -124,6 +182,12 @@ impl ProofOfWork {
     }
 }
 
+/// `base` doubled `doublings` times, at most the most the library verifies.
+fn difficulty(base: u64, doublings: u32) -> u64 {
+    base.saturating_mul(1 << doublings.min(32))
+        .min(HIGHEST_MAX_NUMBER)
+}
+
 fn decode(answer: &str) -> Option<Payload> {
     if answer.is_empty() || answer.len() > MAX_ANSWER_LEN {
         return None;
@@ -163,6 +227,53 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn the_difficulty_doubles_as_demand_rises_and_stays_within_what_verifies() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let settings = ProofOfWorkSettings {
+            max_number: 1_000,
+            busy_per_minute: 10,
+            ..ProofOfWorkSettings::default()
+        };
+        let pow =
+            ProofOfWork::load_or_create(dir.path(), &settings).unwrap_or_else(|e| panic!("{e}"));
+        let start = 1_700_000_040; // a minute's first second
+        let served: Vec<u64> = (0..70)
+            .map(|_| {
+                pow.challenge(start, 0)
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .maxnumber
+            })
+            .collect();
+        assert_eq!(
+            served[0], 1_000,
+            "a quiet server asks for the base difficulty"
+        );
+        assert_eq!(
+            served[9], 2_000,
+            "the tenth challenge in a minute doubles it"
+        );
+        assert_eq!(served[29], 4_000);
+        assert_eq!(served[69], 8_000);
+        // Half a minute later, half of the last minute's demand still counts.
+        let later = pow
+            .challenge(start + 90, 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            later.maxnumber, 4_000,
+            "36 a minute: between 3 and 7 times busy"
+        );
+        let quiet = pow
+            .challenge(start + 300, 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(quiet.maxnumber, 1_000, "demand from long ago is forgotten");
+        let escalated = pow
+            .challenge(start + 300, 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(escalated.maxnumber, 4_000, "callers may ask for more");
+        assert_eq!(difficulty(100_000, 40), HIGHEST_MAX_NUMBER);
     }
 
     #[test]

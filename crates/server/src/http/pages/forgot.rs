@@ -12,10 +12,10 @@ use serde::Deserialize;
 
 use super::csrf;
 use super::layout::{Field, hidden, page};
+use super::robot_check::{self, robot_check};
 use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::accounts::recovery::{self, LinkCheck, ResetError};
 use crate::http::client::ClientInfo;
-use crate::platform::pow::Refusal;
 use crate::platform::validate;
 use crate::state::AppState;
 
@@ -42,14 +42,7 @@ fn forgot_page(
     sent: bool,
     error: Option<&str>,
 ) -> Result<Markup, PageError> {
-    let challenge = state.pow.challenge(state.clock.now())?;
-    let challenge = serde_json::to_string(&challenge).map_err(|_| {
-        PageError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "The server could not finish this. Please try again in a moment.",
-        )
-    })?;
+    let robot_check = robot_check(state, 0)?;
     Ok(page(
         "Trouble signing in?",
         html! {
@@ -67,19 +60,10 @@ fn forgot_page(
                 (hidden(csrf, None))
                 (Field { label: "Email", name: "email", kind: "email", value: email,
                          autocomplete: "email", error: None }.render())
-                div id="pow" class="pow" data-challenge=(challenge) {
-                    label class="check" for="pow-check" {
-                        input id="pow-check" type="checkbox";
-                        span { "I'm not a robot" }
-                    }
-                    span id="pow-status" class="muted" aria-live="polite" {}
-                }
-                input type="hidden" id="altcha" name="altcha" value="";
-                noscript { p class="form-error" { "This check needs JavaScript: your browser solves a small puzzle, nothing is sent anywhere else." } }
+                (robot_check)
                 button type="submit" { "Send me a link" }
             }
             p class="links" { a href="/signin" { "Back to Sign In" } }
-            script src="/static/altcha.js" defer {}
         },
     ))
 }
@@ -118,21 +102,8 @@ pub async fn submit(
     if let Err(message) = validate::email(email) {
         return refuse(message);
     }
-    match state
-        .pow
-        .verify(state.store.as_ref(), &form.altcha, state.clock.now())
-        .await?
-    {
-        Ok(()) => {}
-        Err(refusal) => {
-            tracing::info!(?refusal, "proof-of-work answer refused");
-            return refuse(match refusal {
-                Refusal::Expired => "The check has expired. Tick “I'm not a robot” again.",
-                Refusal::Malformed | Refusal::Wrong | Refusal::Replayed => {
-                    "The “I'm not a robot” check did not pass. Tick it again."
-                }
-            });
-        }
+    if let Err(message) = robot_check::passed(&state, &form.altcha).await? {
+        return refuse(message);
     }
     recovery::request_reset(&recovery::Deps::from(&state), email).await?;
     Ok(Redirect::to("/forgot?sent=1").into_response())

@@ -11,6 +11,7 @@ mod forgot;
 mod home;
 mod layout;
 mod profile;
+mod robot_check;
 mod session;
 mod signin;
 mod signup;
