@@ -92,3 +92,37 @@ async fn a_person_who_forgot_the_password_gets_a_link_and_signs_in_with_a_new_on
     assert!(!browser.has("input[name=password]").await.unwrap());
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_account_under_guesses_asks_the_browser_for_the_check_and_the_owner_still_signs_in() {
+    let server = TestServer::start_with(|settings| {
+        settings.rate_limits.enabled = true;
+        settings.rate_limits.signin_failures_per_account = 3;
+        settings.proof_of_work.max_number = 2_000;
+    })
+    .await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let guesser = server.browser();
+    for n in 0..3 {
+        let guess = guesser
+            .sign_in_at("/signin", "ada", &format!("guess-number-{n}"), false)
+            .await;
+        assert_eq!(guess.status(), 401);
+    }
+
+    let browser = Browser::launch().await.unwrap();
+    browser.goto(&server.url("/signin")).await.unwrap();
+    let refused = pages::sign_in_on_page(&browser, "ada", PASSWORD, false).await;
+    let why = refused
+        .expect_err("the first try only asks for the check")
+        .to_string();
+    assert!(why.contains("many failed sign-ins"), "{why}");
+    assert!(browser.has("#pow-check").await.unwrap());
+    // Signing in again: the page's script solves the puzzle before the form leaves.
+    let landed = pages::sign_in_on_page(&browser, "ada", PASSWORD, false)
+        .await
+        .unwrap();
+    assert_eq!(landed.path(), "/");
+    browser.wait_for_text("Signed in as").await.unwrap();
+    browser.close().await.unwrap();
+}

@@ -5,9 +5,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+use courier_testkit::robot_check::{challenge_in, solve, solved_in};
 use courier_testkit::{
     AuthorizeRequest, PASSWORD, ScriptedBrowser, TestServer, cookie_attributes, cookie_pair,
-    csrf_in, hidden_value, location, set_cookie_named, signed_in_user, signed_in_with_cookie,
+    csrf_in, hidden_value, location, set_cookie_named, signed_in_user, signed_in_user_in,
+    signed_in_with_cookie,
 };
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ORIGIN, RETRY_AFTER};
 use reqwest::{Response, StatusCode};
@@ -853,37 +855,128 @@ async fn a_forwarded_for_header_from_an_untrusted_peer_changes_nothing() {
     assert_too_many(limited, 60).await;
 }
 
-/// A server whose only limit that matters locks an account after three failed sign-ins.
-async fn locking_after_three_failures() -> TestServer {
+/// A server whose only limit that matters guards an account after three failed
+/// sign-ins (a check at a tiny difficulty that does not rise with demand).
+async fn guarding_after_three_failures() -> TestServer {
     TestServer::start_with(|settings| {
         settings.rate_limits.enabled = true;
         settings.rate_limits.signin_per_ip_per_minute = 1000;
         settings.rate_limits.signin_failures_per_account = 3;
+        settings.proof_of_work.max_number = 200;
+        settings.proof_of_work.busy_per_minute = 0;
     })
     .await
 }
 
+/// Signs in at `/signin` answering the check the refused attempt's page asked for.
+async fn sign_in_with_check(
+    browser: &ScriptedBrowser,
+    asked: &str,
+    identifier: &str,
+    password: &str,
+) -> Response {
+    let csrf = csrf_in(asked);
+    let answer = solved_in(asked);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("identifier", identifier),
+        ("password", password),
+        ("altcha", answer.as_str()),
+    ];
+    browser.post_form("/signin", &fields).await
+}
+
+/// Asserts `response` asks for the "I'm not a robot" check and checked no password.
+async fn assert_check_asked(response: Response) -> String {
+    let html = assert_page(response, StatusCode::BAD_REQUEST, "not a robot").await;
+    assert!(challenge_in(&html).is_some(), "a challenge on:\n{html}");
+    assert_eq!(signed_in_user_in(&html), None);
+    html
+}
+
 #[tokio::test]
-async fn failed_sign_ins_are_limited_per_account() {
-    let server = locking_after_three_failures().await;
+async fn past_the_failure_limit_an_account_asks_for_the_check_and_the_owner_still_gets_in() {
+    let server = guarding_after_three_failures().await;
     let setup = server.browser();
     setup.sign_up("ada@example.com", "ada", PASSWORD).await;
     setup.sign_up("grace@example.com", "grace", PASSWORD).await;
-    let browser = server.browser();
+    let guesser = server.browser();
     for _ in 0..3 {
-        let response = sign_in(&browser, "ada", "wrong-password-1", false).await;
+        let response = sign_in(&guesser, "ada", "wrong-password-1", false).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
-    let locked = sign_in(&browser, "ada", PASSWORD, false).await;
-    assert_too_many(locked, 15 * 60).await;
-    let other = sign_in(&browser, "grace", PASSWORD, false).await;
+    // Without an answer the password is not even checked: the right one is not let in…
+    let owner = server.browser();
+    let asked = assert_check_asked(sign_in(&owner, "ada", PASSWORD, false).await).await;
+    assert!(asked.contains("many failed sign-ins"), "{asked}");
+    // …and a wrong answer is no better.
+    let csrf = csrf_in(&asked);
+    let wrong = solve(&challenge_in(&asked).unwrap(), 1);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("identifier", "ada"),
+        ("password", PASSWORD),
+        ("altcha", wrong.as_str()),
+    ];
+    let refused = owner.post_form("/signin", &fields).await;
+    let asked = assert_check_asked(refused).await;
+    assert!(asked.contains("did not pass"), "{asked}");
+
+    // A guess with an answer is checked, fails, and the check is asked again.
+    let asked = assert_check_asked(sign_in(&guesser, "ada", "wrong-password-2", false).await).await;
+    let guessed = sign_in_with_check(&guesser, &asked, "ada", "wrong-password-2").await;
+    assert_eq!(guessed.status(), StatusCode::UNAUTHORIZED);
+    let asked = guessed.text().await.unwrap();
+    assert!(challenge_in(&asked).is_some(), "still guarded:\n{asked}");
+
+    // The owner, from another browser, answers and gets in: never locked out.
+    let owner = server.browser();
+    let asked = assert_check_asked(sign_in(&owner, "ada", PASSWORD, false).await).await;
+    let signed_in = sign_in_with_check(&owner, &asked, "ada", PASSWORD).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_in_user(&owner).await.as_deref(), Some("ada"));
+    // A success forgets the failures.
+    assert_eq!(
+        sign_in(&server.browser(), "ada", PASSWORD, false)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let other = sign_in(&guesser, "grace", PASSWORD, false).await;
     assert_eq!(
         other.status(),
         StatusCode::SEE_OTHER,
-        "other accounts are not limited"
+        "other accounts are not guarded"
     );
+}
+
+#[tokio::test]
+async fn the_guard_ends_with_its_window_and_grows_harder_with_more_failures() {
+    let server = guarding_after_three_failures().await;
+    server
+        .browser()
+        .sign_up("ada@example.com", "ada", PASSWORD)
+        .await;
+    let guesser = server.browser();
+    for _ in 0..3 {
+        let response = sign_in(&guesser, "ada", "wrong-password-1", false).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(challenge_in(&response.text().await.unwrap()), None);
+    }
+    let difficulty = |html: &str| challenge_in(html).unwrap()["maxnumber"].as_u64().unwrap();
+    let mut asked =
+        assert_check_asked(sign_in(&guesser, "ada", "wrong-password-1", false).await).await;
+    let mut difficulties = vec![difficulty(&asked)];
+    for _ in 0..6 {
+        let response = sign_in_with_check(&guesser, &asked, "ada", "wrong-password-1").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        asked = response.text().await.unwrap();
+        difficulties.push(difficulty(&asked));
+    }
+    // Each further three failures (answered or not) double the work.
+    assert_eq!(difficulties, [200, 200, 200, 400, 400, 400, 800]);
     server.clock().advance(15 * MINUTE);
-    let later = sign_in(&browser, "ada", PASSWORD, false).await;
+    let later = sign_in(&server.browser(), "ada", PASSWORD, false).await;
     assert_eq!(
         later.status(),
         StatusCode::SEE_OTHER,
@@ -893,7 +986,7 @@ async fn failed_sign_ins_are_limited_per_account() {
 
 #[tokio::test]
 async fn failed_sign_ins_count_against_the_account_whichever_identifier_is_typed() {
-    let server = locking_after_three_failures().await;
+    let server = guarding_after_three_failures().await;
     server
         .browser()
         .sign_up("ada@example.com", "ada", PASSWORD)
@@ -903,25 +996,23 @@ async fn failed_sign_ins_count_against_the_account_whichever_identifier_is_typed
         let response = sign_in(&browser, identifier, "wrong-password-1", false).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{identifier}");
     }
-    let locked = sign_in(&browser, "ada@example.com", PASSWORD, false).await;
-    assert_too_many(locked, 15 * 60).await;
+    assert_check_asked(sign_in(&browser, "ada@example.com", PASSWORD, false).await).await;
 }
 
 #[tokio::test]
-async fn an_unknown_account_is_limited_like_a_real_one() {
-    let server = locking_after_three_failures().await;
+async fn an_unknown_account_is_guarded_like_a_real_one() {
+    let server = guarding_after_three_failures().await;
     let browser = server.browser();
     for _ in 0..3 {
         let response = sign_in(&browser, "nobody", "wrong-password-1", false).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
-    let limited = sign_in(&browser, "nobody", "wrong-password-1", false).await;
-    assert_too_many(limited, 15 * 60).await;
+    assert_check_asked(sign_in(&browser, "nobody", "wrong-password-1", false).await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_guesses_cannot_get_past_the_account_limit() {
-    let server = locking_after_three_failures().await;
+    let server = guarding_after_three_failures().await;
     server
         .browser()
         .sign_up("ada@example.com", "ada", PASSWORD)
@@ -949,11 +1040,11 @@ async fn concurrent_guesses_cannot_get_past_the_account_limit() {
         .iter()
         .filter(|status| **status == StatusCode::UNAUTHORIZED)
         .count();
-    let limited = statuses
+    let asked = statuses
         .iter()
-        .filter(|status| **status == StatusCode::TOO_MANY_REQUESTS)
+        .filter(|status| **status == StatusCode::BAD_REQUEST)
         .count();
-    assert_eq!(checked + limited, statuses.len(), "{statuses:?}");
+    assert_eq!(checked + asked, statuses.len(), "{statuses:?}");
     assert!(
         checked <= 3,
         "{checked} passwords were checked at once against a limit of 3: {statuses:?}"

@@ -69,6 +69,21 @@ impl RateLimiter {
         self.check_and(rule, key, true)
     }
 
+    /// Counts a hit for `key` under `rule` and returns how many it has had in the
+    /// window so far, this one included, never refusing: for limits that answer by
+    /// asking more of the client rather than by saying no. 0 when limits are off.
+    pub fn tally(&self, rule: Rule, key: &str) -> u32 {
+        if !self.enabled || rule.max == 0 {
+            return 0;
+        }
+        let now = self.clock.now();
+        let digest = key_digest(rule, key);
+        let mut shard = self.shard(&digest);
+        let window = shard.current(digest, now, rule.window);
+        window.hits = window.hits.saturating_add(1);
+        window.hits
+    }
+
     /// Fails if `key` is already over `rule`, without counting a hit.
     #[cfg(test)]
     pub fn check(&self, rule: Rule, key: &str) -> Result<(), RetryAfter> {
@@ -94,11 +109,7 @@ impl RateLimiter {
         let now = self.clock.now();
         let digest = key_digest(rule, key);
         let mut shard = self.shard(&digest);
-        shard.forget_ended(now);
-        let window = match shard.windows.get_mut(&digest) {
-            Some(window) if now < window.ends => window,
-            _ => shard.open(digest, now, rule.window),
-        };
+        let window = shard.current(digest, now, rule.window);
         if window.hits >= rule.max {
             let wait = (window.started + rule.window - now).max(1);
             return Err(RetryAfter(wait.unsigned_abs()));
@@ -111,6 +122,28 @@ impl RateLimiter {
 }
 
 impl Shard {
+    /// The key's open window (a new one when it has none), after sweeping ended ones.
+    fn current(&mut self, digest: KeyDigest, now: UnixTime, length: i64) -> &mut Window {
+        self.forget_ended(now);
+        let live = self
+            .windows
+            .get(&digest)
+            .is_some_and(|window| now < window.ends);
+        let fresh = Window {
+            started: now,
+            ends: now + length,
+            hits: 0,
+        };
+        if !live {
+            self.opened.push_back((fresh.ends, digest));
+        }
+        let slot = self.windows.entry(digest).or_insert(fresh);
+        if !live {
+            *slot = fresh;
+        }
+        slot
+    }
+
     /// Drops windows that have ended, oldest first, stopping at the first live one.
     fn forget_ended(&mut self, now: UnixTime) {
         while let Some(&(ends, digest)) = self.opened.front() {
@@ -127,19 +160,6 @@ impl Shard {
                 self.windows.remove(&digest);
             }
         }
-    }
-
-    fn open(&mut self, digest: KeyDigest, now: UnixTime, length: i64) -> &mut Window {
-        let ends = now + length;
-        self.opened.push_back((ends, digest));
-        let window = Window {
-            started: now,
-            ends,
-            hits: 0,
-        };
-        let slot = self.windows.entry(digest).or_insert(window);
-        *slot = window;
-        slot
     }
 }
 
@@ -209,6 +229,25 @@ mod tests {
         assert!(limiter.hit(RULE, &huge).is_ok());
         assert!(limiter.hit(RULE, &huge).is_ok());
         assert_eq!(limiter.hit(RULE, &huge), Err(RetryAfter(60)));
+    }
+
+    #[test]
+    fn a_tally_counts_past_the_limit_and_starts_again_with_the_window() {
+        let clock = ManualClock::starting_now();
+        let limiter = RateLimiter::new(Arc::new(clock.clone()), true);
+        let counts: Vec<u32> = (0..5).map(|_| limiter.tally(RULE, "a")).collect();
+        assert_eq!(counts, [1, 2, 3, 4, 5]);
+        assert_eq!(
+            limiter.hit(RULE, "a"),
+            Err(RetryAfter(60)),
+            "one window for both"
+        );
+        clock.advance(60);
+        assert_eq!(limiter.tally(RULE, "a"), 1);
+        limiter.reset(RULE, "a");
+        assert_eq!(limiter.tally(RULE, "a"), 1);
+        let off = RateLimiter::new(Arc::new(clock), false);
+        assert_eq!(off.tally(RULE, "a"), 0);
     }
 
     #[test]

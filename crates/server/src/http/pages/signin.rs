@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::authorize;
 use super::csrf;
 use super::layout::{Field, cancel_form, hidden, page};
+use super::robot_check::{self, robot_check};
 use super::session;
 use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::http::client::ClientInfo;
@@ -37,9 +38,14 @@ pub struct SigninForm {
     #[serde(default)]
     password: String,
     keep: Option<String>,
+    /// The "I'm not a robot" answer, when the page asked for one.
+    #[serde(default)]
+    altcha: String,
 }
 
 const WRONG_CREDENTIALS: &str = "Incorrect email, username or password.";
+const CHECK_NEEDED: &str =
+    "This account has had many failed sign-ins. Tick “I'm not a robot”, then sign in again.";
 
 fn ip_rule(state: &AppState) -> Rule {
     Rule {
@@ -49,6 +55,9 @@ fn ip_rule(state: &AppState) -> Rule {
     }
 }
 
+/// Failed sign-ins against an account (or a name) are counted, never refused on:
+/// refusing would let anyone lock the owner out. Past the limit every attempt needs
+/// the "I'm not a robot" check, twice as hard for each further limit's worth.
 fn account_rule(state: &AppState) -> Rule {
     Rule {
         name: "signin-account",
@@ -65,6 +74,12 @@ fn account_key(identifier: &str, user: Option<&User>) -> String {
         Some(user) => user_key(&user.id),
         None => format!("login:{}", identifier.to_lowercase()),
     }
+}
+
+/// How much harder than usual the check is after `failures` attempts (this one
+/// included) against one account; `None` while no check is needed.
+fn guard_doublings(failures: u32, limit: u32) -> Option<u32> {
+    (failures > limit).then(|| (failures - limit - 1) / limit.max(1))
 }
 
 /// Forgets the failed sign-ins counted against an account (after a password reset).
@@ -106,6 +121,8 @@ struct SigninPage<'a> {
     keep: bool,
     notice: Option<&'static str>,
     error: Option<&'static str>,
+    /// The "I'm not a robot" box, when this account's sign-ins need it.
+    robot_check: Option<Markup>,
 }
 
 impl SigninPage<'_> {
@@ -136,6 +153,9 @@ impl SigninPage<'_> {
                     label class="check" for="keep" {
                         input id="keep" name="keep" type="checkbox" value="on" checked[self.keep];
                         span { "Keep me signed in" }
+                    }
+                    @if let Some(robot_check) = &self.robot_check {
+                        (robot_check)
                     }
                     button type="submit" { "Sign In" }
                 }
@@ -178,6 +198,7 @@ pub async fn show(
         keep: true,
         notice: notice_text(query.notice.as_deref()),
         error: None,
+        robot_check: None,
     }
     .render();
     Ok(with_cookies(markup.into_response(), token.set_cookie))
@@ -188,9 +209,11 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     client: ClientInfo,
-    PageForm(form): PageForm<SigninForm>,
+    PageForm(mut form): PageForm<SigninForm>,
 ) -> Result<Response, PageError> {
     csrf::verify(&state, &headers, &form.csrf)?;
+    let password_chars = form.password.chars().count();
+    let password = SecretString::from(std::mem::take(&mut form.password));
     state
         .limiter
         .hit(ip_rule(&state), &client.ip)
@@ -203,36 +226,47 @@ pub async fn submit(
         state.store.user_by_login(identifier).await?
     };
     // Counted before the password is checked (and forgotten on success), so that
-    // guesses sent at the same time cannot all slip under the limit.
+    // guesses sent at the same time all see each other.
     let account_key = account_key(identifier, user.as_ref());
-    state
-        .limiter
-        .hit(account_rule(&state), &account_key)
-        .map_err(PageError::too_many)?;
+    let rule = account_rule(&state);
+    let guard = guard_doublings(state.limiter.tally(rule, &account_key), rule.max);
     let keep = form.keep.is_some();
+    let refuse = |status: StatusCode, error: &'static str| -> Result<Response, PageError> {
+        let markup = SigninPage {
+            csrf: &form.csrf,
+            request: request.as_ref(),
+            identifier,
+            keep,
+            notice: None,
+            error: Some(error),
+            robot_check: guard
+                .map(|doublings| robot_check(&state, doublings))
+                .transpose()?,
+        }
+        .render();
+        Ok((status, markup).into_response())
+    };
+    if guard.is_some() {
+        let answer = if form.altcha.is_empty() {
+            Err(CHECK_NEEDED)
+        } else {
+            robot_check::passed(&state, &form.altcha).await?
+        };
+        if let Err(message) = answer {
+            return refuse(StatusCode::BAD_REQUEST, message);
+        }
+    }
 
     let stored_hash = user
         .as_ref()
-        .filter(|_| form.password.chars().count() <= MAX_PASSWORD_CHARS)
+        .filter(|_| password_chars <= MAX_PASSWORD_CHARS)
         .map(|user| user.password_hash.as_str());
-    let password = SecretString::from(form.password);
     let verified = state.passwords.verify(&password, stored_hash).await?;
     let user = match user {
         Some(user) if verified => user,
-        _ => {
-            let markup = SigninPage {
-                csrf: &form.csrf,
-                request: request.as_ref(),
-                identifier,
-                keep,
-                notice: None,
-                error: Some(WRONG_CREDENTIALS),
-            }
-            .render();
-            return Ok((StatusCode::UNAUTHORIZED, markup).into_response());
-        }
+        _ => return refuse(StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS),
     };
-    state.limiter.reset(account_rule(&state), &account_key);
+    state.limiter.reset(rule, &account_key);
     let (cookie, signed_in_at) = session::start(&state, &headers, &user, keep, &client).await?;
     let response = match &request {
         Some(request) => authorize::finish(&state, request, &user, signed_in_at, keep).await?,
