@@ -291,3 +291,27 @@ async fn after_a_reset_the_owner_signs_in_without_the_check_someone_else_s_guess
         "the reset forgot the failures: no check asked"
     );
 }
+
+#[tokio::test]
+async fn the_check_grows_harder_as_requests_for_it_pile_up_and_eases_when_they_stop() {
+    let server = TestServer::start_with(|settings| {
+        settings.proof_of_work.max_number = 200;
+        settings.proof_of_work.busy_per_minute = 2;
+    })
+    .await;
+    let browser = server.browser();
+    let difficulty = || async {
+        let html = browser.get("/forgot").await.text().await.unwrap();
+        challenge_in(&html).expect("a challenge")["maxnumber"]
+            .as_u64()
+            .unwrap()
+    };
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        seen.push(difficulty().await);
+    }
+    // Twice as hard from 2 a minute, four times from 6 a minute.
+    assert_eq!(seen, [200, 400, 400, 400, 400, 800]);
+    server.clock().advance(3 * 60);
+    assert_eq!(difficulty().await, 200);
+}
