@@ -98,7 +98,10 @@ impl Server {
             limiter,
             mailer,
             events: Arc::new(platform::hub::EventHub::default()),
-            event_channels: Arc::default(),
+            event_channels: Arc::new(platform::channel_slots::ChannelSlots::with_caps(
+                settings.connections.event_channels_per_account,
+                settings.connections.event_channels_per_address,
+            )),
             pow: Arc::new(pow),
             settings: Arc::new(settings),
         };
@@ -118,8 +121,10 @@ impl Server {
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let purge = tokio::spawn(purge_forever(self.state.clone()));
+        let head_timeout =
+            Duration::from_secs(self.state.settings.connections.request_head_timeout.max(1));
         let app = http::router::build(self.state);
-        http::serve::serve(self.listener, app, shutdown).await;
+        http::serve::serve(self.listener, app, head_timeout, shutdown).await;
         purge.abort();
         Ok(())
     }

@@ -42,6 +42,50 @@ pub struct Settings {
     pub support_email: String,
     pub rate_limits: RateLimitSettings,
     pub proof_of_work: ProofOfWorkSettings,
+    pub tokens: TokenSettings,
+    pub connections: ConnectionSettings,
+}
+
+/// How the tokens the server issues behave.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TokenSettings {
+    /// Seconds after a refresh token is spent during which it may come back once more
+    /// (a response lost on the way, two processes of one device refreshing together)
+    /// and get fresh tokens instead of revoking the grant as stolen. 0 forgives
+    /// nothing; at most 60.
+    pub refresh_reuse_grace: i64,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        Self {
+            refresh_reuse_grace: courier_store::DEFAULT_REFRESH_REUSE_GRACE,
+        }
+    }
+}
+
+/// How much of the server one client can hold.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnectionSettings {
+    /// Seconds a connection may take to send a request head (also how long a
+    /// kept-alive connection may sit idle between requests). At least 1.
+    pub request_head_timeout: u64,
+    /// Event channels (`/api/v1/events`) one account may have open at once.
+    pub event_channels_per_account: usize,
+    /// Event channels one client address may have open at once (an office behind one NAT).
+    pub event_channels_per_address: usize,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            request_head_timeout: 5,
+            event_channels_per_account: 16,
+            event_channels_per_address: 64,
+        }
+    }
 }
 
 /// The "I'm not a robot" check of Trouble signing in? (and of sign-ins to an account
@@ -133,6 +177,8 @@ impl Default for Settings {
             support_email: "support@localhost".to_owned(),
             rate_limits: RateLimitSettings::default(),
             proof_of_work: ProofOfWorkSettings::default(),
+            tokens: TokenSettings::default(),
+            connections: ConnectionSettings::default(),
         }
     }
 }

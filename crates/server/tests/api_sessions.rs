@@ -443,11 +443,14 @@ async fn an_events_channel_closes_when_its_session_reaches_its_end() {
 
 #[tokio::test]
 async fn an_account_over_its_cap_of_event_channels_is_told_why() {
-    let server = TestServer::start().await;
+    let server = TestServer::start_with(|settings| {
+        settings.connections.event_channels_per_account = 3;
+    })
+    .await;
     server.confirmed_account("ada@example.com", "ada").await;
     let app = server.app_session("ada", "Ada's laptop").await;
     let mut open = Vec::new();
-    for _ in 0..16 {
+    for _ in 0..3 {
         open.push(events(&server, &app).await.0);
     }
     let request = events_request(&server, &app);

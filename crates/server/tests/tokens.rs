@@ -210,6 +210,51 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_whole_grant() {
 }
 
 #[tokio::test]
+async fn the_retry_grace_is_the_server_s_setting() {
+    let server = TestServer::start_with(|settings| settings.tokens.refresh_reuse_grace = 30).await;
+    ada(&server).await;
+    let request = AuthorizeRequest::new();
+    let code = code_for(&server, &request, true).await;
+    let first = exchange_code(&server, &request, &code).await;
+    let first_refresh = first["refresh_token"].as_str().unwrap();
+    assert_eq!(
+        refresh(&server, first_refresh).await.status(),
+        StatusCode::OK
+    );
+    // Past the default 5 s, within the configured 30 s: still a retry.
+    server.clock().advance(20);
+    assert_eq!(
+        refresh(&server, first_refresh).await.status(),
+        StatusCode::OK
+    );
+    server.clock().advance(11);
+    assert_eq!(
+        oauth_error(refresh(&server, first_refresh).await).await.1,
+        "invalid_grant",
+        "past the configured grace it is theft"
+    );
+
+    let strict = TestServer::start_with(|settings| settings.tokens.refresh_reuse_grace = 0).await;
+    ada(&strict).await;
+    let code = code_for(&strict, &request, true).await;
+    let first = exchange_code(&strict, &request, &code).await;
+    let first_refresh = first["refresh_token"].as_str().unwrap();
+    let second: Value = refresh(&strict, first_refresh).await.json().await.unwrap();
+    strict.clock().advance(1);
+    assert_eq!(
+        oauth_error(refresh(&strict, first_refresh).await).await.1,
+        "invalid_grant"
+    );
+    assert_eq!(
+        oauth_error(refresh(&strict, second["refresh_token"].as_str().unwrap()).await)
+            .await
+            .1,
+        "invalid_grant",
+        "with no grace any reuse ends the grant"
+    );
+}
+
+#[tokio::test]
 async fn a_refresh_refused_for_its_scope_spends_nothing() {
     let server = TestServer::start().await;
     ada(&server).await;

@@ -107,7 +107,8 @@ impl RevokeReason {
 #[async_trait::async_trait]
 pub trait Grants: Send + Sync {
     /// Exchanges a refresh token issued to `client_id` for `tokens`, detecting reuse
-    /// ([`refreshing`]); records `seen` and `now` as the grant's last use.
+    /// ([`refreshing`]: a spent token is forgiven for `reuse_grace` seconds); records
+    /// `seen` and `now` as the grant's last use.
     async fn rotate_refresh_token(
         &self,
         digest: &str,
@@ -115,6 +116,7 @@ pub trait Grants: Send + Sync {
         now: UnixTime,
         tokens: &IssuedTokens,
         seen: &ClientSeen,
+        reuse_grace: UnixTime,
     ) -> Result<RefreshOutcome>;
     /// The live grant and account behind an unexpired access token.
     async fn access_context(&self, digest: &str, now: UnixTime) -> Result<Option<AccessContext>>;
@@ -160,9 +162,10 @@ pub(crate) struct RefreshState {
 }
 
 /// How long after a refresh token is spent it may come back once more without
-/// counting as theft: a response lost on the way (a timeout, a crash after the
-/// commit) is retried within seconds. Okta's and Auth0's reuse interval, kept short.
-pub const REFRESH_REUSE_GRACE: UnixTime = 5;
+/// counting as theft, unless the server is configured otherwise: a response lost on
+/// the way (a timeout, a crash after the commit) is retried within seconds. Okta's
+/// and Auth0's reuse interval, kept short.
+pub const DEFAULT_REFRESH_REUSE_GRACE: UnixTime = 5;
 
 /// What presenting a refresh token does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,12 +183,13 @@ pub(crate) enum Refreshing {
 
 /// Decides a refresh at `now` for `client_id`. A grant is over from its
 /// `expires_at` second on; an ended grant is never revoked again. A spent token is
-/// theft (revoke) unless it comes back within [`REFRESH_REUSE_GRACE`] and its chain
-/// has not moved on.
+/// theft (revoke) unless it comes back within `reuse_grace` seconds of being spent
+/// and its chain has not moved on.
 pub(crate) fn refreshing(
     state: Option<RefreshState>,
     client_id: &str,
     now: UnixTime,
+    reuse_grace: UnixTime,
 ) -> Refreshing {
     let Some(token) = state else {
         return Refreshing::Invalid;
@@ -194,7 +198,7 @@ pub(crate) fn refreshing(
         return Refreshing::Invalid;
     }
     if let Some(used_at) = token.used_at {
-        if now - used_at <= REFRESH_REUSE_GRACE && !token.chain_moved_on {
+        if now - used_at <= reuse_grace && !token.chain_moved_on {
             return Refreshing::Retry {
                 grant_id: token.grant_id,
             };

@@ -31,8 +31,8 @@ pub use authorizations::{AuthCode, AuthRequest, Authorizations, RedeemOutcome};
 pub use email_change::{EmailChangeOutcome, EmailChanges};
 pub use error::{Result, StoreError};
 pub use grants::{
-    AccessContext, ClientSeen, EarlierGrants, Grant, Grants, IssuedTokens, REFRESH_REUSE_GRACE,
-    RefreshOutcome, RevokeReason, RevokedGrant,
+    AccessContext, ClientSeen, DEFAULT_REFRESH_REUSE_GRACE, EarlierGrants, Grant, Grants,
+    IssuedTokens, RefreshOutcome, RevokeReason, RevokedGrant,
 };
 pub use links::{LinkOutcome, LinkPurpose, MailLink, MailLinks};
 pub use profiles::{NewAvatar, ProfileChanges, ProfileRecord, Profiles};

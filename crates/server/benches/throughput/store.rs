@@ -154,6 +154,7 @@ async fn rotate(
                             now,
                             &issued,
                             &ClientSeen::default(),
+                            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
                         )
                         .await?;
                     let RefreshOutcome::Rotated { .. } = outcome else {

@@ -1,5 +1,6 @@
 //! Serving connections: HTTP/1.1 on hyper, one task per connection, the router as its
-//! service. A client must send each request head within [`HEAD_TIMEOUT`], so slow or
+//! service. A client must send each request head within the head timeout (setting
+//! `connections.request_head_timeout`, 5 s by default), so slow or
 //! idle connections (a slowloris holding half a header) are closed instead of
 //! piling up; upgraded connections (the events WebSocket) are past that. Shutdown
 //! stops accepting, lets each connection finish its request in flight, and returns
@@ -17,19 +18,17 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower::ServiceExt as _;
 
-/// How long a connection may take to send a request head (also its idle time
-/// between requests on a kept-alive connection).
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Serves `router` on `listener` until `shutdown` resolves.
+/// Serves `router` on `listener` until `shutdown` resolves. A connection gets
+/// `head_timeout` to send each request head (and to sit idle between requests).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    head_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEAD_TIMEOUT);
+        .header_read_timeout(head_timeout);
     // Every connection holds a receiver: `closed()` resolves once all have ended.
     let (stopping, stop) = watch::channel(false);
     tokio::pin!(shutdown);

@@ -5,11 +5,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Channels one account may have open at once (a person's devices and windows).
-pub const PER_ACCOUNT: usize = 16;
-/// Channels one address may have open at once (an office behind one NAT).
-pub const PER_ADDRESS: usize = 64;
-
 /// Which cap a new channel would break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Full {
@@ -28,12 +23,6 @@ pub struct ChannelSlots {
 struct Open {
     by_account: HashMap<String, usize>,
     by_address: HashMap<String, usize>,
-}
-
-impl Default for ChannelSlots {
-    fn default() -> Self {
-        Self::with_caps(PER_ACCOUNT, PER_ADDRESS)
-    }
 }
 
 impl ChannelSlots {

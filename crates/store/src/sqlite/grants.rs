@@ -140,9 +140,11 @@ impl Grants for SqliteStore {
         now: UnixTime,
         tokens: &IssuedTokens,
         seen: &ClientSeen,
+        reuse_grace: UnixTime,
     ) -> Result<RefreshOutcome> {
         let mut tx = self.write().await?;
-        let grant_id = match refreshing(refresh_state_in(&mut tx, digest).await?, client_id, now) {
+        let state = refresh_state_in(&mut tx, digest).await?;
+        let grant_id = match refreshing(state, client_id, now, reuse_grace) {
             Refreshing::Invalid => return Ok(RefreshOutcome::Invalid),
             Refreshing::Replayed(revoked) => {
                 revoke_in(&mut tx, &revoked.grant_id, now, RevokeReason::RefreshReuse).await?;

@@ -207,6 +207,7 @@ pub async fn rotate(store: &dyn Store, digest: &str, at: UnixTime) -> RefreshOut
             at,
             &tokens(at),
             &ClientSeen::default(),
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
         )
         .await
         .unwrap()

@@ -143,6 +143,7 @@ async fn a_replayed_code_revokes_the_grant_its_first_use_created() {
             NOW + 602,
             &tokens(NOW),
             &ClientSeen::default(),
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
         )
         .await
         .unwrap();
@@ -203,7 +204,14 @@ async fn a_refresh_token_rotates_once_and_a_replay_revokes_the_grant() {
         ip: None,
     };
     match store
-        .rotate_refresh_token(&refresh, "courier-desktop", NOW + 10, &next, &seen)
+        .rotate_refresh_token(
+            &refresh,
+            "courier-desktop",
+            NOW + 10,
+            &next,
+            &seen,
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
+        )
         .await
         .unwrap()
     {
@@ -239,6 +247,7 @@ async fn a_refresh_token_rotates_once_and_a_replay_revokes_the_grant() {
             NOW + 20,
             &tokens(NOW + 20),
             &seen,
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
         )
         .await
         .unwrap();
@@ -265,6 +274,7 @@ async fn a_refresh_token_rotates_once_and_a_replay_revokes_the_grant() {
             NOW + 22,
             &tokens(NOW + 22),
             &seen,
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
         )
         .await
         .unwrap();
@@ -282,7 +292,14 @@ async fn a_refresh_for_another_client_or_an_ended_grant_is_invalid_and_spends_no
     let refresh = issued.refresh_digest.clone().unwrap();
     let seen = ClientSeen::default();
     let other = store
-        .rotate_refresh_token(&refresh, "someone-else", NOW + 1, &tokens(NOW + 1), &seen)
+        .rotate_refresh_token(
+            &refresh,
+            "someone-else",
+            NOW + 1,
+            &tokens(NOW + 1),
+            &seen,
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
+        )
         .await
         .unwrap();
     assert!(matches!(other, RefreshOutcome::Invalid), "{other:?}");
@@ -293,12 +310,20 @@ async fn a_refresh_for_another_client_or_an_ended_grant_is_invalid_and_spends_no
             first.expires_at,
             &tokens(NOW),
             &seen,
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
         )
         .await
         .unwrap();
     assert!(matches!(ended, RefreshOutcome::Invalid), "{ended:?}");
     let unknown = store
-        .rotate_refresh_token(&unique("r"), "courier-desktop", NOW, &tokens(NOW), &seen)
+        .rotate_refresh_token(
+            &unique("r"),
+            "courier-desktop",
+            NOW,
+            &tokens(NOW),
+            &seen,
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
+        )
         .await
         .unwrap();
     assert!(matches!(unknown, RefreshOutcome::Invalid), "{unknown:?}");
@@ -309,6 +334,7 @@ async fn a_refresh_for_another_client_or_an_ended_grant_is_invalid_and_spends_no
             NOW + 2,
             &tokens(NOW + 2),
             &seen,
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
         )
         .await
         .unwrap();
@@ -548,7 +574,8 @@ async fn spent_refresh_tokens_and_long_ended_grants_are_purged() {
                 "courier-desktop",
                 NOW + 10,
                 &next,
-                &ClientSeen::default()
+                &ClientSeen::default(),
+                courier_store::DEFAULT_REFRESH_REUSE_GRACE
             )
             .await
             .unwrap(),
@@ -564,6 +591,7 @@ async fn spent_refresh_tokens_and_long_ended_grants_are_purged() {
             NOW + 10 + 86_400,
             &tokens(NOW),
             &ClientSeen::default(),
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
         )
         .await
         .unwrap();
@@ -593,6 +621,7 @@ async fn spent_refresh_tokens_and_long_ended_grants_are_purged() {
             NOW + 5 + 30 * 86_400,
             &tokens(NOW),
             &ClientSeen::default(),
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
         )
         .await
         .unwrap();
@@ -650,7 +679,8 @@ async fn a_spent_refresh_token_retried_within_seconds_gets_new_tokens_beside_its
                 "courier-desktop",
                 NOW + 10,
                 &successor,
-                &ClientSeen::default()
+                &ClientSeen::default(),
+                courier_store::DEFAULT_REFRESH_REUSE_GRACE
             )
             .await
             .unwrap(),
@@ -660,7 +690,7 @@ async fn a_spent_refresh_token_retried_within_seconds_gets_new_tokens_beside_its
     let retried = backend::rotate(
         &*store,
         &spent,
-        NOW + 10 + courier_store::REFRESH_REUSE_GRACE,
+        NOW + 10 + courier_store::DEFAULT_REFRESH_REUSE_GRACE,
     )
     .await;
     assert!(
@@ -690,7 +720,7 @@ async fn a_spent_refresh_token_past_the_grace_revokes() {
     let (_, first) = signed_in(&*store, &ada).await;
     let spent = first.refresh_digest.clone().unwrap();
     backend::rotate(&*store, &spent, NOW + 10).await;
-    let late = NOW + 10 + courier_store::REFRESH_REUSE_GRACE + 1;
+    let late = NOW + 10 + courier_store::DEFAULT_REFRESH_REUSE_GRACE + 1;
     let replay = backend::rotate(&*store, &spent, late).await;
     assert!(matches!(replay, RefreshOutcome::Reused(_)), "{replay:?}");
 }

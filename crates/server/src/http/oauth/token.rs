@@ -245,7 +245,14 @@ async fn refresh(
     };
     match state
         .store
-        .rotate_refresh_token(&digest, client_id, now, &issued, seen)
+        .rotate_refresh_token(
+            &digest,
+            client_id,
+            now,
+            &issued,
+            seen,
+            state.settings.tokens.refresh_reuse_grace.clamp(0, 60),
+        )
         .await?
     {
         RefreshOutcome::Rotated { grant, user } => {
