@@ -412,6 +412,47 @@ async fn a_browser_session_s_last_seen_follows_its_use() {
 }
 
 #[tokio::test]
+async fn a_failed_last_seen_write_never_fails_the_page_or_call_that_made_it() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let browser = server.browser();
+    let signed_in = browser
+        .sign_in_at("/signin", "ada", courier_testkit::PASSWORD, true)
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let app = server.app_session("ada", "Ada's desktop").await;
+    // From now on the database refuses every "last seen" write, as a full disk or a
+    // locked file would.
+    let database = format!(
+        "sqlite://{}",
+        server.data_dir().join("courier.db").display()
+    );
+    let pool = sqlx::SqlitePool::connect(&database).await.unwrap();
+    for (table, column) in [("web_sessions", "last_seen_at"), ("grants", "last_used_at")] {
+        let trigger = format!(
+            "CREATE TRIGGER refuse_{table} BEFORE UPDATE OF {column} ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'no space left on device'); END"
+        );
+        sqlx::query(&trigger).execute(&pool).await.unwrap();
+    }
+
+    server.clock().advance(300);
+    let page = browser.get("/").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(
+        courier_testkit::signed_in_user_in(&page.text().await.unwrap()).as_deref(),
+        Some("ada")
+    );
+    assert_eq!(app.get("/api/v1/me").await.status(), StatusCode::OK);
+    assert_eq!(
+        courier_testkit::userinfo(&server, &app.access_token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn an_events_channel_closes_when_its_session_reaches_its_end() {
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;

@@ -72,8 +72,10 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Cur
     let found = state.store.web_session(&digest, now).await?;
     if let Some((session, _)) = &found
         && now - session.last_seen_at >= LAST_SEEN_RESOLUTION
+        && let Err(error) = state.store.touch_web_session(&session.id, now).await
     {
-        state.store.touch_web_session(&session.id, now).await?;
+        // "Last seen" on the sessions screen may lag; the page itself is fine.
+        tracing::warn!(%error, "recording a browser session's last use failed");
     }
     Ok(found.map(|(session, user)| CurrentSession { session, user }))
 }
