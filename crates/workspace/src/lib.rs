@@ -1,0 +1,11 @@
+//! `courier-workspace`: the work people do in Courier, kept on their device and
+//! usable with or without an account. Tauri-free, so the desktop app's commands, the
+//! CLI (`courier-cli run`) and the tests share it.
+//!
+//! - [`model`]: workspaces (the Scratch Pad and each account's own), collections,
+//!   folders, requests, environments, globals and history; every entity has a stable
+//!   id, a revision and timestamps.
+
+#![forbid(unsafe_code)]
+
+pub mod model;
