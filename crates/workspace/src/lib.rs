@@ -5,7 +5,12 @@
 //! - [`model`]: workspaces (the Scratch Pad and each account's own), collections,
 //!   folders, requests, environments, globals and history; every entity has a stable
 //!   id, a revision and timestamps.
+//! - [`url_params`]: the URL and the parameters table kept in step.
+//! - [`resolve`]: `{{variables}}` found, resolved with their precedence, and secret
+//!   values masked.
 
 #![forbid(unsafe_code)]
 
 pub mod model;
+pub mod resolve;
+pub mod url_params;

@@ -143,11 +143,18 @@ pub enum Body {
     None,
     /// Text as typed; `language` picks the editor's highlighting and the default
     /// `Content-Type`.
-    Raw { text: String, language: RawLanguage },
+    Raw {
+        text: String,
+        language: RawLanguage,
+    },
     /// `multipart/form-data`: text fields and files (read at send time).
-    FormData { fields: Vec<FormField> },
+    FormData {
+        fields: Vec<FormField>,
+    },
     /// `application/x-www-form-urlencoded`.
-    UrlEncoded { fields: Vec<KeyValue> },
+    UrlEncoded {
+        fields: Vec<KeyValue>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,9 +194,13 @@ pub struct FormField {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FormValue {
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// A file on this device, read when the request is sent.
-    File { path: String },
+    File {
+        path: String,
+    },
 }
 
 /// How a request authenticates. Values may hold `{{variables}}`.
