@@ -3,7 +3,9 @@
 //! window, and the `prompt` values that let a browser already signed in choose or
 //! switch accounts.
 
-use courier_testkit::{AuthorizeRequest, PASSWORD, TestServer, callback_params, location, param};
+use courier_testkit::{
+    AuthorizeRequest, PASSWORD, ScriptedBrowser, TestServer, callback_params, location, param,
+};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
@@ -269,15 +271,13 @@ async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
     let chooser = location(browser.get(&request.path()).await.headers());
     assert!(chooser.starts_with("/authorize/choose?req="), "{chooser}");
     let html = browser.get(&chooser).await.text().await.unwrap();
-    assert!(html.contains("Continue as ada"), "{html}");
+    assert!(
+        html.contains("<h1>Continue to Courier Desktop</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("Continue as ada@example.com"), "{html}");
     assert!(html.contains("Use another account"));
-    let req = courier_testkit::hidden_value(&html, "req").unwrap();
-    let response = browser
-        .post_form(
-            "/authorize/choose",
-            &[("csrf", &courier_testkit::csrf_in(&html)), ("req", &req)],
-        )
-        .await;
+    let response = browser.continue_on(&html).await;
     assert_eq!(signed_in_as(&server, &request, response).await, "ada");
 
     // Or sign in as someone else from the same browser.
@@ -288,6 +288,75 @@ async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
         .sign_in_at(&format!("/signin?req={req}"), "grace", PASSWORD, true)
         .await;
     assert_eq!(signed_in_as(&server, &request, response).await, "grace");
+}
+
+/// A browser signed in as Ada (Keep me signed in), and the server it is on, with Grace
+/// there too.
+async fn ada_signed_in() -> (TestServer, ScriptedBrowser) {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    server.confirmed_account("grace@example.com", "grace").await;
+    let browser = server.browser();
+    courier_testkit::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
+    (server, browser)
+}
+
+/// Where the browser was sent for `request`; asserts it was not the app.
+async fn sent_to(browser: &ScriptedBrowser, request: &AuthorizeRequest) -> String {
+    let response = browser.get(&request.path()).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        request.path()
+    );
+    let target = location(response.headers());
+    assert!(
+        !target.starts_with(&request.redirect_uri),
+        "{} went straight back to the app: {target}",
+        request.path()
+    );
+    target
+}
+
+#[tokio::test]
+async fn continue_counts_only_for_the_account_the_page_showed() {
+    let (server, browser) = ada_signed_in().await;
+    let request = AuthorizeRequest::new().with("prompt", "select_account");
+    let consent = sent_to(&browser, &request).await;
+    let html = browser.page(&consent).await;
+    assert!(html.contains("Continue as ada@example.com"));
+    // Another tab signs in as Grace before the click.
+    let response = browser.sign_in_at("/signin", "grace", PASSWORD, true).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = browser.continue_on(&html).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(response.headers()),
+        consent,
+        "asked again, no code"
+    );
+    // The page now names Grace, and her click counts.
+    assert!(
+        browser
+            .page(&consent)
+            .await
+            .contains("Continue as grace@example.com")
+    );
+    let response = browser.continue_at(&consent).await;
+    assert_eq!(signed_in_as(&server, &request, response).await, "grace");
+}
+
+#[tokio::test]
+async fn the_consent_page_without_a_session_goes_to_sign_in() {
+    let (server, browser) = ada_signed_in().await;
+    let request = AuthorizeRequest::new().with("prompt", "select_account");
+    let consent = sent_to(&browser, &request).await;
+    let req = consent.split("req=").nth(1).unwrap();
+    let stranger = server.browser();
+    let response = stranger.get(&consent).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(response.headers()), format!("/signin?req={req}"));
 }
 
 #[tokio::test]

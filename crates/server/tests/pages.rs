@@ -242,7 +242,7 @@ async fn resending_the_confirmation_refuses_forged_posts() {
 }
 
 #[tokio::test]
-async fn the_account_chooser_refuses_forged_posts() {
+async fn the_consent_page_refuses_forged_posts() {
     let server = TestServer::start().await;
     let browser = signed_in_browser(&server, "ada", true).await;
     let request = AuthorizeRequest::new().with("prompt", "select_account");
@@ -251,14 +251,15 @@ async fn the_account_chooser_refuses_forged_posts() {
     let chooser = location(response.headers());
     assert!(chooser.starts_with("/authorize/choose?req="), "{chooser}");
     let html = browser.get(&chooser).await.text().await.unwrap();
-    assert!(html.contains("Continue as ada"), "{html}");
+    assert!(html.contains("Continue as ada@example.com"), "{html}");
     let req = hidden_value(&html, "req").expect("req field");
+    let account = hidden_value(&html, "account").expect("account field");
     let response = assert_refuses_forgeries(
         &server,
         &browser,
         "/authorize/choose",
         &csrf_in(&html),
-        &[("req", &req)],
+        &[("req", &req), ("account", &account)],
     )
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
