@@ -328,7 +328,14 @@ async fn assert_secure_page(server: &TestServer, what: &str, response: Response)
         .to_str()
         .unwrap()
         .to_owned();
+    // Never framed, so no page (the consent page least of all) can be clicked through
+    // an invisible frame; X-Frame-Options for browsers without CSP 2.
     assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert_eq!(
+        headers.get("x-frame-options").and_then(|v| v.to_str().ok()),
+        Some("DENY"),
+        "{what}"
+    );
     assert!(csp.contains("default-src 'none'"), "{what}: {csp}");
     // Forms post to the server itself; the only wildcard is the port of an app's
     // loopback listener, where a sign-in form's answer redirects.
