@@ -30,6 +30,32 @@ async fn signed_in_as(
         .to_owned()
 }
 
+/// Asserts `response` sends the browser back to the app with `error`, `state` and `iss`
+/// and no code; returns the callback's parameters.
+fn assert_error_back(
+    server: &TestServer,
+    response: &reqwest::Response,
+    error: &str,
+) -> Vec<(String, String)> {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.url()
+    );
+    let target = location(response.headers());
+    assert!(
+        target.starts_with("http://127.0.0.1:49152/callback?"),
+        "{target}"
+    );
+    let params = callback_params(&target);
+    assert_eq!(param(&params, "error"), Some(error), "{}", response.url());
+    assert!(param(&params, "state").is_some_and(|state| state.starts_with("state-")));
+    assert_eq!(param(&params, "iss"), Some(server.base()));
+    assert!(param(&params, "code").is_none(), "{target}");
+    params
+}
+
 #[tokio::test]
 async fn any_loopback_port_is_accepted() {
     let server = TestServer::start().await;
@@ -103,17 +129,7 @@ async fn pkce_downgrades_are_refused_with_an_error_redirect() {
     let short_challenge = AuthorizeRequest::new().with("code_challenge", "abc").path();
     for path in [without_challenge, plain, no_method, short_challenge] {
         let response = server.browser().get(&path).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        let target = location(response.headers());
-        assert!(
-            target.starts_with("http://127.0.0.1:49152/callback?"),
-            "{target}"
-        );
-        let params = callback_params(&target);
-        assert_eq!(param(&params, "error"), Some("invalid_request"), "{path}");
-        assert!(param(&params, "state").is_some_and(|state| state.starts_with("state-")));
-        assert_eq!(param(&params, "iss"), Some(server.base()));
-        assert!(param(&params, "code").is_none());
+        assert_error_back(&server, &response, "invalid_request");
     }
 }
 
@@ -357,33 +373,23 @@ async fn a_fresh_sign_in_for_the_request_answers_with_the_code_at_once() {
 async fn prompt_none_never_answers_with_a_code() {
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;
-    let no_code = |response: reqwest::Response, expected: &str| {
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let target = location(response.headers());
-        assert!(
-            target.starts_with("http://127.0.0.1:49152/callback?"),
-            "{target}"
-        );
-        let params = callback_params(&target);
-        assert_eq!(param(&params, "error"), Some(expected), "{target}");
-        assert!(param(&params, "state").is_some_and(|state| state.starts_with("state-")));
-        assert_eq!(param(&params, "iss"), Some(server.base()));
-        assert!(param(&params, "code").is_none(), "{target}");
-    };
     let none = || AuthorizeRequest::new().with("prompt", "none");
 
     // Not signed in.
     let browser = server.browser();
-    no_code(browser.get(&none().path()).await, "login_required");
+    let answer = browser.get(&none().path()).await;
+    assert_error_back(&server, &answer, "login_required");
 
     // Signed in: the person must still click, which prompt=none forbids.
     courier_testkit::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
-    no_code(browser.get(&none().path()).await, "consent_required");
-    let naming_ada = none().with("login_hint", "ada");
-    no_code(browser.get(&naming_ada.path()).await, "consent_required");
+    let answer = browser.get(&none().path()).await;
+    assert_error_back(&server, &answer, "consent_required");
+    let answer = browser.get(&none().with("login_hint", "ada").path()).await;
+    assert_error_back(&server, &answer, "consent_required");
     // The hint is honoured: Ada's session does not answer for someone else.
     let naming_grace = none().with("login_hint", "grace@example.com");
-    no_code(browser.get(&naming_grace.path()).await, "login_required");
+    let answer = browser.get(&naming_grace.path()).await;
+    assert_error_back(&server, &answer, "login_required");
 }
 
 #[tokio::test]
@@ -448,12 +454,8 @@ async fn assert_cancel_ends(
     let response = browser
         .post_form("/authorize/cancel", &[("csrf", &csrf), ("req", &req)])
         .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let params = callback_params(&location(response.headers()));
-    assert_eq!(param(&params, "error"), Some("access_denied"));
+    let params = assert_error_back(server, &response, "access_denied");
     assert_eq!(param(&params, "state"), Some(request.state.as_str()));
-    assert_eq!(param(&params, "iss"), Some(server.base()));
-    assert!(param(&params, "code").is_none());
 
     // The request is over: neither the page nor cancelling again does anything.
     assert_eq!(browser.get(page).await.status(), StatusCode::GONE);
