@@ -252,16 +252,6 @@ impl Browser {
         self.click_xpath(&xpath, &format!("button {text:?}")).await
     }
 
-    /// Clicks the button whose text starts with `prefix` (e.g. "Continue as").
-    pub async fn click_button_starting_with(&self, prefix: &str) -> Result<()> {
-        let xpath = format!(
-            "//button[starts-with(normalize-space(.), {})]",
-            xpath_literal(prefix)
-        );
-        self.click_xpath(&xpath, &format!("button starting {prefix:?}"))
-            .await
-    }
-
     /// Clicks the link whose text is exactly `text`.
     pub async fn click_link(&self, text: &str) -> Result<()> {
         let xpath = format!("//a[normalize-space(.)={}]", xpath_literal(text));

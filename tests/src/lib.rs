@@ -26,5 +26,5 @@ pub use loopback::CallbackListener;
 pub use oidc_provider::{OidcProvider, oidc_provider_login};
 pub use opener::{ChannelOpener, scripted_sign_in};
 pub use pages::{
-    choose_account, confirm_from_outbox, sign_in_on_page, sign_up, use_another_account,
+    confirm_from_outbox, consent_page, continue_as, sign_in_on_page, sign_up, use_another_account,
 };

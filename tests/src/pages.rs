@@ -1,7 +1,8 @@
 //! Courier's own web pages, filled in by a real browser: Create Account, the email
-//! confirmation link from the outbox, Sign In and the account chooser an app's
-//! authorization request can show. Field names and button texts mirror
-//! `crates/server/src/web/`; when those change, this is the one place to follow.
+//! confirmation link from the outbox, Sign In and the consent page an app's
+//! authorization request shows a browser already signed in. Field names and button
+//! texts mirror `crates/server/src/http/pages/`; when those change, this is the one
+//! place to follow.
 
 use std::path::Path;
 
@@ -60,8 +61,8 @@ pub async fn confirm_from_outbox(browser: &Browser, outbox_dir: &Path, email: &s
 
 /// On the server's Sign In page (with or without `?req=`), signs in as `identifier`
 /// (email or username), ticking **Keep me signed in** when `keep`. Returns the URL the
-/// browser went on to: `/` for a plain sign-in, the app's redirect URI (or the
-/// account chooser) for an authorization request. Fails with the page's error.
+/// browser went on to: `/` for a plain sign-in, the app's redirect URI for an
+/// authorization request. Fails with the page's error.
 pub async fn sign_in_on_page(
     browser: &Browser,
     identifier: &str,
@@ -85,35 +86,33 @@ pub async fn sign_in_on_page(
     Ok(landed)
 }
 
-/// On the account chooser (`/authorize/choose`), continues as the signed-in account.
-/// Returns the URL the browser went on to (the app's redirect URI).
-pub async fn choose_account(browser: &Browser) -> Result<Url> {
-    let chooser = browser
-        .wait_for_url("the account chooser", |url| {
-            url.path() == "/authorize/choose"
-        })
-        .await?;
+/// Waits for the consent page (`/authorize/choose`) a browser already signed in gets
+/// for an authorization request, and returns its URL.
+pub async fn consent_page(browser: &Browser) -> Result<Url> {
+    browser
+        .wait_for_url("the consent page", |url| url.path() == "/authorize/choose")
+        .await
+}
+
+/// On the consent page, presses **Continue as `account`** (its email address: the
+/// button must name it). Returns the URL the browser went on to (the app's redirect URI).
+pub async fn continue_as(browser: &Browser, account: &str) -> Result<Url> {
+    let consent = consent_page(browser).await?;
+    let button = format!("Continue as {account}");
     let landed = browser
-        .navigate_by(
-            "Continue as",
-            browser.click_button_starting_with("Continue as"),
-        )
+        .navigate_by(&button, browser.click_button(&button))
         .await?;
-    if landed.path() == "/authorize/choose" && landed.origin() == chooser.origin() {
+    if landed.path() == "/authorize/choose" && landed.origin() == consent.origin() {
         let text = browser.page_text().await?;
-        bail!("the account chooser did not continue:\n{text}");
+        bail!("the consent page did not continue:\n{text}");
     }
     Ok(landed)
 }
 
-/// On the account chooser, picks **Use another account**; returns once the browser
-/// is on Sign In for the same request.
+/// On the consent page, picks **Use another account**; returns once the browser is
+/// on Sign In for the same request.
 pub async fn use_another_account(browser: &Browser) -> Result<Url> {
-    browser
-        .wait_for_url("the account chooser", |url| {
-            url.path() == "/authorize/choose"
-        })
-        .await?;
+    consent_page(browser).await?;
     let landed = browser
         .navigate_by(
             "Use another account",

@@ -394,10 +394,14 @@ async fn sign_in_again_names_the_account_so_a_browser_signed_in_as_someone_else_
     assert_eq!(registry.accounts.len(), 1);
     assert_eq!(registry.active.as_deref(), Some(ada.id.as_str()));
 
-    // Now that the browser is Ada's, naming her goes straight back to the app.
+    // Now that the browser is Ada's, naming her asks only for a click on the page
+    // that names her and the app, never for nothing.
     let attempt = desktop
         .start(&browser, None, SignInMode::Again(ada.id.clone()))
         .await;
+    pages::continue_as(&browser, "ada@example.com")
+        .await
+        .unwrap();
     lands_on_callback(&browser, &attempt).await;
     assert_eq!(
         desktop.courier.finish_sign_in(attempt).await.unwrap().id,

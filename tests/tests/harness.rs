@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result, bail, ensure};
 use courier_testkit::{DESKTOP_CLIENT_ID, PASSWORD, Pkce, TestServer, random_token};
 use courier_tests::oidc_provider::{CLIENT_ID, OidcProvider};
 use courier_tests::{
-    Browser, CallbackListener, choose_account, confirm_from_outbox, oidc_provider_login,
+    Browser, CallbackListener, confirm_from_outbox, consent_page, continue_as, oidc_provider_login,
     sign_in_on_page, sign_up, use_another_account,
 };
 use serde_json::Value;
@@ -114,7 +114,8 @@ async fn came_back_with_a_code(landed: &url::Url, callback: &mut CallbackListene
 }
 
 #[tokio::test]
-async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Result<()> {
+async fn a_signed_in_browser_continues_to_the_app_only_after_a_click_on_the_consent_page()
+-> Result<()> {
     let server = TestServer::start().await;
     let browser = Browser::launch().await?;
     sign_up(&browser, server.base(), "cyd@example.test", "cyd", PASSWORD).await?;
@@ -134,11 +135,27 @@ async fn account_chooser_continues_as_the_signed_in_account_or_another() -> Resu
     let landed = sign_in_on_page(&browser, "cyd", PASSWORD, true).await?;
     came_back_with_a_code(&landed, &mut callback).await?;
 
-    // Signed in and asked to pick: continue as cyd.
+    // Signed in: the same request stops on a page naming the app and the account, and
+    // nothing reaches the app until Continue.
+    browser.goto(url.as_str()).await?;
+    consent_page(&browser).await?;
+    let page = browser.page_text().await?;
+    ensure!(page.contains("Continue to Courier Desktop"), "{page}");
+    ensure!(page.contains("cyd@example.test"), "{page}");
+    ensure!(
+        callback
+            .next_callback(Duration::from_millis(500))
+            .await
+            .is_err(),
+        "the app heard back before the click"
+    );
+    let landed = continue_as(&browser, "cyd@example.test").await?;
+    came_back_with_a_code(&landed, &mut callback).await?;
+
+    // Asked to pick, the same page.
     let url = courier_authorize_url(&server, &callback, &pkce, Some("select_account"))?;
     browser.goto(url.as_str()).await?;
-    ensure!(browser.page_text().await?.contains("Continue as cyd"));
-    let landed = choose_account(&browser).await?;
+    let landed = continue_as(&browser, "cyd@example.test").await?;
     came_back_with_a_code(&landed, &mut callback).await?;
 
     // Or use another account: Sign In for the same request, as dina.

@@ -1,9 +1,11 @@
 //! The authorization endpoint: redirect URI rules (any loopback port, nothing else),
 //! PKCE S256 required, errors as pages until the redirect is trusted, the five-minute
-//! window, and the `prompt` values that let a browser already signed in choose or
-//! switch accounts.
+//! window, and what a browser already signed in does: the consent page (a code only
+//! after **Continue**, RFC 8252 §8.6), the `prompt` values and `login_hint`.
 
-use courier_testkit::{AuthorizeRequest, PASSWORD, TestServer, callback_params, location, param};
+use courier_testkit::{
+    AuthorizeRequest, PASSWORD, ScriptedBrowser, TestServer, callback_params, location, param,
+};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
@@ -26,6 +28,32 @@ async fn signed_in_as(
         .as_str()
         .expect("a username")
         .to_owned()
+}
+
+/// Asserts `response` sends the browser back to the app with `error`, `state` and `iss`
+/// and no code; returns the callback's parameters.
+fn assert_error_back(
+    server: &TestServer,
+    response: &reqwest::Response,
+    error: &str,
+) -> Vec<(String, String)> {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.url()
+    );
+    let target = location(response.headers());
+    assert!(
+        target.starts_with("http://127.0.0.1:49152/callback?"),
+        "{target}"
+    );
+    let params = callback_params(&target);
+    assert_eq!(param(&params, "error"), Some(error), "{}", response.url());
+    assert!(param(&params, "state").is_some_and(|state| state.starts_with("state-")));
+    assert_eq!(param(&params, "iss"), Some(server.base()));
+    assert!(param(&params, "code").is_none(), "{target}");
+    params
 }
 
 #[tokio::test]
@@ -101,17 +129,7 @@ async fn pkce_downgrades_are_refused_with_an_error_redirect() {
     let short_challenge = AuthorizeRequest::new().with("code_challenge", "abc").path();
     for path in [without_challenge, plain, no_method, short_challenge] {
         let response = server.browser().get(&path).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        let target = location(response.headers());
-        assert!(
-            target.starts_with("http://127.0.0.1:49152/callback?"),
-            "{target}"
-        );
-        let params = callback_params(&target);
-        assert_eq!(param(&params, "error"), Some("invalid_request"), "{path}");
-        assert!(param(&params, "state").is_some_and(|state| state.starts_with("state-")));
-        assert_eq!(param(&params, "iss"), Some(server.base()));
-        assert!(param(&params, "code").is_none());
+        assert_error_back(&server, &response, "invalid_request");
     }
 }
 
@@ -230,64 +248,221 @@ async fn a_request_completes_only_once() {
     assert_eq!(again.status(), StatusCode::GONE);
 }
 
-#[tokio::test]
-async fn a_signed_in_browser_completes_at_once_unless_asked_to_choose() {
-    let server = TestServer::start().await;
-    server.confirmed_account("ada@example.com", "ada").await;
-    let browser = server.browser();
-    courier_testkit::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
-
-    // No prompt: the existing session answers immediately.
-    let request = AuthorizeRequest::new();
-    let response = browser.get(&request.path()).await;
-    assert!(location(response.headers()).starts_with(&request.redirect_uri));
-
-    // prompt=none with a session also answers with a code.
-    let request = AuthorizeRequest::new().with("prompt", "none");
-    let params = callback_params(&location(browser.get(&request.path()).await.headers()));
-    assert!(param(&params, "code").is_some());
-
-    // prompt=login always asks for the password again.
-    let request = AuthorizeRequest::new().with("prompt", "login");
-    assert!(location(browser.get(&request.path()).await.headers()).starts_with("/signin?req="));
-
-    // prompt=create opens Create Account.
-    let request = AuthorizeRequest::new().with("prompt", "create");
-    assert!(location(browser.get(&request.path()).await.headers()).starts_with("/signup?req="));
-}
-
-#[tokio::test]
-async fn adding_an_account_lets_the_user_continue_or_sign_in_as_someone_else() {
+/// A browser signed in as Ada (Keep me signed in), and the server it is on, with Grace
+/// there too.
+async fn ada_signed_in() -> (TestServer, ScriptedBrowser) {
     let server = TestServer::start().await;
     server.confirmed_account("ada@example.com", "ada").await;
     server.confirmed_account("grace@example.com", "grace").await;
     let browser = server.browser();
     courier_testkit::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
+    (server, browser)
+}
 
-    // Continue as the signed-in account.
-    let request = AuthorizeRequest::new().with("prompt", "select_account");
-    let chooser = location(browser.get(&request.path()).await.headers());
-    assert!(chooser.starts_with("/authorize/choose?req="), "{chooser}");
-    let html = browser.get(&chooser).await.text().await.unwrap();
-    assert!(html.contains("Continue as ada"), "{html}");
-    assert!(html.contains("Use another account"));
-    let req = courier_testkit::hidden_value(&html, "req").unwrap();
-    let response = browser
-        .post_form(
-            "/authorize/choose",
-            &[("csrf", &courier_testkit::csrf_in(&html)), ("req", &req)],
-        )
-        .await;
+/// Where the browser was sent for `request`; asserts it was not the app.
+async fn sent_to(browser: &ScriptedBrowser, request: &AuthorizeRequest) -> String {
+    let response = browser.get(&request.path()).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        request.path()
+    );
+    let target = location(response.headers());
+    assert!(
+        !target.starts_with(&request.redirect_uri),
+        "{} went straight back to the app: {target}",
+        request.path()
+    );
+    target
+}
+
+#[tokio::test]
+async fn a_signed_in_browser_gets_a_code_only_after_continue_on_a_page_naming_app_and_account() {
+    let (server, browser) = ada_signed_in().await;
+    let request = AuthorizeRequest::new().with("device_name", "Ada's laptop");
+    let consent = sent_to(&browser, &request).await;
+    assert!(consent.starts_with("/authorize/choose?req="), "{consent}");
+    let html = browser.page(&consent).await;
+    for text in [
+        "<h1>Continue to Courier Desktop</h1>",
+        "Courier Desktop on Ada's laptop asks to sign in",
+        "<strong>ada</strong>",
+        "Continue as ada@example.com",
+        "Use another account",
+        "Create Account",
+        "action=\"/authorize/cancel\"",
+    ] {
+        assert!(html.contains(text), "{text} in {html}");
+    }
+    let response = browser.continue_at(&consent).await;
     assert_eq!(signed_in_as(&server, &request, response).await, "ada");
+    // The click ended the request.
+    assert_eq!(browser.get(&consent).await.status(), StatusCode::GONE);
+}
 
-    // Or sign in as someone else from the same browser.
-    let request = AuthorizeRequest::new().with("prompt", "select_account");
-    let chooser = location(browser.get(&request.path()).await.headers());
-    let req = chooser.split("req=").nth(1).unwrap();
+#[tokio::test]
+async fn every_way_a_signed_in_browser_could_answer_goes_through_the_consent_page() {
+    let (server, browser) = ada_signed_in().await;
+    for request in [
+        AuthorizeRequest::new(),
+        AuthorizeRequest::new().with("prompt", "consent"),
+        AuthorizeRequest::new().with("prompt", "select_account"),
+        // "Sign in again" names the account the browser is signed in as.
+        AuthorizeRequest::new().with("login_hint", "ada@example.com"),
+        AuthorizeRequest::new().with("login_hint", "ADA"),
+    ] {
+        let consent = sent_to(&browser, &request).await;
+        assert!(
+            consent.starts_with("/authorize/choose?req="),
+            "{}: {consent}",
+            request.path()
+        );
+        let response = browser.continue_at(&consent).await;
+        assert_eq!(signed_in_as(&server, &request, response).await, "ada");
+    }
+}
+
+#[tokio::test]
+async fn a_signed_in_browser_is_asked_for_the_password_when_the_app_says_so() {
+    let (_server, browser) = ada_signed_in().await;
+    // A hint naming someone else: Sign In for that account, never Ada's session.
+    let request = AuthorizeRequest::new().with("login_hint", "grace@example.com");
+    let signin = sent_to(&browser, &request).await;
+    assert!(signin.starts_with("/signin?req="), "{signin}");
+    let html = browser.page(&signin).await;
+    assert_eq!(
+        courier_testkit::input_value(&html, "identifier").as_deref(),
+        Some("grace@example.com")
+    );
+    // prompt=login always asks for the password again.
+    let request = AuthorizeRequest::new().with("prompt", "login");
+    assert!(
+        sent_to(&browser, &request)
+            .await
+            .starts_with("/signin?req=")
+    );
+    // prompt=create opens Create Account.
+    let request = AuthorizeRequest::new().with("prompt", "create");
+    assert!(
+        sent_to(&browser, &request)
+            .await
+            .starts_with("/signup?req=")
+    );
+}
+
+#[tokio::test]
+async fn a_fresh_sign_in_for_the_request_answers_with_the_code_at_once() {
+    let (server, browser) = ada_signed_in().await;
+    // Use another account: Sign In for the same request; the password is the click.
+    let request = AuthorizeRequest::new();
+    let consent = sent_to(&browser, &request).await;
+    let req = consent.split("req=").nth(1).unwrap();
+    let html = browser.page(&consent).await;
+    assert!(
+        html.contains(&format!("href=\"/signin?req={req}\"")),
+        "{html}"
+    );
     let response = browser
         .sign_in_at(&format!("/signin?req={req}"), "grace", PASSWORD, true)
         .await;
     assert_eq!(signed_in_as(&server, &request, response).await, "grace");
+}
+
+#[tokio::test]
+async fn prompt_none_never_answers_with_a_code() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let none = || AuthorizeRequest::new().with("prompt", "none");
+
+    // Not signed in.
+    let browser = server.browser();
+    let answer = browser.get(&none().path()).await;
+    assert_error_back(&server, &answer, "login_required");
+
+    // Signed in: the person must still click, which prompt=none forbids.
+    courier_testkit::authorize_in(&browser, &AuthorizeRequest::new(), "ada", true).await;
+    let answer = browser.get(&none().path()).await;
+    assert_error_back(&server, &answer, "consent_required");
+    let answer = browser.get(&none().with("login_hint", "ada").path()).await;
+    assert_error_back(&server, &answer, "consent_required");
+    // The hint is honoured: Ada's session does not answer for someone else.
+    let naming_grace = none().with("login_hint", "grace@example.com");
+    let answer = browser.get(&naming_grace.path()).await;
+    assert_error_back(&server, &answer, "login_required");
+}
+
+#[tokio::test]
+async fn continue_counts_only_for_the_account_the_page_showed() {
+    let (server, browser) = ada_signed_in().await;
+    let request = AuthorizeRequest::new().with("prompt", "select_account");
+    let consent = sent_to(&browser, &request).await;
+    let html = browser.page(&consent).await;
+    assert!(html.contains("Continue as ada@example.com"));
+    // Another tab signs in as Grace before the click.
+    let response = browser.sign_in_at("/signin", "grace", PASSWORD, true).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = browser.continue_on(&html).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(response.headers()),
+        consent,
+        "asked again, no code"
+    );
+    // The page now names Grace, and her click counts.
+    assert!(
+        browser
+            .page(&consent)
+            .await
+            .contains("Continue as grace@example.com")
+    );
+    let response = browser.continue_at(&consent).await;
+    assert_eq!(signed_in_as(&server, &request, response).await, "grace");
+}
+
+#[tokio::test]
+async fn the_consent_page_without_a_session_goes_to_sign_in() {
+    let (server, browser) = ada_signed_in().await;
+    let request = AuthorizeRequest::new().with("prompt", "select_account");
+    let consent = sent_to(&browser, &request).await;
+    let req = consent.split("req=").nth(1).unwrap();
+    let stranger = server.browser();
+    let response = stranger.get(&consent).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(response.headers()), format!("/signin?req={req}"));
+}
+
+/// Presses Cancel on `page` (Sign In or the consent page of `request`) and checks the
+/// app hears `access_denied` and the request is over.
+async fn assert_cancel_ends(
+    server: &TestServer,
+    browser: &ScriptedBrowser,
+    request: &AuthorizeRequest,
+    page: &str,
+) {
+    let html = browser.page(page).await;
+    assert!(
+        html.contains("action=\"/authorize/cancel\""),
+        "{page} offers Cancel"
+    );
+    let req = courier_testkit::hidden_value(&html, "req").expect("a req field");
+    let csrf = courier_testkit::csrf_in(&html);
+    let forged = browser
+        .post_form("/authorize/cancel", &[("csrf", "wrong"), ("req", &req)])
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let response = browser
+        .post_form("/authorize/cancel", &[("csrf", &csrf), ("req", &req)])
+        .await;
+    let params = assert_error_back(server, &response, "access_denied");
+    assert_eq!(param(&params, "state"), Some(request.state.as_str()));
+
+    // The request is over: neither the page nor cancelling again does anything.
+    assert_eq!(browser.get(page).await.status(), StatusCode::GONE);
+    let again = browser
+        .post_form("/authorize/cancel", &[("csrf", &csrf), ("req", &req)])
+        .await;
+    assert_eq!(again.status(), StatusCode::GONE);
 }
 
 #[tokio::test]
@@ -296,30 +471,16 @@ async fn cancel_in_the_browser_sends_access_denied_back_and_ends_the_request() {
     let browser = server.browser();
     let request = AuthorizeRequest::new();
     let signin = location(browser.get(&request.path()).await.headers());
-    let html = browser.get(&signin).await.text().await.unwrap();
-    assert!(
-        html.contains("action=\"/authorize/cancel\""),
-        "the sign-in page offers Cancel"
-    );
-    let req = courier_testkit::hidden_value(&html, "req").unwrap();
-    let csrf = courier_testkit::csrf_in(&html);
-    let response = browser
-        .post_form("/authorize/cancel", &[("csrf", &csrf), ("req", &req)])
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let params = callback_params(&location(response.headers()));
-    assert_eq!(param(&params, "error"), Some("access_denied"));
-    assert_eq!(param(&params, "state"), Some(request.state.as_str()));
-    assert_eq!(param(&params, "iss"), Some(server.base()));
+    assert!(signin.starts_with("/signin?req="), "{signin}");
+    assert_cancel_ends(&server, &browser, &request, &signin).await;
+}
 
-    // The request is over: neither signing in nor cancelling again does anything.
-    assert_eq!(browser.get(&signin).await.status(), StatusCode::GONE);
-    let again = browser
-        .post_form("/authorize/cancel", &[("csrf", &csrf), ("req", &req)])
-        .await;
-    assert_eq!(again.status(), StatusCode::GONE);
-    let forged = browser
-        .post_form("/authorize/cancel", &[("csrf", "wrong"), ("req", &req)])
-        .await;
-    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+#[tokio::test]
+async fn cancel_on_the_consent_page_sends_access_denied_and_no_click_can_follow() {
+    let (server, browser) = ada_signed_in().await;
+    let request = AuthorizeRequest::new();
+    let consent = sent_to(&browser, &request).await;
+    let html = browser.page(&consent).await;
+    assert_cancel_ends(&server, &browser, &request, &consent).await;
+    assert_eq!(browser.continue_on(&html).await.status(), StatusCode::GONE);
 }

@@ -244,23 +244,24 @@ async fn resending_the_confirmation_refuses_forged_posts() {
 }
 
 #[tokio::test]
-async fn the_account_chooser_refuses_forged_posts() {
+async fn the_consent_page_refuses_forged_posts() {
     let server = TestServer::start().await;
     let browser = signed_in_browser(&server, "ada", true).await;
-    let request = AuthorizeRequest::new().with("prompt", "select_account");
+    let request = AuthorizeRequest::new();
     let response = browser.get(&request.path()).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let chooser = location(response.headers());
-    assert!(chooser.starts_with("/authorize/choose?req="), "{chooser}");
-    let html = browser.get(&chooser).await.text().await.unwrap();
-    assert!(html.contains("Continue as ada"), "{html}");
+    let consent = location(response.headers());
+    assert!(consent.starts_with("/authorize/choose?req="), "{consent}");
+    let html = browser.get(&consent).await.text().await.unwrap();
+    assert!(html.contains("Continue as ada@example.com"), "{html}");
     let req = hidden_value(&html, "req").expect("req field");
+    let account = hidden_value(&html, "account").expect("account field");
     let response = assert_refuses_forgeries(
         &server,
         &browser,
         "/authorize/choose",
         &csrf_in(&html),
-        &[("req", &req)],
+        &[("req", &req), ("account", &account)],
     )
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -329,7 +330,14 @@ async fn assert_secure_page(server: &TestServer, what: &str, response: Response)
         .to_str()
         .unwrap()
         .to_owned();
+    // Never framed, so no page (the consent page least of all) can be clicked through
+    // an invisible frame; X-Frame-Options for browsers without CSP 2.
     assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert_eq!(
+        headers.get("x-frame-options").and_then(|v| v.to_str().ok()),
+        Some("DENY"),
+        "{what}"
+    );
     assert!(csp.contains("default-src 'none'"), "{what}: {csp}");
     // Forms post to the server itself; the only wildcard is the port of an app's
     // loopback listener, where a sign-in form's answer redirects.
@@ -392,9 +400,8 @@ async fn every_page_forbids_framing_is_not_cached_and_loads_nothing_from_elsewhe
 
     let browser = signed_in_browser(&server, "ada", false).await;
     assert_secure_page(&server, "/ signed in", browser.get("/").await).await;
-    let request = AuthorizeRequest::new().with("prompt", "select_account");
-    let chooser = location(browser.get(&request.path()).await.headers());
-    assert_secure_page(&server, "the chooser", browser.get(&chooser).await).await;
+    let consent = location(browser.get(&AuthorizeRequest::new().path()).await.headers());
+    assert_secure_page(&server, "the consent page", browser.get(&consent).await).await;
     let csrf = browser.csrf_for("/signup").await;
     let refused = browser
         .post_form(

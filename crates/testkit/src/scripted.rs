@@ -147,6 +147,25 @@ impl ScriptedBrowser {
         self.post_form("/signin", &fields).await
     }
 
+    /// On the consent page at `path` (`/authorize/choose?req=…`), presses **Continue
+    /// as …**; returns the answer (not followed).
+    pub async fn continue_at(&self, path: &str) -> Response {
+        let html = self.page(path).await;
+        self.continue_on(&html).await
+    }
+
+    /// Submits **Continue as …** of a consent page loaded earlier (`html`), as a click
+    /// on a page left open would.
+    pub async fn continue_on(&self, html: &str) -> Response {
+        let field = |name| hidden_value(html, name).unwrap_or_else(|| panic!("no {name} field"));
+        let (csrf, req, account) = (csrf_in(html), field("req"), field("account"));
+        self.post_form(
+            "/authorize/choose",
+            &[("csrf", &csrf), ("req", &req), ("account", &account)],
+        )
+        .await
+    }
+
     /// An app's authorization request at `authorize_url`: authorize → Sign In (ticking
     /// Keep me signed in when `keep`) → the app's redirect URI with the code, which is
     /// returned, not visited.

@@ -74,14 +74,14 @@ pub struct PendingAuthorization {
 /// What to ask the server to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
-    /// Whatever the server decides (sign in, or continue a browser session).
+    /// Whatever the server decides (sign in, or one click to continue a browser session).
     Default,
     /// Let the person choose another account or sign in as someone else.
     SelectAccount,
     /// Open Create Account.
     Create,
     /// Sign in as this account again (`login_hint`: its email address or username):
-    /// a browser signed in as it continues, anyone else is asked to sign in.
+    /// a browser signed in as it is asked to continue, anyone else to sign in.
     Account(String),
 }
 

@@ -1,6 +1,8 @@
 //! The authorization endpoint (code flow with PKCE S256 only) and the step that ends
 //! an authorization request by redirecting to the client with a code. Until the
-//! client and redirect URI are known good, errors are pages, never redirects.
+//! client and redirect URI are known good, errors are pages, never redirects. A
+//! browser's session alone never earns a code: it leads to the consent page, and
+//! `prompt=none` is answered with an error.
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -8,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use url::Url;
 
 use super::PageError;
+use super::consent;
 use super::session;
 use crate::http::oauth::clients::{self, Client};
 use crate::http::oauth::params::Params;
@@ -49,7 +52,15 @@ pub async fn start(
         Ok(request) => request,
         Err((error, description)) => return Ok(back.error(error, &description)),
     };
-    let current = session::current(&state, &headers).await?;
+    let browser = match session::current(&state, &headers).await? {
+        None => Browser::NoSession,
+        Some(current) if hint_names(request.login_hint.as_deref(), &current.user) => {
+            Browser::Accepted
+        }
+        // The app asks for a particular account ("Sign in again"); a browser signed
+        // in as someone else must not answer for it.
+        Some(_) => Browser::OtherAccount,
+    };
     let prompts: Vec<&str> = request
         .prompt
         .as_deref()
@@ -57,46 +68,39 @@ pub async fn start(
         .split(' ')
         .collect();
     if prompts.contains(&"none") {
-        return match current {
-            Some(signed_in) => {
-                state.store.insert_auth_request(&request).await?;
-                finish(
-                    &state,
-                    &request,
-                    &signed_in.user,
-                    signed_in.session.created_at,
-                    signed_in.session.keep_signed_in,
-                )
-                .await
-            }
-            None => Ok(back.error("login_required", "the user is not signed in")),
-        };
+        // Never a code without a page: every client is a native app on a loopback
+        // port, so consent is always needed (OIDC Core §3.1.2.6). Nothing is stored.
+        return Ok(match browser {
+            Browser::NoSession => back.error("login_required", "the user is not signed in"),
+            Browser::OtherAccount => back.error(
+                "login_required",
+                "the browser is signed in as another account than login_hint names",
+            ),
+            Browser::Accepted => back.error(
+                "consent_required",
+                "the user must confirm the sign-in in the browser",
+            ),
+        });
     }
     state.store.insert_auth_request(&request).await?;
-    let next = match (&current, prompts.as_slice()) {
-        (_, p) if p.contains(&"create") => format!("/signup?req={}", request.id),
-        (_, p) if p.contains(&"login") => format!("/signin?req={}", request.id),
-        (Some(_), p) if p.contains(&"select_account") => {
-            format!("/authorize/choose?req={}", request.id)
-        }
-        // The app asks for a particular account ("Sign in again"); a browser signed
-        // in as someone else must not answer for it.
-        (Some(signed_in), _) if !hint_names(request.login_hint.as_deref(), &signed_in.user) => {
-            format!("/signin?req={}", request.id)
-        }
-        (Some(signed_in), _) => {
-            return finish(
-                &state,
-                &request,
-                &signed_in.user,
-                signed_in.session.created_at,
-                signed_in.session.keep_signed_in,
-            )
-            .await;
-        }
-        (None, _) => format!("/signin?req={}", request.id),
+    let next = match browser {
+        _ if prompts.contains(&"create") => format!("/signup?req={}", request.id),
+        _ if prompts.contains(&"login") => format!("/signin?req={}", request.id),
+        // Already signed in: still one click on a page that names the account and the app.
+        Browser::Accepted => consent::path(&request),
+        Browser::NoSession | Browser::OtherAccount => format!("/signin?req={}", request.id),
     };
     Ok(Redirect::to(&next).into_response())
+}
+
+/// The browser's session as an authorization request sees it.
+enum Browser {
+    /// No live session.
+    NoSession,
+    /// Signed in as an account the request accepts (no `login_hint`, or it names it).
+    Accepted,
+    /// Signed in, but `login_hint` names another account.
+    OtherAccount,
 }
 
 /// Whether `login_hint` (an email address or username, any case) is absent or names `user`.

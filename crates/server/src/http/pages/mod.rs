@@ -1,11 +1,12 @@
 //! The server's own web pages: the authorization endpoint's browser flow, sign-up,
-//! sign-in, the account chooser, email confirmation, Trouble signing in?, public
+//! sign-in, the consent page, email confirmation, Trouble signing in?, public
 //! profiles, sign-out and terms. Server-rendered HTML that works without
 //! JavaScript and loads nothing from elsewhere; every form carries a CSRF token and
 //! answers a POST with 303.
 
 mod authorize;
 mod confirm;
+mod consent;
 mod csrf;
 mod forgot;
 mod home;
@@ -38,9 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/signin", get(signin::show).post(signin::submit))
         .route(
             "/authorize/choose",
-            get(signin::show_chooser).post(signin::choose),
+            get(consent::show).post(consent::submit),
         )
-        .route("/authorize/cancel", post(signin::cancel))
+        .route("/authorize/cancel", post(consent::cancel))
         .route("/signout", get(home::show_signout).post(home::signout))
         .route("/confirm-email", get(confirm::show).post(confirm::submit))
         .route("/confirm-email/result", get(confirm::show_result))

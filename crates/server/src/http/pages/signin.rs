@@ -1,6 +1,5 @@
-//! **Sign In** (email or username, password, **Keep me signed in**) and the account
-//! chooser shown when an app asks to add an account while this browser is already
-//! signed in. A successful sign-in always starts a new session id.
+//! **Sign In** (email or username, password, **Keep me signed in**). A successful
+//! sign-in always starts a new session id.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -273,83 +272,4 @@ pub async fn submit(
         None => Redirect::to("/").into_response(),
     };
     Ok(with_cookies(response, [cookie]))
-}
-
-/// `POST /authorize/cancel`: **Cancel** on any page of an authorization request.
-pub async fn cancel(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    PageForm(form): PageForm<ChooserForm>,
-) -> Result<Response, PageError> {
-    csrf::verify(&state, &headers, &form.csrf)?;
-    let request = authorize::pending(&state, &form.req).await?;
-    authorize::cancel(&state, &request).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ChooserQuery {
-    req: String,
-}
-
-#[derive(Deserialize)]
-pub struct ChooserForm {
-    #[serde(default)]
-    csrf: String,
-    req: String,
-}
-
-/// `GET /authorize/choose`: continue as the signed-in account, or use another.
-pub async fn show_chooser(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    PageQuery(query): PageQuery<ChooserQuery>,
-) -> Result<Response, PageError> {
-    let request = authorize::pending(&state, &query.req).await?;
-    let Some(current) = session::current(&state, &headers).await? else {
-        return Ok(Redirect::to(&format!("/signin?req={}", request.id)).into_response());
-    };
-    let token = csrf::token_for(&state, &headers);
-    let user = &current.user;
-    let markup = page(
-        "Choose an account",
-        html! {
-            @if let Some(subtitle) = requester(Some(&request)) {
-                p class="muted" { (subtitle) }
-            }
-            form method="post" action="/authorize/choose" {
-                (hidden(&token.value, Some(&request.id)))
-                button type="submit" {
-                    "Continue as " (user.name.as_deref().unwrap_or(&user.username))
-                }
-                p class="muted" { (user.email) }
-            }
-            p class="links" {
-                a href=(format!("/signin?req={}", request.id)) { "Use another account" }
-                a href=(format!("/signup?req={}", request.id)) { "Create Account" }
-            }
-            (cancel_form(&token.value, Some(&request.id)))
-        },
-    );
-    Ok(with_cookies(markup.into_response(), token.set_cookie))
-}
-
-/// `POST /authorize/choose`: finish the request as the signed-in account.
-pub async fn choose(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    PageForm(form): PageForm<ChooserForm>,
-) -> Result<Response, PageError> {
-    csrf::verify(&state, &headers, &form.csrf)?;
-    let request = authorize::pending(&state, &form.req).await?;
-    let Some(current) = session::current(&state, &headers).await? else {
-        return Ok(Redirect::to(&format!("/signin?req={}", request.id)).into_response());
-    };
-    authorize::finish(
-        &state,
-        &request,
-        &current.user,
-        current.session.created_at,
-        current.session.keep_signed_in,
-    )
-    .await
 }
