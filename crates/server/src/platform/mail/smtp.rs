@@ -7,7 +7,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use secrecy::{ExposeSecret as _, SecretString};
 use url::{Host, Url};
 
-use super::{Mail, Transport};
+use courier_store::OutgoingMail;
+
+use super::Transport;
 use crate::error::{Error, Result};
 
 pub struct SmtpTransport {
@@ -26,7 +28,7 @@ impl SmtpTransport {
 
 #[async_trait::async_trait]
 impl Transport for SmtpTransport {
-    async fn deliver(&self, message: &Message, _mail: &Mail) -> Result<()> {
+    async fn deliver(&self, message: &Message, _mail: &OutgoingMail) -> Result<()> {
         self.inner
             .send(message.clone())
             .await
@@ -145,11 +147,13 @@ mod tests {
         let (port, heard) = relay_without_tls().await;
         let url = SecretString::from(format!("smtp://ada:secret@127.0.0.1:{port}"));
         let transport = SmtpTransport::from_url(&url).expect("a transport");
-        let mail = Mail {
+        let mail = OutgoingMail {
+            id: "00000000000000000001-00000000-a".into(),
             to: "bob@example.com".into(),
             subject: "Hello".into(),
             body: "Hi".into(),
             links: Vec::new(),
+            queued_at: 1_900_000_000,
         };
         let from = "Courier <no-reply@courier.localhost>"
             .parse()
