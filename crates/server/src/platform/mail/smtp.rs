@@ -63,7 +63,21 @@ fn secured_url(raw: &str) -> std::result::Result<String, String> {
              credentials would cross the network in the clear. Use STARTTLS (drop tls=) \
              or smtps://"
         )),
-        Some("none" | "opportunistic") => Ok(url.into()),
+        // lettre reads a plain connection from `smtp://` without `tls=`, and refuses
+        // `tls=none`.
+        Some("none") => {
+            let others: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(name, _)| name != "tls")
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !others.is_empty() {
+                url.query_pairs_mut().extend_pairs(others);
+            }
+            Ok(url.into())
+        }
+        Some("opportunistic") => Ok(url.into()),
         Some(_) => Err("smtp_url: tls= must be required, opportunistic or none".to_owned()),
     }
 }
@@ -111,7 +125,16 @@ mod tests {
             "smtp://localhost:2525?tls=opportunistic",
         ] {
             assert!(secured_url(local).is_ok(), "{local}");
+            let url = SecretString::from(local.to_owned());
+            assert!(
+                SmtpTransport::from_url(&url).is_ok(),
+                "lettre takes {local}"
+            );
         }
+        assert_eq!(
+            secured_url("smtp://127.0.0.1:2525?tls=none").as_deref(),
+            Ok("smtp://127.0.0.1:2525")
+        );
     }
 
     /// A relay on loopback that offers no STARTTLS, and records every line it hears.
