@@ -39,7 +39,7 @@ pub async fn request(
             store
                 .request_email_change(&user.id, Some(new_email), None, now)
                 .await?;
-            mail_address_taken(mailer, issuer, new_email);
+            mail_address_taken(mailer, issuer, new_email).await?;
         }
         _ => {
             let token = new_token(TOKEN_PREFIX.trim_end_matches('_'));
@@ -55,18 +55,20 @@ pub async fn request(
                 .request_email_change(&user.id, Some(new_email), Some(&link), now)
                 .await?;
             let url = issuer.url(&format!("/confirm-email?token={token}"));
-            mailer.send_on_request(Mail {
-                to: new_email.to_owned(),
-                subject: "Confirm your new email address for Courier".to_owned(),
-                body: format!(
-                    "Hello {username},\n\nYou asked to use this address for your Courier \
+            mailer
+                .send_on_request(Mail {
+                    to: new_email.to_owned(),
+                    subject: "Confirm your new email address for Courier".to_owned(),
+                    body: format!(
+                        "Hello {username},\n\nYou asked to use this address for your Courier \
                      account. Confirm it here:\n\n{url}\n\nThe link works once, for 24 hours. \
                      Until you confirm, your account keeps its current address. If you did \
                      not ask for this, ignore this mail.\n",
-                    username = user.username
-                ),
-                links: vec![url],
-            });
+                        username = user.username
+                    ),
+                    links: vec![url],
+                })
+                .await?;
         }
     }
     // The current owner hears about the request whichever way it went.
@@ -89,18 +91,20 @@ pub async fn request(
 
 /// The new address already belongs to an account: its owner learns that, and
 /// nothing else happens.
-fn mail_address_taken(mailer: &Mailer, issuer: &Issuer, address: &str) {
+async fn mail_address_taken(mailer: &Mailer, issuer: &Issuer, address: &str) -> Result<(), Error> {
     let signin = issuer.url("/signin");
-    mailer.send_on_request(Mail {
-        to: address.to_owned(),
-        subject: "Someone tried to move a Courier account to your address".to_owned(),
-        body: format!(
-            "Hello,\n\nSomeone asked to change the email address of a Courier account to this \
+    mailer
+        .send_on_request(Mail {
+            to: address.to_owned(),
+            subject: "Someone tried to move a Courier account to your address".to_owned(),
+            body: format!(
+                "Hello,\n\nSomeone asked to change the email address of a Courier account to this \
              address, which already belongs to your Courier account. Nothing has changed.\n\n\
              To sign in, go to {signin}\n\nIf this wasn't you, you can ignore this mail.\n"
-        ),
-        links: vec![signin],
-    });
+            ),
+            links: vec![signin],
+        })
+        .await
 }
 
 /// Follows an email-change link. On success the old address gets an "email
@@ -122,7 +126,8 @@ pub async fn confirm(
     } = &outcome
     {
         if let Some(user) = store.user_by_id(user_id).await? {
-            notices::security(
+            // The address has changed either way: a failed notice is logged, not returned.
+            if let Err(error) = notices::security(
                 store,
                 mailer,
                 notices::Notice::AccountChange,
@@ -134,7 +139,10 @@ pub async fn confirm(
                      to {new_email}. Mail about your account now goes to the new address."
                 ),
             )
-            .await?;
+            .await
+            {
+                tracing::warn!(%error, "email-changed notice not sent");
+            }
         }
         events.publish(user_id, ServerEvent::ProfileChanged);
     }

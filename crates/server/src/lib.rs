@@ -47,6 +47,8 @@ use crate::state::AppState;
 pub struct Server {
     listener: TcpListener,
     state: AppState,
+    /// Where the mail worker delivers, from [`Server::run`] on.
+    transport: Arc<dyn Transport>,
 }
 
 /// How often spent and expired rows are deleted.
@@ -54,7 +56,8 @@ const PURGE_INTERVAL: Duration = Duration::from_secs(600);
 
 impl Server {
     /// Opens the database (running migrations), loads or creates the signing key
-    /// and starts the mail worker. `listener` is already bound, so the port is known.
+    /// and prepares the mail transport. `listener` is already bound, so the port is
+    /// known.
     pub async fn bind(
         settings: Settings,
         clock: Arc<dyn Clock>,
@@ -75,10 +78,11 @@ impl Server {
         };
         let limiter =
             platform::ratelimit::RateLimiter::new(Arc::clone(&clock), settings.rate_limits.enabled);
-        let mailer = Mailer::start(&settings.mail_from, transport)?.with_recipient_limit(
-            limiter.clone(),
-            settings.rate_limits.mail_per_recipient_per_hour,
-        );
+        let mailer = Mailer::new(&settings.mail_from, store.clone(), Arc::clone(&clock))?
+            .with_recipient_limit(
+                limiter.clone(),
+                settings.rate_limits.mail_per_recipient_per_hour,
+            );
         let workers = settings.password_hash_workers.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(usize::from)
@@ -105,7 +109,11 @@ impl Server {
             pow: Arc::new(pow),
             settings: Arc::new(settings),
         };
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            transport,
+        })
     }
 
     /// The address the server accepts connections on.
@@ -118,14 +126,19 @@ impl Server {
         self.state.issuer.as_str()
     }
 
-    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    /// Delivers queued mail (what an earlier run left first) and serves until
+    /// `shutdown` resolves, then finishes the requests in flight and stops delivering:
+    /// a mail cut short goes out on a later run, when its lease has run out.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let purge = tokio::spawn(purge_forever(self.state.clone()));
+        let mail = tokio::spawn(self.state.mailer.clone().deliver_forever(self.transport));
         let head_timeout =
             Duration::from_secs(self.state.settings.connections.request_head_timeout.max(1));
         let app = http::router::build(self.state);
         http::serve::serve(self.listener, app, head_timeout, shutdown).await;
         purge.abort();
+        mail.abort();
+        let _ = mail.await;
         Ok(())
     }
 }

@@ -47,18 +47,19 @@ pub async fn security(
              be the only warning that someone else has your account."
         }
     };
-    mailer.send(Mail {
-        to: to.to_owned(),
-        subject: subject.to_owned(),
-        body: format!(
-            "Hello {username},\n\n{body}\n\nIf this wasn't you, change your password now and \
+    mailer
+        .send(Mail {
+            to: to.to_owned(),
+            subject: subject.to_owned(),
+            body: format!(
+                "Hello {username},\n\n{body}\n\nIf this wasn't you, change your password now and \
              revoke the sessions you don't recognise (Account Settings → Sessions).\n\n\
              {settings_hint}\n",
-            username = user.username
-        ),
-        links: Vec::new(),
-    });
-    Ok(())
+                username = user.username
+            ),
+            links: Vec::new(),
+        })
+        .await
 }
 
 /// The "password changed" security notice; a failure is logged, never returned (the

@@ -1,7 +1,7 @@
 //! `courier-store`: everything the Courier account server keeps, behind one trait per
 //! area ([`Accounts`], [`MailLinks`], [`EmailChanges`], [`WebSessions`],
 //! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`],
-//! [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
+//! [`MailQueue`], [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
 //! Each method is one atomic operation (one transaction), so the server never sees a
 //! half-written account or grant.
 //!
@@ -18,6 +18,7 @@ mod email_change;
 mod error;
 mod grants;
 mod links;
+mod mail_queue;
 mod profiles;
 mod sessions;
 pub mod sqlite;
@@ -35,6 +36,10 @@ pub use grants::{
     IssuedTokens, RefreshOutcome, RevokeReason, RevokedGrant,
 };
 pub use links::{LinkOutcome, LinkPurpose, MailLink, MailLinks};
+pub use mail_queue::{
+    AbandonedMail, Claimed, ClaimedMail, MAIL_ATTEMPTS, MAIL_LEASE, MailFailure, MailQueue,
+    MailRecord, MailStatus, OutgoingMail, retry_delay,
+};
 pub use profiles::{NewAvatar, ProfileChanges, ProfileRecord, Profiles};
 pub use sessions::{
     KeepSessions, NewWebSession, SessionRecord, SessionSource, Sessions, WebSession, WebSessions,
@@ -57,6 +62,7 @@ pub trait Store:
     + Sessions
     + Profiles
     + Support
+    + MailQueue
     + Upkeep
     + Send
     + Sync
@@ -74,6 +80,7 @@ impl<T> Store for T where
         + Sessions
         + Profiles
         + Support
+        + MailQueue
         + Upkeep
         + Send
         + Sync

@@ -18,8 +18,9 @@ pub trait Upkeep: Send + Sync {
     /// Records a solved proof-of-work challenge; false if it was already spent.
     async fn spend_challenge(&self, digest: &str, expires_at: UnixTime) -> Result<bool>;
     /// Deletes rows that can no longer be used (expired codes, tokens, requests,
-    /// sessions, links, challenges, spent refresh tokens, ended grants) as
-    /// [`Cutoffs`] says, so the database does not grow forever; returns how many.
+    /// sessions, links, challenges, spent refresh tokens, ended grants, delivered and
+    /// abandoned mails) as [`Cutoffs`] says, so the database does not grow forever;
+    /// returns how many.
     async fn purge_expired(&self, now: UnixTime) -> Result<u64>;
 }
 
@@ -28,7 +29,8 @@ pub trait Upkeep: Send + Sync {
 pub(crate) struct Cutoffs {
     /// Access tokens, authorization requests, browser sessions, spent challenges.
     pub expired: UnixTime,
-    /// Authorization codes, mail links and spent refresh tokens.
+    /// Authorization codes, mail links, spent refresh tokens, and mails delivered or
+    /// abandoned (their bodies are already gone; the rest records what was sent).
     pub spent: UnixTime,
     /// Grants that expired or were revoked, and everything of theirs.
     pub ended_grants: UnixTime,

@@ -1,7 +1,8 @@
 //! Reading the mail a `courier-server` wrote to its outbox folder (one RFC 5322
-//! `.eml` file per message, named so that names sort in sending order): the messages
-//! to an address, oldest first, and the links in them. Mail is sent by a background
-//! worker, so the `wait_*` lookups poll (bounded by [`MAIL_TIMEOUT`]).
+//! `.eml` file per message, named by its queue id, so names sort in the order mails
+//! were queued and a mail delivered twice is still one file): the messages to an
+//! address, oldest first, and the links in them. Mail is sent by a background worker,
+//! so the `wait_*` lookups poll (bounded by [`MAIL_TIMEOUT`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -1,8 +1,8 @@
 //! A real `courier-server` in-process on `127.0.0.1:0`: its own temporary data folder
 //! (SQLite, signing key, mail outbox), rate limits off, two password-hash workers, a
-//! manual clock, and shutdown when the guard is dropped. Runs on the calling test's
-//! Tokio runtime. Also the two things most tests start from: a confirmed account and
-//! an app signed in to it.
+//! manual clock, and shutdown when the guard is dropped (or a restart on the same
+//! folder and clock). Runs on the calling test's Tokio runtime. Also the two things
+//! most tests start from: a confirmed account and an app signed in to it.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use courier_server::{ManualClock, Server, Settings};
 use reqwest::StatusCode;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 use crate::api::AppSession;
 use crate::oauth::{AuthorizeRequest, authorize_as, exchange_code, param};
@@ -24,6 +25,7 @@ pub struct TestServer {
     clock: ManualClock,
     data_dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
+    running: Option<JoinHandle<courier_server::Result<()>>>,
 }
 
 impl TestServer {
@@ -46,30 +48,55 @@ impl TestServer {
             .prefix("courier-server-")
             .tempdir()
             .expect("a temporary data folder");
-        let mut settings = Settings::for_data_dir(data_dir.path());
+        let mut server = Self {
+            base: String::new(),
+            clock: ManualClock::starting_now(),
+            data_dir,
+            stop: None,
+            running: None,
+        };
+        let addr = server.launch(configure).await;
+        (server, addr)
+    }
+
+    /// Stops the server, waits until it has (requests in flight finished, mail
+    /// deliveries under way cut short), and starts a new one on the same data folder
+    /// and clock, as a deploy or a restart after a crash would; `configure` adjusts its
+    /// settings as in [`TestServer::start_with`]. It listens on a new port:
+    /// [`TestServer::base`] changes.
+    pub async fn restart_with(&mut self, configure: impl FnOnce(&mut Settings)) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(running) = self.running.take() {
+            running
+                .await
+                .expect("the server task")
+                .expect("the server stopping cleanly");
+        }
+        self.launch(configure).await;
+    }
+
+    /// Starts a server on this data folder and clock; returns the address it listens on.
+    async fn launch(&mut self, configure: impl FnOnce(&mut Settings)) -> SocketAddr {
+        let mut settings = Settings::for_data_dir(self.data_dir.path());
         settings.rate_limits.enabled = false;
         settings.password_hash_workers = Some(2);
         configure(&mut settings);
-        let clock = ManualClock::starting_now();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("binding 127.0.0.1:0");
-        let server = Server::bind(settings, Arc::new(clock.clone()), listener)
+        let server = Server::bind(settings, Arc::new(self.clock.clone()), listener)
             .await
             .expect("starting courier-server");
         let addr = server.local_addr().expect("the server's local address");
-        let base = server.issuer().to_owned();
+        self.base = server.issuer().to_owned();
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(server.run(async {
+        self.running = Some(tokio::spawn(server.run(async {
             let _ = stopped.await;
-        }));
-        let server = Self {
-            base,
-            clock,
-            data_dir,
-            stop: Some(stop),
-        };
-        (server, addr)
+        })));
+        self.stop = Some(stop);
+        addr
     }
 
     /// The server's origin and issuer, e.g. `http://127.0.0.1:41234` (no trailing slash).

@@ -63,20 +63,21 @@ pub async fn request_reset(deps: &Deps<'_>, email: &str) -> Result<(), Error> {
         })
         .await?;
     let link = deps.issuer.url(&format!("/reset?token={token}"));
-    deps.mailer.send_on_request(Mail {
-        to: user.email.clone(),
-        subject: "Reset your Courier password".to_owned(),
-        body: format!(
-            "Hello {username},\n\nSomeone (hopefully you) asked to reset the password of the \
+    deps.mailer
+        .send_on_request(Mail {
+            to: user.email.clone(),
+            subject: "Reset your Courier password".to_owned(),
+            body: format!(
+                "Hello {username},\n\nSomeone (hopefully you) asked to reset the password of the \
              Courier account with this address.\n\nYour username: {username}\n\nTo choose a \
              new password, open this link:\n\n{link}\n\nThe link works once, for 1 hour. \
              Setting a new password signs your account out everywhere.\n\nIf you did not ask \
              for this, ignore this mail: your password has not changed.\n",
-            username = user.username
-        ),
-        links: vec![link],
-    });
-    Ok(())
+                username = user.username
+            ),
+            links: vec![link],
+        })
+        .await
 }
 
 /// What a reset link is worth right now, without spending it; `Some(user)` if valid.

@@ -51,7 +51,7 @@ pub async fn sign_up(
 ) -> Result<(), SignUpError> {
     let password_hash = deps.passwords.hash(password).await?;
     if let Some(existing) = deps.store.user_by_email(email).await? {
-        mail_existing_account(deps, &existing);
+        mail_existing_account(deps, &existing).await?;
         return Ok(());
     }
     let user = User {
@@ -69,7 +69,7 @@ pub async fn sign_up(
             // Lost a race: the address or the username was taken in the meantime.
             return match deps.store.user_by_email(email).await? {
                 Some(existing) => {
-                    mail_existing_account(deps, &existing);
+                    mail_existing_account(deps, &existing).await?;
                     Ok(())
                 }
                 None => Err(SignUpError::UsernameTaken),
@@ -81,20 +81,22 @@ pub async fn sign_up(
     Ok(())
 }
 
-fn mail_existing_account(deps: &Deps<'_>, user: &User) {
+async fn mail_existing_account(deps: &Deps<'_>, user: &User) -> Result<(), Error> {
     let signin = deps.issuer.url("/signin");
-    deps.mailer.send_on_request(Mail {
-        to: user.email.clone(),
-        subject: "Someone tried to create a Courier account with your address".to_owned(),
-        body: format!(
-            "Hello {username},\n\nSomeone (maybe you) tried to create a new Courier account \
+    deps.mailer
+        .send_on_request(Mail {
+            to: user.email.clone(),
+            subject: "Someone tried to create a Courier account with your address".to_owned(),
+            body: format!(
+                "Hello {username},\n\nSomeone (maybe you) tried to create a new Courier account \
              with this email address, which already belongs to your account \"{username}\".\n\n\
              To sign in, go to {signin}\n\nIf this wasn't you, you can ignore this mail: \
              nothing has changed.\n",
-            username = user.username
-        ),
-        links: vec![signin],
-    });
+                username = user.username
+            ),
+            links: vec![signin],
+        })
+        .await
 }
 
 /// Mails `user` a fresh link that confirms their current address.
@@ -112,18 +114,19 @@ pub async fn send_confirmation(deps: &Deps<'_>, user: &User) -> Result<(), Error
         })
         .await?;
     let link = deps.issuer.url(&format!("/confirm-email?token={token}"));
-    deps.mailer.send_on_request(Mail {
-        to: user.email.clone(),
-        subject: "Confirm your email address for Courier".to_owned(),
-        body: format!(
-            "Welcome to Courier, {username}!\n\nConfirm your email address to finish setting \
+    deps.mailer
+        .send_on_request(Mail {
+            to: user.email.clone(),
+            subject: "Confirm your email address for Courier".to_owned(),
+            body: format!(
+                "Welcome to Courier, {username}!\n\nConfirm your email address to finish setting \
              up your account:\n\n{link}\n\nThe link works once, for 24 hours. If you did not \
              create a Courier account, ignore this mail.\n",
-            username = user.username
-        ),
-        links: vec![link],
-    });
-    Ok(())
+                username = user.username
+            ),
+            links: vec![link],
+        })
+        .await
 }
 
 /// Sends a new confirmation link if `email` belongs to an unconfirmed account;

@@ -12,6 +12,7 @@ mod authorizations;
 mod email_change;
 mod grants;
 mod links;
+mod mail_queue;
 mod profiles;
 mod sessions;
 mod support;

@@ -42,6 +42,10 @@ impl Upkeep for SqliteStore {
                 "DELETE FROM refresh_tokens WHERE used_at IS NOT NULL AND used_at <= ?",
                 spent,
             ),
+            (
+                "DELETE FROM mail_queue WHERE status <> 'queued' AND finished_at <= ?",
+                spent,
+            ),
             // Their refresh and access tokens go with them (ON DELETE CASCADE).
             (
                 "DELETE FROM grants WHERE expires_at <= ?1 OR revoked_at <= ?1",

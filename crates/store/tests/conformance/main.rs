@@ -3,13 +3,15 @@
 //! database `COURIER_TEST_DATABASE_URL` names). The rules a backend must not get
 //! wrong are the assertions: a replayed code or refresh token revokes its grant, a
 //! spent or expired link is refused, an email change already taken changes nothing,
-//! expiry starts at the `expires_at` second, unique values conflict.
+//! expiry starts at the `expires_at` second, unique values conflict, a queued mail
+//! comes back after its lease or backoff until abandoned and loses its body once done.
 
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
 mod backend;
 mod links;
+mod mail_queue;
 mod oauth;
 mod profiles;
 mod sessions;

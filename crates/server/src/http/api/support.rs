@@ -154,22 +154,25 @@ pub async fn submit(
         updated_at: now,
     };
     state.store.insert_support_request(&record).await?;
-    state.mailer.send(Mail {
-        to: state.settings.support_email.clone(),
-        subject: format!("[Courier support] {}: {}", record.category, record.subject),
-        body: format!(
-            "Request: {id}\nFrom: {username} <{email}> (account {user_id})\n\
+    state
+        .mailer
+        .send(Mail {
+            to: state.settings.support_email.clone(),
+            subject: format!("[Courier support] {}: {}", record.category, record.subject),
+            body: format!(
+                "Request: {id}\nFrom: {username} <{email}> (account {user_id})\n\
              Category: {category}\nSubject: {subject}\n\n{description}\n",
-            id = record.id,
-            username = auth.user.username,
-            email = auth.user.email,
-            user_id = auth.user.id,
-            category = record.category,
-            subject = record.subject,
-            description = record.description,
-        ),
-        links: Vec::new(),
-    });
+                id = record.id,
+                username = auth.user.username,
+                email = auth.user.email,
+                user_id = auth.user.id,
+                category = record.category,
+                subject = record.subject,
+                description = record.description,
+            ),
+            links: Vec::new(),
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(view(record))))
 }
 

@@ -1,27 +1,16 @@
 //! The embedded mail transport: each message becomes an RFC 5322 `.eml` file in the
-//! outbox folder, written to a temporary name and renamed so readers never see half a mail.
+//! outbox folder named after the queued mail's id (ids sort in queue order), written
+//! to a temporary name and renamed so readers never see half a mail. Delivering the
+//! same mail again replaces its file: one mail, one file.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use courier_store::OutgoingMail;
 use lettre::Message;
 
-use super::{Mail, Transport};
-use crate::platform::crypto::new_id;
-
-/// Distinguishes mails written in the same nanosecond, keeping names in send order.
-static SEQUENCE: AtomicU64 = AtomicU64::new(0);
-
-/// `{nanoseconds since the epoch}-{sequence}-{random}`: names sort in the order mails were written.
-fn sortable_name() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-    format!("{nanos:020}-{sequence:08}-{}", new_id())
-}
+use super::Transport;
 use crate::error::Result;
+use crate::platform::crypto::new_id;
 
 pub struct OutboxTransport {
     folder: PathBuf,
@@ -52,10 +41,12 @@ async fn write_private(path: &Path, bytes: Vec<u8>) -> std::io::Result<()> {
 
 #[async_trait::async_trait]
 impl Transport for OutboxTransport {
-    async fn deliver(&self, message: &Message, mail: &Mail) -> Result<()> {
-        let name = sortable_name();
-        let partial = self.folder.join(format!(".{name}.partial"));
-        let done = self.folder.join(format!("{name}.eml"));
+    async fn deliver(&self, message: &Message, mail: &OutgoingMail) -> Result<()> {
+        // A temporary name of its own, so two deliveries of one mail never share one.
+        let partial = self
+            .folder
+            .join(format!(".{}.{}.partial", mail.id, new_id()));
+        let done = self.folder.join(format!("{}.eml", mail.id));
         write_private(&partial, message.formatted()).await?;
         tokio::fs::rename(&partial, &done).await?;
         tracing::info!(to = %mail.to, subject = %mail.subject, "mail written to outbox");
@@ -78,11 +69,13 @@ mod tests {
         let data = tempfile::tempdir().expect("a temporary folder");
         let folder = data.path().join("server").join("outbox");
         let transport = OutboxTransport::new(folder.clone()).expect("an outbox");
-        let mail = Mail {
+        let mail = OutgoingMail {
+            id: "00000000000000000001-00000000-a".into(),
             to: "ada@example.com".into(),
             subject: "Confirm".into(),
             body: "https://example.com/confirm?token=secret".into(),
             links: vec!["https://example.com/confirm?token=secret".into()],
+            queued_at: 1_900_000_000,
         };
         let from = "Courier <no-reply@courier.localhost>"
             .parse()

@@ -7,7 +7,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use secrecy::{ExposeSecret as _, SecretString};
 use url::{Host, Url};
 
-use super::{Mail, Transport};
+use courier_store::OutgoingMail;
+
+use super::Transport;
 use crate::error::{Error, Result};
 
 pub struct SmtpTransport {
@@ -26,7 +28,7 @@ impl SmtpTransport {
 
 #[async_trait::async_trait]
 impl Transport for SmtpTransport {
-    async fn deliver(&self, message: &Message, _mail: &Mail) -> Result<()> {
+    async fn deliver(&self, message: &Message, _mail: &OutgoingMail) -> Result<()> {
         self.inner
             .send(message.clone())
             .await
@@ -61,7 +63,21 @@ fn secured_url(raw: &str) -> std::result::Result<String, String> {
              credentials would cross the network in the clear. Use STARTTLS (drop tls=) \
              or smtps://"
         )),
-        Some("none" | "opportunistic") => Ok(url.into()),
+        // lettre reads a plain connection from `smtp://` without `tls=`, and refuses
+        // `tls=none`.
+        Some("none") => {
+            let others: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(name, _)| name != "tls")
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !others.is_empty() {
+                url.query_pairs_mut().extend_pairs(others);
+            }
+            Ok(url.into())
+        }
+        Some("opportunistic") => Ok(url.into()),
         Some(_) => Err("smtp_url: tls= must be required, opportunistic or none".to_owned()),
     }
 }
@@ -109,7 +125,16 @@ mod tests {
             "smtp://localhost:2525?tls=opportunistic",
         ] {
             assert!(secured_url(local).is_ok(), "{local}");
+            let url = SecretString::from(local.to_owned());
+            assert!(
+                SmtpTransport::from_url(&url).is_ok(),
+                "lettre takes {local}"
+            );
         }
+        assert_eq!(
+            secured_url("smtp://127.0.0.1:2525?tls=none").as_deref(),
+            Ok("smtp://127.0.0.1:2525")
+        );
     }
 
     /// A relay on loopback that offers no STARTTLS, and records every line it hears.
@@ -145,11 +170,13 @@ mod tests {
         let (port, heard) = relay_without_tls().await;
         let url = SecretString::from(format!("smtp://ada:secret@127.0.0.1:{port}"));
         let transport = SmtpTransport::from_url(&url).expect("a transport");
-        let mail = Mail {
+        let mail = OutgoingMail {
+            id: "00000000000000000001-00000000-a".into(),
             to: "bob@example.com".into(),
             subject: "Hello".into(),
             body: "Hi".into(),
             links: Vec::new(),
+            queued_at: 1_900_000_000,
         };
         let from = "Courier <no-reply@courier.localhost>"
             .parse()
