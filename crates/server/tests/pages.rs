@@ -224,8 +224,10 @@ async fn email_confirmation_refuses_forged_posts() {
     )
     .await;
     // The forged posts did not spend the link: the genuine one still confirms.
-    let result = browser.follow(response).await;
-    assert_page(result, StatusCode::OK, "Email address confirmed").await;
+    assert_eq!(
+        location(response.headers()),
+        "/signin?notice=email-confirmed"
+    );
 }
 
 #[tokio::test]
@@ -371,6 +373,7 @@ async fn every_page_forbids_framing_is_not_cached_and_loads_nothing_from_elsewhe
         "/",
         "/signin",
         "/signin?notice=check-inbox",
+        "/signin?notice=email-confirmed",
         "/signup",
         "/terms",
         "/signout",
@@ -897,6 +900,22 @@ async fn failed_sign_ins_count_against_the_account_whichever_identifier_is_typed
     }
     let locked = sign_in(&browser, "ada@example.com", PASSWORD, false).await;
     assert_too_many(locked, 15 * 60).await;
+}
+
+#[tokio::test]
+async fn an_unconfirmed_account_s_right_password_counts_as_a_failed_sign_in() {
+    let server = locking_after_three_failures().await;
+    server
+        .browser()
+        .sign_up("ada@example.com", "ada", PASSWORD)
+        .await;
+    let browser = server.browser();
+    for _ in 0..3 {
+        let response = sign_in(&browser, "ada", PASSWORD, false).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = sign_in(&browser, "ada", "wrong-password-1", false).await;
+    assert_too_many(limited, 15 * 60).await;
 }
 
 #[tokio::test]

@@ -82,19 +82,32 @@ impl ScriptedBrowser {
 
     /// Fills in Create Account with the terms accepted; asserts it was accepted.
     pub async fn sign_up(&self, email: &str, username: &str, password: &str) -> Response {
-        let csrf = self.csrf_for("/signup").await;
-        let response = self
-            .post_form(
-                "/signup",
-                &[
-                    ("csrf", &csrf),
-                    ("email", email),
-                    ("username", username),
-                    ("password", password),
-                    ("terms", "on"),
-                ],
-            )
-            .await;
+        self.sign_up_at("/signup", email, username, password).await
+    }
+
+    /// Fills in Create Account at `path` (which may carry `?req=`) with the terms
+    /// accepted; asserts it was accepted.
+    pub async fn sign_up_at(
+        &self,
+        path: &str,
+        email: &str,
+        username: &str,
+        password: &str,
+    ) -> Response {
+        let html = self.page(path).await;
+        let csrf = csrf_in(&html);
+        let req = hidden_value(&html, "req");
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("username", username),
+            ("password", password),
+            ("terms", "on"),
+        ];
+        if let Some(req) = &req {
+            fields.push(("req", req));
+        }
+        let response = self.post_form("/signup", &fields).await;
         assert_eq!(
             response.status(),
             StatusCode::SEE_OTHER,

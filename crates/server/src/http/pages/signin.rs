@@ -14,6 +14,7 @@ use super::csrf;
 use super::layout::{Field, cancel_form, hidden, page};
 use super::session;
 use super::{PageError, PageForm, PageQuery, with_cookies};
+use crate::accounts;
 use crate::http::client::ClientInfo;
 use crate::http::oauth::clients;
 use crate::platform::password::MAX_PASSWORD_CHARS;
@@ -39,7 +40,10 @@ pub struct SigninForm {
     keep: Option<String>,
 }
 
-const WRONG_CREDENTIALS: &str = "Incorrect email, username or password.";
+/// Also the answer for an account whose address is not confirmed yet, so it helps
+/// both: see [`accounts::password_opens`].
+const WRONG_CREDENTIALS: &str = "Incorrect email, username or password. Just created your \
+                                 account? Open the link we emailed you first.";
 
 fn ip_rule(state: &AppState) -> Rule {
     Rule {
@@ -79,8 +83,9 @@ fn user_key(user_id: &str) -> String {
 fn notice_text(notice: Option<&str>) -> Option<&'static str> {
     match notice? {
         "check-inbox" => Some(
-            "Check your inbox: we've sent a link to confirm your address. You can sign in now.",
+            "Check your inbox: open the link we've sent to confirm your address, then sign in.",
         ),
+        "email-confirmed" => Some("Your email address is confirmed. You can sign in now."),
         "signed-out" => Some("You have signed out."),
         "password-reset" => Some(
             "Your password has been changed and every session signed out. Sign in with the new one.",
@@ -218,7 +223,9 @@ pub async fn submit(
     let password = SecretString::from(form.password);
     let verified = state.passwords.verify(&password, stored_hash).await?;
     let user = match user {
-        Some(user) if verified => user,
+        // The right password of an unconfirmed account gets the wrong password's answer
+        // (the hash was verified all the same, and the failure still counts).
+        Some(user) if verified && accounts::password_opens(&user) => user,
         _ => {
             let markup = SigninPage {
                 csrf: &form.csrf,
