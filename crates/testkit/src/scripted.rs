@@ -94,20 +94,13 @@ impl ScriptedBrowser {
         username: &str,
         password: &str,
     ) -> Response {
-        let html = self.page(path).await;
-        let csrf = csrf_in(&html);
-        let req = hidden_value(&html, "req");
-        let mut fields = vec![
-            ("csrf", csrf.as_str()),
+        let fields = [
             ("email", email),
             ("username", username),
             ("password", password),
             ("terms", "on"),
         ];
-        if let Some(req) = &req {
-            fields.push(("req", req));
-        }
-        let response = self.post_form("/signup", &fields).await;
+        let response = self.submit_form_at(path, "/signup", &fields).await;
         assert_eq!(
             response.status(),
             StatusCode::SEE_OTHER,
@@ -141,21 +134,26 @@ impl ScriptedBrowser {
         password: &str,
         keep: bool,
     ) -> Response {
-        let html = self.get(path).await.text().await.unwrap();
-        let csrf = csrf_in(&html);
-        let req = hidden_value(&html, "req");
-        let mut fields = vec![
-            ("csrf", csrf.as_str()),
-            ("identifier", identifier),
-            ("password", password),
-        ];
+        let mut fields = vec![("identifier", identifier), ("password", password)];
         if keep {
             fields.push(("keep", "on"));
         }
+        self.submit_form_at(path, "/signin", &fields).await
+    }
+
+    /// Fills in the form of the page at `path` with `fields` and posts it to `action`,
+    /// adding what the page itself carries: its CSRF token and, when it has one, the
+    /// request id `req`.
+    async fn submit_form_at(&self, path: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let html = self.get(path).await.text().await.unwrap();
+        let csrf = csrf_in(&html);
+        let req = hidden_value(&html, "req");
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
         if let Some(req) = &req {
-            fields.push(("req", req));
+            all.push(("req", req));
         }
-        self.post_form("/signin", &fields).await
+        self.post_form(action, &all).await
     }
 
     /// An app's authorization request at `authorize_url`: authorize → Sign In (ticking
