@@ -31,10 +31,7 @@ fn ms(duration: Duration) -> f64 {
 #[tokio::main]
 async fn main() {
     let server = TestServer::start().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let data = tempfile::tempdir().unwrap();
     let service = format!("courier-bench-{}", std::process::id());
     let config = ClientConfig::for_data_dir(data.path(), &service, server.base());

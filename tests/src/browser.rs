@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use fantoccini::elements::Element;
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
@@ -160,6 +161,36 @@ impl Browser {
             &format!("opening {url}"),
             CALL_TIMEOUT,
             self.client.goto(url),
+        )
+        .await
+    }
+
+    /// Opens a new tab and makes it the current one. Returns the tab that was current,
+    /// for [`Browser::close_tab`] to go back to.
+    pub async fn open_tab(&self) -> Result<WindowHandle> {
+        let previous = bounded(
+            "reading the current tab",
+            CALL_TIMEOUT,
+            self.client.window(),
+        );
+        let previous = previous.await?;
+        let tab = bounded("opening a tab", CALL_TIMEOUT, self.client.new_window(true)).await?;
+        bounded(
+            "switching to the new tab",
+            CALL_TIMEOUT,
+            self.client.switch_to_window(tab.handle),
+        )
+        .await?;
+        Ok(previous)
+    }
+
+    /// Closes the current tab and goes back to `previous`, as it was left.
+    pub async fn close_tab(&self, previous: WindowHandle) -> Result<()> {
+        bounded("closing the tab", CALL_TIMEOUT, self.client.close_window()).await?;
+        bounded(
+            "switching back to the first tab",
+            CALL_TIMEOUT,
+            self.client.switch_to_window(previous),
         )
         .await
     }

@@ -41,22 +41,31 @@ pub async fn sign_up(
 }
 
 /// Opens the newest confirmation link mailed to `email` (waiting for the mail) and
-/// presses **Confirm email address**; succeeds when the page says it is confirmed.
+/// presses **Confirm email address**; succeeds when the browser is on Sign In saying
+/// the address is confirmed.
 pub async fn confirm_from_outbox(browser: &Browser, outbox_dir: &Path, email: &str) -> Result<()> {
     let mail = outbox::wait_for_newest_mail(outbox_dir, email).await;
     let link = outbox::link_in(&mail, "/confirm-email?token=");
     browser.goto(&link).await?;
-    browser
+    let landed = browser
         .navigate_by(
             "Confirm email address",
             browser.click_button("Confirm email address"),
         )
         .await?;
     let page = browser.page_text().await?;
-    if !page.contains("Email address confirmed") {
-        bail!("confirming {email} failed:\n{page}");
+    if landed.path() != "/signin" || !page.contains("Your email address is confirmed") {
+        bail!("confirming {email} failed (at {landed}):\n{page}");
     }
     Ok(())
+}
+
+/// [`confirm_from_outbox`] in a new tab, as a person opening the mail's link does,
+/// then back to the tab they came from, as they left it.
+pub async fn confirm_in_new_tab(browser: &Browser, outbox_dir: &Path, email: &str) -> Result<()> {
+    let previous = browser.open_tab().await?;
+    confirm_from_outbox(browser, outbox_dir, email).await?;
+    browser.close_tab(previous).await
 }
 
 /// On the server's Sign In page (with or without `?req=`), signs in as `identifier`

@@ -67,8 +67,8 @@ async fn chromium_signs_up_confirms_and_signs_in_on_a_real_server() -> Result<()
 #[tokio::test]
 async fn sign_in_with_a_wrong_password_is_reported() -> Result<()> {
     let server = TestServer::start().await;
+    server.confirmed_account("bob@example.test", "bob").await;
     let browser = Browser::launch().await?;
-    sign_up(&browser, server.base(), "bob@example.test", "bob", PASSWORD).await?;
     browser.goto(&server.url("/signin")).await?;
     let error = sign_in_on_page(&browser, "bob", "not-the-password-1", false)
         .await
@@ -117,16 +117,9 @@ async fn came_back_with_a_code(landed: &url::Url, callback: &mut CallbackListene
 async fn a_signed_in_browser_continues_to_the_app_only_after_a_click_on_the_consent_page()
 -> Result<()> {
     let server = TestServer::start().await;
+    server.confirmed_account("cyd@example.test", "cyd").await;
+    server.confirmed_account("dina@example.test", "dina").await;
     let browser = Browser::launch().await?;
-    sign_up(&browser, server.base(), "cyd@example.test", "cyd", PASSWORD).await?;
-    sign_up(
-        &browser,
-        server.base(),
-        "dina@example.test",
-        "dina",
-        PASSWORD,
-    )
-    .await?;
     let mut callback = CallbackListener::bind().await?;
     let pkce = Pkce::new();
     // Not signed in: the request goes to Sign In, then back to the app.

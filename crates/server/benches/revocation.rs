@@ -14,6 +14,7 @@
 use courier_testkit as common;
 
 use std::io::{BufRead as _, BufReader};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -44,7 +45,7 @@ struct Grant {
 struct ServerProcess {
     child: Child,
     base: String,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
 }
 
 impl Drop for ServerProcess {
@@ -77,8 +78,13 @@ impl ServerProcess {
         Ok(Self {
             child,
             base,
-            _data_dir: data_dir,
+            data_dir,
         })
+    }
+
+    /// Where the server writes its mail (no SMTP relay is configured).
+    fn outbox(&self) -> PathBuf {
+        self.data_dir.path().join("outbox")
     }
 
     /// Proportional set size in KiB.
@@ -135,13 +141,14 @@ async fn new_grant(base: &str, browser: &ScriptedBrowser, device: &str) -> anyho
     Ok(Grant { access_token })
 }
 
-/// An account with `GRANTS_PER_ACCOUNT` grants.
-async fn account(base: String, n: usize) -> anyhow::Result<Vec<Grant>> {
+/// A confirmed account with `GRANTS_PER_ACCOUNT` grants.
+async fn account(base: String, outbox: PathBuf, n: usize) -> anyhow::Result<Vec<Grant>> {
     let browser = ScriptedBrowser::new(&base);
     let email = format!("bench{n}@example.com");
     browser
         .sign_up(&email, &format!("bench{n}"), PASSWORD)
         .await;
+    browser.confirm_from_outbox(&outbox, &email).await;
     let signed_in = browser.sign_in_at("/signin", &email, PASSWORD, true).await;
     anyhow::ensure!(signed_in.status().is_redirection(), "sign-in of {email}");
     let mut grants = Vec::with_capacity(GRANTS_PER_ACCOUNT);
@@ -204,7 +211,11 @@ async fn main() -> anyhow::Result<()> {
     let setup = Instant::now();
     let mut accounts = Vec::new();
     for n in 0..ACCOUNTS {
-        accounts.push(tokio::spawn(account(server.base.clone(), n)));
+        accounts.push(tokio::spawn(account(
+            server.base.clone(),
+            server.outbox(),
+            n,
+        )));
     }
     let mut grants = Vec::new();
     for account in accounts {

@@ -466,6 +466,39 @@ async fn assert_cancel_ends(
 }
 
 #[tokio::test]
+async fn an_account_created_for_an_app_signs_in_for_it_once_its_address_is_confirmed() {
+    let server = TestServer::start().await;
+    let browser = server.browser();
+    let request = AuthorizeRequest::new().with("prompt", "create");
+    let signup = location(browser.get(&request.path()).await.headers());
+    let req = signup.split("req=").nth(1).unwrap().to_owned();
+    let response = browser
+        .sign_up_at(&signup, "ada@example.com", "ada", PASSWORD)
+        .await;
+    let check_inbox = location(response.headers());
+    assert_eq!(check_inbox, format!("/signin?notice=check-inbox&req={req}"));
+    let early = browser
+        .sign_in_at(&check_inbox, "ada", PASSWORD, true)
+        .await;
+    assert_eq!(
+        early.status(),
+        StatusCode::UNAUTHORIZED,
+        "not confirmed yet"
+    );
+
+    // The link is opened elsewhere (another tab, or the phone the mail arrived on) ...
+    server
+        .browser()
+        .confirm_from_outbox(&server.outbox(), "ada@example.com")
+        .await;
+    // ... and Sign In, still waiting with the app's request, finishes it.
+    let response = browser
+        .sign_in_at(&check_inbox, "ada", PASSWORD, true)
+        .await;
+    assert_eq!(signed_in_as(&server, &request, response).await, "ada");
+}
+
+#[tokio::test]
 async fn cancel_in_the_browser_sends_access_denied_back_and_ends_the_request() {
     let server = TestServer::start().await;
     let browser = server.browser();

@@ -8,7 +8,7 @@
 use courier_testkit::robot_check::{challenge_in, solve, solved_in};
 use courier_testkit::{
     AuthorizeRequest, PASSWORD, ScriptedBrowser, TestServer, cookie_attributes, cookie_pair,
-    csrf_in, hidden_value, location, set_cookie_named, signed_in_user, signed_in_user_in,
+    csrf_in, hidden_value, link_in, location, set_cookie_named, signed_in_user, signed_in_user_in,
     signed_in_with_cookie,
 };
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ORIGIN, RETRY_AFTER};
@@ -19,11 +19,12 @@ const CSRF: &str = "courier_csrf";
 const DAY: i64 = 24 * 60 * 60;
 const MINUTE: i64 = 60;
 
-/// A browser that has signed up `username` (unconfirmed) and signed in.
+/// A browser signed in to a new (confirmed) account `username`.
 async fn signed_in_browser(server: &TestServer, username: &str, keep: bool) -> ScriptedBrowser {
+    server
+        .confirmed_account(&format!("{username}@example.com"), username)
+        .await;
     let browser = server.browser();
-    let email = format!("{username}@example.com");
-    browser.sign_up(&email, username, PASSWORD).await;
     let response = browser
         .sign_in_at("/signin", username, PASSWORD, keep)
         .await;
@@ -165,10 +166,7 @@ async fn the_sign_up_form_refuses_forged_posts() {
 #[tokio::test]
 async fn the_sign_in_form_refuses_forged_posts() {
     let server = TestServer::start().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
     let csrf = browser.csrf_for("/signin").await;
     let fields = [
@@ -227,8 +225,10 @@ async fn email_confirmation_refuses_forged_posts() {
     )
     .await;
     // The forged posts did not spend the link: the genuine one still confirms.
-    let result = browser.follow(response).await;
-    assert_page(result, StatusCode::OK, "Email address confirmed").await;
+    assert_eq!(
+        location(response.headers()),
+        "/signin?notice=email-confirmed"
+    );
 }
 
 #[tokio::test]
@@ -382,6 +382,7 @@ async fn every_page_forbids_framing_is_not_cached_and_loads_nothing_from_elsewhe
         "/",
         "/signin",
         "/signin?notice=check-inbox",
+        "/signin?notice=email-confirmed",
         "/signup",
         "/terms",
         "/signout",
@@ -422,10 +423,7 @@ async fn every_page_forbids_framing_is_not_cached_and_loads_nothing_from_elsewhe
 #[tokio::test]
 async fn cookies_are_http_only_same_site_lax_and_not_secure_over_plain_http() {
     let server = TestServer::start().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
     let page = browser.get("/signin").await;
     let csrf_cookie = set_cookie_named(&page, CSRF).expect("a CSRF cookie on the first visit");
@@ -516,6 +514,18 @@ async fn an_https_issuer_gets_host_prefixed_secure_cookies_and_checks_its_own_or
     );
     let created = post("/signup", issuer, signup).await.unwrap();
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let link = link_in(
+        &server.mail_to("ada@example.com", 1).await,
+        "/confirm-email?token=",
+    );
+    assert!(
+        link.starts_with(issuer),
+        "mail links use the public origin: {link}"
+    );
+    let token = link.split("token=").nth(1).unwrap();
+    let confirm = vec![("csrf", csrf.as_str()), ("token", token)];
+    let confirmed = post("/confirm-email", issuer, confirm).await.unwrap();
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
 
     let signin = vec![
         ("csrf", csrf.as_str()),
@@ -552,8 +562,7 @@ async fn an_https_issuer_gets_host_prefixed_secure_cookies_and_checks_its_own_or
 async fn sign_in_takes_the_email_or_the_username_in_any_case() {
     let server = TestServer::start().await;
     server
-        .browser()
-        .sign_up("Ada.Lovelace@Example.com", "AdaL", PASSWORD)
+        .confirmed_account("Ada.Lovelace@Example.com", "AdaL")
         .await;
     for identifier in [
         "Ada.Lovelace@Example.com",
@@ -579,10 +588,7 @@ async fn sign_in_takes_the_email_or_the_username_in_any_case() {
 #[tokio::test]
 async fn an_unknown_identifier_and_a_wrong_password_get_the_same_answer() {
     let server = TestServer::start().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
     // The page repeats the identifier, so compare with it blanked out.
     let answer = |identifier: &'static str, password: &'static str| {
@@ -620,11 +626,9 @@ async fn an_unknown_identifier_and_a_wrong_password_get_the_same_answer() {
 #[tokio::test]
 async fn signing_in_always_starts_a_new_session_and_ends_the_one_it_replaces() {
     let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    server.confirmed_account("grace@example.com", "grace").await;
     let browser = server.browser();
-    browser.sign_up("ada@example.com", "ada", PASSWORD).await;
-    browser
-        .sign_up("grace@example.com", "grace", PASSWORD)
-        .await;
 
     let first = sign_in(&browser, "ada", PASSWORD, true).await;
     let first = cookie_pair(&set_cookie_named(&first, SESSION).expect("session cookie"));
@@ -660,10 +664,7 @@ async fn signing_in_always_starts_a_new_session_and_ends_the_one_it_replaces() {
 #[tokio::test]
 async fn a_session_id_planted_before_sign_in_is_never_adopted() {
     let server = TestServer::start().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let planted = format!("{SESSION}=cws_planted-by-an-attacker");
     let client = bare_client();
     let page = client.get(server.url("/signin")).send().await.unwrap();
@@ -689,8 +690,8 @@ async fn a_session_id_planted_before_sign_in_is_never_adopted() {
 #[tokio::test]
 async fn keep_me_signed_in_lasts_30_days() {
     let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
-    browser.sign_up("ada@example.com", "ada", PASSWORD).await;
     let response = sign_in(&browser, "ada", PASSWORD, true).await;
     let cookie = set_cookie_named(&response, SESSION).expect("session cookie");
     assert!(
@@ -706,8 +707,8 @@ async fn keep_me_signed_in_lasts_30_days() {
 #[tokio::test]
 async fn without_keep_me_signed_in_the_session_ends_after_30_minutes() {
     let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
-    browser.sign_up("ada@example.com", "ada", PASSWORD).await;
     let response = sign_in(&browser, "ada", PASSWORD, false).await;
     let cookie = set_cookie_named(&response, SESSION).expect("session cookie");
     assert!(
@@ -729,8 +730,8 @@ async fn without_keep_me_signed_in_the_session_ends_after_30_minutes() {
 #[tokio::test]
 async fn signing_out_ends_only_this_browsers_session() {
     let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let laptop = server.browser();
-    laptop.sign_up("ada@example.com", "ada", PASSWORD).await;
     let response = sign_in(&laptop, "ada", PASSWORD, true).await;
     let laptop_cookie = cookie_pair(&set_cookie_named(&response, SESSION).unwrap());
     let phone = server.browser();
@@ -817,10 +818,7 @@ async fn three_sign_ins_a_minute_per_address(behind_proxy: bool) -> TestServer {
         }
     })
     .await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     server
 }
 
@@ -904,9 +902,8 @@ async fn assert_check_asked(response: Response) -> String {
 #[tokio::test]
 async fn past_the_failure_limit_an_account_asks_for_the_check_and_the_owner_still_gets_in() {
     let server = guarding_after_three_failures().await;
-    let setup = server.browser();
-    setup.sign_up("ada@example.com", "ada", PASSWORD).await;
-    setup.sign_up("grace@example.com", "grace", PASSWORD).await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    server.confirmed_account("grace@example.com", "grace").await;
     let guesser = server.browser();
     for _ in 0..3 {
         let response = sign_in(&guesser, "ada", "wrong-password-1", false).await;
@@ -960,10 +957,7 @@ async fn past_the_failure_limit_an_account_asks_for_the_check_and_the_owner_stil
 #[tokio::test]
 async fn the_guard_ends_with_its_window_and_grows_harder_with_more_failures() {
     let server = guarding_after_three_failures().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let guesser = server.browser();
     for _ in 0..3 {
         let response = sign_in(&guesser, "ada", "wrong-password-1", false).await;
@@ -994,16 +988,28 @@ async fn the_guard_ends_with_its_window_and_grows_harder_with_more_failures() {
 #[tokio::test]
 async fn failed_sign_ins_count_against_the_account_whichever_identifier_is_typed() {
     let server = guarding_after_three_failures().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
     for identifier in ["ada", "ADA@example.com", "Ada"] {
         let response = sign_in(&browser, identifier, "wrong-password-1", false).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{identifier}");
     }
     assert_check_asked(sign_in(&browser, "ada@example.com", PASSWORD, false).await).await;
+}
+
+#[tokio::test]
+async fn an_unconfirmed_account_s_right_password_counts_as_a_failed_sign_in() {
+    let server = guarding_after_three_failures().await;
+    server
+        .browser()
+        .sign_up("ada@example.com", "ada", PASSWORD)
+        .await;
+    let browser = server.browser();
+    for _ in 0..3 {
+        let response = sign_in(&browser, "ada", PASSWORD, false).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_check_asked(sign_in(&browser, "ada", "wrong-password-1", false).await).await;
 }
 
 #[tokio::test]
@@ -1020,10 +1026,7 @@ async fn an_unknown_account_is_guarded_like_a_real_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_guesses_cannot_get_past_the_account_limit() {
     let server = guarding_after_three_failures().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let mut ready = Vec::new();
     for _ in 0..12 {
         let browser = server.browser();
@@ -1175,10 +1178,7 @@ async fn a_body_that_is_not_a_form_gets_a_400_page() {
 #[tokio::test]
 async fn repeated_form_fields_get_a_400_page() {
     let server = TestServer::start().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
     let csrf = browser.csrf_for("/signin").await;
     for (path, repeated) in [

@@ -141,6 +141,31 @@ async fn a_solved_check_mails_the_username_and_a_link_that_resets_and_ends_every
 }
 
 #[tokio::test]
+async fn a_reset_confirms_the_address_the_link_was_mailed_to() {
+    let server = server().await;
+    // Signed up, never confirmed: the confirmation mail is left unopened.
+    server
+        .browser()
+        .sign_up("ada@example.com", "ada", PASSWORD)
+        .await;
+    let link = reset_link(&server, "ada@example.com", 2).await;
+    let response = set_password(&server, &link, NEW_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Opening the reset link proved the mailbox: the address is confirmed.
+    let browser = server.browser();
+    let response = browser
+        .sign_in_at("/signin", "ada", NEW_PASSWORD, false)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed in");
+    let home = browser.get("/").await.text().await.unwrap();
+    assert!(
+        !home.contains("Confirm your email address"),
+        "the address is confirmed: {home}"
+    );
+}
+
+#[tokio::test]
 async fn a_weak_password_is_refused_and_the_link_still_works() {
     let server = server().await;
     server.confirmed_account("ada@example.com", "ada").await;

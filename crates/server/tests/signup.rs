@@ -81,6 +81,11 @@ async fn front_page(browser: &ScriptedBrowser) -> String {
 }
 
 const UNCONFIRMED_BANNER: &str = "Confirm your email address: we sent a link to";
+/// Where confirming an address leads: Sign In, saying so.
+const CONFIRMED: &str = "Your email address is confirmed. You can sign in now.";
+/// The answer to a wrong password, and to the right one before the address is confirmed.
+const WRONG_CREDENTIALS: &str = "Incorrect email, username or password. Just created your \
+                                 account? Open the link we emailed you first.";
 
 /// Presses the button on the confirmation page `link` leads to.
 async fn confirm(browser: &ScriptedBrowser, link: &str) -> Response {
@@ -278,10 +283,7 @@ async fn usernames_are_unique_ignoring_case() {
 #[tokio::test]
 async fn signing_up_with_a_registered_email_looks_like_a_new_sign_up_and_mails_its_owner() {
     let server = TestServer::start().await;
-    server
-        .browser()
-        .sign_up("ada@example.com", "ada", PASSWORD)
-        .await;
+    server.confirmed_account("ada@example.com", "ada").await;
     let new_password = "velvet-harbor-quartz-58";
 
     let fresh = post_signup(
@@ -358,6 +360,107 @@ async fn signing_up_with_a_registered_email_looks_like_a_new_sign_up_and_mails_i
     );
 }
 
+/// One answer as the person sees it: status, where it redirects, and the page with
+/// the browser's CSRF token blanked out (the only part that differs by browser).
+#[derive(Debug, PartialEq)]
+struct Answer {
+    status: StatusCode,
+    location: Option<String>,
+    set_cookies: usize,
+    body: String,
+}
+
+async fn answer(response: Response, csrf: &str) -> Answer {
+    Answer {
+        status: response.status(),
+        location: response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|value| value.to_str().unwrap().to_owned()),
+        set_cookies: courier_testkit::set_cookies(&response).len(),
+        body: response.text().await.unwrap().replace(csrf, "CSRF"),
+    }
+}
+
+/// What someone learns by signing `email` up with `password` in a fresh browser and
+/// then signing in with it, as told: the sign-up's answer, the page it leads to, and
+/// the sign-in's answer.
+async fn sign_up_then_sign_in(server: &TestServer, email: &str, password: &str) -> Vec<Answer> {
+    let browser = server.browser();
+    let csrf = browser.csrf_for("/signup").await;
+    let signed_up = post_signup(&browser, email, "newcomer", password, true).await;
+    let next = location(signed_up.headers());
+    let signed_up = answer(signed_up, &csrf).await;
+    let landed = answer(browser.get(&next).await, &csrf).await;
+    let signed_in = browser.sign_in_at(&next, email, password, true).await;
+    let signed_in = answer(signed_in, &csrf).await;
+    vec![signed_up, landed, signed_in]
+}
+
+#[tokio::test]
+async fn signing_up_and_then_signing_in_tell_nothing_about_a_registered_address() {
+    let chosen = "velvet-harbor-quartz-58";
+    // The same address: new on one server, already an account on the other.
+    let new = TestServer::start().await;
+    let registered = TestServer::start().await;
+    registered.confirmed_account("ada@example.com", "ada").await;
+
+    let on_new = sign_up_then_sign_in(&new, "ada@example.com", chosen).await;
+    let on_registered = sign_up_then_sign_in(&registered, "ada@example.com", chosen).await;
+    assert_eq!(on_new, on_registered, "every answer is the same");
+    let [signed_up, landed, signed_in] = &on_new[..] else {
+        unreachable!("three answers");
+    };
+    assert_eq!(signed_up.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        signed_up.location.as_deref(),
+        Some("/signin?notice=check-inbox")
+    );
+    assert!(
+        landed.body.contains(
+            "Check your inbox: open the link we've sent to confirm your address, then sign in."
+        ),
+        "{}",
+        landed.body
+    );
+    assert!(!landed.body.contains("You can sign in now"));
+    // The chosen password of the new, unconfirmed account gets a wrong password's answer.
+    assert_eq!(signed_in.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        signed_in.body.contains(WRONG_CREDENTIALS),
+        "{}",
+        signed_in.body
+    );
+    let browser = new.browser();
+    let csrf = browser.csrf_for("/signin").await;
+    let wrong = browser
+        .sign_in_at("/signin", "ada@example.com", "not-the-password-1", true)
+        .await;
+    assert_eq!(
+        &answer(wrong, &csrf).await,
+        signed_in,
+        "the right password of an unconfirmed account answers like a wrong one"
+    );
+
+    // Once the address is confirmed, the chosen password works; the registered
+    // account keeps its own.
+    new.browser()
+        .confirm_from_outbox(&new.outbox(), "ada@example.com")
+        .await;
+    assert_eq!(
+        sign_in_status(&new, "ada@example.com", chosen).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        sign_in_status(&registered, "ada@example.com", chosen).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in_status(&registered, "ada@example.com", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+}
+
 #[tokio::test]
 async fn resending_the_confirmation_answers_the_same_for_any_address() {
     let server = TestServer::start().await;
@@ -396,21 +499,19 @@ async fn resending_the_confirmation_answers_the_same_for_any_address() {
         "a second link for the unconfirmed address only"
     );
     let response = confirm(&browser, &links[1]).await;
-    assert_page(response, StatusCode::OK, "Email address confirmed").await;
+    assert_page(response, StatusCode::OK, CONFIRMED).await;
 }
 
 // ---- Email confirmation ----
 
 #[tokio::test]
-async fn the_confirmation_link_shows_a_button_confirms_once_and_ends_the_banner() {
+async fn the_confirmation_link_shows_a_button_confirms_once_and_then_the_password_works() {
     let server = TestServer::start().await;
     let browser = server.browser();
     browser.sign_up("ada@example.com", "ada", PASSWORD).await;
-    let response = browser.sign_in_at("/signin", "ada", PASSWORD, false).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let home = front_page(&browser).await;
-    assert_eq!(signed_in_user_in(&home).as_deref(), Some("ada"));
-    assert!(home.contains(UNCONFIRMED_BANNER), "{home}");
+    let early = browser.sign_in_at("/signin", "ada", PASSWORD, false).await;
+    assert_page(early, StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS).await;
+    assert_eq!(signed_in_user_in(&front_page(&browser).await), None);
 
     let mail = server.mail_to("ada@example.com", 1).await;
     assert!(
@@ -427,10 +528,34 @@ async fn the_confirmation_link_shows_a_button_confirms_once_and_ends_the_banner(
         assert!(html.contains("action=\"/confirm-email\""), "{html}");
         assert!(html.contains("Confirm email address</button>"), "{html}");
     }
-    assert!(front_page(&browser).await.contains(UNCONFIRMED_BANNER));
+    assert_eq!(
+        browser
+            .sign_in_at("/signin", "ada", PASSWORD, false)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED,
+        "looking at the link confirms nothing"
+    );
 
-    let confirmed = confirm(&browser, &link).await;
-    assert_page(confirmed, StatusCode::OK, "Email address confirmed").await;
+    let csrf = csrf_in(&browser.page(&link).await);
+    let token = link.split("token=").nth(1).unwrap();
+    let confirmed = browser
+        .post_form("/confirm-email", &[("csrf", &csrf), ("token", token)])
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(confirmed.headers()),
+        "/signin?notice=email-confirmed",
+        "confirming leads to Sign In"
+    );
+    let signin = browser.follow(confirmed).await;
+    assert_page(signin, StatusCode::OK, CONFIRMED).await;
+    let response = browser.sign_in_at("/signin", "ada", PASSWORD, false).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "now the password works"
+    );
     let home = front_page(&browser).await;
     assert_eq!(signed_in_user_in(&home).as_deref(), Some("ada"));
     assert!(!home.contains(UNCONFIRMED_BANNER), "{home}");
@@ -450,7 +575,7 @@ async fn a_confirmation_link_works_for_24_hours_and_a_resent_one_replaces_it() {
     );
     server.clock().advance(24 * HOUR - MINUTE);
     let response = confirm(&browser, &ada_link).await;
-    assert_page(response, StatusCode::OK, "Email address confirmed").await;
+    assert_page(response, StatusCode::OK, CONFIRMED).await;
 
     browser
         .sign_up("grace@example.com", "grace", PASSWORD)
@@ -462,12 +587,9 @@ async fn a_confirmation_link_works_for_24_hours_and_a_resent_one_replaces_it() {
     server.clock().advance(24 * HOUR);
     let expired = confirm(&browser, &grace_link).await;
     assert_page(expired, StatusCode::GONE, "This link has expired").await;
-    let response = browser
-        .sign_in_at("/signin", "grace", PASSWORD, false)
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert!(
-        front_page(&browser).await.contains(UNCONFIRMED_BANNER),
+    assert_eq!(
+        sign_in_status(&server, "grace", PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
         "an expired link confirms nothing"
     );
 
@@ -485,8 +607,11 @@ async fn a_confirmation_link_works_for_24_hours_and_a_resent_one_replaces_it() {
         .find(|link| *link != grace_link)
         .expect("a new link");
     let response = confirm(&browser, &resent).await;
-    assert_page(response, StatusCode::OK, "Email address confirmed").await;
-    assert!(!front_page(&browser).await.contains(UNCONFIRMED_BANNER));
+    assert_page(response, StatusCode::OK, CONFIRMED).await;
+    assert_eq!(
+        sign_in_status(&server, "grace", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -561,8 +686,11 @@ async fn thirty_concurrent_sign_ups_all_succeed() {
         assert_eq!(*status, StatusCode::SEE_OTHER, "user{i}");
     }
     for i in 0..30 {
-        let mail = server.mail_to(&format!("user{i}@example.com"), 1).await;
-        assert!(mail.contains("/confirm-email?token="), "user{i}");
+        let email = format!("user{i}@example.com");
+        server
+            .browser()
+            .confirm_from_outbox(&server.outbox(), &email)
+            .await;
     }
 
     // And all of them signing in at once (each a session write).
@@ -601,6 +729,11 @@ async fn concurrent_sign_ups_for_one_username_create_exactly_one_account() {
         .filter(|&i| results[i].0 == StatusCode::SEE_OTHER)
         .collect();
     assert_eq!(winners.len(), 1, "{results:?}");
+    let winner = &accounts[winners[0]].0;
+    server
+        .browser()
+        .confirm_from_outbox(&server.outbox(), winner)
+        .await;
     for (i, (status, body)) in results.iter().enumerate() {
         if !winners.contains(&i) {
             assert_eq!(*status, StatusCode::BAD_REQUEST);
@@ -646,6 +779,10 @@ async fn concurrent_sign_ups_for_one_email_create_one_account_and_all_look_alike
     for (status, _) in &results {
         assert_eq!(*status, StatusCode::SEE_OTHER);
     }
+    let links = confirmation_links(&server, "ada@example.com", 10).await;
+    assert_eq!(links.len(), 1, "one confirmation, nine notices");
+    let confirmed = confirm(&server.browser(), &links[0]).await;
+    assert_page(confirmed, StatusCode::OK, CONFIRMED).await;
     let mut owners = 0;
     for (_, username, password) in &accounts {
         if sign_in_status(&server, username, password).await == StatusCode::SEE_OTHER {
@@ -657,8 +794,6 @@ async fn concurrent_sign_ups_for_one_email_create_one_account_and_all_look_alike
         }
     }
     assert_eq!(owners, 1, "exactly one account for the address");
-    let links = confirmation_links(&server, "ada@example.com", 10).await;
-    assert_eq!(links.len(), 1, "one confirmation, nine notices");
 }
 
 #[tokio::test]

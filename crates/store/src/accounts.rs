@@ -40,8 +40,10 @@ pub trait Accounts: Send + Sync {
         now: UnixTime,
     ) -> Result<Vec<String>>;
     /// Spends a password reset link (and every other unspent reset link of its
-    /// account), sets the new hash, cancels a waiting email change and ends every
-    /// session of the account, in one transaction; the ids ended come with a `Used` outcome. A refused link
+    /// account), sets the new hash, marks the address confirmed if the link went to
+    /// the account's current address (opening it proved the mailbox), cancels a
+    /// waiting email change and ends every session of the account, in one
+    /// transaction; the ids ended come with a `Used` outcome. A refused link
     /// ([`crate::links::judge`]) changes nothing.
     async fn reset_password(
         &self,

@@ -82,19 +82,25 @@ impl ScriptedBrowser {
 
     /// Fills in Create Account with the terms accepted; asserts it was accepted.
     pub async fn sign_up(&self, email: &str, username: &str, password: &str) -> Response {
-        let csrf = self.csrf_for("/signup").await;
-        let response = self
-            .post_form(
-                "/signup",
-                &[
-                    ("csrf", &csrf),
-                    ("email", email),
-                    ("username", username),
-                    ("password", password),
-                    ("terms", "on"),
-                ],
-            )
-            .await;
+        self.sign_up_at("/signup", email, username, password).await
+    }
+
+    /// Fills in Create Account at `path` (which may carry `?req=`) with the terms
+    /// accepted; asserts it was accepted.
+    pub async fn sign_up_at(
+        &self,
+        path: &str,
+        email: &str,
+        username: &str,
+        password: &str,
+    ) -> Response {
+        let fields = [
+            ("email", email),
+            ("username", username),
+            ("password", password),
+            ("terms", "on"),
+        ];
+        let response = self.submit_form_at(path, "/signup", &fields).await;
         assert_eq!(
             response.status(),
             StatusCode::SEE_OTHER,
@@ -103,7 +109,8 @@ impl ScriptedBrowser {
         response
     }
 
-    /// Follows the newest confirmation link mailed to `email` and confirms it.
+    /// Follows the newest confirmation link mailed to `email` and confirms it;
+    /// asserts the address was confirmed (the link neither spent nor expired).
     pub async fn confirm_from_outbox(&self, outbox_dir: &std::path::Path, email: &str) {
         let mail = outbox::wait_for_newest_mail(outbox_dir, email).await;
         let link = outbox::link_in(&mail, "/confirm-email?token=");
@@ -115,11 +122,8 @@ impl ScriptedBrowser {
                 &[("csrf", &csrf_in(&html)), ("token", &token)],
             )
             .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "confirming {email}"
-        );
+        let result = self.follow(response).await;
+        assert_eq!(result.status(), StatusCode::OK, "confirming {email}");
     }
 
     /// Signs in from a sign-in page at `path` (which may carry `?req=`).
@@ -130,21 +134,26 @@ impl ScriptedBrowser {
         password: &str,
         keep: bool,
     ) -> Response {
-        let html = self.get(path).await.text().await.unwrap();
-        let csrf = csrf_in(&html);
-        let req = hidden_value(&html, "req");
-        let mut fields = vec![
-            ("csrf", csrf.as_str()),
-            ("identifier", identifier),
-            ("password", password),
-        ];
+        let mut fields = vec![("identifier", identifier), ("password", password)];
         if keep {
             fields.push(("keep", "on"));
         }
+        self.submit_form_at(path, "/signin", &fields).await
+    }
+
+    /// Fills in the form of the page at `path` with `fields` and posts it to `action`,
+    /// adding what the page itself carries: its CSRF token and, when it has one, the
+    /// request id `req`.
+    async fn submit_form_at(&self, path: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let html = self.get(path).await.text().await.unwrap();
+        let csrf = csrf_in(&html);
+        let req = hidden_value(&html, "req");
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
         if let Some(req) = &req {
-            fields.push(("req", req));
+            all.push(("req", req));
         }
-        self.post_form("/signin", &fields).await
+        self.post_form(action, &all).await
     }
 
     /// On the consent page at `path` (`/authorize/choose?req=…`), presses **Continue

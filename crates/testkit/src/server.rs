@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use crate::api::AppSession;
 use crate::oauth::{AuthorizeRequest, authorize_as, exchange_code, param};
 use crate::scripted::ScriptedBrowser;
-use crate::{PASSWORD, html, outbox};
+use crate::{PASSWORD, outbox};
 
 /// A running server; it stops when this is dropped.
 pub struct TestServer {
@@ -134,24 +134,11 @@ impl TestServer {
     }
 
     /// Signs up `username` with `email` and [`PASSWORD`] in a fresh browser and
-    /// confirms the address through the mailed link.
+    /// confirms the address through the mailed link: an account that can sign in.
     pub async fn confirmed_account(&self, email: &str, username: &str) {
         let browser = self.browser();
         browser.sign_up(email, username, PASSWORD).await;
-        let mail = self.mail_to(email, 1).await;
-        let link = outbox::link_in(&mail, "/confirm-email?token=");
-        let page = browser.get(&link).await;
-        assert_eq!(page.status(), StatusCode::OK);
-        let page = page.text().await.unwrap();
-        let token = html::hidden_value(&page, "token").expect("a token field");
-        let response = browser
-            .post_form(
-                "/confirm-email",
-                &[("csrf", &html::csrf_in(&page)), ("token", &token)],
-            )
-            .await;
-        let result = browser.follow(response).await;
-        assert_eq!(result.status(), StatusCode::OK, "confirming {email}");
+        browser.confirm_from_outbox(&self.outbox(), email).await;
     }
 
     /// Whether `password` signs `identifier` in on the web (in a fresh browser).

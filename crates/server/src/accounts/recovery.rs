@@ -1,6 +1,7 @@
 //! Trouble signing in?: a mailed reset link (1 hour, single use, stored only as its
-//! digest) that sets a new password and ends every session in the same transaction,
-//! tells the event channels and sends the "password changed" security notice.
+//! digest) that sets a new password, confirms the address (opening the link proved
+//! the mailbox) and ends every session in the same transaction, tells the event
+//! channels and sends the "password changed" security notice.
 //! Requesting a link answers the same whether or not the address has an account.
 
 use secrecy::{ExposeSecret as _, SecretString};

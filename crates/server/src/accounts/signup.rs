@@ -42,7 +42,9 @@ impl From<courier_store::StoreError> for SignUpError {
 
 /// Creates the account and mails a confirmation link, or, when the address already
 /// has an account, mails its owner instead. Both take one password hash and answer
-/// the same, so the caller cannot tell which happened.
+/// the same, so the caller cannot tell which happened; and the new account's
+/// password only works once the address is confirmed ([`super::password_opens`]),
+/// so signing in right after cannot tell either.
 pub async fn sign_up(
     deps: &Deps<'_>,
     email: &str,
@@ -90,8 +92,9 @@ async fn mail_existing_account(deps: &Deps<'_>, user: &User) -> Result<(), Error
             body: format!(
                 "Hello {username},\n\nSomeone (maybe you) tried to create a new Courier account \
              with this email address, which already belongs to your account \"{username}\".\n\n\
-             To sign in, go to {signin}\n\nIf this wasn't you, you can ignore this mail: \
-             nothing has changed.\n",
+             To sign in, go to {signin} (forgot your password? Trouble signing in? on that \
+             page sends you a link to choose a new one).\n\nIf this wasn't you, you can \
+             ignore this mail: nothing has changed.\n",
                 username = user.username
             ),
             links: vec![signin],
@@ -120,8 +123,9 @@ pub async fn send_confirmation(deps: &Deps<'_>, user: &User) -> Result<(), Error
             subject: "Confirm your email address for Courier".to_owned(),
             body: format!(
                 "Welcome to Courier, {username}!\n\nConfirm your email address to finish setting \
-             up your account:\n\n{link}\n\nThe link works once, for 24 hours. If you did not \
-             create a Courier account, ignore this mail.\n",
+             up your account; then sign in with the password you chose:\n\n{link}\n\nThe \
+             link works once, for 24 hours. If you did not create a Courier account, ignore \
+             this mail.\n",
                 username = user.username
             ),
             links: vec![link],

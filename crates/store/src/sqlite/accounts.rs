@@ -1,7 +1,7 @@
 //! SQLite side of [`Accounts`]: the `users` table and password changes.
 
 use super::{SqliteStore, Tx, links, sessions};
-use crate::links::{LinkRow, judge, outcome};
+use crate::links::LiveLink;
 use crate::{
     Accounts, KeepSessions, LinkOutcome, LinkPurpose, Result, RevokeReason, StoreError, UnixTime,
     User,
@@ -130,26 +130,26 @@ impl Accounts for SqliteStore {
         now: UnixTime,
     ) -> Result<(LinkOutcome, Vec<String>)> {
         let mut tx = self.write().await?;
-        let row: Option<LinkRow> =
-            links::link_row_in(&mut *tx, digest, LinkPurpose::ResetPassword).await?;
-        let outcome = outcome(judge(row, now));
-        let LinkOutcome::Used { user_id } = &outcome else {
-            return Ok((outcome, Vec::new()));
+        let spent = links::spend_in(&mut tx, digest, LinkPurpose::ResetPassword, now).await?;
+        let LiveLink { user_id, email } = match spent {
+            Ok(live) => live,
+            Err(refused) => return Ok((refused, Vec::new())),
         };
-        // This link and every other reset link of the account are spent: a new
-        // password makes the older requests moot.
-        links::mark_used_in(&mut tx, digest, now).await?;
-        links::spend_all_in(&mut tx, user_id, LinkPurpose::ResetPassword, now).await?;
-        set_password_in(&mut tx, user_id, password_hash, now).await?;
+        // Every other reset link of the account is spent too: a new password makes
+        // the older requests moot.
+        links::spend_all_in(&mut tx, &user_id, LinkPurpose::ResetPassword, now).await?;
+        set_password_in(&mut tx, &user_id, password_hash, now).await?;
+        // Opening the link proved the mailbox, as a confirmation link would have.
+        links::confirm_address_in(&mut tx, &user_id, &email, now).await?;
         let ended = sessions::revoke_sessions_in(
             &mut tx,
-            user_id,
+            &user_id,
             KeepSessions::None,
             now,
             RevokeReason::PasswordReset,
         )
         .await?;
         tx.commit().await?;
-        Ok((outcome, ended))
+        Ok((LinkOutcome::Used { user_id }, ended))
     }
 }

@@ -85,6 +85,26 @@ pub(super) async fn spend_all_in(
     Ok(())
 }
 
+/// Marks `user_id`'s address confirmed inside `tx` (keeping an earlier confirmation
+/// time), if `email` (where a link went) is still its address, case-insensitively.
+pub(super) async fn confirm_address_in(
+    tx: &mut Tx,
+    user_id: &str,
+    email: &str,
+    now: UnixTime,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, ?) \
+         WHERE id = ? AND email_lower = ?",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(email.to_lowercase())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Marks the link `digest` used inside `tx`.
 pub(super) async fn mark_used_in(tx: &mut Tx, digest: &str, now: UnixTime) -> Result<()> {
     sqlx::query("UPDATE mail_links SET used_at = ? WHERE digest = ?")
@@ -113,17 +133,7 @@ impl MailLinks for SqliteStore {
             Err(outcome) => return Ok(outcome),
         };
         match purpose {
-            LinkPurpose::ConfirmEmail => {
-                sqlx::query(
-                    "UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, ?) \
-                     WHERE id = ? AND email_lower = ?",
-                )
-                .bind(now)
-                .bind(&user_id)
-                .bind(email.to_lowercase())
-                .execute(&mut *tx)
-                .await?;
-            }
+            LinkPurpose::ConfirmEmail => confirm_address_in(&mut tx, &user_id, &email, now).await?,
             // Spending these links alone changes nothing: an address change and a new
             // password each have their own transaction that spends the link too.
             LinkPurpose::ChangeEmail | LinkPurpose::ResetPassword => {}

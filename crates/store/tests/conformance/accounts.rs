@@ -1,8 +1,8 @@
 //! [`courier_store::Accounts`]: accounts, lookups, password change and reset.
 
-use courier_store::{KeepSessions, LinkOutcome, LinkPurpose, User};
+use courier_store::{KeepSessions, LinkOutcome, LinkPurpose, Store, UnixTime, User};
 
-use crate::backend::{self, NOW, browser, link, signed_in, unique, user};
+use crate::backend::{self, NOW, browser, link, signed_in, unconfirmed_user, unique, user};
 
 #[tokio::test]
 async fn accounts_are_found_by_id_email_and_username_in_any_case() {
@@ -216,6 +216,60 @@ async fn a_reset_link_sets_the_password_once_and_ends_every_session() {
             .password_hash,
         "hash-1"
     );
+}
+
+async fn confirmed_at(store: &dyn Store, id: &str) -> Option<UnixTime> {
+    store
+        .user_by_id(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .email_confirmed_at
+}
+
+#[tokio::test]
+async fn a_reset_confirms_the_address_its_link_was_sent_to_while_it_is_current() {
+    let store = backend::open().await;
+    let ada = unconfirmed_user(&*store).await;
+
+    let stale = link(
+        &ada,
+        LinkPurpose::ResetPassword,
+        "old@example.test",
+        NOW + 3600,
+    );
+    store.insert_mail_link(&stale).await.unwrap();
+    store
+        .reset_password(&stale.digest, "hash-1", NOW + 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        confirmed_at(&*store, &ada.id).await,
+        None,
+        "another address is not confirmed"
+    );
+
+    let current = link(
+        &ada,
+        LinkPurpose::ResetPassword,
+        &ada.email.to_uppercase(),
+        NOW + 3600,
+    );
+    store.insert_mail_link(&current).await.unwrap();
+    store
+        .reset_password(&current.digest, "hash-2", NOW + 5)
+        .await
+        .unwrap();
+    assert_eq!(confirmed_at(&*store, &ada.id).await, Some(NOW + 5));
+
+    // An address confirmed before keeps the time it was confirmed.
+    let again = link(&ada, LinkPurpose::ResetPassword, &ada.email, NOW + 3600);
+    store.insert_mail_link(&again).await.unwrap();
+    store
+        .reset_password(&again.digest, "hash-3", NOW + 9)
+        .await
+        .unwrap();
+    assert_eq!(confirmed_at(&*store, &ada.id).await, Some(NOW + 5));
 }
 
 #[tokio::test]

@@ -67,6 +67,15 @@ pub const NOW: UnixTime = 1_900_000_000;
 
 /// Creates a confirmed account with unique id, email and username.
 pub async fn user(store: &dyn Store) -> User {
+    new_user(store, Some(NOW)).await
+}
+
+/// Creates an account whose address is not confirmed yet, otherwise like [`user`].
+pub async fn unconfirmed_user(store: &dyn Store) -> User {
+    new_user(store, None).await
+}
+
+async fn new_user(store: &dyn Store, email_confirmed_at: Option<UnixTime>) -> User {
     let name = unique("u");
     let user = User {
         id: unique("id-"),
@@ -74,7 +83,7 @@ pub async fn user(store: &dyn Store) -> User {
         username: name,
         password_hash: "hash-0".to_owned(),
         name: Some("Ada".to_owned()),
-        email_confirmed_at: Some(NOW),
+        email_confirmed_at,
         created_at: NOW,
     };
     store.create_user(&user).await.unwrap();

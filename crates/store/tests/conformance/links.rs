@@ -3,7 +3,7 @@
 
 use courier_store::{EmailChangeOutcome, LinkOutcome, LinkPurpose, User};
 
-use crate::backend::{self, NOW, link, unique, user};
+use crate::backend::{self, NOW, link, unconfirmed_user, unique, user};
 
 #[tokio::test]
 async fn a_link_is_used_once_and_checking_does_not_spend_it() {
@@ -99,12 +99,7 @@ async fn a_link_expires_at_its_expiry_second_and_stays_unspent() {
 #[tokio::test]
 async fn confirming_marks_the_address_only_while_it_is_current() {
     let store = backend::open().await;
-    let mut unconfirmed = user(&*store).await;
-    unconfirmed.id = unique("id-");
-    unconfirmed.username = unique("u");
-    unconfirmed.email = format!("{}@example.test", unique("c"));
-    unconfirmed.email_confirmed_at = None;
-    store.create_user(&unconfirmed).await.unwrap();
+    let unconfirmed = unconfirmed_user(&*store).await;
     let purpose = LinkPurpose::ConfirmEmail;
 
     let stale = link(&unconfirmed, purpose, "old@example.test", NOW + 100);

@@ -86,7 +86,10 @@ pub async fn submit(
         .use_mail_link(&digest, LinkPurpose::ConfirmEmail, state.clock.now())
         .await?;
     let outcome = match outcome {
-        LinkOutcome::Used { .. } => "confirmed",
+        // Confirmed: the password works from now on, so the next step is Sign In.
+        LinkOutcome::Used { .. } => {
+            return Ok(Redirect::to("/signin?notice=email-confirmed").into_response());
+        }
         LinkOutcome::Expired => "expired",
         LinkOutcome::AlreadyUsed => "used",
         LinkOutcome::Unknown => "invalid",
@@ -150,15 +153,11 @@ pub struct ResultQuery {
     outcome: String,
 }
 
-/// `GET /confirm-email/result`: what pressing the button did.
+/// `GET /confirm-email/result`: why pressing the button confirmed nothing (a
+/// confirmed address goes on to Sign In instead).
 pub async fn show_result(PageQuery(query): PageQuery<ResultQuery>) -> Response {
     let resend = "Request a new link from the sign-in page (Resend confirmation).";
     let (status, title, message) = match query.outcome.as_str() {
-        "confirmed" => (
-            StatusCode::OK,
-            "Email address confirmed",
-            "Thank you. Your Courier account is all set; you can return to the app.".to_owned(),
-        ),
         "expired" => (
             StatusCode::GONE,
             "This link has expired",

@@ -14,6 +14,7 @@ use super::layout::{Field, cancel_form, hidden, page};
 use super::robot_check::{self, robot_check};
 use super::session;
 use super::{PageError, PageForm, PageQuery, with_cookies};
+use crate::accounts;
 use crate::http::client::ClientInfo;
 use crate::http::oauth::clients;
 use crate::platform::password::MAX_PASSWORD_CHARS;
@@ -42,7 +43,10 @@ pub struct SigninForm {
     altcha: String,
 }
 
-const WRONG_CREDENTIALS: &str = "Incorrect email, username or password.";
+/// Also the answer for an account whose address is not confirmed yet, so it helps
+/// both: see [`accounts::password_opens`].
+const WRONG_CREDENTIALS: &str = "Incorrect email, username or password. Just created your \
+                                 account? Open the link we emailed you first.";
 const CHECK_NEEDED: &str =
     "This account has had many failed sign-ins. Tick “I'm not a robot”, then sign in again.";
 
@@ -93,8 +97,9 @@ fn user_key(user_id: &str) -> String {
 fn notice_text(notice: Option<&str>) -> Option<&'static str> {
     match notice? {
         "check-inbox" => Some(
-            "Check your inbox: we've sent a link to confirm your address. You can sign in now.",
+            "Check your inbox: open the link we've sent to confirm your address, then sign in.",
         ),
+        "email-confirmed" => Some("Your email address is confirmed. You can sign in now."),
         "signed-out" => Some("You have signed out."),
         "password-reset" => Some(
             "Your password has been changed and every session signed out. Sign in with the new one.",
@@ -262,7 +267,9 @@ pub async fn submit(
         .map(|user| user.password_hash.as_str());
     let verified = state.passwords.verify(&password, stored_hash).await?;
     let user = match user {
-        Some(user) if verified => user,
+        // The right password of an unconfirmed account gets the wrong password's answer
+        // (the hash was verified all the same, and the failure still counts).
+        Some(user) if verified && accounts::password_opens(&user) => user,
         _ => return refuse(StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS),
     };
     state.limiter.reset(rule, &account_key);
