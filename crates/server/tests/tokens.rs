@@ -255,6 +255,28 @@ async fn the_retry_grace_is_the_server_s_setting() {
 }
 
 #[tokio::test]
+async fn a_token_granted_less_than_profile_and_email_cannot_use_the_account_api() {
+    let server = TestServer::start().await;
+    ada(&server).await;
+    let request = AuthorizeRequest::new().with("scope", "openid offline_access");
+    let code = code_for(&server, &request, true).await;
+    let tokens = exchange_code(&server, &request, &code).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let me = reqwest::Client::new()
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    let error = courier_testkit::api_error(me, StatusCode::FORBIDDEN).await;
+    assert_eq!(error["kind"], "forbidden");
+    // Userinfo still answers, with what the scope allows: the subject alone.
+    let info: Value = userinfo(&server, access).await.json().await.unwrap();
+    assert!(info["sub"].is_string());
+    assert!(info.get("email").is_none(), "{info}");
+}
+
+#[tokio::test]
 async fn a_refresh_refused_for_its_scope_spends_nothing() {
     let server = TestServer::start().await;
     ada(&server).await;

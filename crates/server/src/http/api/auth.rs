@@ -1,14 +1,22 @@
 //! Who is calling: the [`Authenticated`] extractor checks the bearer access token (the
 //! same check as `/oauth/userinfo`) against the live grant, so a revoked session's
-//! token stops working on its very next request.
+//! token stops working on its very next request, and that its grant's scope covers
+//! the account API ([`API_SCOPES`]).
 
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
+use courier_proto::ErrorKind;
 
 use super::error::ApiError;
 use crate::http::oauth::userinfo;
 use crate::state::AppState;
 use courier_store::{AccessContext, UnixTime, User};
+
+/// The scopes a token's grant needs for `/api/v1`: the API reads and changes the
+/// profile and the email address, so a token granted less (an OpenID client that
+/// asked for `openid` alone) gets 403 `forbidden` there, and still works at userinfo.
+pub const API_SCOPES: [&str; 2] = ["profile", "email"];
 
 /// The account and the session (grant) behind the request's access token.
 pub struct Authenticated {
@@ -25,6 +33,7 @@ impl FromRequestParts<AppState> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let AccessContext {
             grant_id,
+            scope,
             user,
             grant_expires_at,
             ..
@@ -37,6 +46,14 @@ impl FromRequestParts<AppState> for Authenticated {
                     ApiError::unauthorized(error.description)
                 }
             })?;
+        let granted: Vec<&str> = scope.split(' ').collect();
+        if !API_SCOPES.iter().all(|needed| granted.contains(needed)) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorKind::Forbidden,
+                "this token was not granted the profile and email scopes the account API needs",
+            ));
+        }
         Ok(Self {
             user,
             session_id: grant_id,

@@ -33,7 +33,9 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
     info(
         title = "Courier account API",
         description = "Accounts, sessions and support for Courier's apps. Every call takes \
-                       an OAuth 2.0 access token from this server as `Authorization: Bearer`."
+                       an OAuth 2.0 access token from this server as `Authorization: Bearer`, \
+                       granted the `profile` and `email` scopes; a token granted less gets \
+                       403 `forbidden` on every operation."
     ),
     modifiers(&BearerScheme),
     components(schemas(courier_proto::ErrorBody, courier_proto::ErrorKind, courier_proto::FieldError))
