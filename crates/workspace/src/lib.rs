@@ -8,9 +8,13 @@
 //! - [`url_params`]: the URL and the parameters table kept in step.
 //! - [`resolve`]: `{{variables}}` found, resolved with their precedence, and secret
 //!   values masked.
+//! - [`send`]: a request's effective auth, resolved and checked ([`send::prepare`]),
+//!   sent from Rust with reqwest (timeouts, redirects, TLS, cancellation), its
+//!   response measured, and its history entry with secrets masked.
 
 #![forbid(unsafe_code)]
 
 pub mod model;
 pub mod resolve;
+pub mod send;
 pub mod url_params;
