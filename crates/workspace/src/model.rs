@@ -81,6 +81,17 @@ pub struct Folder {
     pub position: i64,
 }
 
+/// A collection with everything in it, as one value: what an import produces and an
+/// export reads. Folders and requests are flat, linked by `parent_id`/`folder_id`;
+/// siblings are ordered by `position`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CollectionTree {
+    pub collection: Collection,
+    pub folders: Vec<Folder>,
+    pub requests: Vec<Request>,
+}
+
 /// A saved request in a collection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
