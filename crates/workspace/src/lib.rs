@@ -11,12 +11,14 @@
 //! - [`import`], [`postman`]: Postman collections (v2.1) and environments in and
 //!   out; a broken file is refused whole with the place named, what Courier cannot
 //!   hold comes with warnings.
+//! - [`courier_format`]: Courier's own versioned collection file, lossless.
 //! - [`send`]: a request's effective auth, resolved and checked ([`send::prepare`]),
 //!   sent from Rust with reqwest (timeouts, redirects, TLS, cancellation), its
 //!   response measured, and its history entry with secrets masked.
 
 #![forbid(unsafe_code)]
 
+pub mod courier_format;
 pub mod import;
 pub mod model;
 pub mod postman;
