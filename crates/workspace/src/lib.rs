@@ -12,6 +12,7 @@
 //!   out; a broken file is refused whole with the place named, what Courier cannot
 //!   hold comes with warnings.
 //! - [`courier_format`]: Courier's own versioned collection file, lossless.
+//! - [`curl`]: "Copy as curl" and pasting a curl command.
 //! - [`send`]: a request's effective auth, resolved and checked ([`send::prepare`]),
 //!   sent from Rust with reqwest (timeouts, redirects, TLS, cancellation), its
 //!   response measured, and its history entry with secrets masked.
@@ -19,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod courier_format;
+pub mod curl;
 pub mod import;
 pub mod model;
 pub mod postman;
