@@ -1,6 +1,8 @@
 //! Postman import and export on hand-written fixtures: what comes in, what comes in
 //! with a warning, what is refused and where, and that a round trip changes nothing.
 
+#[path = "common/postman_gen.rs"]
+mod postman_gen;
 #[path = "common/trees.rs"]
 mod trees;
 
@@ -590,4 +592,16 @@ fn secret_collection_variables_are_exported_empty_unless_asked() {
         },
     );
     assert_eq!(normalized(&import(&with).value), normalized(&tree));
+}
+
+#[test]
+fn the_benchmark_s_generated_collection_imports_and_round_trips() {
+    let json = postman_gen::collection_of_size(200_000);
+    assert!((150_000..300_000).contains(&json.len()), "{}", json.len());
+    let imported = import(&json);
+    assert_eq!(imported.warnings, []);
+    let tree = imported.value;
+    assert!(tree.requests.len() > 50 && tree.folders.len() > 3);
+    let again = import(&export_collection(&tree, ExportOptions::default())).value;
+    assert_eq!(normalized(&again), normalized(&tree));
 }
