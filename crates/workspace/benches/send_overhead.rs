@@ -35,36 +35,21 @@ fn main() {
     runtime.block_on(run(requests));
 }
 
-fn variable(key: &str, value: &str, secret: bool) -> Variable {
-    Variable {
-        key: key.to_owned(),
-        value: value.to_owned(),
-        enabled: true,
-        secret,
-    }
-}
-
-fn header(key: &str, value: &str) -> KeyValue {
-    KeyValue {
-        key: key.to_owned(),
-        value: value.to_owned(),
-        enabled: true,
-        description: None,
-    }
-}
-
 async fn run(requests: usize) {
     let server = EchoServer::start().await;
     let resolver = Resolver::new(
-        &[variable("base", &server.url(""), false)],
-        &[variable("version", "v1", false)],
-        &[variable("token", "bench-secret-token", true)],
+        &[Variable::new("base", server.url(""))],
+        &[Variable::new("version", "v1")],
+        &[Variable {
+            secret: true,
+            ..Variable::new("token", "bench-secret-token")
+        }],
     );
     let spec = RequestSpec {
         url: "{{base}}/tiny?api={{version}}&page=1".to_owned(),
         headers: vec![
-            header("Accept", "application/json"),
-            header("X-Request", "bench"),
+            KeyValue::new("Accept", "application/json"),
+            KeyValue::new("X-Request", "bench"),
         ],
         ..RequestSpec::default()
     };

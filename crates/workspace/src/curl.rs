@@ -329,7 +329,7 @@ impl Reader {
                     ("Accept", "application/json"),
                 ] {
                     if !self.has_header(name) {
-                        self.headers.push(enabled_row(name, default));
+                        self.headers.push(KeyValue::new(name, default));
                     }
                 }
             }
@@ -355,11 +355,11 @@ impl Reader {
             "-I" | "--head" => self.head = true,
             "-k" | "--insecure" => self.insecure = true,
             "-L" | "--location" => self.follow_redirects = true,
-            "-A" | "--user-agent" => self.headers.push(enabled_row("User-Agent", &value)),
-            "-e" | "--referer" => self.headers.push(enabled_row("Referer", &value)),
+            "-A" | "--user-agent" => self.headers.push(KeyValue::new("User-Agent", &value)),
+            "-e" | "--referer" => self.headers.push(KeyValue::new("Referer", &value)),
             "-b" | "--cookie" => {
                 if value.contains('=') {
-                    self.headers.push(enabled_row("Cookie", &value));
+                    self.headers.push(KeyValue::new("Cookie", &value));
                 } else {
                     self.warnings.add(
                         option,
@@ -413,10 +413,10 @@ impl Reader {
                     format!("“{name}:” removes one of curl's own headers: left out"),
                 );
             } else {
-                self.headers.push(enabled_row(name.trim(), value.trim()));
+                self.headers.push(KeyValue::new(name.trim(), value.trim()));
             }
         } else if let Some(name) = value.strip_suffix(';') {
-            self.headers.push(enabled_row(name.trim(), ""));
+            self.headers.push(KeyValue::new(name.trim(), ""));
         } else {
             self.warnings
                 .add(option, format!("“{value}” is not `Name: value`: left out"));
@@ -570,7 +570,7 @@ impl Reader {
             Some(t) if t.contains("javascript") => RawLanguage::Javascript,
             Some(_) => RawLanguage::Text,
             None => {
-                self.headers.push(enabled_row("Content-Type", URLENCODED));
+                self.headers.push(KeyValue::new("Content-Type", URLENCODED));
                 if serde_json::from_str::<serde_json::Value>(&text).is_ok() {
                     RawLanguage::Json
                 } else {
@@ -588,7 +588,7 @@ impl Reader {
                 Data::Encoded {
                     name: Some(name),
                     value,
-                } => fields.push(enabled_row(name, value)),
+                } => fields.push(KeyValue::new(name, value)),
                 Data::Encoded { name: None, .. } => return None,
                 Data::Text(text) => {
                     for pair in text.split('&').filter(|pair| !pair.is_empty()) {
@@ -596,7 +596,7 @@ impl Reader {
                         if !well_encoded(name) || !well_encoded(value) {
                             return None;
                         }
-                        fields.push(enabled_row(&decode(name), &decode(value)));
+                        fields.push(KeyValue::new(decode(name), decode(value)));
                     }
                 }
             }
@@ -659,15 +659,6 @@ fn form_file(file: &str) -> (String, bool) {
             Some((path, _)) => (path.to_owned(), true),
             None => (file.to_owned(), false),
         }
-    }
-}
-
-fn enabled_row(key: &str, value: &str) -> KeyValue {
-    KeyValue {
-        key: key.to_owned(),
-        value: value.to_owned(),
-        enabled: true,
-        description: None,
     }
 }
 

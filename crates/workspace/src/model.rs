@@ -147,6 +147,18 @@ pub struct KeyValue {
     pub description: Option<String>,
 }
 
+impl KeyValue {
+    /// A switched-on row without a description.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            enabled: true,
+            description: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "mode", rename_all = "snake_case")]
@@ -278,6 +290,18 @@ pub struct Variable {
     pub value: String,
     pub enabled: bool,
     pub secret: bool,
+}
+
+impl Variable {
+    /// A switched-on variable that is not secret.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            enabled: true,
+            secret: false,
+        }
+    }
 }
 
 /// Where a variable comes from, in order of precedence when names collide: an

@@ -9,15 +9,6 @@ use courier_workspace::model::{
 use courier_workspace::resolve::Resolver;
 use courier_workspace::send::{PreparedRequest, prepare};
 
-fn row(key: &str, value: &str) -> KeyValue {
-    KeyValue {
-        key: key.to_owned(),
-        value: value.to_owned(),
-        enabled: true,
-        description: None,
-    }
-}
-
 fn text_field(key: &str, text: &str) -> FormField {
     FormField {
         key: key.to_owned(),
@@ -53,7 +44,10 @@ fn a_copied_request_is_a_command_a_shell_runs() {
     let spec = RequestSpec {
         method: "POST".to_owned(),
         url: "https://api.example.com/o'brien/notes".to_owned(),
-        headers: vec![row("X-Trace", "a b"), row("X-Empty", "")],
+        headers: vec![
+            KeyValue::new("X-Trace", "a b"),
+            KeyValue::new("X-Empty", ""),
+        ],
         body: Body::Raw {
             text: "{\"text\": \"it's $HOME\"}".to_owned(),
             language: RawLanguage::Json,
@@ -150,17 +144,17 @@ fn a_pasted_command_becomes_a_request() {
     let spec = &import.spec;
     assert_eq!(spec.method, "PATCH");
     assert_eq!(spec.url, "https://api.example.com/items/7?expand=owner");
-    assert_eq!(spec.params, [row("expand", "owner")]);
+    assert_eq!(spec.params, [KeyValue::new("expand", "owner")]);
     assert_eq!(
         spec.headers,
         [
-            row("Accept", "application/json"),
-            row("Authorization", "Bearer abc.def"),
-            row("X-Empty", ""),
-            row("User-Agent", "courier-test/1.0"),
-            row("Referer", "https://ref.example"),
-            row("Cookie", "session=1; theme=dark"),
-            row("Content-Type", "application/json"),
+            KeyValue::new("Accept", "application/json"),
+            KeyValue::new("Authorization", "Bearer abc.def"),
+            KeyValue::new("X-Empty", ""),
+            KeyValue::new("User-Agent", "courier-test/1.0"),
+            KeyValue::new("Referer", "https://ref.example"),
+            KeyValue::new("Cookie", "session=1; theme=dark"),
+            KeyValue::new("Content-Type", "application/json"),
         ]
     );
     assert_eq!(
@@ -187,9 +181,9 @@ fn data_options_make_the_body_curl_would_send() {
         form.spec.body,
         Body::UrlEncoded {
             fields: vec![
-                row("user", "ada"),
-                row("note", "a b c"),
-                row("msg", "1+1=2 & more")
+                KeyValue::new("user", "ada"),
+                KeyValue::new("note", "a b c"),
+                KeyValue::new("msg", "1+1=2 & more")
             ]
         }
     );
@@ -206,7 +200,10 @@ fn data_options_make_the_body_curl_would_send() {
     );
     assert_eq!(
         text.spec.headers,
-        [row("Content-Type", "application/x-www-form-urlencoded")]
+        [KeyValue::new(
+            "Content-Type",
+            "application/x-www-form-urlencoded"
+        )]
     );
 
     let json = pasted(r#"curl https://x.example/ --json '{"a": 1}'"#);
@@ -220,8 +217,8 @@ fn data_options_make_the_body_curl_would_send() {
     assert_eq!(
         json.spec.headers,
         [
-            row("Content-Type", "application/json"),
-            row("Accept", "application/json")
+            KeyValue::new("Content-Type", "application/json"),
+            KeyValue::new("Accept", "application/json")
         ]
     );
 
@@ -305,9 +302,9 @@ fn pasting_a_copied_request_sends_the_same_request() {
         method: "POST".to_owned(),
         url: "https://api.example.com/v1/items?q=a%20b&flag".to_owned(),
         headers: vec![
-            row("Accept", "application/json"),
-            row("X-Quote", "it's \"quoted\" $x `y`"),
-            row("X-Empty", ""),
+            KeyValue::new("Accept", "application/json"),
+            KeyValue::new("X-Quote", "it's \"quoted\" $x `y`"),
+            KeyValue::new("X-Empty", ""),
         ],
         ..RequestSpec::default()
     };
@@ -327,9 +324,9 @@ fn pasting_a_copied_request_sends_the_same_request() {
         },
         Body::UrlEncoded {
             fields: vec![
-                row("name", "Ada Lovelace"),
-                row("sum", "1+1=2&3"),
-                row("odd key!", "é"),
+                KeyValue::new("name", "Ada Lovelace"),
+                KeyValue::new("sum", "1+1=2&3"),
+                KeyValue::new("odd key!", "é"),
             ],
         },
         Body::FormData {
@@ -421,7 +418,7 @@ fn a_real_shell_reads_the_quoting_the_same_way() {
     let spec = RequestSpec {
         method: "POST".to_owned(),
         url: "https://x.example/o'brien?a=1&b=$HOME".to_owned(),
-        headers: vec![row("X-Tricky", "it's \"$HOME\" `id` \\ ! *")],
+        headers: vec![KeyValue::new("X-Tricky", "it's \"$HOME\" `id` \\ ! *")],
         body: Body::Raw {
             text: "line one\nit's line 'two'\n".to_owned(),
             language: RawLanguage::Text,

@@ -27,24 +27,6 @@ fn spec(method: &str, url: String) -> RequestSpec {
     }
 }
 
-fn row(key: &str, value: &str) -> KeyValue {
-    KeyValue {
-        key: key.to_owned(),
-        value: value.to_owned(),
-        enabled: true,
-        description: None,
-    }
-}
-
-fn variable(key: &str, value: &str, secret: bool) -> Variable {
-    Variable {
-        key: key.to_owned(),
-        value: value.to_owned(),
-        enabled: true,
-        secret,
-    }
-}
-
 async fn send_with(
     spec: &RequestSpec,
     auth: &Auth,
@@ -80,11 +62,11 @@ async fn any_method_token_and_repeated_headers_arrive_as_written() {
     let server = EchoServer::start().await;
     let mut request = spec("PURGE", server.url("/items/7?a=1&b=two"));
     request.headers = vec![
-        row("X-Dup", "one"),
-        row("X-Dup", "two"),
+        KeyValue::new("X-Dup", "one"),
+        KeyValue::new("X-Dup", "two"),
         KeyValue {
             enabled: false,
-            ..row("X-Off", "never")
+            ..KeyValue::new("X-Off", "never")
         },
     ];
     let echo = echoed(&request, &Auth::None).await;
@@ -113,7 +95,10 @@ async fn a_raw_body_gets_its_language_type_unless_the_person_set_one() {
     assert_eq!(echo["body"], r#"{"name": "Ada"}"#);
     assert_eq!(headers_named(&echo, "content-type"), ["application/json"]);
 
-    request.headers = vec![row("Content-Type", "application/vnd.courier+json")];
+    request.headers = vec![KeyValue::new(
+        "Content-Type",
+        "application/vnd.courier+json",
+    )];
     let echo = echoed(&request, &Auth::None).await;
     assert_eq!(
         headers_named(&echo, "content-type"),
@@ -127,11 +112,11 @@ async fn urlencoded_fields_are_encoded_and_switched_off_ones_left_out() {
     let mut request = spec("POST", server.url("/form"));
     request.body = Body::UrlEncoded {
         fields: vec![
-            row("name", "Ada Lovelace"),
-            row("math", "1+1=2 & more"),
+            KeyValue::new("name", "Ada Lovelace"),
+            KeyValue::new("math", "1+1=2 & more"),
             KeyValue {
                 enabled: false,
-                ..row("off", "x")
+                ..KeyValue::new("off", "x")
             },
         ],
     };
@@ -149,7 +134,7 @@ async fn form_data_sends_text_fields_and_files_read_at_send_time() {
     let folder = tempfile::tempdir().expect("temp dir");
     let path = folder.path().join("notes.txt");
     let mut request = spec("POST", server.url("/upload"));
-    request.headers = vec![row("Content-Type", "multipart/form-data")];
+    request.headers = vec![KeyValue::new("Content-Type", "multipart/form-data")];
     request.body = Body::FormData {
         fields: vec![
             FormField {
@@ -272,7 +257,7 @@ async fn an_inherited_auth_comes_from_the_collection_with_its_variables() {
         auth: Auth::Bearer {
             token: "{{token}}".to_owned(),
         },
-        variables: vec![variable("token", "from-collection", false)],
+        variables: vec![Variable::new("token", "from-collection")],
         scripts: Scripts::default(),
         position: 0,
     };
@@ -311,7 +296,7 @@ async fn unresolved_variables_are_refused_before_anything_is_sent() {
         text: "{{payload}}".to_owned(),
         language: RawLanguage::Text,
     };
-    let resolver = Resolver::new(&[variable("payload", "x", false)], &[], &[]);
+    let resolver = Resolver::new(&[Variable::new("payload", "x")], &[], &[]);
     let refused = prepare(&request, &Auth::None, &resolver).expect_err("refused");
     assert_eq!(refused.kind(), "unresolved_variables");
     assert_eq!(refused.to_string(), "no value for {{host}}");
@@ -530,12 +515,15 @@ async fn a_secret_never_reaches_the_history_entry() {
     // of the value would miss them in the URL.
     let secret = "s3cr3t/+= x&y";
     let resolver = Resolver::new(
-        &[variable("base", &server.url(""), false)],
+        &[Variable::new("base", server.url(""))],
         &[],
-        &[variable("token", secret, true)],
+        &[Variable {
+            secret: true,
+            ..Variable::new("token", secret)
+        }],
     );
     let mut request = spec("GET", "{{base}}/users/{{token}}?t={{token}}".to_owned());
-    request.headers = vec![row("X-Token", "{{token}}")];
+    request.headers = vec![KeyValue::new("X-Token", "{{token}}")];
     let auth = Auth::ApiKey {
         key: "key".to_owned(),
         value: "{{token}}".to_owned(),

@@ -22,22 +22,14 @@ pub(super) const SCHEMA_V21: &str =
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Collection {
     pub info: Info,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub item: Vec<Item>,
+    #[serde(default)]
+    pub item: List<Item>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<Auth>,
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub event: Vec<Event>,
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub variable: Vec<Variable>,
+    #[serde(default, skip_serializing_if = "List::is_empty")]
+    pub event: List<Event>,
+    #[serde(default, skip_serializing_if = "List::is_empty")]
+    pub variable: List<Variable>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -68,21 +60,13 @@ pub(super) struct Item {
     /// Absent or `null`: inherited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<Auth>,
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub event: Vec<Event>,
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub variable: Vec<Variable>,
+    #[serde(default, skip_serializing_if = "List::is_empty")]
+    pub event: List<Event>,
+    #[serde(default, skip_serializing_if = "List::is_empty")]
+    pub variable: List<Variable>,
     /// Saved example responses: counted for a warning, not imported.
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing)]
-    pub response: Vec<serde::de::IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    pub response: List<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -114,17 +98,13 @@ pub(super) struct Url {
     pub port: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Strings>,
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub query: Vec<QueryParam>,
+    #[serde(default, skip_serializing_if = "List::is_empty")]
+    pub query: List<QueryParam>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
     /// Path variables (`:id`): counted for a warning.
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing)]
-    pub variable: Vec<serde::de::IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    pub variable: List<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -160,18 +140,10 @@ pub(super) struct RequestBody {
     pub mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub urlencoded: Vec<FormRow>,
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub formdata: Vec<FormRow>,
+    #[serde(default, skip_serializing_if = "List::is_empty")]
+    pub urlencoded: List<FormRow>,
+    #[serde(default, skip_serializing_if = "List::is_empty")]
+    pub formdata: List<FormRow>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<FileBody>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -487,6 +459,42 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for StringOr<T> {
             }
         }
         deserializer.deserialize_any(Either(PhantomData))
+    }
+}
+
+/// A list that Postman may also write as `null` (read as empty).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub(super) struct List<T>(pub Vec<T>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T> List<T> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> FromIterator<T> for List<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        Self(items.into_iter().collect())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<Vec<T>>::deserialize(deserializer).map(|list| Self(list.unwrap_or_default()))
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::schema::{self, AuthParam, AuthParams, StringOr, Strings, Text};
+use super::schema::{self, AuthParam, AuthParams, List, StringOr, Strings, Text};
 use crate::import::ExportOptions;
 use crate::model::{
     ApiKeyPlacement, Auth, Body, CollectionTree, Environment, Folder, FormValue, KeyValue,
@@ -34,7 +34,7 @@ pub fn export_collection(tree: &CollectionTree, options: ExportOptions) -> Strin
             description: description(&collection.description),
             schema: schema::SCHEMA_V21.to_owned(),
         },
-        item,
+        item: List(item),
         auth: match &collection.auth {
             Auth::None | Auth::Inherit => None,
             auth => auth_of(auth),
@@ -133,8 +133,8 @@ impl<'a> Writer<'a> {
             request: None,
             auth: auth_of(&folder.auth),
             event: events(&folder.scripts),
-            variable: Vec::new(),
-            response: Vec::new(),
+            variable: List::default(),
+            response: List::default(),
         }
     }
 }
@@ -155,8 +155,8 @@ fn request_item(request: &Request) -> schema::Item {
         })),
         auth: None,
         event: events(&request.scripts),
-        variable: Vec::new(),
-        response: Vec::new(),
+        variable: List::default(),
+        response: List::default(),
     }
 }
 
@@ -216,7 +216,7 @@ fn url(raw: &str, params: &[KeyValue]) -> schema::Url {
             })
             .collect(),
         hash,
-        variable: Vec::new(),
+        variable: List::default(),
     }
 }
 
@@ -335,7 +335,7 @@ fn auth_of(auth: &Auth) -> Option<schema::Auth> {
     Some(written)
 }
 
-fn events(scripts: &Scripts) -> Vec<schema::Event> {
+fn events(scripts: &Scripts) -> List<schema::Event> {
     [
         ("prerequest", &scripts.pre_request),
         ("test", &scripts.test),

@@ -321,26 +321,14 @@ mod tests {
     use super::*;
     use crate::model::{RawLanguage, Variable};
 
-    fn row(key: &str, value: &str) -> KeyValue {
-        KeyValue {
-            key: key.to_owned(),
-            value: value.to_owned(),
-            enabled: true,
-            description: None,
-        }
-    }
-
     fn resolver() -> Resolver {
-        let var = |key: &str, value: &str, secret| Variable {
-            key: key.to_owned(),
-            value: value.to_owned(),
-            enabled: true,
-            secret,
-        };
         Resolver::new(
-            &[var("host", "api.example", false)],
+            &[Variable::new("host", "api.example")],
             &[],
-            &[var("token", "t/k+n=", true)],
+            &[Variable {
+                secret: true,
+                ..Variable::new("token", "t/k+n=")
+            }],
         )
     }
 
@@ -350,10 +338,10 @@ mod tests {
             method: "not a method".to_owned(),
             url: "https://{{host}}/{{a}}".to_owned(),
             headers: vec![
-                row("X-{{b}}", "{{c}}"),
+                KeyValue::new("X-{{b}}", "{{c}}"),
                 KeyValue {
                     enabled: false,
-                    ..row("X-Off", "{{off}}")
+                    ..KeyValue::new("X-Off", "{{off}}")
                 },
             ],
             body: Body::Raw {
@@ -396,8 +384,8 @@ mod tests {
 
         let own = RequestSpec {
             headers: vec![
-                row("content-type", "application/vnd.api+json"),
-                row("Authorization", "Custom x"),
+                KeyValue::new("content-type", "application/vnd.api+json"),
+                KeyValue::new("Authorization", "Custom x"),
             ],
             ..spec
         };
@@ -469,7 +457,7 @@ mod tests {
         ));
         assert!(matches!(
             prepare_spec(RequestSpec {
-                headers: vec![row("X-Bad", "line\nbreak")],
+                headers: vec![KeyValue::new("X-Bad", "line\nbreak")],
                 ..url("example.com")
             }),
             Err(SendError::InvalidHeader { name, .. }) if name == "X-Bad"
