@@ -93,7 +93,7 @@ impl SendError {
         let innermost = causes.last().cloned().unwrap_or_else(|| error.to_string());
         if all.contains("dns error") || all.contains("failed to lookup address") {
             Self::Dns { host }
-        } else if ["certificate", "tls", "handshake", "peer"]
+        } else if ["certificate", "tls", "handshake"]
             .iter()
             .any(|word| all.contains(word))
         {

@@ -8,7 +8,8 @@
 //!
 //! Proxies come from the environment (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`,
 //! `NO_PROXY`) and, on macOS and Windows, the system settings, as reqwest reads them
-//! when a client is built. No cookie jar is kept between sends: cookies go out only
+//! when a client is built (a [`Sender`]'s first send with given options: a changed
+//! setting takes effect in a new `Sender`). No cookie jar is kept between sends: cookies go out only
 //! in the headers the person writes. Responses are not decompressed (no
 //! `Accept-Encoding` is sent unless the person adds one).
 

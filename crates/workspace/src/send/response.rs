@@ -14,7 +14,8 @@ pub struct Response {
     pub http_version: String,
     /// Where the response came from, after any redirects.
     pub url: String,
-    /// In the order received; a repeated header appears once per value.
+    /// In the order received, except that the values of a repeated header are listed
+    /// together, at its first place (as HTTP's header map keeps them).
     pub headers: Vec<Header>,
     /// Parsed from the `Set-Cookie` headers.
     pub cookies: Vec<Cookie>,
