@@ -237,6 +237,51 @@ fn takes_value(option: &str) -> bool {
             | "--limit-rate"
             | "-r"
             | "--range"
+            | "-C"
+            | "--continue-at"
+            | "-D"
+            | "--dump-header"
+            | "-K"
+            | "--config"
+            | "-U"
+            | "--proxy-user"
+            | "-Y"
+            | "--speed-limit"
+            | "-y"
+            | "--speed-time"
+            | "-z"
+            | "--time-cond"
+            | "--max-redirs"
+            | "--max-filesize"
+            | "--retry-delay"
+            | "--retry-max-time"
+            | "--keepalive-time"
+            | "--expect100-timeout"
+            | "--happy-eyeballs-timeout-ms"
+            | "--interface"
+            | "--local-port"
+            | "--dns-servers"
+            | "--noproxy"
+            | "--capath"
+            | "--cert-type"
+            | "--key-type"
+            | "--pass"
+            | "--ciphers"
+            | "--tls-max"
+            | "--proto"
+            | "--proto-redir"
+            | "--request-target"
+            | "--unix-socket"
+            | "--abstract-unix-socket"
+            | "--trace"
+            | "--trace-ascii"
+            | "--stderr"
+            | "--output-dir"
+            | "--url-query"
+            | "--variable"
+            | "--aws-sigv4"
+            | "--socks5"
+            | "--socks5-hostname"
     )
 }
 
@@ -387,10 +432,6 @@ impl Reader {
     }
 
     fn url(&mut self, url: String) {
-        if !self.urls.is_empty() {
-            self.warnings
-                .add(&url, "a second URL: only the first is used");
-        }
         self.urls.push(url);
     }
 
@@ -490,9 +531,23 @@ impl Reader {
     }
 
     fn finish(mut self) -> Result<CurlImport, ImportError> {
-        let Some(mut url) = self.urls.first().cloned() else {
+        // The URL is the first word with a scheme, else the first word: a word left
+        // over from an option this reader does not know must not win over it.
+        let chosen = self
+            .urls
+            .iter()
+            .position(|word| word.contains("://"))
+            .unwrap_or(0);
+        if self.urls.is_empty() {
             return Err(ImportError::new("", "no URL in the command"));
-        };
+        }
+        let mut url = self.urls.remove(chosen);
+        for other in &self.urls {
+            self.warnings.add(
+                other,
+                "a second URL, or the value of an unknown option: left out",
+            );
+        }
         let has_data = !self.data.is_empty();
         let mut body = Body::None;
         if !self.form.is_empty() {

@@ -275,9 +275,15 @@ fn what_cannot_be_read_is_reported() {
     let places: Vec<&str> = import.warnings.iter().map(|w| w.place.as_str()).collect();
     assert_eq!(
         places,
-        ["https://x.example/b", "--proxy", "--frobnicate", "-b", "-d"]
+        ["--proxy", "--frobnicate", "-b", "-d", "https://x.example/b"]
     );
-    assert!(import.warnings[2].message.contains("unknown option"));
+    assert!(import.warnings[1].message.contains("unknown option"));
+
+    // An unknown option's value does not become the URL.
+    let unknown = pasted("curl --frobnicate 5 https://x.example/c --max-redirs 3");
+    assert_eq!(unknown.spec.url, "https://x.example/c");
+    let places: Vec<&str> = unknown.warnings.iter().map(|w| w.place.as_str()).collect();
+    assert_eq!(places, ["--frobnicate", "--max-redirs", "5"]);
 
     for (command, message) in [
         (
