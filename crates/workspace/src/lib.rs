@@ -8,9 +8,22 @@
 //! - [`url_params`]: the URL and the parameters table kept in step.
 //! - [`resolve`]: `{{variables}}` found, resolved with their precedence, and secret
 //!   values masked.
+//! - [`import`], [`postman`]: Postman collections (v2.1) and environments in and
+//!   out; a broken file is refused whole with the place named, what Courier cannot
+//!   hold comes with warnings.
+//! - [`courier_format`]: Courier's own versioned collection file, lossless.
+//! - [`curl`]: "Copy as curl" and pasting a curl command.
+//! - [`send`]: a request's effective auth, resolved and checked ([`send::prepare`]),
+//!   sent from Rust with reqwest (timeouts, redirects, TLS, cancellation), its
+//!   response measured, and its history entry with secrets masked.
 
 #![forbid(unsafe_code)]
 
+pub mod courier_format;
+pub mod curl;
+pub mod import;
 pub mod model;
+pub mod postman;
 pub mod resolve;
+pub mod send;
 pub mod url_params;

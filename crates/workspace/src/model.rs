@@ -81,6 +81,17 @@ pub struct Folder {
     pub position: i64,
 }
 
+/// A collection with everything in it, as one value: what an import produces and an
+/// export reads. Folders and requests are flat, linked by `parent_id`/`folder_id`;
+/// siblings are ordered by `position`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CollectionTree {
+    pub collection: Collection,
+    pub folders: Vec<Folder>,
+    pub requests: Vec<Request>,
+}
+
 /// A saved request in a collection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -134,6 +145,18 @@ pub struct KeyValue {
     pub value: String,
     pub enabled: bool,
     pub description: Option<String>,
+}
+
+impl KeyValue {
+    /// A switched-on row without a description.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            enabled: true,
+            description: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,6 +290,18 @@ pub struct Variable {
     pub value: String,
     pub enabled: bool,
     pub secret: bool,
+}
+
+impl Variable {
+    /// A switched-on variable that is not secret.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            enabled: true,
+            secret: false,
+        }
+    }
 }
 
 /// Where a variable comes from, in order of precedence when names collide: an

@@ -128,6 +128,24 @@ impl Resolver {
         out
     }
 
+    /// The same variables with every secret value replaced by [`MASK`]. Resolving with
+    /// it gives text that never held a secret, so no encoding applied later (a URL's
+    /// percent-encoding, a form's) can let a secret slip past [`Resolver::mask`].
+    pub fn masked(&self) -> Resolver {
+        let bindings = self
+            .bindings
+            .iter()
+            .map(|(name, binding)| {
+                let mut binding = binding.clone();
+                if binding.secret {
+                    MASK.clone_into(&mut binding.value);
+                }
+                (name.clone(), binding)
+            })
+            .collect();
+        Resolver { bindings }
+    }
+
     /// `text` (already resolved) with the value of every secret variable replaced by
     /// [`MASK`], longest values first so one secret inside another is not half shown.
     pub fn mask(&self, text: &str) -> String {
@@ -240,5 +258,18 @@ mod tests {
         assert_eq!(sent, "https://x.example/?t=s3cr3t-xyz");
         assert_eq!(resolver.mask(&sent), format!("https://x.example/?t={MASK}"));
         assert_eq!(resolver.mask("nothing secret"), "nothing secret");
+    }
+
+    #[test]
+    fn a_masked_resolver_gives_the_mask_for_secrets_even_through_other_variables() {
+        let secret = Variable {
+            secret: true,
+            ..var("token", "a+b/c=")
+        };
+        let resolver = Resolver::new(&[var("header", "Bearer {{token}}")], &[], &[secret]);
+        let masked = resolver.masked();
+        assert_eq!(masked.resolve("{{header}}").text, format!("Bearer {MASK}"));
+        assert_eq!(masked.resolve("{{token}}").text, MASK);
+        assert_eq!(resolver.resolve("{{token}}").text, "a+b/c=");
     }
 }
