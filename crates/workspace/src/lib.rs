@@ -16,6 +16,8 @@
 //! - [`send`]: a request's effective auth, resolved and checked ([`send::prepare`]),
 //!   sent from Rust with reqwest (timeouts, redirects, TLS, cancellation), its
 //!   response measured, and its history entry with secrets masked.
+//! - [`run`]: a collection's requests sent in sidebar order and summed up (the
+//!   CLI's `run`).
 
 #![forbid(unsafe_code)]
 
@@ -25,5 +27,6 @@ pub mod import;
 pub mod model;
 pub mod postman;
 pub mod resolve;
+pub mod run;
 pub mod send;
 pub mod url_params;
