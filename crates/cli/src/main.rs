@@ -1,8 +1,10 @@
 //! `courier-cli`: the client library headless. Signs in through the browser (or
 //! prints the link), lists and switches accounts, shows the profile, lists and
-//! revokes sessions, signs out.
+//! revokes sessions, signs out; and runs a collection's requests ([`run`]).
 //! Exit codes a script can act on: 0 done, 1 failed, 3 no keyring, 4 sign-in did not
 //! finish, 5 sign in again, 6 server unreachable.
+
+mod run;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use courier_client::{Courier, Error, SignInMode};
 #[derive(Debug, Parser)]
 #[command(
     version,
-    about = "Courier from the terminal: sign in, list and switch accounts, sign out"
+    about = "Courier from the terminal: sign in, list and switch accounts, sign out, run a collection"
 )]
 struct Cli {
     /// Use the development data folder and keyring service instead of the real ones.
@@ -30,6 +32,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Account(AccountCommand),
+    /// Send a collection's requests in order and print how each went (like `newman run`).
+    Run(run::RunArgs),
+}
+
+/// The commands about accounts and sessions (they use the keyring).
+#[derive(Debug, Subcommand)]
+enum AccountCommand {
     /// Sign in through your browser (adds an account; several can be signed in).
     Login {
         /// Server to sign in to (default: $COURIER_SERVER or http://127.0.0.1:7878).
@@ -89,7 +100,20 @@ async fn main() -> ExitCode {
         Environment::Production
     };
     let config = ClientConfig::for_environment(environment);
-    match run(config, cli.command).await {
+    let command = match cli.command {
+        Command::Account(command) => command,
+        Command::Run(args) => {
+            return match run::run(args).await {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(error) => {
+                    eprintln!("courier-cli: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    };
+    match account_command(config, command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("courier-cli: {error}");
@@ -107,9 +131,9 @@ async fn open(config: ClientConfig, opener: Arc<dyn BrowserOpener>) -> Result<Co
 }
 
 #[allow(clippy::print_stdout)]
-async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
+async fn account_command(config: ClientConfig, command: AccountCommand) -> Result<(), Error> {
     match command {
-        Command::Login {
+        AccountCommand::Login {
             server,
             no_browser,
             create,
@@ -157,7 +181,7 @@ async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
                 println!("Confirm your email address: the link is in your inbox.");
             }
         }
-        Command::Accounts => {
+        AccountCommand::Accounts => {
             let courier = open(config, Arc::new(NoBrowser)).await?;
             let registry = courier.registry().await?;
             if registry.accounts.is_empty() {
@@ -178,12 +202,12 @@ async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
             }
             println!("Tokens are kept in {}.", courier.vault_description());
         }
-        Command::Switch { account } => {
+        AccountCommand::Switch { account } => {
             let courier = open(config, Arc::new(NoBrowser)).await?;
             let account = courier.switch(&account).await?;
             println!("Now using {} on {}.", describe(&account), account.issuer);
         }
-        Command::Whoami => {
+        AccountCommand::Whoami => {
             let courier = open(config, Arc::new(NoBrowser)).await?;
             let account = courier
                 .active_account()
@@ -211,7 +235,7 @@ async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
                 Err(error) => return Err(error),
             }
         }
-        Command::Sessions { action } => {
+        AccountCommand::Sessions { action } => {
             let courier = open(config, Arc::new(NoBrowser)).await?;
             let account = courier
                 .active_account()
@@ -241,7 +265,7 @@ async fn run(config: ClientConfig, command: Command) -> Result<(), Error> {
                 }
             }
         }
-        Command::Logout { account, all } => {
+        AccountCommand::Logout { account, all } => {
             let courier = open(config, Arc::new(NoBrowser)).await?;
             let outcomes = if all {
                 courier.sign_out_all().await?
