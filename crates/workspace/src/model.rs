@@ -24,6 +24,19 @@ pub struct Meta {
     pub updated_at: i64,
 }
 
+#[cfg(test)]
+impl Meta {
+    /// A first revision at time 0: for tests that need an entity, not its history.
+    pub(crate) fn fixed(id: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            revision: 1,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
 /// Whose a workspace is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

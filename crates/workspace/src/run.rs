@@ -158,18 +158,9 @@ mod tests {
     use super::*;
     use crate::model::{Auth, Collection, Meta, RequestSpec, Scripts};
 
-    fn meta(id: &str) -> Meta {
-        Meta {
-            id: id.to_owned(),
-            revision: 1,
-            created_at: 0,
-            updated_at: 0,
-        }
-    }
-
     fn folder(id: &str, parent: Option<&str>, position: i64) -> Folder {
         Folder {
-            meta: meta(id),
+            meta: Meta::fixed(id),
             collection_id: "c".into(),
             parent_id: parent.map(str::to_owned),
             name: id.to_owned(),
@@ -182,7 +173,7 @@ mod tests {
 
     fn request(id: &str, folder: Option<&str>, position: i64) -> Request {
         Request {
-            meta: meta(id),
+            meta: Meta::fixed(id),
             collection_id: "c".into(),
             folder_id: folder.map(str::to_owned),
             name: id.to_owned(),
@@ -197,7 +188,7 @@ mod tests {
     fn requests_run_in_sidebar_order_depth_first() {
         let tree = CollectionTree {
             collection: Collection {
-                meta: meta("c"),
+                meta: Meta::fixed("c"),
                 workspace_id: "w".into(),
                 name: "API".into(),
                 description: None,

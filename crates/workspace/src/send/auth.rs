@@ -44,18 +44,9 @@ mod tests {
     use super::*;
     use crate::model::{Meta, RequestSpec, Scripts};
 
-    fn meta(id: &str) -> Meta {
-        Meta {
-            id: id.to_owned(),
-            revision: 1,
-            created_at: 0,
-            updated_at: 0,
-        }
-    }
-
     fn folder(id: &str, parent: Option<&str>, auth: Auth) -> Folder {
         Folder {
-            meta: meta(id),
+            meta: Meta::fixed(id),
             collection_id: "c".to_owned(),
             parent_id: parent.map(str::to_owned),
             name: id.to_owned(),
@@ -80,7 +71,7 @@ mod tests {
             folder("inner", Some("middle"), Auth::Inherit),
         ];
         let mut collection = crate::model::Collection {
-            meta: meta("c"),
+            meta: Meta::fixed("c"),
             workspace_id: "w".to_owned(),
             name: "c".to_owned(),
             description: None,
@@ -90,7 +81,7 @@ mod tests {
             position: 0,
         };
         let mut request = Request {
-            meta: meta("r"),
+            meta: Meta::fixed("r"),
             collection_id: "c".to_owned(),
             folder_id: Some("inner".to_owned()),
             name: "r".to_owned(),
