@@ -13,4 +13,5 @@
 
 pub mod model;
 pub mod resolve;
+pub mod seal;
 pub mod url_params;
