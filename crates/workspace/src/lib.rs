@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod clock;
 pub mod model;
 pub mod resolve;
 pub mod seal;
