@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod clock;
+pub mod db;
 pub mod model;
 pub mod resolve;
 pub mod seal;

@@ -1,0 +1,13 @@
+//! The local database through its public API, on real SQLite files in temporary
+//! folders: the tree and its order, undo, the change log, encryption at rest (down to
+//! the bytes on disk), history and drafts.
+
+#![allow(clippy::unwrap_used)]
+
+mod changes;
+mod common;
+mod history_drafts;
+mod secrets;
+mod trash;
+mod tree;
+mod workspaces;
