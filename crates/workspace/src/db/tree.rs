@@ -88,14 +88,28 @@ const FOLDERS: &str = "SELECT json_group_array(json_array(f.id, f.collection_id,
      f.name, f.position)) \
      FROM collections c JOIN folders f ON f.collection_id = c.id WHERE c.workspace_id = ?";
 const REQUESTS: &str = "SELECT json_group_array(json_array(r.id, r.collection_id, r.folder_id, \
-     r.name, r.method, r.position, r.url)) \
+     r.name, r.method, r.position)) \
+     FROM collections c JOIN requests r ON r.collection_id = c.id WHERE c.workspace_id = ?";
+const REQUESTS_WITH_URLS: &str = "SELECT json_group_array(json_array(r.id, r.collection_id, \
+     r.folder_id, r.name, r.method, r.position, r.url)) \
      FROM collections c JOIN requests r ON r.collection_id = c.id WHERE c.workspace_id = ?";
 
 type CollectionTuple = (String, String, i64);
 type FolderTuple = (String, String, Option<String>, String, i64);
-type RequestTuple = (String, String, Option<String>, String, String, i64, String);
 
-/// A request node and its URL (the filter reads it; the tree leaves it out).
+/// A request as its JSON array; the URL only when asked for.
+#[derive(Deserialize)]
+struct RequestTuple(
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+    #[serde(default)] String,
+);
+
+/// A request node and its URL (the filter reads it; the tree leaves it empty).
 struct RequestWithUrl {
     node: RequestNode,
     url: String,
@@ -106,16 +120,23 @@ async fn list<T: DeserializeOwned>(tx: &mut SqliteConnection, sql: &str, id: &st
     from_json("tree", &json)
 }
 
-/// The tree's three lists, read in one snapshot (requests with their URLs).
+/// The tree's three lists, read in one snapshot (requests with their URLs if
+/// `with_urls`: they are two fifths of the bytes).
 async fn load(
     conn: &mut SqliteConnection,
     workspace_id: &str,
+    with_urls: bool,
 ) -> Result<(Vec<CollectionNode>, Vec<FolderNode>, Vec<RequestWithUrl>)> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     workspace_row(&mut tx, workspace_id).await?;
     let collections: Vec<CollectionTuple> = list(&mut tx, COLLECTIONS, workspace_id).await?;
     let folders: Vec<FolderTuple> = list(&mut tx, FOLDERS, workspace_id).await?;
-    let requests: Vec<RequestTuple> = list(&mut tx, REQUESTS, workspace_id).await?;
+    let requests_sql = if with_urls {
+        REQUESTS_WITH_URLS
+    } else {
+        REQUESTS
+    };
+    let requests: Vec<RequestTuple> = list(&mut tx, requests_sql, workspace_id).await?;
     tx.commit().await?;
     let mut collections: Vec<CollectionNode> = collections
         .into_iter()
@@ -136,16 +157,18 @@ async fn load(
     let mut requests: Vec<RequestWithUrl> = requests
         .into_iter()
         .map(
-            |(id, collection_id, folder_id, name, method, position, url)| RequestWithUrl {
-                node: RequestNode {
-                    id,
-                    collection_id,
-                    folder_id,
-                    name,
-                    method,
-                    position,
-                },
-                url,
+            |RequestTuple(id, collection_id, folder_id, name, method, position, url)| {
+                RequestWithUrl {
+                    node: RequestNode {
+                        id,
+                        collection_id,
+                        folder_id,
+                        name,
+                        method,
+                        position,
+                    },
+                    url,
+                }
             },
         )
         .collect();
@@ -163,7 +186,8 @@ fn sort_by_place<T>(items: &mut [T], place: impl Fn(&T) -> (i64, &String)) {
 impl WorkspaceDb {
     /// A workspace's whole tree.
     pub async fn tree(&self, workspace_id: &str) -> Result<Tree> {
-        let (collections, folders, requests) = load(&mut *self.read().await?, workspace_id).await?;
+        let (collections, folders, requests) =
+            load(&mut *self.read().await?, workspace_id, false).await?;
         Ok(Tree {
             workspace_id: workspace_id.to_owned(),
             collections,
@@ -176,7 +200,8 @@ impl WorkspaceDb {
     /// each with its path, in the tree's order. Empty text matches every request.
     pub async fn filter(&self, workspace_id: &str, text: &str) -> Result<Vec<FilterMatch>> {
         let needle = text.trim().to_lowercase();
-        let (collections, folders, requests) = load(&mut *self.read().await?, workspace_id).await?;
+        let (collections, folders, requests) =
+            load(&mut *self.read().await?, workspace_id, true).await?;
         let collections: HashMap<&str, &CollectionNode> =
             collections.iter().map(|c| (c.id.as_str(), c)).collect();
         let folders: HashMap<&str, &FolderNode> =
@@ -184,8 +209,7 @@ impl WorkspaceDb {
         let mut found: Vec<(Vec<Ancestor<'_>>, RequestWithUrl)> = requests
             .into_iter()
             .filter(|r| {
-                r.node.name.to_lowercase().contains(&needle)
-                    || r.url.to_lowercase().contains(&needle)
+                contains_lowercase(&r.node.name, &needle) || contains_lowercase(&r.url, &needle)
             })
             .map(|r| {
                 let mut path = Vec::new();
@@ -252,5 +276,33 @@ impl<'a> Ancestor<'a> {
             id,
             name,
         }
+    }
+}
+
+/// Whether `text`, lowercased, contains `needle` (already lowercase); without
+/// allocating when both are ASCII, as names and URLs mostly are.
+fn contains_lowercase(text: &str, needle: &str) -> bool {
+    if text.is_ascii() && needle.is_ascii() {
+        needle.is_empty()
+            || text
+                .as_bytes()
+                .windows(needle.len())
+                .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    } else {
+        text.to_lowercase().contains(needle)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_lowercase;
+
+    #[test]
+    fn case_is_ignored_in_any_script() {
+        assert!(contains_lowercase("GET /Users/42", "users/"));
+        assert!(contains_lowercase("anything", ""));
+        assert!(!contains_lowercase("ab", "abc"));
+        assert!(contains_lowercase("ÜBER Straße", "über straße"));
+        assert!(!contains_lowercase("uber", "über"));
     }
 }
