@@ -18,15 +18,24 @@
 //!   response measured, and its history entry with secrets masked.
 //! - [`run`]: a collection's requests sent in sidebar order and summed up (the
 //!   CLI's `run`).
+//! - [`db`]: the device's database of this work (SQLite, one file per profile):
+//!   every change in one transaction with its revision and a change-log row, the
+//!   sidebar tree and filter, delete with undo, history and unsaved drafts.
+//! - [`seal`]: secret variable values encrypted at rest under a per-device key kept
+//!   by a [`seal::KeyStore`] (the OS keyring in the app), or kept in memory only.
+//! - [`clock`]: the injected clock every timestamp reads.
 
 #![forbid(unsafe_code)]
 
+pub mod clock;
 pub mod courier_format;
 pub mod curl;
+pub mod db;
 pub mod import;
 pub mod model;
 pub mod postman;
 pub mod resolve;
 pub mod run;
+pub mod seal;
 pub mod send;
 pub mod url_params;

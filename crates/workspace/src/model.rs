@@ -57,6 +57,10 @@ pub struct Workspace {
     pub owner: Owner,
     /// The environment whose variables apply when sending, if any.
     pub active_environment: Option<String>,
+    /// Every variable value of the workspace stored encrypted, not only the secret
+    /// ones (off unless the person turns it on).
+    #[serde(default)]
+    pub encrypt_values: bool,
 }
 
 /// A collection: the top of a tree of folders and requests, with the auth and
@@ -291,6 +295,16 @@ pub struct Environment {
     pub meta: Meta,
     pub workspace_id: String,
     pub name: String,
+    pub variables: Vec<Variable>,
+}
+
+/// A workspace's global variables: one set per workspace, the lowest precedence.
+/// `meta.id` is the workspace's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Globals {
+    pub meta: Meta,
+    pub workspace_id: String,
     pub variables: Vec<Variable>,
 }
 

@@ -1,0 +1,307 @@
+//! Encryption at rest of variable values: XChaCha20-Poly1305 under a per-device data key,
+//! a random 24-byte nonce per value, and associated data that binds each ciphertext to
+//! its workspace, entity, field and variable name, so a ciphertext copied anywhere else
+//! does not open.
+//!
+//! The key comes from a [`KeyStore`] the caller provides (the desktop keeps it in the
+//! OS keyring; [`MemoryKeyStore`] serves tests and the CLI's throwaway runs). Without a
+//! key the database runs with [`Secrets::Unavailable`]: secret values then live only in
+//! memory for the session and are never written. Which values are secret, and how the
+//! database stores them, is `db::secrets`' business; this module only seals and opens.
+
+use std::fmt;
+use std::sync::Mutex;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
+use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use zeroize::Zeroizing;
+
+/// The first byte of every sealed value: the format (algorithm and associated data
+/// layout), so a later format can sit beside this one.
+const FORMAT_V1: u8 = 1;
+const NONCE_LEN: usize = 24;
+/// Starts the associated data, so a ciphertext made for another purpose under the
+/// same key never opens here.
+const DOMAIN: &[u8] = b"courier/variable-value/v1";
+
+/// A device's 32-byte data key. Wiped from memory when dropped; `Debug` never shows it.
+#[derive(Clone)]
+pub struct DataKey(Zeroizing<[u8; 32]>);
+
+impl DataKey {
+    /// A new random key from the operating system's generator.
+    pub fn generate() -> Result<Self, SealError> {
+        let bytes = <[u8; 32]>::try_generate().map_err(|_| SealError::Random)?;
+        Ok(Self(Zeroizing::new(bytes)))
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
+    /// The raw key, for a [`KeyStore`] to keep.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(&Key::from(*self.0))
+    }
+
+    /// `plaintext` encrypted for `place`: format byte, nonce and ciphertext, base64.
+    pub fn seal(&self, place: &SealPlace<'_>, plaintext: &str) -> Result<String, SealError> {
+        let nonce = XNonce::try_generate().map_err(|_| SealError::Random)?;
+        let aad = place.associated_data();
+        let ciphertext = self
+            .cipher()
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| SealError::Unreadable)?;
+        let mut sealed = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
+        sealed.push(FORMAT_V1);
+        sealed.extend_from_slice(&nonce);
+        sealed.extend_from_slice(&ciphertext);
+        Ok(STANDARD_NO_PAD.encode(sealed))
+    }
+
+    /// The plaintext of a value [`seal`](Self::seal)ed for exactly `place` under this
+    /// key; anything else (another key, place, or a damaged value) is
+    /// [`SealError::Unreadable`].
+    pub fn open(&self, place: &SealPlace<'_>, sealed: &str) -> Result<String, SealError> {
+        let bytes = STANDARD_NO_PAD
+            .decode(sealed)
+            .map_err(|_| SealError::Unreadable)?;
+        let (format, rest) = bytes.split_first().ok_or(SealError::Unreadable)?;
+        if *format != FORMAT_V1 || rest.len() < NONCE_LEN {
+            return Err(SealError::Unreadable);
+        }
+        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
+        let nonce = XNonce::try_from(nonce).map_err(|_| SealError::Unreadable)?;
+        let aad = place.associated_data();
+        let plaintext = self
+            .cipher()
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: ciphertext,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| SealError::Unreadable)?;
+        String::from_utf8(plaintext).map_err(|_| SealError::Unreadable)
+    }
+}
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DataKey(…)")
+    }
+}
+
+/// Where a sealed value belongs; all of it is bound into the ciphertext.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SealPlace<'a> {
+    pub workspace_id: &'a str,
+    /// The environment's or collection's id; the workspace's id for its globals.
+    pub entity_id: &'a str,
+    /// Which field of the entity (`"variables"`, `"globals"`).
+    pub field: &'a str,
+    /// The variable's name.
+    pub key: &'a str,
+}
+
+impl SealPlace<'_> {
+    /// The domain, then each part length-prefixed, so no two places share bytes.
+    fn associated_data(&self) -> Vec<u8> {
+        let parts = [self.workspace_id, self.entity_id, self.field, self.key];
+        let mut aad =
+            Vec::with_capacity(DOMAIN.len() + parts.iter().map(|p| p.len() + 8).sum::<usize>());
+        aad.extend_from_slice(DOMAIN);
+        for part in parts {
+            aad.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            aad.extend_from_slice(part.as_bytes());
+        }
+        aad
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SealError {
+    /// Another key, another place, or damaged bytes: the value cannot be read.
+    #[error("this value cannot be read with this device's key")]
+    Unreadable,
+    #[error("the system's random number generator failed")]
+    Random,
+}
+
+/// Where the device's data key is kept between runs (the OS keyring on the desktop).
+pub trait KeyStore: Send + Sync {
+    /// The stored key, or `None` when there is none yet.
+    fn load(&self) -> Result<Option<DataKey>, KeyStoreError>;
+    /// Keeps `key`, replacing any stored one.
+    fn save(&self, key: &DataKey) -> Result<(), KeyStoreError>;
+}
+
+/// Why the key store could not be used (the desktop turns it into its keyring message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the data key store: {0}")]
+pub struct KeyStoreError(pub String);
+
+/// A key store in memory: tests, and runs that should leave nothing behind.
+#[derive(Debug, Default)]
+pub struct MemoryKeyStore {
+    key: Mutex<Option<DataKey>>,
+}
+
+impl KeyStore for MemoryKeyStore {
+    fn load(&self) -> Result<Option<DataKey>, KeyStoreError> {
+        Ok(self
+            .key
+            .lock()
+            .map_err(|_| KeyStoreError("poisoned".into()))?
+            .clone())
+    }
+
+    fn save(&self, key: &DataKey) -> Result<(), KeyStoreError> {
+        *self
+            .key
+            .lock()
+            .map_err(|_| KeyStoreError("poisoned".into()))? = Some(key.clone());
+        Ok(())
+    }
+}
+
+/// How this session handles secret values; chosen by the caller when it opens the
+/// database, and explicit so memory-only mode is never an accident.
+#[derive(Debug, Clone)]
+pub enum Secrets {
+    /// Secret values are written sealed under this key.
+    Sealed(DataKey),
+    /// No key this session (the app's memory-only mode): secret values are kept in
+    /// memory until the database handle is dropped and never written; values sealed
+    /// in an earlier session stay stored, unread and untouched.
+    Unavailable,
+}
+
+impl Secrets {
+    /// The key in `store`, or a new one saved there first (the first run on a device).
+    pub fn from_key_store(store: &dyn KeyStore) -> Result<Self, KeyStoreError> {
+        if let Some(key) = store.load()? {
+            return Ok(Self::Sealed(key));
+        }
+        let key = DataKey::generate().map_err(|error| KeyStoreError(error.to_string()))?;
+        store.save(&key)?;
+        Ok(Self::Sealed(key))
+    }
+
+    /// The key, when there is one.
+    pub fn key(&self) -> Option<&DataKey> {
+        match self {
+            Self::Sealed(key) => Some(key),
+            Self::Unavailable => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLACE: SealPlace<'static> = SealPlace {
+        workspace_id: "ws-1",
+        entity_id: "env-1",
+        field: "variables",
+        key: "token",
+    };
+
+    #[test]
+    fn a_sealed_value_opens_in_its_place_and_hides_its_plaintext() {
+        let key = DataKey::generate().unwrap();
+        let sealed = key.seal(&PLACE, "s3cr3t-value").unwrap();
+        assert!(!sealed.contains("s3cr3t"));
+        assert_eq!(key.open(&PLACE, &sealed).unwrap(), "s3cr3t-value");
+        // A fresh nonce each time: the same value never seals to the same text.
+        assert_ne!(key.seal(&PLACE, "s3cr3t-value").unwrap(), sealed);
+    }
+
+    #[test]
+    fn a_ciphertext_moved_to_another_place_or_key_does_not_open() {
+        let key = DataKey::generate().unwrap();
+        let sealed = key.seal(&PLACE, "s3cr3t").unwrap();
+        let elsewhere = [
+            SealPlace {
+                workspace_id: "ws-2",
+                ..PLACE
+            },
+            SealPlace {
+                entity_id: "env-2",
+                ..PLACE
+            },
+            SealPlace {
+                field: "globals",
+                ..PLACE
+            },
+            SealPlace {
+                key: "password",
+                ..PLACE
+            },
+            // Parts cannot trade bytes across their boundary.
+            SealPlace {
+                workspace_id: "ws-1env-1",
+                entity_id: "",
+                ..PLACE
+            },
+        ];
+        for place in elsewhere {
+            assert_eq!(
+                key.open(&place, &sealed),
+                Err(SealError::Unreadable),
+                "{place:?}"
+            );
+        }
+        let other_key = DataKey::generate().unwrap();
+        assert_eq!(other_key.open(&PLACE, &sealed), Err(SealError::Unreadable));
+    }
+
+    #[test]
+    fn damaged_values_are_unreadable_not_a_panic() {
+        let key = DataKey::generate().unwrap();
+        let sealed = key.seal(&PLACE, "s3cr3t").unwrap();
+        let mut flipped = STANDARD_NO_PAD.decode(&sealed).unwrap();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        for bad in [
+            String::new(),
+            "not base64!".to_owned(),
+            STANDARD_NO_PAD.encode([FORMAT_V1, 1, 2]),
+            STANDARD_NO_PAD.encode(flipped),
+            sealed.replacen('A', "B", 1).chars().skip(1).collect(),
+        ] {
+            assert_eq!(
+                key.open(&PLACE, &bad),
+                Err(SealError::Unreadable),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_key_store_keeps_the_first_key_it_is_given() {
+        let store = MemoryKeyStore::default();
+        let Secrets::Sealed(first) = Secrets::from_key_store(&store).unwrap() else {
+            panic!("a key store gives a key");
+        };
+        let Secrets::Sealed(again) = Secrets::from_key_store(&store).unwrap() else {
+            panic!("a key store gives a key");
+        };
+        assert_eq!(first.as_bytes(), again.as_bytes());
+        assert_eq!(format!("{first:?}"), "DataKey(…)");
+    }
+}
