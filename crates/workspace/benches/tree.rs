@@ -1,6 +1,7 @@
 //! The sidebar on a big workspace: 10,000 requests in 500 folders (5 collections of
 //! 100 folders, half of them nested one level), built through the public API into a
-//! fresh database file; then the whole tree and the filter, each timed many times.
+//! fresh database file; then the whole tree and the filter, each timed many times;
+//! then all of it stored again as one imported collection.
 //!
 //! `cargo bench -p courier-workspace --bench tree` (numbers in BENCHMARKS.md).
 //! `COURIER_BENCH_RUNS` sets how many timed runs each measurement gets (default 50).
@@ -9,8 +10,10 @@
 
 use std::time::{Duration, Instant};
 
+use courier_workspace::courier_format;
 use courier_workspace::db::{Options, Place, WorkspaceDb};
-use courier_workspace::model::RequestSpec;
+use courier_workspace::import::ExportOptions;
+use courier_workspace::model::{CollectionTree, RequestSpec};
 use courier_workspace::seal::{DataKey, Secrets};
 
 const COLLECTIONS: usize = 5;
@@ -81,6 +84,37 @@ async fn bench(runs: usize) {
         .await;
         report(label, filter);
     }
+
+    // The same 10,000 requests as one imported collection (fresh ids via Courier's
+    // own file), stored in one transaction.
+    let mut whole = CollectionTree {
+        collection: db.collections(&workspace).await.unwrap().remove(0),
+        folders: Vec::new(),
+        requests: Vec::new(),
+    };
+    let tree = db.tree(&workspace).await.unwrap();
+    for folder in &tree.folders {
+        let mut folder = db.folder(&folder.id).await.unwrap();
+        folder.collection_id = whole.collection.meta.id.clone();
+        whole.folders.push(folder);
+    }
+    for request in &tree.requests {
+        let mut request = db.request(&request.id).await.unwrap();
+        request.collection_id = whole.collection.meta.id.clone();
+        whole.requests.push(request);
+    }
+    let file = courier_format::export_collection(&whole, ExportOptions::default());
+    let fresh = courier_format::import_collection(&file, &workspace, 0)
+        .unwrap()
+        .value;
+    let started = Instant::now();
+    db.add_collection_tree(&workspace, &fresh).await.unwrap();
+    println!(
+        "\nstoring one imported collection of {} requests in {} folders: {:.0} ms (one transaction)",
+        fresh.requests.len(),
+        fresh.folders.len(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
     db.close().await;
 }
 

@@ -23,6 +23,7 @@ mod environments;
 mod error;
 mod folders;
 mod history;
+mod import;
 mod order;
 mod requests;
 mod rows;

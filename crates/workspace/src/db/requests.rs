@@ -9,7 +9,7 @@ use super::{Error, Result, WorkspaceDb, Write, clean_name, new_id};
 use crate::model::{EntityKind, Request, RequestSpec, Scripts};
 
 /// A spec as stored: JSON, its method checked.
-fn spec_json(spec: &RequestSpec) -> Result<String> {
+pub(super) fn spec_json(spec: &RequestSpec) -> Result<String> {
     let method = spec.method.as_str();
     if method.is_empty() || method.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::invalid("a method is one word, like GET or POST"));

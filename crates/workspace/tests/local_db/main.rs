@@ -8,6 +8,7 @@ mod changes;
 mod common;
 mod crash;
 mod history_drafts;
+mod import;
 mod secrets;
 mod trash;
 mod tree;
