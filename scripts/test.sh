@@ -39,16 +39,16 @@ need_contract_tools
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 echo "==> UI: IPC bindings and command map up to date (ts-rs)"
-# Regenerates ui/src/bindings from the Rust types (TS_RS_EXPORT_DIR in .cargo/config.toml) and
+# Regenerates ui/src/bindings from the Rust types (proto, client and workspace) (TS_RS_EXPORT_DIR in .cargo/config.toml) and
 # ui/src/ipc/commands.ts from the IPC command table (crates/client/src/app/ipc); any difference
 # from the committed files means they were not regenerated and committed.
-cargo test -p courier-proto -p courier-client --features ts --lib --locked --quiet
+cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib --locked --quiet
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   drift="$(git status --porcelain -- ui/src/bindings ui/src/ipc/commands.ts)"
   if [ -n "$drift" ]; then
     echo "error: ui/src/bindings or ui/src/ipc/commands.ts is not what the Rust types generate:" >&2
     echo "$drift" >&2
-    echo "Commit the regenerated files (cargo test -p courier-proto -p courier-client --features ts --lib writes them)." >&2
+    echo "Commit the regenerated files (cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib writes them)." >&2
     exit 1
   fi
 fi

@@ -31,7 +31,7 @@ pub fn environment() -> Environment {
 }
 
 /// Configures `builder` with Courier's plugins and commands; at setup, the state
-/// (over `config`) and each signed-in account's live updates.
+/// (over `config`), each signed-in account's live updates and the work database.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, config: ClientConfig) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -44,6 +44,14 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, config: ClientConfig) -> 
             let state = DesktopState::with_config(config, shell);
             // Each signed-in account listens for its revocation and profile changes.
             tauri::async_runtime::spawn(state.follow_live_updates());
+            // The work database opens now, so the first screen does not wait for it
+            // (without a chosen token store it opens on first use instead).
+            let opening = Arc::clone(&state);
+            tauri::async_runtime::spawn(async move {
+                if let Err(error) = opening.work().await {
+                    tracing::info!(%error, "the work database opens later");
+                }
+            });
             app.manage(state);
             Ok(())
         })

@@ -51,6 +51,24 @@ export const ipc = {
   revokeOtherSessions: vi.fn<IpcModule["revokeOtherSessions"]>(),
   supportRequests: vi.fn<IpcModule["supportRequests"]>(),
   submitSupportRequest: vi.fn<IpcModule["submitSupportRequest"]>(),
+  workspaces: vi.fn<IpcModule["workspaces"]>(),
+  createWorkspace: vi.fn<IpcModule["createWorkspace"]>(),
+  workspaceTree: vi.fn<IpcModule["workspaceTree"]>(),
+  createCollection: vi.fn<IpcModule["createCollection"]>(),
+  renameCollection: vi.fn<IpcModule["renameCollection"]>(),
+  deleteCollection: vi.fn<IpcModule["deleteCollection"]>(),
+  createFolder: vi.fn<IpcModule["createFolder"]>(),
+  renameFolder: vi.fn<IpcModule["renameFolder"]>(),
+  deleteFolder: vi.fn<IpcModule["deleteFolder"]>(),
+  createRequest: vi.fn<IpcModule["createRequest"]>(),
+  renameRequest: vi.fn<IpcModule["renameRequest"]>(),
+  deleteRequest: vi.fn<IpcModule["deleteRequest"]>(),
+  restore: vi.fn<IpcModule["restore"]>(),
+  request: vi.fn<IpcModule["request"]>(),
+  saveRequest: vi.fn<IpcModule["saveRequest"]>(),
+  unresolvedVariables: vi.fn<IpcModule["unresolvedVariables"]>(),
+  sendRequest: vi.fn<IpcModule["sendRequest"]>(),
+  cancelSend: vi.fn<IpcModule["cancelSend"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */
@@ -82,6 +100,26 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.notificationPreferences.mockResolvedValue(preferences());
   ipc.listSessions.mockResolvedValue([session({ current: true })]);
   ipc.supportRequests.mockResolvedValue([]);
+  const meta = { id: "ws-pad", revision: 1, created_at: 0, updated_at: 0 };
+  ipc.workspaces.mockResolvedValue({
+    workspaces: [
+      {
+        meta,
+        name: "Scratch Pad",
+        owner: { kind: "scratch_pad" },
+        active_environment: null,
+        encrypt_values: false,
+      },
+    ],
+    secrets: "sealed",
+    account_id: null,
+  });
+  ipc.workspaceTree.mockImplementation(async (workspaceId) => ({
+    workspace_id: workspaceId,
+    collections: [],
+    folders: [],
+    requests: [],
+  }));
 }
 
 /** Delivers an event from Rust to every subscriber, as Tauri would. */

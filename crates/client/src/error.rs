@@ -53,6 +53,14 @@ pub enum Error {
     Listener(String),
     #[error("local data in {path}: {reason}")]
     LocalData { path: String, reason: String },
+    /// The device's database of work refused or failed (`not_found`, `invalid`,
+    /// `conflict`, `storage`).
+    #[error(transparent)]
+    Workspace(#[from] courier_workspace::db::Error),
+    /// A request could not be sent or got no response (the sender's kinds:
+    /// `unresolved_variables`, `connection_refused`, `timeout`, `cancelled` …).
+    #[error(transparent)]
+    Send(#[from] courier_workspace::send::SendError),
     /// The account API refused a request (`{kind, message, fields}` from the server,
     /// or the same shape for what the client refuses before sending).
     #[error("{}", api_message(message, *retry_after))]
@@ -123,6 +131,8 @@ impl Error {
             Error::Browser(_) => "browser",
             Error::Listener(_) => "listener",
             Error::LocalData { .. } => "local_data",
+            Error::Workspace(error) => error.kind().as_str(),
+            Error::Send(error) => error.kind(),
             // The server's own names, so the UI branches on the same words.
             Error::Api { kind, .. } => match kind {
                 ErrorKind::InvalidInput => "invalid_input",
@@ -141,6 +151,14 @@ impl Error {
     pub fn fields(&self) -> &[FieldError] {
         match self {
             Error::Api { fields, .. } => fields,
+            _ => &[],
+        }
+    }
+
+    /// The `{{names}}` with no value behind them, when a send was refused for them.
+    pub fn unresolved_variables(&self) -> &[String] {
+        match self {
+            Error::Send(courier_workspace::send::SendError::Unresolved { names }) => names,
             _ => &[],
         }
     }

@@ -21,6 +21,8 @@ pub mod error;
 
 /// The wire types the API methods take and return.
 pub use courier_proto as proto;
+/// The local work the desktop's `work` commands take and return.
+pub use courier_workspace as workspace;
 
 pub use accounts::Account;
 pub use api::AccountApi;

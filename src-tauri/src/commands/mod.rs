@@ -8,3 +8,4 @@ pub mod accounts;
 pub mod settings;
 pub mod signin;
 pub mod window;
+pub mod work;

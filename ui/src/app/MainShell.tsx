@@ -1,7 +1,8 @@
 // The app itself: header with the account menu (or Sign In), the email banner, the main
 // area and the status line saying where tokens are kept. The main area shows, for the
 // active signed-in account, Configure your account until its profile is configured, then
-// the account overview or Account Settings; without one, the Scratch Pad.
+// its overview above its work (the Scratch Pad and its own workspaces), or Account Settings; without one, the
+// Scratch Pad's work.
 import { useState } from "react";
 
 import type { AccountView } from "../bindings/AccountView";
@@ -13,9 +14,9 @@ import { VaultStatusLine } from "../features/accounts/VaultStatusLine";
 import { ConfigureAccountScreen } from "../features/settings/ConfigureAccountScreen";
 import { useProfile } from "../features/settings/queries";
 import { SettingsScreen } from "../features/settings/SettingsScreen";
+import { WorkArea } from "../features/work/WorkArea";
 import { activeAccount } from "../queries";
 import { AppHeader } from "./AppHeader";
-import { ScratchPadPanel } from "./ScratchPadPanel";
 
 const shellCommands = ["switch_account", "sign_out", "sign_out_all", "skip_sign_in"] as const;
 
@@ -41,7 +42,7 @@ export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
         ) : active ? (
           <AccountOverview account={active} vault={snapshot.vault} />
         ) : (
-          <ScratchPadPanel />
+          <WorkArea accountId={null} />
         )}
       </main>
       <VaultStatusLine vault={snapshot.vault} />
@@ -64,5 +65,10 @@ function SignedInMain({ account, snapshot, settingsOpen, onCloseSettings }: Sign
     return <ConfigureAccountScreen key={account.id} account={account} profile={profile.data} />;
   if (settingsOpen)
     return <SettingsScreen key={account.id} account={account} onBack={onCloseSettings} />;
-  return <AccountOverview account={account} vault={snapshot.vault} />;
+  return (
+    <>
+      <AccountOverview account={account} vault={snapshot.vault} />
+      <WorkArea accountId={account.id} />
+    </>
+  );
 }

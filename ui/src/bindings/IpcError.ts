@@ -8,4 +8,8 @@ export type IpcError = { kind: string, message: string,
 /**
  * With `invalid_input`: which fields were refused and why, to show beside them.
  */
-fields?: Array<FieldError>, };
+fields?: Array<FieldError>, 
+/**
+ * With `unresolved_variables`: each `{{name}}` that has no value, once.
+ */
+variables?: Array<string>, };

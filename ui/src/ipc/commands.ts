@@ -1,20 +1,35 @@
 // Generated from the IPC table (crates/client/src/app/ipc/mod.rs) by
-// `cargo test -p courier-proto -p courier-client --features ts --lib`. Do not edit.
+// `cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib`. Do not edit.
 import type { AppSnapshot } from "../bindings/AppSnapshot";
 import type { AvatarUpload } from "../bindings/AvatarUpload";
+import type { Collection } from "../bindings/Collection";
 import type { EmailChange } from "../bindings/EmailChange";
+import type { Environment } from "../bindings/Environment";
+import type { Folder } from "../bindings/Folder";
+import type { Globals } from "../bindings/Globals";
+import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
 import type { PasswordChange } from "../bindings/PasswordChange";
+import type { Place } from "../bindings/Place";
 import type { Profile } from "../bindings/Profile";
 import type { ProfileChangedEvent } from "../bindings/ProfileChangedEvent";
 import type { ProfileUpdate } from "../bindings/ProfileUpdate";
+import type { Request } from "../bindings/Request";
+import type { RequestSpec } from "../bindings/RequestSpec";
+import type { Response } from "../bindings/Response";
 import type { RevokedSessions } from "../bindings/RevokedSessions";
+import type { SendOptions } from "../bindings/SendOptions";
 import type { Session } from "../bindings/Session";
 import type { SignInChoice } from "../bindings/SignInChoice";
 import type { SignInProgress } from "../bindings/SignInProgress";
 import type { SignInStarted } from "../bindings/SignInStarted";
 import type { SupportRequest } from "../bindings/SupportRequest";
+import type { Tree } from "../bindings/Tree";
+import type { Undo } from "../bindings/Undo";
+import type { Variable } from "../bindings/Variable";
+import type { Workspace } from "../bindings/Workspace";
+import type { WorkspaceList } from "../bindings/WorkspaceList";
 
 /** Every command the desktop answers: its arguments (as `invoke` sends them) and result. */
 export type Commands = {
@@ -49,6 +64,47 @@ export type Commands = {
   revoke_other_sessions: { args: { accountId: string }; result: RevokedSessions };
   support_requests: { args: { accountId: string }; result: Array<SupportRequest> };
   submit_support_request: { args: { accountId: string; request: NewSupportRequest }; result: SupportRequest };
+  /** The Scratch Pad and the active account's workspaces. */
+  workspaces: { args: undefined; result: WorkspaceList };
+  /** A new workspace of the active account's. */
+  create_workspace: { args: { name: string }; result: Workspace };
+  rename_workspace: { args: { id: string; name: string }; result: Workspace };
+  delete_workspace: { args: { id: string }; result: Undo };
+  /** The sidebar: a workspace's collections, folders and requests. */
+  workspace_tree: { args: { workspaceId: string }; result: Tree };
+  create_collection: { args: { workspaceId: string; name: string }; result: Collection };
+  rename_collection: { args: { id: string; name: string }; result: Collection };
+  delete_collection: { args: { id: string }; result: Undo };
+  create_folder: { args: { place: Place; name: string }; result: Folder };
+  rename_folder: { args: { id: string; name: string }; result: Folder };
+  delete_folder: { args: { id: string }; result: Undo };
+  create_request: { args: { place: Place; name: string }; result: Request };
+  rename_request: { args: { id: string; name: string }; result: Request };
+  delete_request: { args: { id: string }; result: Undo };
+  /** Undo: puts back what a delete removed (once). */
+  restore: { args: { token: string }; result: null };
+  request: { args: { id: string }; result: Request };
+  /** Saves an edited request; refused as `conflict` when it changed since. */
+  save_request: { args: { request: Request }; result: Request };
+  /** The `{{names}}` of an edited request that have no value now. */
+  unresolved_variables: { args: { workspaceId: string; requestId: string; spec: RequestSpec }; result: Array<string> };
+  /**
+   * Sends the editor's copy of a saved request; `send_id` is for
+   * `cancel_send`. Refused with `unresolved_variables` (and their
+   * names) before anything goes out.
+   */
+  send_request: { args: { sendId: string; workspaceId: string; requestId: string; spec: RequestSpec; options: SendOptions }; result: Response };
+  /** Stops a send; it ends as `cancelled`. */
+  cancel_send: { args: { sendId: string }; result: null };
+  environments: { args: { workspaceId: string }; result: Array<Environment> };
+  create_environment: { args: { workspaceId: string; name: string }; result: Environment };
+  update_environment: { args: { environment: Environment }; result: Environment };
+  delete_environment: { args: { id: string }; result: Undo };
+  set_active_environment: { args: { workspaceId: string; environmentId: string | null }; result: Workspace };
+  globals: { args: { workspaceId: string }; result: Globals };
+  set_globals: { args: { workspaceId: string; variables: Array<Variable> }; result: Globals };
+  /** The newest sends of a workspace first. */
+  history: { args: { workspaceId: string }; result: Array<HistoryEntry> };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
 };

@@ -13,7 +13,11 @@ import type { IpcError } from "../bindings/IpcError";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
 import type { PasswordChange } from "../bindings/PasswordChange";
+import type { Place } from "../bindings/Place";
 import type { ProfileUpdate } from "../bindings/ProfileUpdate";
+import type { Request } from "../bindings/Request";
+import type { RequestSpec } from "../bindings/RequestSpec";
+import type { SendOptions } from "../bindings/SendOptions";
 import type { SignInChoice } from "../bindings/SignInChoice";
 import type { Commands, Events } from "./commands";
 
@@ -32,8 +36,13 @@ function isIpcError(value: unknown): value is IpcError {
 /** Whatever a command rejected with, as an IpcError (Tauri itself rejects with strings). */
 export function toIpcError(error: unknown): IpcError {
   if (isIpcError(error)) {
-    const { kind, message, fields } = error;
-    return Array.isArray(fields) ? { kind, message, fields } : { kind, message };
+    const { kind, message, fields, variables } = error;
+    return {
+      kind,
+      message,
+      ...(Array.isArray(fields) ? { fields } : {}),
+      ...(Array.isArray(variables) ? { variables } : {}),
+    };
   }
   if (error instanceof Error) return { kind: "internal", message: error.message };
   return { kind: "internal", message: String(error) };
@@ -118,3 +127,33 @@ export function subscribe<E extends keyof IpcEvents>(
     unlisten?.();
   };
 }
+
+// The work area: workspaces, the sidebar's tree, the request editor, Send, environments.
+export const workspaces = () => call("workspaces");
+export const createWorkspace = (name: string) => call("create_workspace", { name });
+export const workspaceTree = (workspaceId: string) => call("workspace_tree", { workspaceId });
+export const createCollection = (workspaceId: string, name: string) =>
+  call("create_collection", { workspaceId, name });
+export const renameCollection = (id: string, name: string) =>
+  call("rename_collection", { id, name });
+export const deleteCollection = (id: string) => call("delete_collection", { id });
+export const createFolder = (place: Place, name: string) => call("create_folder", { place, name });
+export const renameFolder = (id: string, name: string) => call("rename_folder", { id, name });
+export const deleteFolder = (id: string) => call("delete_folder", { id });
+export const createRequest = (place: Place, name: string) =>
+  call("create_request", { place, name });
+export const renameRequest = (id: string, name: string) => call("rename_request", { id, name });
+export const deleteRequest = (id: string) => call("delete_request", { id });
+export const restore = (token: string) => call("restore", { token });
+export const request = (id: string) => call("request", { id });
+export const saveRequest = (request: Request) => call("save_request", { request });
+export const unresolvedVariables = (workspaceId: string, requestId: string, spec: RequestSpec) =>
+  call("unresolved_variables", { workspaceId, requestId, spec });
+export const sendRequest = (
+  sendId: string,
+  workspaceId: string,
+  requestId: string,
+  spec: RequestSpec,
+  options: SendOptions,
+) => call("send_request", { sendId, workspaceId, requestId, spec, options });
+export const cancelSend = (sendId: string) => call("cancel_send", { sendId });

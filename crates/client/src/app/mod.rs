@@ -1,8 +1,9 @@
 //! The desktop app without its window: what the UI is shown ([`view`]), the state
 //! behind it ([`DesktopState`]: the client, where tokens are kept, the sign-in the
-//! window waits for, each account's live updates), and the IPC table both sides are
-//! generated from ([`ipc`]). The desktop shell (Tauri) implements [`Shell`]; the CLI
-//! and tests can drive the same state without WebKit.
+//! window waits for, each account's live updates, the person's work on this device:
+//! [`work`]), and the IPC table both sides are generated from ([`ipc`]). The desktop
+//! shell (Tauri) implements [`Shell`]; the CLI and tests can drive the same state
+//! without WebKit.
 
 pub mod ipc;
 mod live_updates;
@@ -10,6 +11,7 @@ mod pending_sign_in;
 mod state;
 mod token_store;
 pub mod view;
+pub mod work;
 
 pub use ipc::UiEvent;
 pub use state::DesktopState;

@@ -10,8 +10,9 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use courier_workspace::seal::Secrets;
 use serde::{Deserialize, Serialize};
-use tokio::sync::RwLock;
+use tokio::sync::{OnceCell, RwLock};
 
 use super::Shell;
 use super::ipc::UiEvent;
@@ -22,10 +23,11 @@ use super::view::{
     AccountView, AppSnapshot, ProfileChangedEvent, SignInChoice, SignInProgress, SignInStarted,
     VaultStatus,
 };
+use super::work::{self, Work};
 use crate::accounts::RegistryFile;
 use crate::auth::browser::{BrowserOpener as _, SystemBrowser};
 use crate::auth::signin::SignInAttempt;
-use crate::auth::vault::{KEYRING_REMEDY, MemoryVault};
+use crate::auth::vault::{KEYRING_REMEDY, KeyringVault, MemoryVault};
 use crate::channel::AccountEvent;
 use crate::config::{ClientConfig, Environment};
 use crate::courier::Courier;
@@ -39,6 +41,10 @@ pub struct DesktopState {
     pending: PendingSignIn,
     /// The events channel of each signed-in account.
     live: LiveUpdates,
+    /// The OS keyring while it is in use: it also keeps the workspace data key.
+    keys: RwLock<Option<Arc<KeyringVault>>>,
+    /// The device's work, opened on first use (see [`DesktopState::work`]).
+    work: OnceCell<Arc<Work>>,
 }
 
 /// Settings of the desktop app itself (not accounts, not secrets).
@@ -54,7 +60,7 @@ impl DesktopState {
     }
 
     pub fn with_config(config: ClientConfig, shell: Arc<dyn Shell>) -> Arc<Self> {
-        let (courier, status) = connect_keyring(&config);
+        let (courier, status, keys) = connect_keyring(&config);
         Arc::new(Self {
             config,
             shell,
@@ -62,19 +68,23 @@ impl DesktopState {
             vault: RwLock::new(status),
             pending: PendingSignIn::default(),
             live: LiveUpdates::default(),
+            keys: RwLock::new(keys),
+            work: OnceCell::new(),
         })
     }
 
     /// Tries the keyring again (after the person started or unlocked it).
     pub async fn retry_keyring(&self) {
-        let (courier, status) = connect_keyring(&self.config);
+        let (courier, status, keys) = connect_keyring(&self.config);
         *self.courier.write().await = courier;
         *self.vault.write().await = status;
+        *self.keys.write().await = keys;
     }
 
     /// The keyring stopped answering mid-run (locked, daemon gone): say so.
     async fn keyring_lost(&self, reason: String) {
         *self.courier.write().await = None;
+        *self.keys.write().await = None;
         *self.vault.write().await = VaultStatus::Unavailable {
             reason,
             remedy: KEYRING_REMEDY.to_owned(),
@@ -86,6 +96,45 @@ impl DesktopState {
         let (courier, status) = courier_with(&self.config, Arc::new(MemoryVault::default()));
         *self.courier.write().await = courier;
         *self.vault.write().await = status;
+        *self.keys.write().await = None;
+    }
+
+    /// The device's work (`DATA/workspaces.db`), opened the first time it is asked
+    /// for and kept for the app's life. Its secrets follow the token store: with the
+    /// OS keyring they are sealed under the data key kept there (made on first use);
+    /// in memory-only mode they are kept for this session only. While no store is
+    /// chosen yet, the answer is the keyring screen's error.
+    pub async fn work(&self) -> Result<Arc<Work>> {
+        let opened = self
+            .work
+            .get_or_try_init(|| async {
+                let secrets = self.workspace_secrets().await?;
+                let path = self.config.data_dir.join(work::DATABASE_FILE);
+                Ok::<_, Error>(Arc::new(Work::open(&path, secrets).await?))
+            })
+            .await?;
+        Ok(Arc::clone(opened))
+    }
+
+    async fn workspace_secrets(&self) -> Result<Secrets> {
+        let keys = self.keys.read().await.clone();
+        match (&*self.vault.read().await, keys) {
+            (VaultStatus::Keyring { .. }, Some(keys)) => {
+                // Keyring calls block on D-Bus.
+                let secrets =
+                    tokio::task::spawn_blocking(move || Secrets::from_key_store(keys.as_ref()))
+                        .await
+                        .map_err(|error| Error::Keyring(error.to_string()))?;
+                secrets.map_err(|error| Error::Keyring(error.to_string()))
+            }
+            (VaultStatus::MemoryOnly { .. }, _) => Ok(Secrets::Unavailable),
+            _ => self.courier().await.map(|_| Secrets::Unavailable),
+        }
+    }
+
+    /// The account whose workspaces are shown beside the Scratch Pad: the active one.
+    pub fn active_account(&self) -> Result<Option<String>> {
+        Ok(RegistryFile::new(&self.config.data_dir).load()?.active)
     }
 
     /// Tokens are in the OS keyring (not memory only, not unavailable).
@@ -332,9 +381,17 @@ mod tests {
             assert!(snapshot.welcome_done);
             assert!(snapshot.accounts.is_empty());
             assert!(matches!(snapshot.vault, VaultStatus::MemoryOnly { .. }));
-            let told = shell.0.lock().unwrap();
-            assert_eq!(told.as_slice(), [UiEvent::AccountChanged(snapshot)]);
-            assert_eq!(told[0].name(), "account_changed");
+            {
+                let told = shell.0.lock().unwrap();
+                assert_eq!(told.as_slice(), [UiEvent::AccountChanged(snapshot)]);
+                assert_eq!(told[0].name(), "account_changed");
+            }
+
+            // Without a keyring the work opens with secrets for this session only.
+            let work = state.work().await.unwrap();
+            let list = work.list(None).await.unwrap();
+            assert_eq!(list.secrets, courier_workspace::db::SecretsMode::MemoryOnly);
+            assert!(data.path().join(super::work::DATABASE_FILE).exists());
         });
     }
 }

@@ -13,10 +13,17 @@ use crate::error::Error;
 
 use super::view::VaultStatus;
 
-/// The client over the OS keyring, or why there is none.
-pub(super) fn connect_keyring(config: &ClientConfig) -> (Option<Arc<Courier>>, VaultStatus) {
+/// The client over the OS keyring, or why there is none; and the keyring itself,
+/// which also keeps the device's workspace data key.
+pub(super) fn connect_keyring(
+    config: &ClientConfig,
+) -> (Option<Arc<Courier>>, VaultStatus, Option<Arc<KeyringVault>>) {
     match KeyringVault::connect(&config.keyring_service) {
-        Ok(vault) => courier_with(config, Arc::new(vault)),
+        Ok(vault) => {
+            let vault = Arc::new(vault);
+            let (courier, status) = courier_with(config, vault.clone());
+            (courier, status, Some(vault))
+        }
         Err(Error::KeyringUnavailable { reason, remedy }) => {
             tracing::warn!(%reason, "no keyring reachable");
             (
@@ -25,6 +32,7 @@ pub(super) fn connect_keyring(config: &ClientConfig) -> (Option<Arc<Courier>>, V
                     reason,
                     remedy: remedy.to_owned(),
                 },
+                None,
             )
         }
         Err(error) => {
@@ -35,6 +43,7 @@ pub(super) fn connect_keyring(config: &ClientConfig) -> (Option<Arc<Courier>>, V
                     reason: error.to_string(),
                     remedy,
                 },
+                None,
             )
         }
     }

@@ -185,6 +185,10 @@ pub struct IpcError {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<FieldError>>"))]
     pub fields: Vec<FieldError>,
+    /// With `unresolved_variables`: each `{{name}}` that has no value, once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<String>>"))]
+    pub variables: Vec<String>,
 }
 
 impl From<Error> for IpcError {
@@ -192,6 +196,7 @@ impl From<Error> for IpcError {
         Self {
             kind: error.kind().to_owned(),
             fields: error.fields().to_vec(),
+            variables: error.unresolved_variables().to_vec(),
             message: error.to_string(),
         }
     }

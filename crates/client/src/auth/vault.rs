@@ -7,8 +7,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use courier_workspace::seal::{DataKey, KeyStore, KeyStoreError};
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::clock::UnixTime;
 use crate::error::{Error, Result};
@@ -150,6 +154,43 @@ impl TokenVault for KeyringVault {
             "the OS keyring (Secret Service), service \"{}\"",
             self.service
         )
+    }
+}
+
+/// The keyring entry (user name, under the vault's service) that holds the device's
+/// data key for `courier-workspace`: one per profile, made on first use.
+pub const WORKSPACE_KEY_ENTRY: &str = "courier-workspace-key";
+
+/// The device's workspace data key lives beside the tokens, in its own entry (32
+/// bytes, standard base64). Blocking, like every keyring call.
+impl KeyStore for KeyringVault {
+    fn load(&self) -> std::result::Result<Option<DataKey>, KeyStoreError> {
+        let failed = |error: Error| KeyStoreError(error.to_string());
+        match self
+            .entry(WORKSPACE_KEY_ENTRY)
+            .map_err(failed)?
+            .get_password()
+        {
+            Ok(encoded) => {
+                let bytes = STANDARD
+                    .decode(encoded.trim())
+                    .ok()
+                    .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                    .ok_or_else(|| KeyStoreError("the stored data key is damaged".into()))?;
+                Ok(Some(DataKey::from_bytes(bytes)))
+            }
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(error) => Err(failed(other(error))),
+        }
+    }
+
+    fn save(&self, key: &DataKey) -> std::result::Result<(), KeyStoreError> {
+        let failed = |error: Error| KeyStoreError(error.to_string());
+        let encoded = Zeroizing::new(STANDARD.encode(key.as_bytes()));
+        self.entry(WORKSPACE_KEY_ENTRY)
+            .map_err(failed)?
+            .set_password(&encoded)
+            .map_err(|error| failed(other(error)))
     }
 }
 

@@ -15,7 +15,7 @@
 //! in snake_case here and travel in camelCase (`account_id` → `accountId`), as Tauri
 //! maps them. To add a command: add its line here, write
 //! `src-tauri/src/commands/<area>.rs::<name>(state, args…) -> Result<T>`, regenerate
-//! with `cargo test -p courier-proto -p courier-client --features ts --lib`, and add
+//! with `cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib`, and add
 //! its wrapper in `ui/src/ipc/index.ts`.
 
 #[cfg(all(test, feature = "ts"))]
@@ -80,6 +80,62 @@ macro_rules! with_ipc_table {
                         account_id: String,
                         request: $crate::proto::NewSupportRequest
                     ) -> $crate::proto::SupportRequest;
+                }
+                work {
+                    /// The Scratch Pad and the active account's workspaces.
+                    workspaces() -> $crate::app::work::WorkspaceList;
+                    /// A new workspace of the active account's.
+                    create_workspace(name: String) -> $crate::workspace::model::Workspace;
+                    rename_workspace(id: String, name: String) -> $crate::workspace::model::Workspace;
+                    delete_workspace(id: String) -> $crate::app::work::Undo;
+                    /// The sidebar: a workspace's collections, folders and requests.
+                    workspace_tree(workspace_id: String) -> $crate::workspace::db::Tree;
+                    create_collection(workspace_id: String, name: String)
+                        -> $crate::workspace::model::Collection;
+                    rename_collection(id: String, name: String) -> $crate::workspace::model::Collection;
+                    delete_collection(id: String) -> $crate::app::work::Undo;
+                    create_folder(place: $crate::workspace::db::Place, name: String) -> $crate::workspace::model::Folder;
+                    rename_folder(id: String, name: String) -> $crate::workspace::model::Folder;
+                    delete_folder(id: String) -> $crate::app::work::Undo;
+                    create_request(place: $crate::workspace::db::Place, name: String) -> $crate::workspace::model::Request;
+                    rename_request(id: String, name: String) -> $crate::workspace::model::Request;
+                    delete_request(id: String) -> $crate::app::work::Undo;
+                    /// Undo: puts back what a delete removed (once).
+                    restore(token: String) -> ();
+                    request(id: String) -> $crate::workspace::model::Request;
+                    /// Saves an edited request; refused as `conflict` when it changed since.
+                    save_request(request: $crate::workspace::model::Request) -> $crate::workspace::model::Request;
+                    /// The `{{names}}` of an edited request that have no value now.
+                    unresolved_variables(
+                        workspace_id: String,
+                        request_id: String,
+                        spec: $crate::workspace::model::RequestSpec
+                    ) -> Vec<String>;
+                    /// Sends the editor's copy of a saved request; `send_id` is for
+                    /// `cancel_send`. Refused with `unresolved_variables` (and their
+                    /// names) before anything goes out.
+                    send_request(
+                        send_id: String,
+                        workspace_id: String,
+                        request_id: String,
+                        spec: $crate::workspace::model::RequestSpec,
+                        options: $crate::workspace::model::SendOptions
+                    ) -> $crate::workspace::send::Response;
+                    /// Stops a send; it ends as `cancelled`.
+                    cancel_send(send_id: String) -> ();
+                    environments(workspace_id: String) -> Vec<$crate::workspace::model::Environment>;
+                    create_environment(workspace_id: String, name: String)
+                        -> $crate::workspace::model::Environment;
+                    update_environment(environment: $crate::workspace::model::Environment)
+                        -> $crate::workspace::model::Environment;
+                    delete_environment(id: String) -> $crate::app::work::Undo;
+                    set_active_environment(workspace_id: String, environment_id: Option<String>)
+                        -> $crate::workspace::model::Workspace;
+                    globals(workspace_id: String) -> $crate::workspace::model::Globals;
+                    set_globals(workspace_id: String, variables: Vec<$crate::workspace::model::Variable>)
+                        -> $crate::workspace::model::Globals;
+                    /// The newest sends of a workspace first.
+                    history(workspace_id: String) -> Vec<$crate::workspace::model::HistoryEntry>;
                 }
                 window {
                     /// The UI has drawn its first real screen (the startup benchmark's mark).

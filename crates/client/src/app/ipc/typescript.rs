@@ -1,7 +1,7 @@
 //! Writes `ui/src/ipc/commands.ts` from the IPC table: `Commands` maps each command
 //! to `{ args; result }` and `Events` each event to its payload, with the ts-rs names
 //! of the Rust types and imports from `ui/src/bindings`. Runs with the bindings
-//! (`cargo test -p courier-proto -p courier-client --features ts --lib`); the test
+//! (`cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib`); the test
 //! command fails when the committed file differs.
 
 use std::collections::BTreeSet;
@@ -124,7 +124,7 @@ fn render(commands: &[Command], events: &[Event]) -> String {
         .collect();
     let mut out = String::from(
         "// Generated from the IPC table (crates/client/src/app/ipc/mod.rs) by\n\
-         // `cargo test -p courier-proto -p courier-client --features ts --lib`. Do not edit.\n",
+         // `cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib`. Do not edit.\n",
     );
     for path in imports {
         let name = path.rsplit('/').next().unwrap_or(path);

@@ -1,0 +1,398 @@
+// The request editor: method, URL, the params table in step with the URL, headers, body,
+// auth; unsaved changes marked, Save (Ctrl/Cmd+S), Send (Ctrl/Cmd+Enter) and Cancel while
+// sending, the {{names}} with no value shown before sending, and the response below.
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useReducer, useRef, useState } from "react";
+
+import type { Auth } from "../../bindings/Auth";
+import type { Body } from "../../bindings/Body";
+import type { IpcError } from "../../bindings/IpcError";
+import type { KeyValue } from "../../bindings/KeyValue";
+import type { Request } from "../../bindings/Request";
+import type { Response } from "../../bindings/Response";
+import * as ipc from "../../ipc";
+import { type EditorState, editorReducer, emptyRow, isDirty } from "./editorState";
+import { requestKey, treeKey, useRequest } from "./queries";
+import { ResponsePane } from "./ResponsePane";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+const SEND_OPTIONS = { timeout_ms: 30_000, follow_redirects: true, verify_tls: true };
+
+type Props = { workspaceId: string; requestId: string };
+
+export function RequestEditor({ workspaceId, requestId }: Props) {
+  const request = useRequest(requestId);
+  if (request.error)
+    return (
+      <p role="alert" className="work-error">
+        {request.error.message}
+      </p>
+    );
+  if (!request.data) return <p className="work-empty">Opening…</p>;
+  return <Editor workspaceId={workspaceId} request={request.data} />;
+}
+
+type Outcome = { response: Response } | { error: IpcError } | null;
+
+function Editor({ workspaceId, request }: { workspaceId: string; request: Request }) {
+  const [state, dispatch] = useReducer(editorReducer, {
+    saved: request,
+    spec: request.spec,
+  } as EditorState);
+  const queryClient = useQueryClient();
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [sending, setSending] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [missing, setMissing] = useState<string[]>([]);
+  const [tab, setTab] = useState<"params" | "headers" | "body" | "auth">("params");
+  const dirty = isDirty(state);
+  const spec = state.spec;
+
+  // The {{names}} with no value, asked again shortly after each edit.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      ipc
+        .unresolvedVariables(workspaceId, request.meta.id, spec)
+        .then(setMissing)
+        .catch(() => setMissing([]));
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [workspaceId, request.meta.id, spec]);
+
+  const save = async () => {
+    setSaveError(null);
+    try {
+      const saved = await ipc.saveRequest({ ...state.saved, spec });
+      dispatch({ type: "loaded", request: saved });
+      queryClient.setQueryData(requestKey(saved.meta.id), saved);
+      await queryClient.invalidateQueries({ queryKey: treeKey(workspaceId) });
+    } catch (error) {
+      setSaveError((error as IpcError).message);
+    }
+  };
+  const send = async () => {
+    if (sending) return;
+    const sendId = crypto.randomUUID();
+    setSending(sendId);
+    setOutcome(null);
+    try {
+      const response = await ipc.sendRequest(
+        sendId,
+        workspaceId,
+        request.meta.id,
+        spec,
+        SEND_OPTIONS,
+      );
+      setOutcome({ response });
+    } catch (error) {
+      setOutcome({ error: error as IpcError });
+    } finally {
+      setSending(null);
+    }
+  };
+  const keys = useRef({ save, send });
+  keys.current = { save, send };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey)) return;
+      if (event.key === "s") {
+        event.preventDefault();
+        void keys.current.save();
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        void keys.current.send();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  return (
+    <div className="work-editor">
+      <h2 className="work-editor-title">
+        {request.name}
+        {dirty && (
+          <span className="work-dirty" title="Unsaved changes">
+            {" "}
+            • unsaved
+          </span>
+        )}
+      </h2>
+      <div className="work-url-bar">
+        <select
+          aria-label="Method"
+          className="field work-method-select"
+          value={spec.method}
+          onChange={(event) => dispatch({ type: "method", method: event.target.value })}
+        >
+          {[...new Set([...METHODS, spec.method])].map((method) => (
+            <option key={method}>{method}</option>
+          ))}
+        </select>
+        <input
+          aria-label="URL"
+          className="field"
+          placeholder="https://api.example.com/items?page=1"
+          value={spec.url}
+          onChange={(event) => dispatch({ type: "url", url: event.target.value })}
+        />
+        {sending ? (
+          <button type="button" className="button" onClick={() => void ipc.cancelSend(sending)}>
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="button button-primary" onClick={() => void send()}>
+            Send
+          </button>
+        )}
+        <button type="button" className="button" disabled={!dirty} onClick={() => void save()}>
+          Save
+        </button>
+      </div>
+      {missing.length > 0 && (
+        <p className="work-missing" role="status">
+          No value for {missing.map((name) => `{{${name}}}`).join(", ")}
+        </p>
+      )}
+      {saveError && (
+        <p role="alert" className="work-error">
+          Could not save: {saveError}
+        </p>
+      )}
+      <div role="tablist" aria-label="Request parts" className="work-tabs">
+        {(["params", "headers", "body", "auth"] as const).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={tab === name}
+            className="work-tab"
+            onClick={() => setTab(name)}
+          >
+            {{ params: "Params", headers: "Headers", body: "Body", auth: "Auth" }[name]}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" className="work-tab-panel">
+        {tab === "params" && (
+          <KeyValueTable
+            label="Query parameters"
+            rows={spec.params}
+            onChange={(params) => dispatch({ type: "params", params })}
+          />
+        )}
+        {tab === "headers" && (
+          <KeyValueTable
+            label="Headers"
+            rows={spec.headers}
+            onChange={(headers) => dispatch({ type: "headers", headers })}
+          />
+        )}
+        {tab === "body" && (
+          <BodyEditor body={spec.body} onChange={(body) => dispatch({ type: "body", body })} />
+        )}
+        {tab === "auth" && (
+          <AuthEditor auth={spec.auth} onChange={(auth) => dispatch({ type: "auth", auth })} />
+        )}
+      </div>
+      <ResponsePane sending={sending !== null} outcome={outcome} />
+    </div>
+  );
+}
+
+function KeyValueTable({
+  label,
+  rows,
+  onChange,
+}: {
+  label: string;
+  rows: KeyValue[];
+  onChange: (rows: KeyValue[]) => void;
+}) {
+  const shown = [...rows, emptyRow()];
+  const edit = (index: number, change: Partial<KeyValue>) => {
+    const next = shown.map((row, at) => (at === index ? { ...row, ...change } : row));
+    onChange(next.filter((row, at) => at < rows.length || row.key !== "" || row.value !== ""));
+  };
+  return (
+    <table className="work-table" aria-label={label}>
+      <tbody>
+        {shown.map((row, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no ids; order is the identity
+          <tr key={index}>
+            <td>
+              <input
+                type="checkbox"
+                aria-label={`Use row ${index + 1}`}
+                checked={row.enabled}
+                disabled={index === rows.length}
+                onChange={(event) => edit(index, { enabled: event.target.checked })}
+              />
+            </td>
+            <td>
+              <input
+                aria-label={`${label} key ${index + 1}`}
+                className="field"
+                placeholder="Key"
+                value={row.key}
+                onChange={(event) => edit(index, { key: event.target.value })}
+              />
+            </td>
+            <td>
+              <input
+                aria-label={`${label} value ${index + 1}`}
+                className="field"
+                placeholder="Value"
+                value={row.value}
+                onChange={(event) => edit(index, { value: event.target.value })}
+              />
+            </td>
+            <td>
+              {index < rows.length && (
+                <button
+                  type="button"
+                  className="button-quiet"
+                  aria-label={`Remove row ${index + 1}`}
+                  onClick={() => onChange(rows.filter((_, at) => at !== index))}
+                >
+                  ×
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function BodyEditor({ body, onChange }: { body: Body; onChange: (body: Body) => void }) {
+  const mode = body.mode === "raw" ? (body.language === "json" ? "json" : "text") : body.mode;
+  const text = body.mode === "raw" ? body.text : "";
+  const choose = (next: string) => {
+    if (next === "none") onChange({ mode: "none" });
+    else if (next === "json" || next === "text") onChange({ mode: "raw", text, language: next });
+    else if (next === "url_encoded") onChange({ mode: "url_encoded", fields: [] });
+    else onChange({ mode: "form_data", fields: [] });
+  };
+  return (
+    <div>
+      <select
+        aria-label="Body type"
+        className="field"
+        value={mode}
+        onChange={(event) => choose(event.target.value)}
+      >
+        <option value="none">None</option>
+        <option value="json">JSON</option>
+        <option value="text">Text</option>
+        <option value="url_encoded">x-www-form-urlencoded</option>
+        <option value="form_data">form-data</option>
+      </select>
+      {body.mode === "raw" && (
+        <textarea
+          aria-label="Body"
+          className="field work-body-text"
+          value={body.text}
+          onChange={(event) => onChange({ ...body, text: event.target.value })}
+        />
+      )}
+      {body.mode === "url_encoded" && (
+        <KeyValueTable
+          label="Form fields"
+          rows={body.fields}
+          onChange={(fields) => onChange({ mode: "url_encoded", fields })}
+        />
+      )}
+      {body.mode === "form_data" && (
+        <KeyValueTable
+          label="Form fields"
+          rows={body.fields.flatMap((field) =>
+            field.value.kind === "text"
+              ? [
+                  {
+                    key: field.key,
+                    value: field.value.text,
+                    enabled: field.enabled,
+                    description: field.description,
+                  },
+                ]
+              : [],
+          )}
+          onChange={(rows) =>
+            onChange({
+              mode: "form_data",
+              fields: rows.map((row) => ({
+                key: row.key,
+                value: { kind: "text", text: row.value },
+                enabled: row.enabled,
+                description: row.description,
+              })),
+            })
+          }
+        />
+      )}
+    </div>
+  );
+}
+
+function AuthEditor({ auth, onChange }: { auth: Auth; onChange: (auth: Auth) => void }) {
+  const choose = (kind: string) => {
+    if (kind === "inherit" || kind === "none") onChange({ kind });
+    else if (kind === "bearer") onChange({ kind, token: "" });
+    else if (kind === "basic") onChange({ kind, username: "", password: "" });
+    else onChange({ kind: "api_key", key: "", value: "", placement: "header" });
+  };
+  const field = (label: string, value: string, set: (value: string) => void, secret = false) => (
+    <label className="work-auth-field">
+      <span className="field-label">{label}</span>
+      <input
+        className="field"
+        type={secret ? "password" : "text"}
+        value={value}
+        onChange={(event) => set(event.target.value)}
+      />
+    </label>
+  );
+  return (
+    <div>
+      <select
+        aria-label="Auth type"
+        className="field"
+        value={auth.kind}
+        onChange={(event) => choose(event.target.value)}
+      >
+        <option value="inherit">Inherit from parent</option>
+        <option value="none">No auth</option>
+        <option value="bearer">Bearer token</option>
+        <option value="basic">Basic auth</option>
+        <option value="api_key">API key</option>
+      </select>
+      {auth.kind === "bearer" &&
+        field("Token", auth.token, (token) => onChange({ ...auth, token }), true)}
+      {auth.kind === "basic" && (
+        <>
+          {field("Username", auth.username, (username) => onChange({ ...auth, username }))}
+          {field("Password", auth.password, (password) => onChange({ ...auth, password }), true)}
+        </>
+      )}
+      {auth.kind === "api_key" && (
+        <>
+          {field("Key", auth.key, (key) => onChange({ ...auth, key }))}
+          {field("Value", auth.value, (value) => onChange({ ...auth, value }), true)}
+          <select
+            aria-label="Add to"
+            className="field"
+            value={auth.placement}
+            onChange={(event) =>
+              onChange({ ...auth, placement: event.target.value as "header" | "query" })
+            }
+          >
+            <option value="header">Header</option>
+            <option value="query">Query params</option>
+          </select>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+// The work area's server state in TanStack Query, keyed by command: the workspace list
+// (per account), each workspace's tree and each saved request.
+import { useQuery } from "@tanstack/react-query";
+
+import type { IpcError } from "../../bindings/IpcError";
+import type { Request } from "../../bindings/Request";
+import type { Tree } from "../../bindings/Tree";
+import type { WorkspaceList } from "../../bindings/WorkspaceList";
+import * as ipc from "../../ipc";
+
+export const workspacesKey = (accountId: string | null) => ["workspaces", accountId] as const;
+export const treeKey = (workspaceId: string) => ["workspace_tree", workspaceId] as const;
+export const requestKey = (id: string) => ["request", id] as const;
+
+export const useWorkspaces = (accountId: string | null) =>
+  useQuery<WorkspaceList, IpcError>({
+    queryKey: workspacesKey(accountId),
+    queryFn: ipc.workspaces,
+    retry: false,
+  });
+
+export const useTree = (workspaceId: string | undefined) =>
+  useQuery<Tree, IpcError>({
+    queryKey: treeKey(workspaceId ?? ""),
+    queryFn: () => ipc.workspaceTree(workspaceId ?? ""),
+    enabled: workspaceId !== undefined,
+    retry: false,
+  });
+
+export const useRequest = (id: string) =>
+  useQuery<Request, IpcError>({
+    queryKey: requestKey(id),
+    queryFn: () => ipc.request(id),
+    staleTime: Infinity,
+    retry: false,
+  });
