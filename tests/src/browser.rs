@@ -257,6 +257,15 @@ impl Browser {
         bounded(&typing, CALL_TIMEOUT, field.send_keys(value)).await
     }
 
+    /// Replaces the value of the field matching the CSS `selector` (for fields known by
+    /// id or label rather than by name), typing it.
+    pub async fn type_into(&self, selector: &str, value: &str) -> Result<()> {
+        let field = self.find(selector).await?;
+        bounded(&format!("clearing {selector}"), CALL_TIMEOUT, field.clear()).await?;
+        let typing = format!("typing into {selector}");
+        bounded(&typing, CALL_TIMEOUT, field.send_keys(value)).await
+    }
+
     /// Ticks the checkbox named `name`.
     pub async fn check(&self, name: &str) -> Result<()> {
         self.set_checked(name, true).await

@@ -417,6 +417,65 @@ async fn skip_opens_the_scratch_pad_with_no_account_and_no_nagging() {
 }
 
 #[tokio::test]
+async fn without_an_account_a_request_is_built_in_the_scratch_pad_sent_and_saved() {
+    scenario(async {
+        let server = TestServer::start().await;
+        let desktop = Desktop::launch(&server, "scratch-pad-request").await;
+        desktop.wait_for_text("Skip and take me to Courier").await;
+        desktop.click("Skip and take me to Courier").await;
+        desktop
+            .wait_for_text("Work here stays on this device")
+            .await;
+
+        desktop.click("New collection").await;
+        desktop
+            .window
+            .type_into("#work-name", "Shop API")
+            .await
+            .unwrap();
+        desktop.click("Save").await;
+        desktop.wait_for_text("+ Request").await;
+        desktop.click("+ Request").await;
+        desktop
+            .window
+            .type_into("#work-name", "Health")
+            .await
+            .unwrap();
+        desktop.click("Save").await;
+        desktop
+            .wait_for_text("Send the request to see its response here.")
+            .await;
+
+        // The courier server's own health check is the API under test: real HTTP on
+        // a loopback port, sent from Rust.
+        desktop
+            .window
+            .type_into("[aria-label=URL]", &server.url("/health"))
+            .await
+            .unwrap();
+        desktop.wait_for_text("unsaved").await;
+        desktop.click("Send").await;
+        desktop.wait_for_text("200 OK").await;
+        let body = desktop
+            .window
+            .find("pre.work-response-body")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(body.trim(), "ok");
+        desktop.shot("01-response").await;
+
+        desktop.click("Save").await;
+        desktop.wait_gone("unsaved").await;
+        desktop.shot("02-saved").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn an_attempt_cancelled_in_the_browser_says_so_and_offers_to_try_again() {
     scenario(async {
         let server = TestServer::start().await;
