@@ -5,6 +5,7 @@
 //! finish, 5 sign in again, 6 server unreachable.
 
 mod run;
+mod saved;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -103,7 +104,7 @@ async fn main() -> ExitCode {
     let command = match cli.command {
         Command::Account(command) => command,
         Command::Run(args) => {
-            return match run::run(args).await {
+            return match run::run(args, &config.data_dir, &config.keyring_service).await {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
                 Err(error) => {

@@ -1,27 +1,34 @@
 //! `courier-cli run`: a collection's requests sent in order, in the shape of
 //! `newman run`. The collection is a Postman Collection (v2.1) or a Courier
-//! collection file; variables come from a Postman environment and globals file and
-//! from `--env-var` (the highest precedence). Each request is printed as it finishes
+//! collection file, or one saved in this device's workspaces, by name ([`crate::saved`]);
+//! variables come from a Postman environment and globals file (or, for a saved
+//! collection, its workspace's active environment, another of its environments by
+//! name, and its globals) and from `--env-var` (the highest precedence). Each request is printed as it finishes
 //! (secret values masked), then a summary; the exit code is 1 when any request could
 //! not be sent. Scripts are kept in files but never run, and the summary says so.
 
 use std::path::{Path, PathBuf};
 
-use courier_workspace::import::ImportedCollection;
+use courier_workspace::import::{Imported, ImportedCollection};
 use courier_workspace::model::{SendOptions, Variable};
 use courier_workspace::resolve::Resolver;
 use courier_workspace::run::{Outcome, Summary, run_collection};
 use courier_workspace::send::{CancellationToken, Response, Sender};
 use courier_workspace::{courier_format, postman};
 
+use crate::saved;
+
 /// What `run` was asked to do.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The collection: a Postman Collection v2.1 file or a Courier collection file.
-    pub collection: PathBuf,
-    /// A Postman environment file: its variables beat the collection's.
-    #[arg(short = 'e', long, value_name = "FILE")]
-    pub environment: Option<PathBuf>,
+    /// The collection: a Postman Collection v2.1 file, a Courier collection file, or
+    /// the name of a collection saved in this device's workspaces.
+    pub collection: String,
+    /// A Postman environment file (or, for a saved collection, the name of one of its
+    /// workspace's environments; by default its active one): its variables beat the
+    /// collection's.
+    #[arg(short = 'e', long, value_name = "FILE|NAME")]
+    pub environment: Option<String>,
     /// A Postman globals file (same format as an environment): the lowest precedence.
     #[arg(short = 'g', long, value_name = "FILE")]
     pub globals: Option<PathBuf>,
@@ -49,11 +56,14 @@ pub enum RunError {
     File { path: String, message: String },
     #[error("--env-var {0:?}: expected KEY=VALUE")]
     EnvVar(String),
+    #[error("{0}")]
+    NotFound(String),
 }
 
 /// Runs the collection, printing as it goes; `Ok(false)` when a request failed.
+/// `data_dir` and `keyring_service` locate this device's saved work.
 #[allow(clippy::print_stdout)]
-pub async fn run(args: RunArgs) -> Result<bool, RunError> {
+pub async fn run(args: RunArgs, data_dir: &Path, keyring_service: &str) -> Result<bool, RunError> {
     let overrides = args
         .env_vars
         .iter()
@@ -64,15 +74,32 @@ pub async fn run(args: RunArgs) -> Result<bool, RunError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let now_ms = now_ms();
-    let tree = read_collection(&args.collection, now_ms)?;
-    let mut environment = match &args.environment {
-        Some(path) => read_variables(path, now_ms)?,
-        None => Vec::new(),
+    let (tree, mut environment, mut globals) = if Path::new(&args.collection).is_file() {
+        let tree = read_collection(Path::new(&args.collection), now_ms)?;
+        let environment = match &args.environment {
+            Some(path) => read_variables(Path::new(path), now_ms)?,
+            None => Vec::new(),
+        };
+        (tree, environment, Vec::new())
+    } else {
+        let saved = saved::find(data_dir, keyring_service, &args.collection).await?;
+        if saved.secrets_unavailable {
+            println!("note: no keyring: secret values of saved variables are empty in this run");
+        }
+        let environment = match &args.environment {
+            Some(file) if Path::new(file).is_file() => read_variables(Path::new(file), now_ms)?,
+            Some(name) => saved.environment_named(name).await?,
+            None => saved.environment.clone(),
+        };
+        let tree = Imported {
+            value: saved.tree,
+            warnings: Vec::new(),
+        };
+        (tree, environment, saved.globals)
     };
-    let globals = match &args.globals {
-        Some(path) => read_variables(path, now_ms)?,
-        None => Vec::new(),
-    };
+    if let Some(path) = &args.globals {
+        globals = read_variables(path, now_ms)?;
+    }
     for (key, value) in overrides {
         environment.retain(|variable| variable.key != key);
         environment.push(Variable::new(key, value));

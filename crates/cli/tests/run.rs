@@ -180,3 +180,106 @@ async fn a_broken_file_is_refused_with_its_place_and_nothing_is_sent() {
     let bad_var = courier_cli(&["run", &file, "--env-var", "novalue"]).await;
     assert!(String::from_utf8_lossy(&bad_var.stderr).contains("KEY=VALUE"));
 }
+
+/// A data folder whose `workspaces.db` holds a saved collection "Health checks" in
+/// the Scratch Pad, its active environment "Local" (`base`, secret `token`) and a
+/// second environment "Broken"; the data key is in the keyring under `service`.
+async fn device_with_saved_work(data: &std::path::Path, service: &str, base: &str) {
+    use courier_client::auth::vault::KeyringVault;
+    use courier_workspace::db::{Options, Place, WorkspaceDb};
+    use courier_workspace::model::{KeyValue, RequestSpec, Variable};
+    use courier_workspace::seal::Secrets;
+
+    let service = service.to_owned();
+    let secrets = tokio::task::spawn_blocking(move || {
+        Secrets::from_key_store(&KeyringVault::connect(&service).unwrap()).unwrap()
+    })
+    .await
+    .unwrap();
+    let db = WorkspaceDb::open(&data.join("workspaces.db"), Options::new(secrets))
+        .await
+        .unwrap();
+    let scratch = db.scratch_pad().await.unwrap().meta.id;
+    let collection = db
+        .create_collection(&scratch, "Health checks")
+        .await
+        .unwrap()
+        .meta
+        .id;
+    let spec = RequestSpec {
+        url: "{{base}}/health-check".to_owned(),
+        headers: vec![KeyValue::new("Authorization", "Bearer {{token}}")],
+        ..RequestSpec::default()
+    };
+    db.create_request(&Place::end(&collection, None), "Ping", &spec)
+        .await
+        .unwrap();
+    let token = Variable {
+        secret: true,
+        ..Variable::new("token", "saved-secret-token")
+    };
+    let local = db
+        .create_environment(&scratch, "Local", &[Variable::new("base", base), token])
+        .await
+        .unwrap();
+    db.create_environment(
+        &scratch,
+        "Broken",
+        &[Variable::new("base", "http://127.0.0.1:9")],
+    )
+    .await
+    .unwrap();
+    db.set_active_environment(&scratch, Some(&local.meta.id))
+        .await
+        .unwrap();
+    db.close().await;
+}
+
+#[tokio::test]
+async fn a_collection_saved_on_this_device_runs_by_name_with_its_active_environment() {
+    let (base, seen) = echo_server().await;
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let service = courier_testkit::unique_name("courier-cli-run-");
+    device_with_saved_work(&data, &service, &base).await;
+    let run = |args: &'static [&'static str]| {
+        let (data, service) = (data.clone(), service.clone());
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_courier-cli"))
+                .args(args)
+                .env("COURIER_DATA_DIR", &data)
+                .env("COURIER_KEYRING_SERVICE", &service)
+                .output()
+                .await
+                .unwrap()
+        }
+    };
+
+    let output = run(&["run", "health CHECKS"]).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("→ Ping"), "{stdout}");
+    assert!(!stdout.contains("saved-secret-token"), "{stdout}");
+    assert_eq!(
+        seen.lock().unwrap().clone(),
+        [(
+            "GET".to_owned(),
+            "/health-check".to_owned(),
+            Some("Bearer saved-secret-token".to_owned())
+        )],
+        "the secret was unsealed with the keyring's key and sent"
+    );
+
+    // Another of the workspace's environments, by name.
+    let broken = run(&["run", "Health checks", "-e", "broken"]).await;
+    assert_eq!(broken.status.code(), Some(1));
+    let missing = run(&["run", "Health checks", "-e", "Staging"]).await;
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no file or environment"));
+    let unknown = run(&["run", "Nothing like it"]).await;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no file or saved collection"));
+}
