@@ -2,7 +2,9 @@
 //! while headless Chromium plays the system browser against a real courier-server:
 //! sign in, add a second account and switch, sign out of one, Skip, an attempt
 //! cancelled in the browser, Account Settings from Configure your account through
-//! every section, and a session revoked on another device reaching the open window. Each screen is saved as a PNG under
+//! every section, a session revoked on another device reaching the open window, and an
+//! environment with a secret used to send while the secret never reaches `workspaces.db`.
+//! Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
 #![allow(clippy::unwrap_used)]
@@ -76,6 +78,17 @@ impl Desktop {
             shots,
             _home: home,
         }
+    }
+
+    /// The app's data folder (`COURIER_DATA_DIR`).
+    fn data_dir(&self) -> PathBuf {
+        self._home.path().join("data")
+    }
+
+    /// Selects the option labelled `label` in the `<select>` matching `selector`.
+    async fn choose(&self, selector: &str, label: &str) {
+        let select = self.window.find(selector).await.unwrap();
+        select.select_by_label(label).await.unwrap();
     }
 
     /// Saves the window as `name`.png.
@@ -470,6 +483,125 @@ async fn without_an_account_a_request_is_built_in_the_scratch_pad_sent_and_saved
         desktop.click("Save").await;
         desktop.wait_gone("unsaved").await;
         desktop.shot("02-saved").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_environment_with_a_secret_is_used_to_send_and_the_secret_never_reaches_the_disk() {
+    scenario(async {
+        let server = TestServer::start().await;
+        let desktop = Desktop::launch(&server, "environment-secret").await;
+        let marker = unique_name("courier-secret-marker-");
+        desktop.wait_for_text("Skip and take me to Courier").await;
+        desktop.click("Skip and take me to Courier").await;
+        desktop
+            .wait_for_text("Work here stays on this device")
+            .await;
+
+        desktop.click("New collection").await;
+        let window = &desktop.window;
+        window.type_into("#work-name", "Shop API").await.unwrap();
+        desktop.click("Save").await;
+        desktop.wait_for_text("+ Request").await;
+        desktop.click("+ Request").await;
+        window.type_into("#work-name", "Health").await.unwrap();
+        desktop.click("Save").await;
+        desktop
+            .wait_for_text("Send the request to see its response here.")
+            .await;
+
+        // The request names variables no environment gives yet.
+        window
+            .type_into("[aria-label=URL]", "{{base}}/health")
+            .await
+            .unwrap();
+        desktop.click("Headers").await;
+        window
+            .type_into("[aria-label='Headers key 1']", "Authorization")
+            .await
+            .unwrap();
+        window
+            .type_into("[aria-label='Headers value 1']", "Bearer {{token}}")
+            .await
+            .unwrap();
+        desktop
+            .wait_for_text("No value for {{base}}, {{token}}")
+            .await;
+        desktop.click("Save").await;
+        desktop.wait_gone("unsaved").await;
+
+        // An environment "Local": base in the clear, token secret.
+        desktop.click("Manage environments").await;
+        desktop.wait_for_text("Globals").await;
+        desktop.click("New environment").await;
+        window
+            .type_into("[aria-label='Environment name']", "Local")
+            .await
+            .unwrap();
+        window
+            .type_into("[aria-label='Variable key 1']", "base")
+            .await
+            .unwrap();
+        window
+            .type_into("[aria-label='Variable value 1']", &server.url(""))
+            .await
+            .unwrap();
+        window
+            .type_into("[aria-label='Variable key 2']", "token")
+            .await
+            .unwrap();
+        window
+            .type_into("[aria-label='Variable value 2']", &marker)
+            .await
+            .unwrap();
+        window
+            .find("[aria-label='Secret 2']")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop.wait_for_text("Show").await;
+        desktop.click("Save").await;
+        desktop.wait_for_text("Local").await;
+        // Saved and read back: the secret is masked, and not in the page at all.
+        window
+            .wait_until("the saved environment", || async {
+                Ok(window
+                    .find("[aria-label='Variable value 2']")
+                    .await?
+                    .attr("type")
+                    .await?
+                    .filter(|kind| kind == "password"))
+            })
+            .await
+            .unwrap();
+        let source = window.page_source().await.unwrap();
+        assert!(!source.contains(&marker), "a masked secret is in the page");
+        assert!(source.contains(&server.url("")));
+        desktop.shot("01-environment-secret-masked").await;
+        desktop.click("Close").await;
+
+        // Active: the warning goes, and the request goes out with both values.
+        desktop.choose("#environment-picker", "Local").await;
+        desktop.wait_gone("No value for").await;
+        desktop.click("Send").await;
+        desktop.wait_for_text("200 OK").await;
+        desktop.shot("02-sent-with-environment").await;
+
+        // The database and its write-ahead log hold the environment, never the secret.
+        let data = desktop.data_dir();
+        let mut bytes = Vec::new();
+        for file in ["workspaces.db", "workspaces.db-wal"] {
+            bytes.extend(std::fs::read(data.join(file)).unwrap_or_default());
+        }
+        assert!(!bytes.is_empty(), "no workspaces.db in {}", data.display());
+        let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(has(&server.url("")), "the scan finds a non-secret value");
+        assert!(has("Local"), "the scan finds the environment's name");
+        assert!(!has(&marker), "the secret reached the disk in the clear");
         desktop.window.close().await.unwrap();
     })
     .await;

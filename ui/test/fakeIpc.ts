@@ -69,6 +69,13 @@ export const ipc = {
   unresolvedVariables: vi.fn<IpcModule["unresolvedVariables"]>(),
   sendRequest: vi.fn<IpcModule["sendRequest"]>(),
   cancelSend: vi.fn<IpcModule["cancelSend"]>(),
+  environments: vi.fn<IpcModule["environments"]>(),
+  createEnvironment: vi.fn<IpcModule["createEnvironment"]>(),
+  updateEnvironment: vi.fn<IpcModule["updateEnvironment"]>(),
+  deleteEnvironment: vi.fn<IpcModule["deleteEnvironment"]>(),
+  setActiveEnvironment: vi.fn<IpcModule["setActiveEnvironment"]>(),
+  globals: vi.fn<IpcModule["globals"]>(),
+  setGlobals: vi.fn<IpcModule["setGlobals"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */
@@ -119,6 +126,12 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
     collections: [],
     folders: [],
     requests: [],
+  }));
+  ipc.environments.mockResolvedValue([]);
+  ipc.globals.mockImplementation(async (workspaceId) => ({
+    meta: { id: workspaceId, revision: 1, created_at: 0, updated_at: 0 },
+    workspace_id: workspaceId,
+    variables: [],
   }));
 }
 

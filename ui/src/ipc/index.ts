@@ -9,6 +9,7 @@ import { listen } from "@tauri-apps/api/event";
 
 import type { AvatarUpload } from "../bindings/AvatarUpload";
 import type { EmailChange } from "../bindings/EmailChange";
+import type { Environment } from "../bindings/Environment";
 import type { IpcError } from "../bindings/IpcError";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
@@ -19,6 +20,7 @@ import type { Request } from "../bindings/Request";
 import type { RequestSpec } from "../bindings/RequestSpec";
 import type { SendOptions } from "../bindings/SendOptions";
 import type { SignInChoice } from "../bindings/SignInChoice";
+import type { Variable } from "../bindings/Variable";
 import type { Commands, Events } from "./commands";
 
 /** The events the Rust side emits, by name, with their payloads. */
@@ -157,3 +159,14 @@ export const sendRequest = (
   options: SendOptions,
 ) => call("send_request", { sendId, workspaceId, requestId, spec, options });
 export const cancelSend = (sendId: string) => call("cancel_send", { sendId });
+export const environments = (workspaceId: string) => call("environments", { workspaceId });
+export const createEnvironment = (workspaceId: string, name: string) =>
+  call("create_environment", { workspaceId, name });
+export const updateEnvironment = (environment: Environment) =>
+  call("update_environment", { environment });
+export const deleteEnvironment = (id: string) => call("delete_environment", { id });
+export const setActiveEnvironment = (workspaceId: string, environmentId: string | null) =>
+  call("set_active_environment", { workspaceId, environmentId });
+export const globals = (workspaceId: string) => call("globals", { workspaceId });
+export const setGlobals = (workspaceId: string, variables: Variable[]) =>
+  call("set_globals", { workspaceId, variables });

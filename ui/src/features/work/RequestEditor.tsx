@@ -12,15 +12,15 @@ import type { Request } from "../../bindings/Request";
 import type { Response } from "../../bindings/Response";
 import * as ipc from "../../ipc";
 import { type EditorState, editorReducer, emptyRow, isDirty } from "./editorState";
-import { requestKey, treeKey, useRequest } from "./queries";
+import { requestKey, treeKey, useEnvironments, useGlobals, useRequest } from "./queries";
 import { ResponsePane } from "./ResponsePane";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 const SEND_OPTIONS = { timeout_ms: 30_000, follow_redirects: true, verify_tls: true };
 
-type Props = { workspaceId: string; requestId: string };
+type Props = { workspaceId: string; requestId: string; activeEnvironment: string | null };
 
-export function RequestEditor({ workspaceId, requestId }: Props) {
+export function RequestEditor({ workspaceId, requestId, activeEnvironment }: Props) {
   const request = useRequest(requestId);
   if (request.error)
     return (
@@ -29,12 +29,26 @@ export function RequestEditor({ workspaceId, requestId }: Props) {
       </p>
     );
   if (!request.data) return <p className="work-empty">Opening…</p>;
-  return <Editor workspaceId={workspaceId} request={request.data} />;
+  return (
+    <Editor
+      workspaceId={workspaceId}
+      request={request.data}
+      activeEnvironment={activeEnvironment}
+    />
+  );
 }
 
 type Outcome = { response: Response } | { error: IpcError } | null;
 
-function Editor({ workspaceId, request }: { workspaceId: string; request: Request }) {
+function Editor({
+  workspaceId,
+  request,
+  activeEnvironment,
+}: {
+  workspaceId: string;
+  request: Request;
+  activeEnvironment: string | null;
+}) {
   const [state, dispatch] = useReducer(editorReducer, {
     saved: request,
     spec: request.spec,
@@ -48,7 +62,12 @@ function Editor({ workspaceId, request }: { workspaceId: string; request: Reques
   const dirty = isDirty(state);
   const spec = state.spec;
 
-  // The {{names}} with no value, asked again shortly after each edit.
+  // The {{names}} with no value, asked again shortly after each edit and whenever the
+  // variables may have changed (another active environment, environments or globals saved).
+  const environments = useEnvironments(workspaceId);
+  const globals = useGlobals(workspaceId);
+  const variablesStamp = `${activeEnvironment ?? ""}:${environments.dataUpdatedAt}:${globals.dataUpdatedAt}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: variablesStamp is not read; it asks again when the variables change
   useEffect(() => {
     const timer = setTimeout(() => {
       ipc
@@ -57,7 +76,7 @@ function Editor({ workspaceId, request }: { workspaceId: string; request: Reques
         .catch(() => setMissing([]));
     }, 250);
     return () => clearTimeout(timer);
-  }, [workspaceId, request.meta.id, spec]);
+  }, [workspaceId, request.meta.id, spec, variablesStamp]);
 
   const save = async () => {
     setSaveError(null);

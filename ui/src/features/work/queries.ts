@@ -1,7 +1,10 @@
 // The work area's server state in TanStack Query, keyed by command: the workspace list
-// (per account), each workspace's tree and each saved request.
+// (per account), each workspace's tree, each saved request, each workspace's environments
+// and globals.
 import { useQuery } from "@tanstack/react-query";
 
+import type { Environment } from "../../bindings/Environment";
+import type { Globals } from "../../bindings/Globals";
 import type { IpcError } from "../../bindings/IpcError";
 import type { Request } from "../../bindings/Request";
 import type { Tree } from "../../bindings/Tree";
@@ -11,6 +14,8 @@ import * as ipc from "../../ipc";
 export const workspacesKey = (accountId: string | null) => ["workspaces", accountId] as const;
 export const treeKey = (workspaceId: string) => ["workspace_tree", workspaceId] as const;
 export const requestKey = (id: string) => ["request", id] as const;
+export const environmentsKey = (workspaceId: string) => ["environments", workspaceId] as const;
+export const globalsKey = (workspaceId: string) => ["globals", workspaceId] as const;
 
 export const useWorkspaces = (accountId: string | null) =>
   useQuery<WorkspaceList, IpcError>({
@@ -32,5 +37,19 @@ export const useRequest = (id: string) =>
     queryKey: requestKey(id),
     queryFn: () => ipc.request(id),
     staleTime: Infinity,
+    retry: false,
+  });
+
+export const useEnvironments = (workspaceId: string) =>
+  useQuery<Environment[], IpcError>({
+    queryKey: environmentsKey(workspaceId),
+    queryFn: () => ipc.environments(workspaceId),
+    retry: false,
+  });
+
+export const useGlobals = (workspaceId: string) =>
+  useQuery<Globals, IpcError>({
+    queryKey: globalsKey(workspaceId),
+    queryFn: () => ipc.globals(workspaceId),
     retry: false,
   });
