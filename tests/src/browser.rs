@@ -258,8 +258,13 @@ impl Browser {
     }
 
     /// Replaces the value of the field matching the CSS `selector` (for fields known by
-    /// id or label rather than by name), typing it.
+    /// id or label rather than by name), typing it; waits for the field to appear first
+    /// (a screen may still be drawing after the click that opened it).
     pub async fn type_into(&self, selector: &str, value: &str) -> Result<()> {
+        self.wait_until(&format!("a field matching {selector}"), || async {
+            Ok(self.has(selector).await?.then_some(()))
+        })
+        .await?;
         let field = self.find(selector).await?;
         bounded(&format!("clearing {selector}"), CALL_TIMEOUT, field.clear()).await?;
         let typing = format!("typing into {selector}");

@@ -467,6 +467,11 @@ async fn without_an_account_a_request_is_built_in_the_scratch_pad_sent_and_saved
             .await
             .unwrap();
         desktop.wait_for_text("unsaved").await;
+        // Looking at the environments and coming back loses no unsaved edit.
+        desktop.click("Manage environments").await;
+        desktop.wait_gone("unsaved").await;
+        desktop.click("GET Health").await;
+        desktop.wait_for_text("unsaved").await;
         desktop.click("Send").await;
         desktop.wait_for_text("200 OK").await;
         let body = desktop

@@ -18,9 +18,15 @@ import { ResponsePane } from "./ResponsePane";
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 const SEND_OPTIONS = { timeout_ms: 30_000, follow_redirects: true, verify_tls: true };
 
-type Props = { workspaceId: string; requestId: string; activeEnvironment: string | null };
+type Props = {
+  workspaceId: string;
+  requestId: string;
+  activeEnvironment: string | null;
+  /** Shown (the others stay mounted, hidden, so their unsaved edits live on). */
+  active: boolean;
+};
 
-export function RequestEditor({ workspaceId, requestId, activeEnvironment }: Props) {
+export function RequestEditor({ workspaceId, requestId, activeEnvironment, active }: Props) {
   const request = useRequest(requestId);
   if (request.error)
     return (
@@ -34,6 +40,7 @@ export function RequestEditor({ workspaceId, requestId, activeEnvironment }: Pro
       workspaceId={workspaceId}
       request={request.data}
       activeEnvironment={activeEnvironment}
+      active={active}
     />
   );
 }
@@ -44,10 +51,12 @@ function Editor({
   workspaceId,
   request,
   activeEnvironment,
+  active,
 }: {
   workspaceId: string;
   request: Request;
   activeEnvironment: string | null;
+  active: boolean;
 }) {
   const [state, dispatch] = useReducer(editorReducer, {
     saved: request,
@@ -109,11 +118,12 @@ function Editor({
       setSending(null);
     }
   };
-  const keys = useRef({ save, send });
-  keys.current = { save, send };
+  const keys = useRef({ save, send, active });
+  keys.current = { save, send, active };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey)) return;
+      // Only the editor on screen answers the keyboard.
+      if (!keys.current.active || !(event.ctrlKey || event.metaKey)) return;
       if (event.key === "s") {
         event.preventDefault();
         void keys.current.save();

@@ -1,7 +1,9 @@
 // The work area: the sidebar (workspace switcher and tree) beside the open request's
 // editor and its response. Shown without an account (the Scratch Pad) and signed in
 // (the Scratch Pad and the account's own workspaces). Above the editor, the environment
-// picker; "Manage environments" opens the environment editor in its place.
+// picker; "Manage environments" opens the environment editor in its place. Every request
+// opened in this run keeps its editor mounted (hidden when another is on screen), so
+// unsaved edits survive opening another request or the environment editor.
 import { useState } from "react";
 import { EnvironmentEditor } from "./EnvironmentEditor";
 import { EnvironmentPicker } from "./EnvironmentPicker";
@@ -13,6 +15,7 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
   const list = useWorkspaces(accountId);
   const [chosen, setChosen] = useState<string | null>(null);
   const [openRequest, setOpenRequest] = useState<string | null>(null);
+  const [opened, setOpened] = useState<{ id: string; workspaceId: string }[]>([]);
   const [managing, setManaging] = useState(false);
   const workspaces = list.data?.workspaces ?? [];
   // A workspace of another account is not in the list: fall back to the Scratch Pad.
@@ -38,6 +41,11 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
         openRequest={openRequest}
         onOpenRequest={(id) => {
           setOpenRequest(id);
+          const workspaceId = workspace.meta.id;
+          if (id)
+            setOpened((open) =>
+              open.some((entry) => entry.id === id) ? open : [...open, { id, workspaceId }],
+            );
           setManaging(false);
         }}
       />
@@ -51,7 +59,7 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
           accountId={accountId}
           onManage={() => setManaging(true)}
         />
-        {managing ? (
+        {managing && (
           <EnvironmentEditor
             key={workspace.meta.id}
             workspaceId={workspace.meta.id}
@@ -59,14 +67,22 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
             memoryOnly={memoryOnly}
             onClose={() => setManaging(false)}
           />
-        ) : openRequest ? (
-          <RequestEditor
-            key={openRequest}
-            workspaceId={workspace.meta.id}
-            requestId={openRequest}
-            activeEnvironment={workspace.active_environment}
-          />
-        ) : (
+        )}
+        {opened.map(({ id, workspaceId }) => {
+          const onScreen = !managing && id === openRequest && workspaceId === workspace.meta.id;
+          const itsWorkspace = workspaces.find((w) => w.meta.id === workspaceId);
+          return (
+            <div key={id} hidden={!onScreen}>
+              <RequestEditor
+                workspaceId={workspaceId}
+                requestId={id}
+                activeEnvironment={itsWorkspace?.active_environment ?? null}
+                active={onScreen}
+              />
+            </div>
+          );
+        })}
+        {!managing && !openRequest && (
           <p className="work-empty">
             Create a collection and a request in the sidebar, or open one, to send it.
           </p>
