@@ -170,3 +170,9 @@ export const setActiveEnvironment = (workspaceId: string, environmentId: string 
 export const globals = (workspaceId: string) => call("globals", { workspaceId });
 export const setGlobals = (workspaceId: string, variables: Variable[]) =>
   call("set_globals", { workspaceId, variables });
+
+// Files: the OS's dialogs (the path comes back; commands that take it read or write the file).
+export const chooseOpenFile = (title: string, extensions: string[] = []) =>
+  call("choose_open_file", { title, extensions });
+export const chooseSaveFile = (title: string, suggestedName: string) =>
+  call("choose_save_file", { title, suggestedName });
