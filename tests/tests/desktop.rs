@@ -383,8 +383,9 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
         desktop.wait_for_header("ada").await;
         desktop.shot("05-switched-to-ada").await;
 
-        // Sign out of Ada: Grace stays.
+        // Sign out of Ada (the menu item, then the question's button): Grace stays.
         desktop.open_account_menu().await;
+        desktop.click("Sign out").await;
         desktop.click("Sign out").await;
         for _ in 0..300 {
             if !desktop.header().await.contains("ada") {

@@ -76,6 +76,8 @@ export const ipc = {
   setActiveEnvironment: vi.fn<IpcModule["setActiveEnvironment"]>(),
   globals: vi.fn<IpcModule["globals"]>(),
   setGlobals: vi.fn<IpcModule["setGlobals"]>(),
+  chooseOpenFile: vi.fn<IpcModule["chooseOpenFile"]>(),
+  chooseSaveFile: vi.fn<IpcModule["chooseSaveFile"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */

@@ -21,26 +21,30 @@ describe("ipc", () => {
     await ipc.appSnapshot();
     await ipc.startSignIn({ kind: "createAccount" });
     await ipc.switchAccount("ada");
-    await ipc.signOut("grace");
-    await ipc.signOutAll();
+    await ipc.signOut({ id: "grace", removeWork: true });
+    await ipc.signOutAll(false);
     await ipc.skipSignIn();
     await ipc.reopenBrowser();
     await ipc.cancelSignIn();
     await ipc.continueWithoutKeyring();
     await ipc.retryKeyring();
     await ipc.firstScreenReady();
+    await ipc.chooseOpenFile("Import", ["json"]);
+    await ipc.chooseSaveFile("Export", "Orders.json");
     expect(tauri.invoke.mock.calls).toEqual([
       ["app_snapshot", undefined],
       ["start_sign_in", { choice: { kind: "createAccount" } }],
       ["switch_account", { id: "ada" }],
-      ["sign_out", { id: "grace" }],
-      ["sign_out_all", undefined],
+      ["sign_out", { id: "grace", removeWork: true }],
+      ["sign_out_all", { removeWork: false }],
       ["skip_sign_in", undefined],
       ["reopen_browser", undefined],
       ["cancel_sign_in", undefined],
       ["continue_without_keyring", undefined],
       ["retry_keyring", undefined],
       ["first_screen_ready", undefined],
+      ["choose_open_file", { title: "Import", extensions: ["json"] }],
+      ["choose_save_file", { title: "Export", suggestedName: "Orders.json" }],
     ]);
   });
 
@@ -106,7 +110,7 @@ describe("ipc", () => {
       message: "sign in again",
     });
     tauri.invoke.mockRejectedValueOnce("command sign_out not found");
-    await expect(ipc.signOut("ada")).rejects.toEqual({
+    await expect(ipc.signOut({ id: "ada", removeWork: false })).rejects.toEqual({
       kind: "internal",
       message: "command sign_out not found",
     });

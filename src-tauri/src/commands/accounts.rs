@@ -14,14 +14,12 @@ pub async fn switch_account(state: &DesktopState, id: String) -> Result<AppSnaps
     state.accounts_changed().await
 }
 
-pub async fn sign_out(state: &DesktopState, id: String) -> Result<AppSnapshot> {
-    state.courier().await?.sign_out(&id).await?;
-    state.accounts_changed().await
+pub async fn sign_out(state: &DesktopState, id: String, remove_work: bool) -> Result<AppSnapshot> {
+    state.sign_out(&id, remove_work).await
 }
 
-pub async fn sign_out_all(state: &DesktopState) -> Result<AppSnapshot> {
-    state.courier().await?.sign_out_all().await?;
-    state.accounts_changed().await
+pub async fn sign_out_all(state: &DesktopState, remove_work: bool) -> Result<AppSnapshot> {
+    state.sign_out_all(remove_work).await
 }
 
 pub async fn skip_sign_in(state: &DesktopState) -> Result<AppSnapshot> {

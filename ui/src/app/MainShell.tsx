@@ -1,8 +1,9 @@
 // The app itself: header with the account menu (or Sign In), the email banner, the main
 // area and the status line saying where tokens are kept. The main area shows, for the
 // active signed-in account, Configure your account until its profile is configured, then
-// its overview above its work (the Scratch Pad and its own workspaces), or Account Settings; without one, the
-// Scratch Pad's work.
+// its overview above its work (the Scratch Pad and its own workspaces), or Account
+// Settings; for an account the server signed out, its overview (Sign in again) above the
+// same work (nothing on this device waits for a sign-in); without one, the Scratch Pad.
 import { useState } from "react";
 
 import type { AccountView } from "../bindings/AccountView";
@@ -40,7 +41,11 @@ export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
             onCloseSettings={() => setSettingsFor(null)}
           />
         ) : active ? (
-          <AccountOverview account={active} vault={snapshot.vault} />
+          // The server ended this sign-in: "Sign in again" above, the work still here.
+          <>
+            <AccountOverview account={active} vault={snapshot.vault} />
+            <WorkArea accountId={active.id} />
+          </>
         ) : (
           <WorkArea accountId={null} />
         )}

@@ -37,9 +37,12 @@ export type Commands = {
   app_snapshot: { args: undefined; result: AppSnapshot };
   /** Makes account `id` the active one. */
   switch_account: { args: { id: string }; result: AppSnapshot };
-  /** Revokes account `id`'s sign-in at its server and forgets its tokens. */
-  sign_out: { args: { id: string }; result: AppSnapshot };
-  sign_out_all: { args: undefined; result: AppSnapshot };
+  /**
+   * Revokes account `id`'s sign-in at its server and forgets its tokens; its
+   * workspaces stay on this device unless `remove_work`.
+   */
+  sign_out: { args: { id: string; removeWork: boolean }; result: AppSnapshot };
+  sign_out_all: { args: { removeWork: boolean }; result: AppSnapshot };
   /** **Skip** on the welcome screen: it is not shown again. */
   skip_sign_in: { args: undefined; result: AppSnapshot };
   /** Keeps tokens in memory for this run (no keyring could be reached). */

@@ -71,8 +71,9 @@ export const startSignIn = (choice: SignInChoice) => call("start_sign_in", { cho
 export const reopenBrowser = () => call("reopen_browser");
 export const cancelSignIn = () => call("cancel_sign_in");
 export const switchAccount = (id: string) => call("switch_account", { id });
-export const signOut = (id: string) => call("sign_out", { id });
-export const signOutAll = () => call("sign_out_all");
+export const signOut = ({ id, removeWork }: { id: string; removeWork: boolean }) =>
+  call("sign_out", { id, removeWork });
+export const signOutAll = (removeWork: boolean) => call("sign_out_all", { removeWork });
 export const skipSignIn = () => call("skip_sign_in");
 export const continueWithoutKeyring = () => call("continue_without_keyring");
 export const retryKeyring = () => call("retry_keyring");

@@ -133,6 +133,43 @@ impl DesktopState {
         }
     }
 
+    /// Signs out of account `id` ([`Courier::sign_out`]). Its workspaces stay on this
+    /// device and come back at its next sign-in, unless `remove_work` asks to remove
+    /// this device's copy too.
+    pub async fn sign_out(&self, id: &str, remove_work: bool) -> Result<AppSnapshot> {
+        let outcome = self.courier().await?.sign_out(id).await?;
+        if remove_work {
+            self.remove_work_of(&outcome.account.id).await?;
+        }
+        self.accounts_changed().await
+    }
+
+    /// Signs out of every account, as [`DesktopState::sign_out`] each.
+    pub async fn sign_out_all(&self, remove_work: bool) -> Result<AppSnapshot> {
+        let outcomes = self.courier().await?.sign_out_all().await?;
+        if remove_work {
+            for outcome in &outcomes {
+                self.remove_work_of(&outcome.account.id).await?;
+            }
+        }
+        self.accounts_changed().await
+    }
+
+    async fn remove_work_of(&self, account_id: &str) -> Result<()> {
+        let removed = self
+            .work()
+            .await?
+            .db()
+            .remove_account_workspaces(account_id)
+            .await?;
+        tracing::info!(
+            account = account_id,
+            removed,
+            "removed an account's workspaces from this device"
+        );
+        Ok(())
+    }
+
     /// Asks the person for a file through the shell's dialog, off the async runtime
     /// (the dialog blocks until answered); `None` when they cancel.
     pub async fn choose_file(&self, choice: FileChoice) -> Result<Option<PathBuf>> {

@@ -1,13 +1,15 @@
 // The avatar button in the header and the menu it opens (WAI-ARIA menu button): every
 // account, switching, "Sign in again" for accounts the server signed out, Add a new
-// account, Sign out, Sign out of all accounts. Arrow keys, Home/End move; Escape and Tab
+// account, Sign out, Sign out of all accounts (both asked in SignOutDialog, which offers to
+// remove the accounts' workspaces from this device). Arrow keys, Home/End move; Escape and Tab
 // close and give focus back to the button; a click outside closes.
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import { Avatar } from "../../components/Avatar";
-import { useSignOut, useSignOutAll, useSwitchAccount } from "../../queries";
+import { useSwitchAccount } from "../../queries";
 import { useSignInFlow } from "../signin/SignInFlow";
+import { SignOutDialog, type SignOutTarget } from "./SignOutDialog";
 
 type Props = {
   accounts: AccountView[];
@@ -35,8 +37,7 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
 
   const flow = useSignInFlow();
   const switchAccount = useSwitchAccount();
-  const signOut = useSignOut();
-  const signOutAll = useSignOutAll();
+  const [signingOut, setSigningOut] = useState<SignOutTarget | null>(null);
 
   useEffect(() => {
     if (!openAt) return;
@@ -177,7 +178,7 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
               role="menuitem"
               tabIndex={-1}
               className="menu-item"
-              onClick={choose(() => signOut.mutate(active.id))}
+              onClick={choose(() => setSigningOut({ kind: "one", account: active }))}
             >
               Sign out
             </button>
@@ -188,12 +189,21 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
               role="menuitem"
               tabIndex={-1}
               className="menu-item"
-              onClick={choose(() => signOutAll.mutate())}
+              onClick={choose(() => setSigningOut({ kind: "all", count: accounts.length }))}
             >
               Sign out of all accounts
             </button>
           )}
         </div>
+      )}
+      {signingOut && (
+        <SignOutDialog
+          target={signingOut}
+          onClose={() => {
+            setSigningOut(null);
+            trigger.current?.focus();
+          }}
+        />
       )}
     </div>
   );

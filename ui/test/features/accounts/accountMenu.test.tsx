@@ -84,24 +84,63 @@ describe("avatar menu", () => {
     ).toBeInTheDocument();
   });
 
-  it("Sign out signs out of the active account only", async () => {
+  it("Sign out asks first, keeps the work on this device by default, and signs out of the active account only", async () => {
     ipc.signOut.mockResolvedValue(
       snapshot({ welcomeDone: true, accounts: [grace({ active: true })] }),
     );
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
-    expect(ipc.signOut).toHaveBeenCalledWith("ada");
+    const dialog = screen.getByRole("alertdialog", { name: "Sign out of ada@example.com?" });
+    expect(dialog).toHaveTextContent("workspaces stay on this device");
+    expect(within(dialog).getByRole("checkbox")).not.toBeChecked();
+    expect(within(dialog).getByRole("button", { name: "Sign out" })).toHaveFocus();
+    expect(ipc.signOut).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole("button", { name: "Sign out" }));
+    expect(ipc.signOut).toHaveBeenCalledWith({ id: "ada", removeWork: false });
     expect(ipc.signOutAll).not.toHaveBeenCalled();
     expect(
       await screen.findByRole("button", { name: "Grace Hopper, account menu" }),
     ).toBeInTheDocument();
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
   });
 
-  it("Sign out of all accounts signs out of all and leaves the Scratch Pad", async () => {
+  it("Sign out can remove the account's workspaces from this device", async () => {
+    ipc.signOut.mockResolvedValue(
+      snapshot({ welcomeDone: true, accounts: [grace({ active: true })] }),
+    );
+    const { user, menu } = await openMenu();
+    await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
+    const dialog = screen.getByRole("alertdialog");
+    await user.click(
+      within(dialog).getByRole("checkbox", {
+        name: "Also remove this account's workspaces from this device",
+      }),
+    );
+    await user.click(within(dialog).getByRole("button", { name: "Sign out and remove" }));
+    expect(ipc.signOut).toHaveBeenCalledWith({ id: "ada", removeWork: true });
+  });
+
+  it("Escape or Cancel in the sign-out question signs out of nothing", async () => {
+    const { user, menu } = await openMenu();
+    await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    expect(await menuButton()).toHaveFocus();
+    await user.click(await menuButton());
+    await user.click(screen.getByRole("menuitem", { name: "Sign out of all accounts" }));
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    expect(ipc.signOut).not.toHaveBeenCalled();
+    expect(ipc.signOutAll).not.toHaveBeenCalled();
+  });
+
+  it("Sign out of all accounts asks, then signs out of all and leaves the Scratch Pad", async () => {
     ipc.signOutAll.mockResolvedValue(scratchPad());
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Sign out of all accounts" }));
-    expect(ipc.signOutAll).toHaveBeenCalledTimes(1);
+    const dialog = screen.getByRole("alertdialog", { name: "Sign out of all 2 accounts?" });
+    await user.click(within(dialog).getByRole("button", { name: "Sign out" }));
+    expect(ipc.signOutAll).toHaveBeenCalledWith(false);
     expect(ipc.signOut).not.toHaveBeenCalled();
     expect(await screen.findByRole("heading", { name: "Scratch Pad" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Sign In" })).toBeInTheDocument();
@@ -111,6 +150,7 @@ describe("avatar menu", () => {
     ipc.signOut.mockRejectedValue({ kind: "network", message: "the server did not answer" });
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
+    await user.click(screen.getByRole("button", { name: "Sign out" }));
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "Could not sign out. the server did not answer",
     );

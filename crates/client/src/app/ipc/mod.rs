@@ -37,9 +37,10 @@ macro_rules! with_ipc_table {
                     app_snapshot() -> $crate::app::view::AppSnapshot;
                     /// Makes account `id` the active one.
                     switch_account(id: String) -> $crate::app::view::AppSnapshot;
-                    /// Revokes account `id`'s sign-in at its server and forgets its tokens.
-                    sign_out(id: String) -> $crate::app::view::AppSnapshot;
-                    sign_out_all() -> $crate::app::view::AppSnapshot;
+                    /// Revokes account `id`'s sign-in at its server and forgets its tokens; its
+                    /// workspaces stay on this device unless `remove_work`.
+                    sign_out(id: String, remove_work: bool) -> $crate::app::view::AppSnapshot;
+                    sign_out_all(remove_work: bool) -> $crate::app::view::AppSnapshot;
                     /// **Skip** on the welcome screen: it is not shown again.
                     skip_sign_in() -> $crate::app::view::AppSnapshot;
                     /// Keeps tokens in memory for this run (no keyring could be reached).

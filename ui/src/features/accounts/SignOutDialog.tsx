@@ -1,0 +1,83 @@
+// Asks before signing out (of one account, or of all): the account's workspaces stay on
+// this device and come back at its next sign-in, unless the person ticks "Also remove …
+// from this device". Escape or Cancel keeps everything as it was; focus starts on Sign out
+// and goes back to the account menu's button when the dialog closes.
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+
+import type { AccountView } from "../../bindings/AccountView";
+import { useSignOut, useSignOutAll } from "../../queries";
+
+/** Whom to sign out of. */
+export type SignOutTarget = { kind: "one"; account: AccountView } | { kind: "all"; count: number };
+
+type Props = { target: SignOutTarget; onClose: () => void };
+
+export function SignOutDialog({ target, onClose }: Props) {
+  const [removeWork, setRemoveWork] = useState(false);
+  const signOut = useSignOut();
+  const signOutAll = useSignOutAll();
+  const confirm = useRef<HTMLButtonElement>(null);
+  const titleId = useId();
+  const explanationId = useId();
+
+  useEffect(() => confirm.current?.focus(), []);
+
+  const title =
+    target.kind === "one"
+      ? `Sign out of ${target.account.email ?? target.account.displayName}?`
+      : `Sign out of all ${target.count} accounts?`;
+  const whose = target.kind === "one" ? "this account's" : "their";
+  const onConfirm = () => {
+    if (target.kind === "one") signOut.mutate({ id: target.account.id, removeWork });
+    else signOutAll.mutate(removeWork);
+    onClose();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      onClose();
+    }
+  };
+
+  return (
+    <div className="dialog-backdrop">
+      <div
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={explanationId}
+        className="dialog card"
+        onKeyDown={onKeyDown}
+      >
+        <h2 id={titleId} className="dialog-title">
+          {title}
+        </h2>
+        <p id={explanationId}>
+          {target.kind === "one" ? "Its" : "Their"} workspaces stay on this device and come back
+          when you sign in again. The Scratch Pad stays either way.
+        </p>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={removeWork}
+            onChange={(event) => setRemoveWork(event.target.checked)}
+          />
+          Also remove {whose} workspaces from this device
+        </label>
+        <div className="form-actions dialog-actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            ref={confirm}
+            type="button"
+            className={removeWork ? "button button-danger" : "button button-primary"}
+            onClick={onConfirm}
+          >
+            {removeWork ? "Sign out and remove" : "Sign out"}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
