@@ -833,3 +833,129 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
     })
     .await;
 }
+
+/// Creates a collection named `name` in the workspace on screen, through the sidebar.
+async fn new_collection(desktop: &Desktop, name: &str) {
+    desktop.click("New collection").await;
+    desktop.window.type_into("#work-name", name).await.unwrap();
+    desktop.click("Save").await;
+    desktop.wait_for_text(name).await;
+}
+
+/// Signs in from the header's Sign In (the Scratch Pad on screen) as `who`, skipping
+/// Configure your account the `first_time`, and waits for the account in the header.
+async fn sign_in_from_scratch_pad(desktop: &mut Desktop, who: &str, first_time: bool) {
+    desktop.click("Sign In").await;
+    let url = desktop.next_opened_url().await;
+    let browser = Browser::launch().await.unwrap();
+    browser.goto(&url).await.unwrap();
+    pages::sign_in_on_page(&browser, who, PASSWORD, true)
+        .await
+        .unwrap();
+    browser.wait_for_text("return to Courier").await.unwrap();
+    browser.close().await.unwrap();
+    if first_time {
+        desktop.skip_configure_your_account().await;
+    }
+    desktop.wait_for_header(who).await;
+}
+
+#[tokio::test]
+async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sign_out_until_removed()
+ {
+    scenario(async {
+        let server = TestServer::start().await;
+        accounts(&server, &[("ada@example.com", "ada")]).await;
+        let mut desktop = Desktop::launch(&server, "work-across-sign-in").await;
+        desktop.wait_for_text("Skip and take me to Courier").await;
+        desktop.click("Skip and take me to Courier").await;
+        desktop
+            .wait_for_text("Work here stays on this device")
+            .await;
+        new_collection(&desktop, "Offline notes").await;
+
+        // Signing in leaves the Scratch Pad and its work where they were.
+        sign_in_from_scratch_pad(&mut desktop, "ada", true).await;
+        desktop.wait_for_text("Offline notes").await;
+        let switcher = desktop.labels("#workspace-switcher option").await;
+        assert_eq!(
+            switcher.len(),
+            1,
+            "only the Scratch Pad so far: {switcher:?}"
+        );
+        desktop.shot("01-signed-in-scratch-pad-kept").await;
+
+        // Ada's own workspace, with a collection in it.
+        desktop
+            .window
+            .webdriver()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI_INTERNALS__.invoke('create_workspace', { name: 'Ada APIs' })
+                   .then(() => done(true), (e) => done(JSON.stringify(e)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // Reading the list again (as a restart would) shows it.
+        desktop
+            .window
+            .webdriver()
+            .execute("location.reload()", vec![])
+            .await
+            .unwrap();
+        desktop.wait_for_text("Offline notes").await;
+        desktop.choose("#workspace-switcher", "Ada APIs").await;
+        desktop.wait_for_text("No collections yet.").await;
+        new_collection(&desktop, "Billing API").await;
+
+        // Sign out, keeping the work: the Scratch Pad is on screen, Ada's work is not.
+        desktop.open_account_menu().await;
+        desktop.click("Sign out").await;
+        desktop
+            .wait_for_text("workspaces stay on this device")
+            .await;
+        desktop.shot("02-sign-out-question").await;
+        desktop.click("Sign out").await;
+        desktop
+            .wait_for_text("Work here stays on this device")
+            .await;
+        desktop.wait_for_text("Offline notes").await;
+        assert!(
+            !desktop
+                .window
+                .page_text()
+                .await
+                .unwrap()
+                .contains("Billing API")
+        );
+
+        // Signing in again brings Ada's workspace back, as she left it.
+        sign_in_from_scratch_pad(&mut desktop, "ada", false).await;
+        desktop.choose("#workspace-switcher", "Ada APIs").await;
+        desktop.wait_for_text("Billing API").await;
+
+        // Sign out and remove this device's copy: it is gone at the next sign-in.
+        desktop.open_account_menu().await;
+        desktop.click("Sign out").await;
+        desktop
+            .window
+            .set_checked("remove_work", true)
+            .await
+            .unwrap();
+        desktop.click("Sign out and remove").await;
+        desktop
+            .wait_for_text("Work here stays on this device")
+            .await;
+        sign_in_from_scratch_pad(&mut desktop, "ada", false).await;
+        desktop.wait_for_text("Offline notes").await;
+        let switcher = desktop.labels("#workspace-switcher option").await;
+        assert_eq!(
+            switcher.len(),
+            1,
+            "Ada's workspace was removed: {switcher:?}"
+        );
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}

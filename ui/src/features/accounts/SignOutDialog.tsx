@@ -59,6 +59,7 @@ export function SignOutDialog({ target, onClose }: Props) {
         <label className="checkbox">
           <input
             type="checkbox"
+            name="remove_work"
             checked={removeWork}
             onChange={(event) => setRemoveWork(event.target.checked)}
           />
