@@ -846,6 +846,11 @@ async fn new_collection(desktop: &Desktop, name: &str) {
 /// Configure your account the `first_time`, and waits for the account in the header.
 async fn sign_in_from_scratch_pad(desktop: &mut Desktop, who: &str, first_time: bool) {
     desktop.click("Sign In").await;
+    finish_sign_in(desktop, who, first_time).await;
+}
+
+/// The browser's part of a sign-in the app has started, as `who`, then the app's.
+async fn finish_sign_in(desktop: &mut Desktop, who: &str, first_time: bool) {
     let url = desktop.next_opened_url().await;
     let browser = Browser::launch().await.unwrap();
     browser.goto(&url).await.unwrap();
@@ -865,7 +870,11 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
  {
     scenario(async {
         let server = TestServer::start().await;
-        accounts(&server, &[("ada@example.com", "ada")]).await;
+        accounts(
+            &server,
+            &[("ada@example.com", "ada"), ("grace@example.com", "grace")],
+        )
+        .await;
         let mut desktop = Desktop::launch(&server, "work-across-sign-in").await;
         desktop.wait_for_text("Skip and take me to Courier").await;
         desktop.click("Skip and take me to Courier").await;
@@ -909,13 +918,54 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
         desktop.wait_for_text("No collections yet.").await;
         new_collection(&desktop, "Billing API").await;
 
+        // A second account has its own workspaces: Grace sees the Scratch Pad only, and
+        // switching back to Ada brings hers.
+        desktop.open_account_menu().await;
+        desktop.click("Add a new account").await;
+        finish_sign_in(&mut desktop, "grace", true).await;
+        desktop.wait_for_text("Offline notes").await;
+        let switcher = desktop.labels("#workspace-switcher option").await;
+        assert_eq!(
+            switcher.len(),
+            1,
+            "Grace has no workspace yet: {switcher:?}"
+        );
+        assert!(
+            !desktop
+                .window
+                .page_text()
+                .await
+                .unwrap()
+                .contains("Ada APIs")
+        );
+        desktop.open_account_menu().await;
+        desktop.click_account("ada").await;
+        desktop.wait_for_header("ada").await;
+        desktop.choose("#workspace-switcher", "Ada APIs").await;
+        desktop.wait_for_text("Billing API").await;
+        desktop.shot("02-switched-back-to-ada").await;
+        // Grace signs out (no account is active then); Ada is the one account again.
+        desktop.open_account_menu().await;
+        desktop.click_account("grace").await;
+        desktop.wait_for_header("grace").await;
+        desktop.open_account_menu().await;
+        desktop.click("Sign out").await;
+        desktop
+            .wait_for_text("Sign out of grace@example.com?")
+            .await;
+        desktop.click("Sign out").await;
+        desktop.wait_for_header("Accounts").await;
+        desktop.open_account_menu().await;
+        desktop.click_account("ada").await;
+        desktop.wait_for_header("ada").await;
+
         // Sign out, keeping the work: the Scratch Pad is on screen, Ada's work is not.
         desktop.open_account_menu().await;
         desktop.click("Sign out").await;
         desktop
             .wait_for_text("workspaces stay on this device")
             .await;
-        desktop.shot("02-sign-out-question").await;
+        desktop.shot("03-sign-out-question").await;
         desktop.click("Sign out").await;
         desktop
             .wait_for_text("Work here stays on this device")
