@@ -1,6 +1,6 @@
 //! `courier-store`: everything the Courier account server keeps, behind one trait per
 //! area ([`Accounts`], [`MailLinks`], [`EmailChanges`], [`WebSessions`],
-//! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`],
+//! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`], [`Teams`],
 //! [`MailQueue`], [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
 //! Each method is one atomic operation (one transaction), so the server never sees a
 //! half-written account or grant.
@@ -23,6 +23,7 @@ mod profiles;
 mod sessions;
 pub mod sqlite;
 mod support;
+mod teams;
 mod upkeep;
 
 use std::sync::Arc;
@@ -45,6 +46,10 @@ pub use sessions::{
     KeepSessions, NewWebSession, SessionRecord, SessionSource, Sessions, WebSession, WebSessions,
 };
 pub use support::{Support, SupportRecord};
+pub use teams::{
+    Acceptance, InvitationRecord, InvitationRefusal, Invited, LiveInvitation, MemberChange,
+    MemberRecord, Membership, NewInvitation, TeamRecord, TeamRole, Teams,
+};
 pub use upkeep::Upkeep;
 
 /// Seconds since the Unix epoch: every time the store keeps or compares.
@@ -62,6 +67,7 @@ pub trait Store:
     + Sessions
     + Profiles
     + Support
+    + Teams
     + MailQueue
     + Upkeep
     + Send
@@ -80,6 +86,7 @@ impl<T> Store for T where
         + Sessions
         + Profiles
         + Support
+        + Teams
         + MailQueue
         + Upkeep
         + Send

@@ -16,6 +16,7 @@ mod mail_queue;
 mod profiles;
 mod sessions;
 mod support;
+mod teams;
 mod upkeep;
 
 use std::str::FromStr as _;

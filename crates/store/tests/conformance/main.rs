@@ -15,3 +15,4 @@ mod mail_queue;
 mod oauth;
 mod profiles;
 mod sessions;
+mod teams;
