@@ -1,6 +1,6 @@
 //! Wire types shared by `courier-server` and its clients: the JSON error body, OpenID
 //! discovery metadata, user info, and the account API's documents (profile, sessions,
-//! events, support). Serde only; no behaviour. Feature `openapi` derives the schemas
+//! events, support, teams). Serde only; no behaviour. Feature `openapi` derives the schemas
 //! the server's OpenAPI document is built from; `ts` exports TypeScript for the UI.
 
 mod account;
@@ -8,6 +8,7 @@ mod discovery;
 mod error;
 mod sessions;
 mod support;
+mod teams;
 mod user;
 
 pub use account::{
@@ -18,6 +19,10 @@ pub use discovery::ProviderMetadata;
 pub use error::{ErrorBody, ErrorKind, FieldError, OAuthErrorBody};
 pub use sessions::{RevokedSessions, ServerEvent, Session, SessionKind};
 pub use support::{NewSupportRequest, SupportCategory, SupportRequest, SupportStatus};
+pub use teams::{
+    EmailAddress, Invitation, InvitationAcceptance, NewInvitations, RoleChange, Team, TeamFields,
+    TeamMember, TeamRole,
+};
 pub use user::UserInfo;
 
 /// The OAuth client id of Courier's own desktop app and CLI (a public native client).

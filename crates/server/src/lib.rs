@@ -17,6 +17,7 @@ mod email_change;
 mod notices;
 mod profile;
 mod sessions;
+mod teams;
 
 // HTTP: pages, OAuth endpoints and the JSON API, depending on the domains.
 mod http;

@@ -139,6 +139,8 @@ pub struct RateLimitSettings {
     pub password_change_per_account_per_hour: u32,
     /// Trouble signing in? requests (and reset attempts) per client address per hour.
     pub password_reset_per_ip_per_hour: u32,
+    /// Team invitations (addresses invited or invitations resent) per account per hour.
+    pub invitations_per_account_per_hour: u32,
     /// Mails sent to one address per hour on someone else's request (confirmation,
     /// "you already have an account", reset link, email-change link): no one can
     /// bury an inbox, whatever addresses they come from.
@@ -158,6 +160,7 @@ impl Default for RateLimitSettings {
             support_per_account_per_hour: 10,
             password_change_per_account_per_hour: 10,
             password_reset_per_ip_per_hour: 20,
+            invitations_per_account_per_hour: 100,
             mail_per_recipient_per_hour: 5,
         }
     }

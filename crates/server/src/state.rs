@@ -75,3 +75,16 @@ impl<'a> From<&'a AppState> for recovery::Deps<'a> {
         }
     }
 }
+
+impl<'a> From<&'a AppState> for crate::teams::Deps<'a> {
+    fn from(state: &'a AppState) -> Self {
+        Self {
+            store: &*state.store,
+            clock: &*state.clock,
+            mailer: &state.mailer,
+            issuer: &state.issuer,
+            limiter: &state.limiter,
+            limits: &state.settings.rate_limits,
+        }
+    }
+}

@@ -142,16 +142,20 @@ impl ScriptedBrowser {
     }
 
     /// Fills in the form of the page at `path` with `fields` and posts it to `action`,
-    /// adding what the page itself carries: its CSRF token and, when it has one, the
-    /// request id `req`.
+    /// adding what the page itself carries: its CSRF token and, when it has them, the
+    /// request id `req` and the `invitation` to return to.
     async fn submit_form_at(&self, path: &str, action: &str, fields: &[(&str, &str)]) -> Response {
         let html = self.get(path).await.text().await.unwrap();
         let csrf = csrf_in(&html);
         let req = hidden_value(&html, "req");
+        let invitation = hidden_value(&html, "invitation");
         let mut all = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         if let Some(req) = &req {
             all.push(("req", req));
+        }
+        if let Some(invitation) = &invitation {
+            all.push(("invitation", invitation));
         }
         self.post_form(action, &all).await
     }

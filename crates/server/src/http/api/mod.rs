@@ -13,6 +13,7 @@ mod password;
 mod profile;
 mod sessions;
 mod support;
+mod teams;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
@@ -32,7 +33,7 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 #[openapi(
     info(
         title = "Courier account API",
-        description = "Accounts, sessions and support for Courier's apps. Every call takes \
+        description = "Accounts, sessions, teams and support for Courier's apps. Every call takes \
                        an OAuth 2.0 access token from this server as `Authorization: Bearer`, \
                        granted the `profile` and `email` scopes; a token granted less gets \
                        403 `forbidden` on every operation."
@@ -73,6 +74,16 @@ pub fn routes() -> Router<AppState> {
         .routes(routes!(email::change, email::cancel))
         .routes(routes!(notifications::show, notifications::replace))
         .routes(routes!(support::submit, support::list))
+        .routes(routes!(teams::list, teams::create))
+        .routes(routes!(teams::url_suggestion))
+        .routes(routes!(teams::show, teams::update))
+        .routes(routes!(teams::members))
+        .routes(routes!(teams::set_role))
+        .routes(routes!(teams::remove_member))
+        .routes(routes!(teams::invitations, teams::invite))
+        .routes(routes!(teams::resend_invitation))
+        .routes(routes!(teams::cancel_invitation))
+        .routes(routes!(teams::accept))
         .split_for_parts();
     let document = std::sync::Arc::new(document);
     router.route(

@@ -10,6 +10,7 @@ mod consent;
 mod csrf;
 mod forgot;
 mod home;
+mod invitation;
 mod layout;
 mod profile;
 mod robot_check;
@@ -45,6 +46,10 @@ pub fn routes() -> Router<AppState> {
         .route("/signout", get(home::show_signout).post(home::signout))
         .route("/confirm-email", get(confirm::show).post(confirm::submit))
         .route("/confirm-email/result", get(confirm::show_result))
+        .route(
+            crate::teams::invitations::ACCEPT_PATH,
+            get(invitation::show).post(invitation::submit),
+        )
         .route("/u/{username}", get(profile::show))
         .route("/avatars/{user_id}/{file}", get(profile::avatar))
         .route(

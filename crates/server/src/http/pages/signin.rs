@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::authorize;
 use super::csrf;
+use super::invitation;
 use super::layout::{Field, cancel_form, hidden, page};
 use super::robot_check::{self, robot_check};
 use super::session;
@@ -26,6 +27,8 @@ use courier_store::{AuthRequest, User};
 pub struct ShowQuery {
     req: Option<String>,
     notice: Option<String>,
+    /// An invitation link's token: after signing in, back to its page.
+    invitation: Option<String>,
 }
 
 #[derive(Default, Deserialize)]
@@ -33,6 +36,7 @@ pub struct SigninForm {
     #[serde(default)]
     csrf: String,
     req: Option<String>,
+    invitation: Option<String>,
     #[serde(default)]
     identifier: String,
     #[serde(default)]
@@ -108,6 +112,13 @@ fn notice_text(notice: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// The invitation token to return to after signing in: only without an OAuth request
+/// (which has its own way back), and only one that looks like a token, so the way
+/// back can never lead anywhere but the invitation page.
+fn invitation_token<'a>(req: Option<&str>, invitation: Option<&'a str>) -> Option<&'a str> {
+    invitation.filter(|token| req.is_none() && invitation::looks_like_token(token))
+}
+
 /// Who is asking the person to sign in, for the page's subtitle.
 fn requester(request: Option<&AuthRequest>) -> Option<String> {
     let request = request?;
@@ -121,6 +132,8 @@ fn requester(request: Option<&AuthRequest>) -> Option<String> {
 struct SigninPage<'a> {
     csrf: &'a str,
     request: Option<&'a AuthRequest>,
+    /// The invitation to return to (never together with `request`).
+    invitation: Option<&'a str>,
     identifier: &'a str,
     keep: bool,
     notice: Option<&'static str>,
@@ -141,6 +154,8 @@ impl SigninPage<'_> {
             html! {
                 @if let Some(subtitle) = requester(self.request) {
                     p class="muted" { (subtitle) }
+                } @else if self.invitation.is_some() {
+                    p class="muted" { "to accept your team invitation" }
                 }
                 @if let Some(notice) = self.notice {
                     p class="notice" role="status" { (notice) }
@@ -150,6 +165,9 @@ impl SigninPage<'_> {
                 }
                 form method="post" action="/signin" {
                     (hidden(self.csrf, req))
+                    @if let Some(invitation) = self.invitation {
+                        input type="hidden" name="invitation" value=(invitation);
+                    }
                     (Field { label: "Email or username", name: "identifier", kind: "text",
                              value: self.identifier, autocomplete: "username", error: None }.render())
                     (Field { label: "Password", name: "password", kind: "password", value: "",
@@ -195,6 +213,7 @@ pub async fn show(
     let markup = SigninPage {
         csrf: &token.value,
         request: request.as_ref(),
+        invitation: invitation_token(query.req.as_deref(), query.invitation.as_deref()),
         identifier: request
             .as_ref()
             .and_then(|r| r.login_hint.as_deref())
@@ -239,6 +258,7 @@ pub async fn submit(
         let markup = SigninPage {
             csrf: &form.csrf,
             request: request.as_ref(),
+            invitation: invitation_token(form.req.as_deref(), form.invitation.as_deref()),
             identifier,
             keep,
             notice: None,
@@ -274,9 +294,11 @@ pub async fn submit(
     };
     state.limiter.reset(rule, &account_key);
     let (cookie, signed_in_at) = session::start(&state, &headers, &user, keep, &client).await?;
-    let response = match &request {
-        Some(request) => authorize::finish(&state, request, &user, signed_in_at, keep).await?,
-        None => Redirect::to("/").into_response(),
+    let invitation = invitation_token(form.req.as_deref(), form.invitation.as_deref());
+    let response = match (&request, invitation) {
+        (Some(request), _) => authorize::finish(&state, request, &user, signed_in_at, keep).await?,
+        (None, Some(token)) => Redirect::to(&invitation::page_path(token)).into_response(),
+        (None, None) => Redirect::to("/").into_response(),
     };
     Ok(with_cookies(response, [cookie]))
 }
