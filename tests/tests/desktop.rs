@@ -46,8 +46,20 @@ impl Desktop {
     }
 
     async fn launch(server: &TestServer, test: &str) -> Self {
+        Self::launch_in(server, test, tempfile::tempdir().unwrap()).await
+    }
+
+    /// Quits the app (its window and process go, as when the person quits) and starts
+    /// it again on the same data folder and keyring service.
+    async fn restart(self, server: &TestServer, test: &str) -> Self {
+        let Self { window, _home, .. } = self;
+        window.close().await.unwrap();
+        wait_for_app_exit(&_home.path().join("data")).await;
+        Self::launch_in(server, test, _home).await
+    }
+
+    async fn launch_in(server: &TestServer, test: &str, home: tempfile::TempDir) -> Self {
         use std::os::unix::fs::PermissionsExt as _;
-        let home = tempfile::tempdir().unwrap();
         let urls = home.path().join("opened-urls");
         let opener = home.path().join("open-url");
         std::fs::write(
@@ -57,7 +69,7 @@ impl Desktop {
         .unwrap();
         std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
         let data = home.path().join("data").display().to_string();
-        let service = unique_name("courier-desktop-e2e-");
+        let service = keyring_service(home.path());
         let opener = opener.display().to_string();
         let window = launch_desktop(&[
             ("COURIER_DATA_DIR", data.as_str()),
@@ -273,6 +285,43 @@ impl Desktop {
             self.header().await
         );
     }
+}
+
+/// The keyring service of the app whose data folder is in `home`: one per test, the
+/// same across a restart.
+fn keyring_service(home: &Path) -> String {
+    let marker = home.join("keyring-service");
+    if let Ok(service) = std::fs::read_to_string(&marker) {
+        return service;
+    }
+    let service = unique_name("courier-desktop-e2e-");
+    std::fs::write(&marker, &service).unwrap();
+    service
+}
+
+/// Waits until no process runs with `COURIER_DATA_DIR=data` (the app quit), so the next
+/// start is not handed over to a dying single instance.
+async fn wait_for_app_exit(data: &Path) {
+    let needle = format!("COURIER_DATA_DIR={}", data.display());
+    let running = || {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+                environ
+                    .split(|byte| *byte == 0)
+                    .any(|variable| variable == needle.as_bytes())
+            })
+    };
+    for _ in 0..200 {
+        if !running() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the app did not quit within 10 s");
 }
 
 /// Runs one scenario: alone (one app window at a time) and bounded by
@@ -830,6 +879,215 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
         desktop.wait_for_text("Signed out.").await;
         desktop.wait_for_text("Sign in again").await;
         desktop.shot("02-signed-out-by-another-device").await;
+    })
+    .await;
+}
+
+/// The request editor's tabs and History, driven like a person: a few steps each test shares.
+impl Desktop {
+    /// The open requests' tabs, by accessible name ("GET Health (unsaved)").
+    const TABS: &'static str = ".work-open-tabs [role=tab]";
+    /// The URL field of the editor on screen (the others stay mounted, hidden).
+    const URL_ON_SCREEN: &'static str = ".work-main > div:not([hidden]) [aria-label=URL]";
+
+    /// Skip on the welcome screen, then a collection and, in it, requests `names`,
+    /// each opened in its tab as it is created.
+    async fn scratch_pad_with_requests(&self, collection: &str, names: &[&str]) {
+        self.wait_for_text("Skip and take me to Courier").await;
+        self.click("Skip and take me to Courier").await;
+        self.wait_for_text("Work here stays on this device").await;
+        self.click("New collection").await;
+        self.window
+            .type_into("#work-name", collection)
+            .await
+            .unwrap();
+        self.click("Save").await;
+        for name in names {
+            self.wait_for_text("+ Request").await;
+            self.click("+ Request").await;
+            self.window.type_into("#work-name", name).await.unwrap();
+            self.click("Save").await;
+            self.wait_for_label("[role=tab][aria-selected=true]", &format!("GET {name}"))
+                .await;
+        }
+    }
+
+    /// Waits until the elements matching `selector` are labelled exactly `expected`.
+    async fn wait_for_labels(&self, selector: &str, expected: &[&str]) {
+        for _ in 0..300 {
+            if self.labels(selector).await == expected {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.shot("failure").await;
+        panic!(
+            "{selector} never read {expected:?}: {:?}",
+            self.labels(selector).await
+        );
+    }
+
+    /// Clicks the button `text` of the editor on screen.
+    async fn click_on_screen(&self, text: &str) {
+        let xpath = format!(
+            "//section[@aria-label='Request']/div[not(@hidden)]//button[normalize-space(.)='{text}']"
+        );
+        let button = self
+            .window
+            .webdriver()
+            .find(fantoccini::Locator::XPath(&xpath))
+            .await
+            .unwrap();
+        button.click().await.unwrap();
+    }
+
+    /// Closes the tab of request `name` with its ×.
+    async fn close_tab(&self, name: &str) {
+        let close = format!(".work-open-tabs [aria-label='Close {name}']");
+        self.window
+            .find(&close)
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// What the URL field of the editor on screen holds.
+    async fn url_on_screen(&self) -> String {
+        let field = self.window.find(Self::URL_ON_SCREEN).await.unwrap();
+        field.prop("value").await.unwrap().unwrap_or_default()
+    }
+}
+
+#[tokio::test]
+async fn unsaved_edits_and_open_tabs_come_back_after_quitting_and_save_clears_the_mark() {
+    scenario(async {
+        let server = TestServer::start().await;
+        let test = "tabs-drafts-restart";
+        let desktop = Desktop::launch(&server, test).await;
+        desktop
+            .scratch_pad_with_requests("Shop API", &["Health", "Orders"])
+            .await;
+        desktop
+            .wait_for_labels(Desktop::TABS, &["GET Health", "GET Orders"])
+            .await;
+
+        // An edit, not saved: the tab is marked, and shortly kept as a draft.
+        let edited = server.url("/orders?draft=1");
+        desktop
+            .window
+            .type_into(Desktop::URL_ON_SCREEN, &edited)
+            .await
+            .unwrap();
+        desktop
+            .wait_for_labels(Desktop::TABS, &["GET Health", "GET Orders (unsaved)"])
+            .await;
+        desktop
+            .window
+            .wait_until("the draft to be kept", || async {
+                desktop
+                    .window
+                    .has(".work-open-tab[data-draft=kept]")
+                    .await
+                    .map(|kept| kept.then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.shot("01-unsaved-before-quitting").await;
+
+        // Quit (the process ends, nothing saved on the way out) and start again.
+        let desktop = desktop.restart(&server, test).await;
+        desktop
+            .wait_for_text("Work here stays on this device")
+            .await;
+        desktop
+            .wait_for_labels(Desktop::TABS, &["GET Health", "GET Orders (unsaved)"])
+            .await;
+        desktop
+            .wait_for_label("[role=tab][aria-selected=true]", "GET Orders (unsaved)")
+            .await;
+        assert_eq!(desktop.url_on_screen().await, edited, "the edit came back");
+        desktop.wait_for_text("unsaved").await;
+        desktop.shot("02-back-after-restart").await;
+
+        // Save: the mark goes, from the tab and the editor, and the edit is the request.
+        desktop.click_on_screen("Save").await;
+        desktop
+            .wait_for_labels(Desktop::TABS, &["GET Health", "GET Orders"])
+            .await;
+        desktop.wait_gone("unsaved").await;
+        assert_eq!(desktop.url_on_screen().await, edited);
+
+        // The other tab was never edited: it opens as saved.
+        desktop.close_tab("Orders").await;
+        desktop
+            .wait_for_labels(Desktop::TABS, &["GET Health"])
+            .await;
+        assert!(desktop.url_on_screen().await.is_empty());
+        desktop.shot("03-saved").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_sends_are_listed_in_history_and_one_opens_its_request() {
+    scenario(async {
+        let server = TestServer::start().await;
+        let desktop = Desktop::launch(&server, "history").await;
+        desktop
+            .scratch_pad_with_requests("Shop API", &["Health"])
+            .await;
+        let url = server.url("/health");
+        desktop
+            .window
+            .type_into(Desktop::URL_ON_SCREEN, &url)
+            .await
+            .unwrap();
+        desktop.click_on_screen("Save").await;
+        desktop
+            .wait_for_labels(Desktop::TABS, &["GET Health"])
+            .await;
+        for _ in 0..2 {
+            desktop.click_on_screen("Send").await;
+            desktop.wait_for_text("200 OK").await;
+        }
+
+        // The tab closed, History still has both sends, newest first.
+        desktop.close_tab("Health").await;
+        desktop.wait_for_labels(Desktop::TABS, &[]).await;
+        desktop.click("History").await;
+        let sent = format!("GET {url} 200");
+        desktop
+            .wait_for_labels(".work-history-entry", &[&sent, &sent])
+            .await;
+        desktop.shot("01-history").await;
+
+        // A click opens the request it was sent from, in its tab.
+        desktop
+            .window
+            .find(".work-history-entry")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop
+            .wait_for_labels(Desktop::TABS, &["GET Health"])
+            .await;
+        desktop
+            .wait_for_label("[role=tab][aria-selected=true]", "GET Health")
+            .await;
+        assert_eq!(desktop.url_on_screen().await, url);
+        desktop.shot("02-opened-from-history").await;
+
+        desktop.click("History").await;
+        desktop.click("Clear history").await;
+        desktop
+            .wait_for_text("Requests you send appear here.")
+            .await;
+        desktop.window.close().await.unwrap();
     })
     .await;
 }

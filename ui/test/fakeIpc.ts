@@ -78,6 +78,13 @@ export const ipc = {
   setGlobals: vi.fn<IpcModule["setGlobals"]>(),
   chooseOpenFile: vi.fn<IpcModule["chooseOpenFile"]>(),
   chooseSaveFile: vi.fn<IpcModule["chooseSaveFile"]>(),
+  history: vi.fn<IpcModule["history"]>(),
+  clearHistory: vi.fn<IpcModule["clearHistory"]>(),
+  drafts: vi.fn<IpcModule["drafts"]>(),
+  saveDraft: vi.fn<IpcModule["saveDraft"]>(),
+  discardDraft: vi.fn<IpcModule["discardDraft"]>(),
+  openTabs: vi.fn<IpcModule["openTabs"]>(),
+  setOpenTabs: vi.fn<IpcModule["setOpenTabs"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */
@@ -130,6 +137,17 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
     requests: [],
   }));
   ipc.environments.mockResolvedValue([]);
+  ipc.history.mockResolvedValue([]);
+  ipc.drafts.mockResolvedValue([]);
+  ipc.saveDraft.mockImplementation(async (workspaceId, key, spec) => ({
+    workspace_id: workspaceId,
+    key,
+    spec,
+    updated_at: 0,
+  }));
+  ipc.discardDraft.mockResolvedValue(null);
+  ipc.openTabs.mockResolvedValue({ request_ids: [], active: null });
+  ipc.setOpenTabs.mockImplementation(async (_workspaceId, tabs) => tabs);
   ipc.globals.mockImplementation(async (workspaceId) => ({
     meta: { id: workspaceId, revision: 1, created_at: 0, updated_at: 0 },
     workspace_id: workspaceId,

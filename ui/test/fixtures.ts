@@ -3,6 +3,7 @@ import type { AccountView } from "../src/bindings/AccountView";
 import type { AppSnapshot } from "../src/bindings/AppSnapshot";
 import type { NotificationPreferences } from "../src/bindings/NotificationPreferences";
 import type { Profile } from "../src/bindings/Profile";
+import type { RequestSpec } from "../src/bindings/RequestSpec";
 import type { Session } from "../src/bindings/Session";
 import type { SignInStarted } from "../src/bindings/SignInStarted";
 import type { SupportRequest } from "../src/bindings/SupportRequest";
@@ -123,5 +124,17 @@ export function supportRequest(overrides: Partial<SupportRequest> = {}): Support
     created_at: now - 3600,
     updated_at: now - 3600,
     ...overrides,
+  };
+}
+
+/** A request's spec as the editor starts one: `GET url`, nothing else. */
+export function requestSpec(url: string): RequestSpec {
+  return {
+    method: "GET",
+    url,
+    params: [],
+    headers: [],
+    body: { mode: "none" },
+    auth: { kind: "inherit" },
   };
 }

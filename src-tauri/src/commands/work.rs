@@ -5,7 +5,7 @@
 use courier_client::Result;
 use courier_client::app::DesktopState;
 use courier_client::app::work::{Undo, WorkspaceList};
-use courier_client::workspace::db::{Place, Tree};
+use courier_client::workspace::db::{Draft, DraftKey, OpenTabs, Place, Tree};
 use courier_client::workspace::model::{
     Collection, EntityKind, Environment, Folder, Globals, HistoryEntry, Request, RequestSpec,
     SendOptions, Variable, Workspace,
@@ -216,4 +216,49 @@ pub async fn set_globals(
 pub async fn history(state: &DesktopState, workspace_id: String) -> Result<Vec<HistoryEntry>> {
     let work = state.work().await?;
     Ok(work.db().history(&workspace_id, HISTORY_SHOWN).await?)
+}
+
+pub async fn clear_history(state: &DesktopState, workspace_id: String) -> Result<()> {
+    state
+        .work()
+        .await?
+        .db()
+        .clear_history(&workspace_id)
+        .await?;
+    Ok(())
+}
+
+pub async fn drafts(state: &DesktopState, workspace_id: String) -> Result<Vec<Draft>> {
+    Ok(state.work().await?.db().drafts(&workspace_id).await?)
+}
+
+pub async fn save_draft(
+    state: &DesktopState,
+    workspace_id: String,
+    key: DraftKey,
+    spec: RequestSpec,
+) -> Result<Draft> {
+    let work = state.work().await?;
+    Ok(work.db().save_draft(&workspace_id, &key, &spec).await?)
+}
+
+pub async fn discard_draft(
+    state: &DesktopState,
+    workspace_id: String,
+    key: DraftKey,
+) -> Result<()> {
+    state.work().await?.discard_draft(&workspace_id, &key).await
+}
+
+pub async fn open_tabs(state: &DesktopState, workspace_id: String) -> Result<OpenTabs> {
+    Ok(state.work().await?.db().open_tabs(&workspace_id).await?)
+}
+
+pub async fn set_open_tabs(
+    state: &DesktopState,
+    workspace_id: String,
+    tabs: OpenTabs,
+) -> Result<OpenTabs> {
+    let work = state.work().await?;
+    Ok(work.db().set_open_tabs(&workspace_id, &tabs).await?)
 }

@@ -3,6 +3,8 @@
 import type { AppSnapshot } from "../bindings/AppSnapshot";
 import type { AvatarUpload } from "../bindings/AvatarUpload";
 import type { Collection } from "../bindings/Collection";
+import type { Draft } from "../bindings/Draft";
+import type { DraftKey } from "../bindings/DraftKey";
 import type { EmailChange } from "../bindings/EmailChange";
 import type { Environment } from "../bindings/Environment";
 import type { Folder } from "../bindings/Folder";
@@ -10,6 +12,7 @@ import type { Globals } from "../bindings/Globals";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
+import type { OpenTabs } from "../bindings/OpenTabs";
 import type { PasswordChange } from "../bindings/PasswordChange";
 import type { Place } from "../bindings/Place";
 import type { Profile } from "../bindings/Profile";
@@ -108,6 +111,18 @@ export type Commands = {
   set_globals: { args: { workspaceId: string; variables: Array<Variable> }; result: Globals };
   /** The newest sends of a workspace first. */
   history: { args: { workspaceId: string }; result: Array<HistoryEntry> };
+  /** Empties a workspace's History. */
+  clear_history: { args: { workspaceId: string }; result: null };
+  /** A workspace's unsaved editor changes, most recent first. */
+  drafts: { args: { workspaceId: string }; result: Array<Draft> };
+  /** Keeps (or replaces) the unsaved spec of an open tab. */
+  save_draft: { args: { workspaceId: string; key: DraftKey; spec: RequestSpec }; result: Draft };
+  /** Forgets a tab's unsaved changes (nothing to forget is fine). */
+  discard_draft: { args: { workspaceId: string; key: DraftKey }; result: null };
+  /** The tabs a workspace had open, to bring back at start. */
+  open_tabs: { args: { workspaceId: string }; result: OpenTabs };
+  /** Keeps a workspace's open tabs; returns what was kept. */
+  set_open_tabs: { args: { workspaceId: string; tabs: OpenTabs }; result: OpenTabs };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
   /**

@@ -8,11 +8,13 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
 import type { AvatarUpload } from "../bindings/AvatarUpload";
+import type { DraftKey } from "../bindings/DraftKey";
 import type { EmailChange } from "../bindings/EmailChange";
 import type { Environment } from "../bindings/Environment";
 import type { IpcError } from "../bindings/IpcError";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
+import type { OpenTabs } from "../bindings/OpenTabs";
 import type { PasswordChange } from "../bindings/PasswordChange";
 import type { Place } from "../bindings/Place";
 import type { ProfileUpdate } from "../bindings/ProfileUpdate";
@@ -177,3 +179,13 @@ export const chooseOpenFile = (title: string, extensions: string[] = []) =>
   call("choose_open_file", { title, extensions });
 export const chooseSaveFile = (title: string, suggestedName: string) =>
   call("choose_save_file", { title, suggestedName });
+export const history = (workspaceId: string) => call("history", { workspaceId });
+export const clearHistory = (workspaceId: string) => call("clear_history", { workspaceId });
+export const drafts = (workspaceId: string) => call("drafts", { workspaceId });
+export const saveDraft = (workspaceId: string, key: DraftKey, spec: RequestSpec) =>
+  call("save_draft", { workspaceId, key, spec });
+export const discardDraft = (workspaceId: string, key: DraftKey) =>
+  call("discard_draft", { workspaceId, key });
+export const openTabs = (workspaceId: string) => call("open_tabs", { workspaceId });
+export const setOpenTabs = (workspaceId: string, tabs: OpenTabs) =>
+  call("set_open_tabs", { workspaceId, tabs });

@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use courier_workspace::db::{self, Deleted, Options, SecretsMode, WorkspaceDb};
+use courier_workspace::db::{self, Deleted, DraftKey, Options, SecretsMode, WorkspaceDb};
 use courier_workspace::model::{EntityKind, Folder, Request, RequestSpec, SendOptions, Workspace};
 use courier_workspace::resolve::Resolver;
 use courier_workspace::seal::Secrets;
@@ -216,6 +216,15 @@ impl Work {
             tracing::warn!(%error, "could not add the send to the history");
         }
         Ok(outcome?)
+    }
+
+    /// Forgets a tab's draft; a draft already gone (saved, discarded, its request
+    /// deleted) is no error, so Save and Discard need not know whether one was kept.
+    pub async fn discard_draft(&self, workspace_id: &str, key: &DraftKey) -> Result<()> {
+        match self.db.discard_draft(workspace_id, key).await {
+            Err(db::Error::NotFound { .. }) => Ok(()),
+            done => Ok(done?),
+        }
     }
 
     /// Stops the send `send_id` if it is still going (it then ends as `cancelled`).
@@ -431,5 +440,23 @@ mod tests {
         let ada = work.list(Some("ada".into())).await.unwrap();
         assert_eq!(ada.secrets, SecretsMode::Sealed);
         assert_eq!(names(ada), ["Scratch Pad", "Ada's"]);
+    }
+
+    #[tokio::test]
+    async fn discarding_a_draft_that_is_already_gone_is_no_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let work = work(dir.path()).await;
+        let (workspace, request) = request(&work).await;
+        let key = DraftKey::Request {
+            request_id: request.meta.id.clone(),
+        };
+        let edited = RequestSpec {
+            url: "https://edited".into(),
+            ..RequestSpec::default()
+        };
+        work.db.save_draft(&workspace, &key, &edited).await.unwrap();
+        work.discard_draft(&workspace, &key).await.unwrap();
+        assert!(work.db.drafts(&workspace).await.unwrap().is_empty());
+        work.discard_draft(&workspace, &key).await.unwrap();
     }
 }

@@ -14,7 +14,8 @@
 //!   values sealed by `secrets`;
 //! - `trash`: what a deletion returns so it can be undone;
 //! - `history`, `drafts`: sent requests and unsaved editor changes (local only,
-//!   not in the change log).
+//!   not in the change log);
+//! - `tabs`: the editor's open tabs per workspace, so they come back with their drafts.
 
 mod changes;
 mod collections;
@@ -28,6 +29,7 @@ mod order;
 mod requests;
 mod rows;
 mod secrets;
+mod tabs;
 mod trash;
 mod tree;
 mod workspaces;
@@ -48,6 +50,7 @@ pub use drafts::{Draft, DraftKey};
 pub use error::{Error, ErrorKind, Noun, Result};
 pub use order::Place;
 pub use secrets::SecretsMode;
+pub use tabs::OpenTabs;
 pub use trash::Deleted;
 pub use tree::{CollectionNode, FilterMatch, FolderNode, PathStep, RequestNode, Tree};
 

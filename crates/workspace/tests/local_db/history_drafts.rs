@@ -1,9 +1,10 @@
-//! History (masked, newest first, bounded) and drafts (surviving a restart).
+//! History (masked, newest first, bounded), drafts and the open tabs (surviving a
+//! restart).
 
 use std::sync::Arc;
 
 use courier_workspace::clock::ManualClock;
-use courier_workspace::db::{DraftKey, ErrorKind, Options, WorkspaceDb};
+use courier_workspace::db::{DraftKey, ErrorKind, OpenTabs, Options, WorkspaceDb};
 use courier_workspace::model::HistoryEntry;
 use courier_workspace::resolve::{MASK, Resolver};
 use courier_workspace::seal::Secrets;
@@ -158,4 +159,67 @@ async fn drafts_survive_a_restart_until_saved_or_discarded() {
         .await
         .unwrap_err();
     assert_eq!(wrong.kind(), ErrorKind::Invalid);
+}
+
+#[tokio::test]
+async fn open_tabs_survive_a_restart_in_order_and_leave_with_their_request() {
+    let mut fx = Fixture::new().await;
+    let (workspace, collection) = fx.workspace_with_collection().await;
+    let place = at_end(&collection.meta.id, None);
+    let a = fx.request(&place, "a").await.meta.id;
+    let b = fx.request(&place, "b").await.meta.id;
+    let c = fx.request(&place, "c").await.meta.id;
+    assert_eq!(
+        fx.db.open_tabs(&workspace).await.unwrap(),
+        OpenTabs::default()
+    );
+
+    let asked = OpenTabs {
+        request_ids: vec![c.clone(), a.clone(), c.clone(), "gone".into(), b.clone()],
+        active: Some(a.clone()),
+    };
+    let kept = fx.db.set_open_tabs(&workspace, &asked).await.unwrap();
+    let expected = OpenTabs {
+        request_ids: vec![c.clone(), a.clone(), b.clone()],
+        active: Some(a.clone()),
+    };
+    assert_eq!(kept, expected, "once each, a deleted one left out");
+
+    fx.reopen(Secrets::Sealed(fx.key.clone())).await;
+    assert_eq!(fx.db.open_tabs(&workspace).await.unwrap(), expected);
+
+    fx.db.delete_request(&a).await.unwrap();
+    assert_eq!(
+        fx.db.open_tabs(&workspace).await.unwrap(),
+        OpenTabs {
+            request_ids: vec![c.clone(), b.clone()],
+            active: None,
+        },
+        "the deleted request's tab went with it"
+    );
+    let not_open = OpenTabs {
+        request_ids: vec![b.clone()],
+        active: Some(c.clone()),
+    };
+    let kept = fx.db.set_open_tabs(&workspace, &not_open).await.unwrap();
+    assert_eq!(kept.active, None, "the active tab is one of the tabs");
+
+    let pad = fx.db.scratch_pad().await.unwrap().meta.id;
+    let wrong = fx
+        .db
+        .set_open_tabs(
+            &pad,
+            &OpenTabs {
+                request_ids: vec![b.clone()],
+                active: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.kind(), ErrorKind::Invalid);
+    assert_eq!(
+        fx.db.open_tabs(&workspace).await.unwrap().request_ids,
+        [b],
+        "a refused change leaves the tabs as they were"
+    );
 }

@@ -1,6 +1,7 @@
 // The request editor: method, URL, the params table in step with the URL, headers, body,
 // auth; unsaved changes marked, Save (Ctrl/Cmd+S), Send (Ctrl/Cmd+Enter) and Cancel while
-// sending, the {{names}} with no value shown before sending, and the response below.
+// sending, the {{names}} with no value shown before sending, and the response below. It
+// starts from the request's draft when one was kept (see useDraft).
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useReducer, useRef, useState } from "react";
 
@@ -9,11 +10,21 @@ import type { Body } from "../../bindings/Body";
 import type { IpcError } from "../../bindings/IpcError";
 import type { KeyValue } from "../../bindings/KeyValue";
 import type { Request } from "../../bindings/Request";
+import type { RequestSpec } from "../../bindings/RequestSpec";
 import type { Response } from "../../bindings/Response";
 import * as ipc from "../../ipc";
 import { type EditorState, editorReducer, emptyRow, isDirty } from "./editorState";
-import { requestKey, treeKey, useEnvironments, useGlobals, useRequest } from "./queries";
+import {
+  historyKey,
+  requestKey,
+  treeKey,
+  useDrafts,
+  useEnvironments,
+  useGlobals,
+  useRequest,
+} from "./queries";
 import { ResponsePane } from "./ResponsePane";
+import { type TabLink, useDraft } from "./useDraft";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 const SEND_OPTIONS = { timeout_ms: 30_000, follow_redirects: true, verify_tls: true };
@@ -24,23 +35,31 @@ type Props = {
   activeEnvironment: string | null;
   /** Shown (the others stay mounted, hidden, so their unsaved edits live on). */
   active: boolean;
+  /** Its tab in the strip (status, Save and Discard on close). */
+  tab?: TabLink;
 };
 
-export function RequestEditor({ workspaceId, requestId, activeEnvironment, active }: Props) {
+export function RequestEditor({ workspaceId, requestId, activeEnvironment, active, tab }: Props) {
   const request = useRequest(requestId);
+  const drafts = useDrafts(workspaceId);
   if (request.error)
     return (
       <p role="alert" className="work-error">
         {request.error.message}
       </p>
     );
-  if (!request.data) return <p className="work-empty">Opening…</p>;
+  if (!request.data || drafts.isPending) return <p className="work-empty">Opening…</p>;
+  const draft = drafts.data?.find(
+    ({ key }) => key.kind === "request" && key.request_id === requestId,
+  );
   return (
     <Editor
       workspaceId={workspaceId}
       request={request.data}
+      draft={draft?.spec}
       activeEnvironment={activeEnvironment}
       active={active}
+      tab={tab}
     />
   );
 }
@@ -50,17 +69,21 @@ type Outcome = { response: Response } | { error: IpcError } | null;
 function Editor({
   workspaceId,
   request,
+  draft,
   activeEnvironment,
   active,
+  tab: tabLink,
 }: {
   workspaceId: string;
   request: Request;
+  draft: RequestSpec | undefined;
   activeEnvironment: string | null;
   active: boolean;
+  tab: TabLink | undefined;
 }) {
   const [state, dispatch] = useReducer(editorReducer, {
     saved: request,
-    spec: request.spec,
+    spec: draft ?? request.spec,
   } as EditorState);
   const queryClient = useQueryClient();
   const [saveError, setSaveError] = useState<string | null>(null);
@@ -94,10 +117,21 @@ function Editor({
       dispatch({ type: "loaded", request: saved });
       queryClient.setQueryData(requestKey(saved.meta.id), saved);
       await queryClient.invalidateQueries({ queryKey: treeKey(workspaceId) });
+      return true;
     } catch (error) {
       setSaveError((error as IpcError).message);
+      return false;
     }
   };
+  useDraft({
+    workspaceId,
+    requestId: request.meta.id,
+    spec,
+    dirty,
+    fromDraft: draft !== undefined,
+    save,
+    link: tabLink,
+  });
   const send = async () => {
     if (sending) return;
     const sendId = crypto.randomUUID();
@@ -116,6 +150,7 @@ function Editor({
       setOutcome({ error: error as IpcError });
     } finally {
       setSending(null);
+      void queryClient.invalidateQueries({ queryKey: historyKey(workspaceId) });
     }
   };
   const keys = useRef({ save, send, active });

@@ -1,11 +1,13 @@
 // The work area's server state in TanStack Query, keyed by command: the workspace list
 // (per account), each workspace's tree, each saved request, each workspace's environments
-// and globals.
+// and globals, its History, and (read once at start) its drafts and open tabs.
 import { useQuery } from "@tanstack/react-query";
-
+import type { Draft } from "../../bindings/Draft";
 import type { Environment } from "../../bindings/Environment";
 import type { Globals } from "../../bindings/Globals";
+import type { HistoryEntry } from "../../bindings/HistoryEntry";
 import type { IpcError } from "../../bindings/IpcError";
+import type { OpenTabs } from "../../bindings/OpenTabs";
 import type { Request } from "../../bindings/Request";
 import type { Tree } from "../../bindings/Tree";
 import type { WorkspaceList } from "../../bindings/WorkspaceList";
@@ -16,6 +18,9 @@ export const treeKey = (workspaceId: string) => ["workspace_tree", workspaceId] 
 export const requestKey = (id: string) => ["request", id] as const;
 export const environmentsKey = (workspaceId: string) => ["environments", workspaceId] as const;
 export const globalsKey = (workspaceId: string) => ["globals", workspaceId] as const;
+export const historyKey = (workspaceId: string) => ["history", workspaceId] as const;
+export const draftsKey = (workspaceId: string) => ["drafts", workspaceId] as const;
+export const openTabsKey = (workspaceId: string) => ["open_tabs", workspaceId] as const;
 
 export const useWorkspaces = (accountId: string | null) =>
   useQuery<WorkspaceList, IpcError>({
@@ -51,5 +56,31 @@ export const useGlobals = (workspaceId: string) =>
   useQuery<Globals, IpcError>({
     queryKey: globalsKey(workspaceId),
     queryFn: () => ipc.globals(workspaceId),
+    retry: false,
+  });
+
+export const useHistory = (workspaceId: string) =>
+  useQuery<HistoryEntry[], IpcError>({
+    queryKey: historyKey(workspaceId),
+    queryFn: () => ipc.history(workspaceId),
+    retry: false,
+  });
+
+/** The drafts as they were when the workspace was first shown: editors start from them. */
+export const useDrafts = (workspaceId: string) =>
+  useQuery<Draft[], IpcError>({
+    queryKey: draftsKey(workspaceId),
+    queryFn: () => ipc.drafts(workspaceId),
+    staleTime: Infinity,
+    retry: false,
+  });
+
+/** The tabs kept at the last run: read once, then the tab strip is the truth. */
+export const useOpenTabs = (workspaceId: string) =>
+  useQuery<OpenTabs, IpcError>({
+    queryKey: openTabsKey(workspaceId),
+    queryFn: () => ipc.openTabs(workspaceId),
+    enabled: workspaceId !== "",
+    staleTime: Infinity,
     retry: false,
   });

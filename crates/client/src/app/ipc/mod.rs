@@ -137,6 +137,23 @@ macro_rules! with_ipc_table {
                         -> $crate::workspace::model::Globals;
                     /// The newest sends of a workspace first.
                     history(workspace_id: String) -> Vec<$crate::workspace::model::HistoryEntry>;
+                    /// Empties a workspace's History.
+                    clear_history(workspace_id: String) -> ();
+                    /// A workspace's unsaved editor changes, most recent first.
+                    drafts(workspace_id: String) -> Vec<$crate::workspace::db::Draft>;
+                    /// Keeps (or replaces) the unsaved spec of an open tab.
+                    save_draft(
+                        workspace_id: String,
+                        key: $crate::workspace::db::DraftKey,
+                        spec: $crate::workspace::model::RequestSpec
+                    ) -> $crate::workspace::db::Draft;
+                    /// Forgets a tab's unsaved changes (nothing to forget is fine).
+                    discard_draft(workspace_id: String, key: $crate::workspace::db::DraftKey) -> ();
+                    /// The tabs a workspace had open, to bring back at start.
+                    open_tabs(workspace_id: String) -> $crate::workspace::db::OpenTabs;
+                    /// Keeps a workspace's open tabs; returns what was kept.
+                    set_open_tabs(workspace_id: String, tabs: $crate::workspace::db::OpenTabs)
+                        -> $crate::workspace::db::OpenTabs;
                 }
                 window {
                     /// The UI has drawn its first real screen (the startup benchmark's mark).
