@@ -471,3 +471,39 @@ async fn the_same_client_signs_into_an_independent_openid_provider() {
     assert!(desktop.courier.whoami().await.is_ok());
     browser.close().await.unwrap();
 }
+
+/// Signing out revokes at the server, whose event makes the app's live updates forget
+/// the same tokens: two deletes of one keyring entry race. Each must succeed, whichever
+/// finds the item already gone, and the entry must be gone after.
+#[test]
+fn deleting_the_same_keyring_entry_from_two_threads_at_once_succeeds_both_times() {
+    let service = unique_name("courier-e2e-race-");
+    let vault = Arc::new(
+        KeyringVault::connect(&service)
+            .expect("a Secret Service (run under scripts/with-keyring.sh)"),
+    );
+    let tokens = courier_client::auth::vault::TokenSet {
+        access_token: "at".into(),
+        access_expires_at: 0,
+        refresh_token: Some("rt".into()),
+        scope: None,
+    };
+    for round in 0..20 {
+        let account = format!("account-{round}");
+        vault.put(&account, &tokens).unwrap();
+        let barrier = Arc::new(std::sync::Barrier::new(2));
+        let deletes: Vec<_> = (0..2)
+            .map(|_| {
+                let (vault, barrier, account) = (vault.clone(), barrier.clone(), account.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    vault.delete(&account)
+                })
+            })
+            .collect();
+        for delete in deletes {
+            delete.join().unwrap().unwrap();
+        }
+        assert!(vault.get(&account).unwrap().is_none(), "round {round}");
+    }
+}

@@ -142,10 +142,19 @@ impl TokenVault for KeyringVault {
         }
     }
 
+    /// Idempotent: an entry already gone is deleted. Two deletes of the same entry can
+    /// race (signing out revokes at the server, whose event makes this app's live
+    /// updates forget the same tokens): the loser's item vanishes between the Secret
+    /// Service's search and its delete, and the failure it reports then is no failure
+    /// if the entry is gone.
     fn delete(&self, account: &str) -> Result<()> {
-        match self.entry(account)?.delete_credential() {
+        let entry = self.entry(account)?;
+        match entry.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
-            Err(error) => Err(other(error)),
+            Err(error) => match entry.get_password() {
+                Err(keyring_core::Error::NoEntry) => Ok(()),
+                _ => Err(other(error)),
+            },
         }
     }
 
