@@ -28,6 +28,7 @@ mod order;
 mod requests;
 mod rows;
 mod secrets;
+mod send_options;
 mod trash;
 mod tree;
 mod workspaces;
