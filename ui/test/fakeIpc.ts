@@ -76,6 +76,13 @@ export const ipc = {
   setActiveEnvironment: vi.fn<IpcModule["setActiveEnvironment"]>(),
   globals: vi.fn<IpcModule["globals"]>(),
   setGlobals: vi.fn<IpcModule["setGlobals"]>(),
+  sendOptions: vi.fn<IpcModule["sendOptions"]>(),
+  setSendOptions: vi.fn<IpcModule["setSendOptions"]>(),
+  copyAsCurl: vi.fn<IpcModule["copyAsCurl"]>(),
+  saveResponseBody: vi.fn<IpcModule["saveResponseBody"]>(),
+  setEncryptValues: vi.fn<IpcModule["setEncryptValues"]>(),
+  chooseOpenFile: vi.fn<IpcModule["chooseOpenFile"]>(),
+  chooseSaveFile: vi.fn<IpcModule["chooseSaveFile"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */
@@ -128,6 +135,11 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
     requests: [],
   }));
   ipc.environments.mockResolvedValue([]);
+  ipc.sendOptions.mockResolvedValue({
+    timeout_ms: 30_000,
+    follow_redirects: true,
+    verify_tls: true,
+  });
   ipc.globals.mockImplementation(async (workspaceId) => ({
     meta: { id: workspaceId, revision: 1, created_at: 0, updated_at: 0 },
     workspace_id: workspaceId,

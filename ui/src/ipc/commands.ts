@@ -105,6 +105,18 @@ export type Commands = {
   set_globals: { args: { workspaceId: string; variables: Array<Variable> }; result: Globals };
   /** The newest sends of a workspace first. */
   history: { args: { workspaceId: string }; result: Array<HistoryEntry> };
+  /** How the workspace's requests are sent (timeout, redirects, TLS). */
+  send_options: { args: { workspaceId: string }; result: SendOptions };
+  set_send_options: { args: { workspaceId: string; options: SendOptions }; result: SendOptions };
+  /**
+   * The editor's copy of a saved request as a curl command: `{{names}}`
+   * kept unless `resolve_values` (secret values included then).
+   */
+  copy_as_curl: { args: { workspaceId: string; requestId: string; spec: RequestSpec; resolveValues: boolean }; result: string };
+  /** Writes a response body (base64) to `path`. */
+  save_response_body: { args: { path: string; bodyBase64: string }; result: null };
+  /** Seals every variable value of the workspace, not only secret ones. */
+  set_encrypt_values: { args: { workspaceId: string; on: boolean }; result: Workspace };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
   /**
