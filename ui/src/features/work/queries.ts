@@ -7,6 +7,7 @@ import type { Environment } from "../../bindings/Environment";
 import type { Globals } from "../../bindings/Globals";
 import type { IpcError } from "../../bindings/IpcError";
 import type { Request } from "../../bindings/Request";
+import type { SendOptions } from "../../bindings/SendOptions";
 import type { Tree } from "../../bindings/Tree";
 import type { WorkspaceList } from "../../bindings/WorkspaceList";
 import * as ipc from "../../ipc";
@@ -51,5 +52,15 @@ export const useGlobals = (workspaceId: string) =>
   useQuery<Globals, IpcError>({
     queryKey: globalsKey(workspaceId),
     queryFn: () => ipc.globals(workspaceId),
+    retry: false,
+  });
+
+export const sendOptionsKey = (workspaceId: string) => ["send_options", workspaceId] as const;
+
+/** How the workspace's requests are sent (timeout, redirects, TLS verification). */
+export const useSendOptions = (workspaceId: string) =>
+  useQuery<SendOptions, IpcError>({
+    queryKey: sendOptionsKey(workspaceId),
+    queryFn: () => ipc.sendOptions(workspaceId),
     retry: false,
   });
