@@ -10,7 +10,10 @@ import * as ipc from "../../ipc";
 
 type Props = { workspaceId: string; requestId: string; spec: RequestSpec };
 
-type Copied = { command: string; onClipboard: boolean; resolved: boolean } | { error: string };
+/** `onClipboard`: null while the clipboard is being written. */
+type Copied =
+  | { command: string; onClipboard: boolean | null; resolved: boolean }
+  | { error: string };
 
 export function CopyAsCurl({ workspaceId, requestId, spec }: Props) {
   const [open, setOpen] = useState(false);
@@ -19,10 +22,13 @@ export function CopyAsCurl({ workspaceId, requestId, spec }: Props) {
     setOpen(false);
     try {
       const command = await ipc.copyAsCurl(workspaceId, requestId, spec, resolveValues);
+      // Shown at once: a clipboard that never answers still leaves it selectable.
+      setCopied({ command, onClipboard: null, resolved: resolveValues });
       let onClipboard = true;
       try {
         await navigator.clipboard.writeText(command);
       } catch {
+        // No clipboard API here, or the write was refused.
         onClipboard = false;
       }
       setCopied({ command, onClipboard, resolved: resolveValues });
@@ -64,9 +70,11 @@ export function CopyAsCurl({ workspaceId, requestId, spec }: Props) {
       {copied && "command" in copied && (
         <span className="work-copied">
           <span role="status">
-            {copied.onClipboard
-              ? `Copied${copied.resolved ? " with values" : ""}.`
-              : "The clipboard is not available: select the command and copy it."}
+            {copied.onClipboard === null
+              ? "Copying…"
+              : copied.onClipboard
+                ? `Copied${copied.resolved ? " with values" : ""}.`
+                : "The clipboard is not available: select the command and copy it."}
           </span>
           <textarea
             aria-label="Copied curl command"
