@@ -189,7 +189,7 @@ async fn form_data_sends_text_fields_and_files_read_at_send_time() {
             assert_eq!(reported, &path.display().to_string());
             let message = error.to_string();
             assert!(
-                message.contains("attachment") && message.contains(&*reported),
+                message.contains("attachment") && message.contains(reported.as_str()),
                 "{message}"
             );
         }

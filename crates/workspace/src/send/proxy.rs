@@ -10,6 +10,9 @@ use reqwest::{NoProxy, Proxy};
 
 use super::SendError;
 
+/// `Proxy::http`, `Proxy::https` or `Proxy::all`.
+type MakeProxy = fn(&str) -> reqwest::Result<Proxy>;
+
 /// The proxies set in an environment; empty when none is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProxyEnv {
@@ -59,7 +62,7 @@ impl ProxyEnv {
     pub(super) fn proxies(&self) -> Result<Vec<Proxy>, SendError> {
         let no_proxy = || self.no_proxy.as_deref().and_then(NoProxy::from_string);
         let mut proxies = Vec::new();
-        let entries: [(&str, &Option<String>, fn(&str) -> reqwest::Result<Proxy>); 3] = [
+        let entries: [(&str, &Option<String>, MakeProxy); 3] = [
             ("HTTP_PROXY", &self.http, |url| Proxy::http(url)),
             ("HTTPS_PROXY", &self.https, |url| Proxy::https(url)),
             ("ALL_PROXY", &self.all, |url| Proxy::all(url)),
