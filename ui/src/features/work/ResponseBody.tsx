@@ -1,11 +1,13 @@
 // A response body in the views that suit it: Pretty (JSON, XML, HTML laid out), Raw
-// (the text as received, lines wrapped) and Preview (an image, from a data: URL).
+// (the text as received, lines wrapped; for an image, its size) and Preview (an image,
+// from a data: URL).
 import { useState } from "react";
 
 import type { Response } from "../../bindings/Response";
 import {
   type BodyView,
   decodeBody,
+  formatSize,
   imageDataUrl,
   prettyText,
   VIEW_LABELS,
@@ -17,7 +19,7 @@ export function ResponseBody({ response }: { response: Response }) {
   const first = views[0] ?? "raw";
   const [chosen, setChosen] = useState<BodyView>(first);
   const view = views.includes(chosen) ? chosen : first;
-  const text = view === "preview" ? "" : decodeBody(response.body);
+  const text = response.kind === "image" ? "" : decodeBody(response.body);
   return (
     <div className="work-response-views">
       {views.length > 1 && (
@@ -36,9 +38,15 @@ export function ResponseBody({ response }: { response: Response }) {
           ))}
         </div>
       )}
-      {view === "preview" ? (
+      {view === "preview" && (
         <img className="work-response-image" alt="The response body" src={imageDataUrl(response)} />
-      ) : (
+      )}
+      {view === "raw" && response.kind === "image" && (
+        <p className="work-empty">
+          {formatSize(response.body_size)} of image data: Preview shows it, Save as file keeps it.
+        </p>
+      )}
+      {view !== "preview" && response.kind !== "image" && (
         <pre className="work-response-body" data-view={view}>
           {view === "pretty" ? prettyText(text, response.kind) : text}
           {response.truncated && "\n… (cut off at the size limit)"}

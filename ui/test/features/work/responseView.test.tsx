@@ -123,6 +123,14 @@ describe("ResponseBody", () => {
     expect(screen.getByRole("tab", { name: "Preview" }).getAttribute("aria-selected")).toBe("true");
   });
 
+  it("an image's raw view gives its size rather than its bytes as text", async () => {
+    const user = userEvent.setup();
+    render(<ResponseBody response={response("image", "\x89PNG", "image/png")} />);
+    await user.click(screen.getByRole("tab", { name: "Raw" }));
+    expect(screen.getByText(/4 B of image data/)).toBeTruthy();
+    expect(document.querySelector(".work-response-body")).toBeNull();
+  });
+
   it("shows text raw with no view tabs", () => {
     render(<ResponseBody response={response("text", "hello", "text/plain")} />);
     expect(screen.queryByRole("tablist")).toBeNull();
