@@ -1,6 +1,8 @@
 // The request editor: method, URL, the params table in step with the URL, headers, body,
-// auth; unsaved changes marked, Save (Ctrl/Cmd+S), Send (Ctrl/Cmd+Enter) and Cancel while
-// sending, the {{names}} with no value shown before sending, and the response below.
+// auth, and the workspace's send settings (a warning stays up while TLS is not verified);
+// unsaved changes marked, Save (Ctrl/Cmd+S), Send (Ctrl/Cmd+Enter) and Cancel while
+// sending, Copy as curl, the {{names}} with no value shown before sending, and the
+// response below.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useReducer, useRef, useState } from "react";
 
