@@ -4,8 +4,8 @@
 //! WebDriver ([`browser`]), the desktop window through tauri-driver ([`desktop`]),
 //! helpers that fill in the server's own pages in that browser ([`pages`]), an
 //! independent OpenID provider for interop tests ([`oidc_provider`]), a loopback
-//! listener standing in for an app's redirect URI ([`loopback`]) and a stand-in for
-//! the system browser ([`opener`]).
+//! listener standing in for an app's redirect URI ([`loopback`]), a stand-in for
+//! the system browser ([`opener`]) and a small API to send requests to ([`sample_api`]).
 //!
 //! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver`, Node.js and
 //! `tests/oidc-provider/node_modules` (`scripts/common.sh` `need_e2e_tools` installs
@@ -20,6 +20,7 @@ pub mod oidc_provider;
 pub mod opener;
 pub mod pages;
 pub mod process;
+pub mod sample_api;
 
 pub use browser::Browser;
 pub use loopback::CallbackListener;

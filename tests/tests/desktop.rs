@@ -3,7 +3,9 @@
 //! sign in, add a second account and switch, sign out of one, Skip, an attempt
 //! cancelled in the browser, Account Settings from Configure your account through
 //! every section, a session revoked on another device reaching the open window, and an
-//! environment with a secret used to send while the secret never reaches `workspaces.db`.
+//! environment with a secret used to send while the secret never reaches `workspaces.db`,
+//! and the send side: pretty JSON, an image preview, a form-data file upload, Save as
+//! file, Copy as curl and the TLS warning.
 //! Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
@@ -46,7 +48,12 @@ impl Desktop {
     }
 
     async fn launch(server: &TestServer, test: &str) -> Self {
-        Self::launch_in(server, test, tempfile::tempdir().unwrap()).await
+        Self::launch_in(server, test, tempfile::tempdir().unwrap(), &[]).await
+    }
+
+    /// [`Desktop::launch`] with more environment variables for the app.
+    async fn launch_with(server: &TestServer, test: &str, extra: &[(&str, &str)]) -> Self {
+        Self::launch_in(server, test, tempfile::tempdir().unwrap(), extra).await
     }
 
     /// Quits the app (its window and process go, as when the person quits) and starts
@@ -55,10 +62,15 @@ impl Desktop {
         let Self { window, _home, .. } = self;
         window.close().await.unwrap();
         wait_for_app_exit(&_home.path().join("data")).await;
-        Self::launch_in(server, test, _home).await
+        Self::launch_in(server, test, _home, &[]).await
     }
 
-    async fn launch_in(server: &TestServer, test: &str, home: tempfile::TempDir) -> Self {
+    async fn launch_in(
+        server: &TestServer,
+        test: &str,
+        home: tempfile::TempDir,
+        extra: &[(&str, &str)],
+    ) -> Self {
         use std::os::unix::fs::PermissionsExt as _;
         let urls = home.path().join("opened-urls");
         let opener = home.path().join("open-url");
@@ -71,14 +83,14 @@ impl Desktop {
         let data = home.path().join("data").display().to_string();
         let service = keyring_service(home.path());
         let opener = opener.display().to_string();
-        let window = launch_desktop(&[
+        let mut env = vec![
             ("COURIER_DATA_DIR", data.as_str()),
             ("COURIER_KEYRING_SERVICE", service.as_str()),
             ("COURIER_SERVER", server.base()),
             ("COURIER_BROWSER", opener.as_str()),
-        ])
-        .await
-        .unwrap();
+        ];
+        env.extend_from_slice(extra);
+        let window = launch_desktop(&env).await.unwrap();
         let shots = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../target/screenshots")
             .join(test);
@@ -484,30 +496,7 @@ async fn without_an_account_a_request_is_built_in_the_scratch_pad_sent_and_saved
     scenario(async {
         let server = TestServer::start().await;
         let desktop = Desktop::launch(&server, "scratch-pad-request").await;
-        desktop.wait_for_text("Skip and take me to Courier").await;
-        desktop.click("Skip and take me to Courier").await;
-        desktop
-            .wait_for_text("Work here stays on this device")
-            .await;
-
-        desktop.click("New collection").await;
-        desktop
-            .window
-            .type_into("#work-name", "Shop API")
-            .await
-            .unwrap();
-        desktop.click("Save").await;
-        desktop.wait_for_text("+ Request").await;
-        desktop.click("+ Request").await;
-        desktop
-            .window
-            .type_into("#work-name", "Health")
-            .await
-            .unwrap();
-        desktop.click("Save").await;
-        desktop
-            .wait_for_text("Send the request to see its response here.")
-            .await;
+        new_request_in_the_scratch_pad(&desktop, "Shop API", "Health").await;
 
         // The courier server's own health check is the API under test: real HTTP on
         // a loopback port, sent from Rust.
@@ -1263,6 +1252,216 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
             1,
             "Ada's workspace was removed: {switcher:?}"
         );
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+/// Skips sign-in and creates `collection` with request `request` in the Scratch Pad:
+/// the editor ready for a URL.
+async fn new_request_in_the_scratch_pad(desktop: &Desktop, collection: &str, request: &str) {
+    desktop.wait_for_text("Skip and take me to Courier").await;
+    desktop.click("Skip and take me to Courier").await;
+    desktop
+        .wait_for_text("Work here stays on this device")
+        .await;
+    desktop.click("New collection").await;
+    desktop
+        .window
+        .type_into("#work-name", collection)
+        .await
+        .unwrap();
+    desktop.click("Save").await;
+    desktop.wait_for_text("+ Request").await;
+    desktop.click("+ Request").await;
+    desktop
+        .window
+        .type_into("#work-name", request)
+        .await
+        .unwrap();
+    desktop.click("Save").await;
+    desktop
+        .wait_for_text("Send the request to see its response here.")
+        .await;
+}
+
+/// Clicks the editor's tab (or body view tab) labelled `label`.
+async fn click_tab(desktop: &Desktop, label: &str) {
+    let xpath = format!("//button[@role='tab' and normalize-space(.)='{label}']");
+    desktop
+        .window
+        .webdriver()
+        .find(fantoccini::Locator::XPath(&xpath))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits until the response body shows `expected` (trimmed), in the view `view`.
+async fn wait_for_body(desktop: &Desktop, view: &str, expected: &str) {
+    let selector = format!("pre.work-response-body[data-view='{view}']");
+    desktop
+        .window
+        .wait_until(&format!("the {view} body {expected:?}"), || async {
+            if !desktop.window.has(&selector).await? {
+                return Ok(None);
+            }
+            let text = desktop.window.find(&selector).await?.text().await?;
+            Ok((text.trim() == expected).then_some(()))
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn sending_shows_pretty_json_an_image_preview_uploads_a_file_and_saves_the_body() {
+    use courier_tests::sample_api::{JSON, PNG, SampleApi};
+    scenario(async {
+        let server = TestServer::start().await;
+        let api = SampleApi::start().await.unwrap();
+        let files = tempfile::tempdir().unwrap();
+        // Both the open and the save dialog answer this path.
+        let chosen = files.path().join("chosen.bin");
+        std::fs::write(&chosen, "uploaded by Courier\n").unwrap();
+        let chosen_text = chosen.display().to_string();
+        let desktop = Desktop::launch_with(
+            &server,
+            "send-side",
+            &[("COURIER_TEST_FILE_CHOICE", chosen_text.as_str())],
+        )
+        .await;
+        new_request_in_the_scratch_pad(&desktop, "Send API", "Try").await;
+
+        // JSON opens pretty.
+        desktop
+            .window
+            .type_into("[aria-label=URL]", &api.url("/json"))
+            .await
+            .unwrap();
+        desktop.click("Send").await;
+        desktop.wait_for_text("200 OK").await;
+        let pretty =
+            serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(JSON).unwrap())
+                .unwrap();
+        wait_for_body(&desktop, "pretty", &pretty).await;
+        desktop.shot("01-pretty-json").await;
+        click_tab(&desktop, "Raw").await;
+        wait_for_body(&desktop, "raw", JSON).await;
+
+        // Copy as curl keeps what was typed.
+        desktop.click("Copy as curl").await;
+        let copied = desktop
+            .window
+            .wait_until("the copied command", || async {
+                if !desktop
+                    .window
+                    .has("[aria-label='Copied curl command']")
+                    .await?
+                {
+                    return Ok(None);
+                }
+                let field = desktop
+                    .window
+                    .find("[aria-label='Copied curl command']")
+                    .await?;
+                Ok(field.prop("value").await?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(copied, format!("curl {} \\\n  -L", api.url("/json")));
+        desktop.click("Close").await;
+
+        // form-data with a file: the server gets the file's bytes.
+        desktop.choose("[aria-label=Method]", "POST").await;
+        desktop
+            .window
+            .type_into("[aria-label=URL]", &api.url("/upload"))
+            .await
+            .unwrap();
+        click_tab(&desktop, "Body").await;
+        desktop
+            .choose("[aria-label='Body type']", "form-data")
+            .await;
+        desktop
+            .window
+            .type_into("[aria-label='Form-data key 1']", "doc")
+            .await
+            .unwrap();
+        desktop
+            .choose("[aria-label='Form-data type 1']", "File")
+            .await;
+        desktop.click("Choose file…").await;
+        desktop.wait_for_text(&chosen_text).await;
+        desktop.shot("02-form-data-file").await;
+        desktop.click("Send").await;
+        desktop.wait_for_text("received").await;
+        let uploads = api.uploads();
+        assert_eq!(uploads.len(), 1);
+        let upload = String::from_utf8_lossy(&uploads[0]);
+        assert!(
+            upload.contains("name=\"doc\"; filename=\"chosen.bin\"")
+                && upload.contains("uploaded by Courier\n"),
+            "{upload}"
+        );
+
+        // An image opens as a preview, and Save as file writes its bytes.
+        desktop.choose("[aria-label=Method]", "GET").await;
+        desktop.choose("[aria-label='Body type']", "None").await;
+        desktop
+            .window
+            .type_into("[aria-label=URL]", &api.url("/png"))
+            .await
+            .unwrap();
+        desktop.click("Send").await;
+        let width = desktop
+            .window
+            .wait_until("the image preview drawn", || async {
+                let width = desktop
+                    .window
+                    .webdriver()
+                    .execute(
+                        "const i = document.querySelector('img.work-response-image'); \
+                         return i && i.complete ? i.naturalWidth : 0;",
+                        vec![],
+                    )
+                    .await?;
+                Ok(width.as_u64().filter(|w| *w > 0))
+            })
+            .await
+            .unwrap();
+        assert_eq!(width, 8);
+        desktop.shot("03-image-preview").await;
+        desktop.click("Save as file").await;
+        desktop
+            .wait_for_text(&format!("Saved {} B to {chosen_text}", PNG.len()))
+            .await;
+        assert_eq!(std::fs::read(&chosen).unwrap(), PNG);
+
+        // TLS verification off: a warning on the editor and on the response.
+        click_tab(&desktop, "Settings").await;
+        desktop
+            .window
+            .set_checked("verify_tls", false)
+            .await
+            .unwrap();
+        desktop
+            .wait_for_text("TLS certificate verification is off for this workspace")
+            .await;
+        desktop.click("Send").await;
+        desktop
+            .wait_for_text("Sent without verifying the server’s TLS certificate.")
+            .await;
+        desktop.shot("04-tls-off").await;
+        desktop
+            .window
+            .set_checked("verify_tls", true)
+            .await
+            .unwrap();
+        desktop
+            .wait_gone("TLS certificate verification is off for this workspace")
+            .await;
         desktop.window.close().await.unwrap();
     })
     .await;

@@ -85,6 +85,11 @@ export const ipc = {
   discardDraft: vi.fn<IpcModule["discardDraft"]>(),
   openTabs: vi.fn<IpcModule["openTabs"]>(),
   setOpenTabs: vi.fn<IpcModule["setOpenTabs"]>(),
+  sendOptions: vi.fn<IpcModule["sendOptions"]>(),
+  setSendOptions: vi.fn<IpcModule["setSendOptions"]>(),
+  copyAsCurl: vi.fn<IpcModule["copyAsCurl"]>(),
+  saveResponseBody: vi.fn<IpcModule["saveResponseBody"]>(),
+  setEncryptValues: vi.fn<IpcModule["setEncryptValues"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */
@@ -148,6 +153,11 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.discardDraft.mockResolvedValue(null);
   ipc.openTabs.mockResolvedValue({ request_ids: [], active: null });
   ipc.setOpenTabs.mockImplementation(async (_workspaceId, tabs) => tabs);
+  ipc.sendOptions.mockResolvedValue({
+    timeout_ms: 30_000,
+    follow_redirects: true,
+    verify_tls: true,
+  });
   ipc.globals.mockImplementation(async (workspaceId) => ({
     meta: { id: workspaceId, revision: 1, created_at: 0, updated_at: 0 },
     workspace_id: workspaceId,

@@ -30,6 +30,7 @@
 pub mod clock;
 pub mod courier_format;
 pub mod curl;
+pub mod curl_copy;
 pub mod db;
 pub mod import;
 pub mod model;

@@ -177,8 +177,21 @@ async fn form_data_sends_text_fields_and_files_read_at_send_time() {
     std::fs::remove_file(&path).expect("remove the file");
     let missing = send_with(&request, &Auth::None, &SendOptions::default()).await;
     match missing {
-        Err(SendError::FileNotFound { path: reported }) => {
-            assert_eq!(reported, path.display().to_string());
+        Err(error @ SendError::FileNotFound { .. }) => {
+            let SendError::FileNotFound {
+                field,
+                path: reported,
+            } = &error
+            else {
+                unreachable!()
+            };
+            assert_eq!(field, "attachment");
+            assert_eq!(reported, &path.display().to_string());
+            let message = error.to_string();
+            assert!(
+                message.contains("attachment") && message.contains(reported.as_str()),
+                "{message}"
+            );
         }
         other => panic!("expected file not found, got {other:?}"),
     }

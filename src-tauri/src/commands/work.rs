@@ -4,7 +4,7 @@
 
 use courier_client::Result;
 use courier_client::app::DesktopState;
-use courier_client::app::work::{Undo, WorkspaceList};
+use courier_client::app::work::{Undo, Work, WorkspaceList};
 use courier_client::workspace::db::{Draft, DraftKey, OpenTabs, Place, Tree};
 use courier_client::workspace::model::{
     Collection, EntityKind, Environment, Folder, Globals, HistoryEntry, Request, RequestSpec,
@@ -261,4 +261,46 @@ pub async fn set_open_tabs(
 ) -> Result<OpenTabs> {
     let work = state.work().await?;
     Ok(work.db().set_open_tabs(&workspace_id, &tabs).await?)
+}
+
+pub async fn send_options(state: &DesktopState, workspace_id: String) -> Result<SendOptions> {
+    Ok(state.work().await?.db().send_options(&workspace_id).await?)
+}
+
+pub async fn set_send_options(
+    state: &DesktopState,
+    workspace_id: String,
+    options: SendOptions,
+) -> Result<SendOptions> {
+    let work = state.work().await?;
+    Ok(work.db().set_send_options(&workspace_id, &options).await?)
+}
+
+pub async fn copy_as_curl(
+    state: &DesktopState,
+    workspace_id: String,
+    request_id: String,
+    spec: RequestSpec,
+    resolve_values: bool,
+) -> Result<String> {
+    let work = state.work().await?;
+    work.copy_as_curl(&workspace_id, &request_id, spec, resolve_values)
+        .await
+}
+
+pub async fn save_response_body(
+    _state: &DesktopState,
+    path: String,
+    body_base64: String,
+) -> Result<()> {
+    Work::save_response_body(std::path::Path::new(&path), &body_base64)
+}
+
+pub async fn set_encrypt_values(
+    state: &DesktopState,
+    workspace_id: String,
+    on: bool,
+) -> Result<Workspace> {
+    let work = state.work().await?;
+    Ok(work.db().set_encrypt_values(&workspace_id, on).await?)
 }

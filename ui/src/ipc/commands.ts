@@ -123,6 +123,18 @@ export type Commands = {
   open_tabs: { args: { workspaceId: string }; result: OpenTabs };
   /** Keeps a workspace's open tabs; returns what was kept. */
   set_open_tabs: { args: { workspaceId: string; tabs: OpenTabs }; result: OpenTabs };
+  /** How the workspace's requests are sent (timeout, redirects, TLS). */
+  send_options: { args: { workspaceId: string }; result: SendOptions };
+  set_send_options: { args: { workspaceId: string; options: SendOptions }; result: SendOptions };
+  /**
+   * The editor's copy of a saved request as a curl command: `{{names}}`
+   * kept unless `resolve_values` (secret values included then).
+   */
+  copy_as_curl: { args: { workspaceId: string; requestId: string; spec: RequestSpec; resolveValues: boolean }; result: string };
+  /** Writes a response body (base64) to `path`. */
+  save_response_body: { args: { path: string; bodyBase64: string }; result: null };
+  /** Seals every variable value of the workspace, not only secret ones. */
+  set_encrypt_values: { args: { workspaceId: string; on: boolean }; result: Workspace };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
   /**

@@ -173,6 +173,19 @@ export const setActiveEnvironment = (workspaceId: string, environmentId: string 
 export const globals = (workspaceId: string) => call("globals", { workspaceId });
 export const setGlobals = (workspaceId: string, variables: Variable[]) =>
   call("set_globals", { workspaceId, variables });
+export const sendOptions = (workspaceId: string) => call("send_options", { workspaceId });
+export const setSendOptions = (workspaceId: string, options: SendOptions) =>
+  call("set_send_options", { workspaceId, options });
+export const copyAsCurl = (
+  workspaceId: string,
+  requestId: string,
+  spec: RequestSpec,
+  resolveValues: boolean,
+) => call("copy_as_curl", { workspaceId, requestId, spec, resolveValues });
+export const saveResponseBody = (path: string, bodyBase64: string) =>
+  call("save_response_body", { path, bodyBase64 });
+export const setEncryptValues = (workspaceId: string, on: boolean) =>
+  call("set_encrypt_values", { workspaceId, on });
 
 // Files: the OS's dialogs (the path comes back; commands that take it read or write the file).
 export const chooseOpenFile = (title: string, extensions: string[] = []) =>

@@ -10,8 +10,12 @@ use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use courier_workspace::curl::to_curl;
+use courier_workspace::curl_copy::to_curl_keeping_names;
 use courier_workspace::db::{self, Deleted, DraftKey, Options, SecretsMode, WorkspaceDb};
-use courier_workspace::model::{EntityKind, Folder, Request, RequestSpec, SendOptions, Workspace};
+use courier_workspace::model::{
+    Auth, EntityKind, Folder, Request, RequestSpec, SendOptions, Workspace,
+};
 use courier_workspace::resolve::Resolver;
 use courier_workspace::seal::Secrets;
 use courier_workspace::send::{
@@ -179,14 +183,46 @@ impl Work {
         request_id: &str,
         spec: RequestSpec,
     ) -> Result<(PreparedRequest, Resolver)> {
+        let (spec, auth, resolver) = self.with_auth(workspace_id, request_id, spec).await?;
+        let prepared = prepare(&spec, &auth, &resolver)?;
+        Ok((prepared, resolver))
+    }
+
+    /// `spec` with the auth it inherits from its folders and collection, and the
+    /// variables that apply to it.
+    async fn with_auth(
+        &self,
+        workspace_id: &str,
+        request_id: &str,
+        spec: RequestSpec,
+    ) -> Result<(RequestSpec, Auth, Resolver)> {
         let saved = self.db.request(request_id).await?;
         let resolver = self.resolver(workspace_id, &saved.collection_id).await?;
         let collection = self.db.collection(&saved.collection_id).await?;
         let folders = self.folder_chain(saved.folder_id.as_deref()).await?;
         let request = Request { spec, ..saved };
-        let auth = effective_auth(&request, &folders, &collection);
-        let prepared = prepare(&request.spec, auth, &resolver)?;
-        Ok((prepared, resolver))
+        let auth = effective_auth(&request, &folders, &collection).clone();
+        Ok((request.spec, auth, resolver))
+    }
+
+    /// `spec` (the editor's copy of saved request `request_id`) as a curl command with
+    /// the workspace's send options: its `{{names}}` kept, or, when `resolve_values`
+    /// (the person asked for it), every value written out, secret ones included.
+    pub async fn copy_as_curl(
+        &self,
+        workspace_id: &str,
+        request_id: &str,
+        spec: RequestSpec,
+        resolve_values: bool,
+    ) -> Result<String> {
+        let options = self.db.send_options(workspace_id).await?;
+        let (spec, auth, resolver) = self.with_auth(workspace_id, request_id, spec).await?;
+        if resolve_values {
+            let prepared = prepare(&spec, &auth, &resolver)?;
+            Ok(to_curl(&prepared, &options))
+        } else {
+            Ok(to_curl_keeping_names(&spec, &auth, &options)?)
+        }
     }
 
     /// Sends `spec` (the editor's copy of saved request `request_id`) and records it
@@ -225,6 +261,20 @@ impl Work {
             Err(db::Error::NotFound { .. }) => Ok(()),
             done => Ok(done?),
         }
+    }
+
+    /// Writes a response body (base64, as the UI holds it) to `path`, replacing what
+    /// is there.
+    pub fn save_response_body(path: &Path, body_base64: &str) -> Result<()> {
+        use base64::Engine as _;
+        let failed = |reason: String| Error::File {
+            path: path.display().to_string(),
+            reason,
+        };
+        let body = base64::engine::general_purpose::STANDARD
+            .decode(body_base64)
+            .map_err(|error| failed(format!("the body is not base64: {error}")))?;
+        std::fs::write(path, &body).map_err(|error| failed(error.to_string()))
     }
 
     /// Stops the send `send_id` if it is still going (it then ends as `cancelled`).

@@ -29,6 +29,7 @@ mod order;
 mod requests;
 mod rows;
 mod secrets;
+mod send_options;
 mod tabs;
 mod trash;
 mod tree;

@@ -21,10 +21,15 @@ pub enum SendError {
     /// The header's value is never quoted: it may hold a secret.
     #[error("header “{name}”: {reason}")]
     InvalidHeader { name: String, reason: String },
-    #[error("file not found: {path}")]
-    FileNotFound { path: String },
-    #[error("could not read {path}: {reason}")]
-    FileUnreadable { path: String, reason: String },
+    /// A form-data field's file was not there at send time.
+    #[error("form field “{field}”: file not found: {path}")]
+    FileNotFound { field: String, path: String },
+    #[error("form field “{field}”: could not read {path}: {reason}")]
+    FileUnreadable {
+        field: String,
+        path: String,
+        reason: String,
+    },
     #[error("could not find the server {host} (DNS lookup failed)")]
     Dns { host: String },
     #[error("connection refused by {address}: is the server running?")]

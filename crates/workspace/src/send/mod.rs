@@ -7,9 +7,10 @@
 //! a [`CancellationToken`]; [`history_entry`] records it with secrets masked.
 //!
 //! Proxies come from the environment (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`,
-//! `NO_PROXY`) and, on macOS and Windows, the system settings, as reqwest reads them
-//! when a client is built (a [`Sender`]'s first send with given options: a changed
-//! setting takes effect in a new `Sender`). No cookie jar is kept between sends: cookies go out only
+//! `NO_PROXY`: see [`ProxyEnv`]) or, with none of those set, reqwest's discovery (the
+//! system settings on macOS and Windows), read when a client is built (a
+//! [`Sender`]'s first send with given options: a changed setting takes effect in a
+//! new `Sender`). No cookie jar is kept between sends: cookies go out only
 //! in the headers the person writes. Responses are not decompressed (no
 //! `Accept-Encoding` is sent unless the person adds one).
 
@@ -17,6 +18,7 @@ mod auth;
 mod error;
 mod history;
 mod prepare;
+mod proxy;
 mod response;
 
 use std::collections::HashMap;
@@ -32,6 +34,7 @@ pub use auth::{effective_auth, folder_chain};
 pub use error::SendError;
 pub use history::{HistoryContext, history_entry};
 pub use prepare::{BasicAuth, PreparedRequest, prepare};
+pub use proxy::ProxyEnv;
 pub use response::{BodyKind, Cookie, Header, Response, parse_set_cookie};
 
 use crate::model::{Body, FormValue, SendOptions};
@@ -48,6 +51,8 @@ pub const USER_AGENT: &str = concat!("Courier/", env!("CARGO_PKG_VERSION"));
 pub struct Sender {
     clients: Mutex<HashMap<(bool, bool), Client>>,
     body_limit: usize,
+    /// `None`: the process's environment, read when a client is built.
+    proxy_env: Option<ProxyEnv>,
 }
 
 impl Default for Sender {
@@ -66,6 +71,16 @@ impl Sender {
         Self {
             clients: Mutex::new(HashMap::new()),
             body_limit: bytes,
+            proxy_env: None,
+        }
+    }
+
+    /// A sender that takes its proxies from `proxy_env` instead of the process's
+    /// environment.
+    pub fn with_proxy_env(proxy_env: ProxyEnv) -> Self {
+        Self {
+            proxy_env: Some(proxy_env),
+            ..Self::default()
         }
     }
 
@@ -112,14 +127,23 @@ impl Sender {
         } else {
             redirect::Policy::none()
         };
-        let client = Client::builder()
+        let mut builder = Client::builder()
             .redirect(policy)
             .danger_accept_invalid_certs(!options.verify_tls)
-            .user_agent(USER_AGENT)
-            .build()
-            .map_err(|error| SendError::Client {
-                reason: error.to_string(),
-            })?;
+            .user_agent(USER_AGENT);
+        let proxy_env = self
+            .proxy_env
+            .clone()
+            .unwrap_or_else(ProxyEnv::from_process);
+        if !proxy_env.is_empty() {
+            builder = builder.no_proxy();
+            for proxy in proxy_env.proxies()? {
+                builder = builder.proxy(proxy);
+            }
+        }
+        let client = builder.build().map_err(|error| SendError::Client {
+            reason: error.to_string(),
+        })?;
         clients.insert(key, client.clone());
         Ok(client)
     }
@@ -238,7 +262,7 @@ async fn build(client: &Client, request: &PreparedRequest) -> Result<reqwest::Re
                 form = match &field.value {
                     FormValue::Text { text } => form.text(field.key.clone(), text.clone()),
                     FormValue::File { path } => {
-                        form.part(field.key.clone(), file_part(path).await?)
+                        form.part(field.key.clone(), file_part(&field.key, path).await?)
                     }
                 };
             }
@@ -250,14 +274,16 @@ async fn build(client: &Client, request: &PreparedRequest) -> Result<reqwest::Re
     })
 }
 
-async fn file_part(path: &str) -> Result<Part, SendError> {
+async fn file_part(field: &str, path: &str) -> Result<Part, SendError> {
     Part::file(path).await.map_err(|error| {
         if error.kind() == std::io::ErrorKind::NotFound {
             SendError::FileNotFound {
+                field: field.to_owned(),
                 path: path.to_owned(),
             }
         } else {
             SendError::FileUnreadable {
+                field: field.to_owned(),
                 path: path.to_owned(),
                 reason: error.to_string(),
             }

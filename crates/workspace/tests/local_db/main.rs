@@ -10,6 +10,7 @@ mod crash;
 mod history_drafts;
 mod import;
 mod secrets;
+mod send_options;
 mod trash;
 mod tree;
 mod workspaces;

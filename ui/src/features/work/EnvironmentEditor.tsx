@@ -10,6 +10,7 @@ import type { IpcError } from "../../bindings/IpcError";
 import type { Undo } from "../../bindings/Undo";
 import type { Variable } from "../../bindings/Variable";
 import * as ipc from "../../ipc";
+import { EncryptValuesToggle } from "./EncryptValuesToggle";
 import { environmentsKey, globalsKey, useEnvironments, useGlobals, workspacesKey } from "./queries";
 import {
   blankVariable,
@@ -78,6 +79,11 @@ export function EnvironmentEditor({ workspaceId, accountId, memoryOnly, onClose 
           Close
         </button>
       </div>
+      <EncryptValuesToggle
+        workspaceId={workspaceId}
+        accountId={accountId}
+        memoryOnly={memoryOnly}
+      />
       {error && (
         <p role="alert" className="work-error">
           {error}

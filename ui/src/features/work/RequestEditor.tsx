@@ -1,19 +1,20 @@
 // The request editor: method, URL, the params table in step with the URL, headers, body,
-// auth; unsaved changes marked, Save (Ctrl/Cmd+S), Send (Ctrl/Cmd+Enter) and Cancel while
-// sending, the {{names}} with no value shown before sending, and the response below. It
-// starts from the request's draft when one was kept (see useDraft).
+// auth, and the workspace's send settings (a warning stays up while TLS is not verified);
+// unsaved changes marked, Save (Ctrl/Cmd+S), Send (Ctrl/Cmd+Enter) and Cancel while
+// sending, Copy as curl, the {{names}} with no value shown before sending, and the
+// response below. It starts from the request's draft when one was kept (see useDraft).
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useReducer, useRef, useState } from "react";
 
 import type { Auth } from "../../bindings/Auth";
-import type { Body } from "../../bindings/Body";
 import type { IpcError } from "../../bindings/IpcError";
-import type { KeyValue } from "../../bindings/KeyValue";
 import type { Request } from "../../bindings/Request";
 import type { RequestSpec } from "../../bindings/RequestSpec";
-import type { Response } from "../../bindings/Response";
 import * as ipc from "../../ipc";
-import { type EditorState, editorReducer, emptyRow, isDirty } from "./editorState";
+import { BodyEditor } from "./BodyEditor";
+import { CopyAsCurl } from "./CopyAsCurl";
+import { type EditorState, editorReducer, isDirty } from "./editorState";
+import { KeyValueTable } from "./KeyValueTable";
 import {
   historyKey,
   requestKey,
@@ -22,12 +23,13 @@ import {
   useEnvironments,
   useGlobals,
   useRequest,
+  useSendOptions,
 } from "./queries";
-import { ResponsePane } from "./ResponsePane";
+import { type Outcome, ResponsePane } from "./ResponsePane";
+import { SendSettings, TlsWarning } from "./SendSettings";
 import { type TabLink, useDraft } from "./useDraft";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-const SEND_OPTIONS = { timeout_ms: 30_000, follow_redirects: true, verify_tls: true };
 
 type Props = {
   workspaceId: string;
@@ -64,8 +66,6 @@ export function RequestEditor({ workspaceId, requestId, activeEnvironment, activ
   );
 }
 
-type Outcome = { response: Response } | { error: IpcError } | null;
-
 function Editor({
   workspaceId,
   request,
@@ -90,7 +90,9 @@ function Editor({
   const [sending, setSending] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [missing, setMissing] = useState<string[]>([]);
-  const [tab, setTab] = useState<"params" | "headers" | "body" | "auth">("params");
+  const [tab, setTab] = useState<"params" | "headers" | "body" | "auth" | "settings">("params");
+  const storedOptions = useSendOptions(workspaceId);
+  const tlsOff = storedOptions.data?.verify_tls === false;
   const dirty = isDirty(state);
   const spec = state.spec;
 
@@ -138,14 +140,15 @@ function Editor({
     setSending(sendId);
     setOutcome(null);
     try {
+      const sendOptions = storedOptions.data ?? (await ipc.sendOptions(workspaceId));
       const response = await ipc.sendRequest(
         sendId,
         workspaceId,
         request.meta.id,
         spec,
-        SEND_OPTIONS,
+        sendOptions,
       );
-      setOutcome({ response });
+      setOutcome({ response, insecure: !sendOptions.verify_tls });
     } catch (error) {
       setOutcome({ error: error as IpcError });
     } finally {
@@ -212,7 +215,9 @@ function Editor({
         <button type="button" className="button" disabled={!dirty} onClick={() => void save()}>
           Save
         </button>
+        <CopyAsCurl workspaceId={workspaceId} requestId={request.meta.id} spec={spec} />
       </div>
+      {tlsOff && <TlsWarning />}
       {missing.length > 0 && (
         <p className="work-missing" role="status">
           No value for {missing.map((name) => `{{${name}}}`).join(", ")}
@@ -224,7 +229,7 @@ function Editor({
         </p>
       )}
       <div role="tablist" aria-label="Request parts" className="work-tabs">
-        {(["params", "headers", "body", "auth"] as const).map((name) => (
+        {(["params", "headers", "body", "auth", "settings"] as const).map((name) => (
           <button
             key={name}
             type="button"
@@ -233,7 +238,15 @@ function Editor({
             className="work-tab"
             onClick={() => setTab(name)}
           >
-            {{ params: "Params", headers: "Headers", body: "Body", auth: "Auth" }[name]}
+            {
+              {
+                params: "Params",
+                headers: "Headers",
+                body: "Body",
+                auth: "Auth",
+                settings: "Settings",
+              }[name]
+            }
           </button>
         ))}
       </div>
@@ -258,144 +271,11 @@ function Editor({
         {tab === "auth" && (
           <AuthEditor auth={spec.auth} onChange={(auth) => dispatch({ type: "auth", auth })} />
         )}
+        {tab === "settings" && storedOptions.data && (
+          <SendSettings workspaceId={workspaceId} options={storedOptions.data} />
+        )}
       </div>
       <ResponsePane sending={sending !== null} outcome={outcome} />
-    </div>
-  );
-}
-
-function KeyValueTable({
-  label,
-  rows,
-  onChange,
-}: {
-  label: string;
-  rows: KeyValue[];
-  onChange: (rows: KeyValue[]) => void;
-}) {
-  const shown = [...rows, emptyRow()];
-  const edit = (index: number, change: Partial<KeyValue>) => {
-    const next = shown.map((row, at) => (at === index ? { ...row, ...change } : row));
-    onChange(next.filter((row, at) => at < rows.length || row.key !== "" || row.value !== ""));
-  };
-  return (
-    <table className="work-table" aria-label={label}>
-      <tbody>
-        {shown.map((row, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no ids; order is the identity
-          <tr key={index}>
-            <td>
-              <input
-                type="checkbox"
-                aria-label={`Use row ${index + 1}`}
-                checked={row.enabled}
-                disabled={index === rows.length}
-                onChange={(event) => edit(index, { enabled: event.target.checked })}
-              />
-            </td>
-            <td>
-              <input
-                aria-label={`${label} key ${index + 1}`}
-                className="field"
-                placeholder="Key"
-                value={row.key}
-                onChange={(event) => edit(index, { key: event.target.value })}
-              />
-            </td>
-            <td>
-              <input
-                aria-label={`${label} value ${index + 1}`}
-                className="field"
-                placeholder="Value"
-                value={row.value}
-                onChange={(event) => edit(index, { value: event.target.value })}
-              />
-            </td>
-            <td>
-              {index < rows.length && (
-                <button
-                  type="button"
-                  className="button-quiet"
-                  aria-label={`Remove row ${index + 1}`}
-                  onClick={() => onChange(rows.filter((_, at) => at !== index))}
-                >
-                  ×
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function BodyEditor({ body, onChange }: { body: Body; onChange: (body: Body) => void }) {
-  const mode = body.mode === "raw" ? (body.language === "json" ? "json" : "text") : body.mode;
-  const text = body.mode === "raw" ? body.text : "";
-  const choose = (next: string) => {
-    if (next === "none") onChange({ mode: "none" });
-    else if (next === "json" || next === "text") onChange({ mode: "raw", text, language: next });
-    else if (next === "url_encoded") onChange({ mode: "url_encoded", fields: [] });
-    else onChange({ mode: "form_data", fields: [] });
-  };
-  return (
-    <div>
-      <select
-        aria-label="Body type"
-        className="field"
-        value={mode}
-        onChange={(event) => choose(event.target.value)}
-      >
-        <option value="none">None</option>
-        <option value="json">JSON</option>
-        <option value="text">Text</option>
-        <option value="url_encoded">x-www-form-urlencoded</option>
-        <option value="form_data">form-data</option>
-      </select>
-      {body.mode === "raw" && (
-        <textarea
-          aria-label="Body"
-          className="field work-body-text"
-          value={body.text}
-          onChange={(event) => onChange({ ...body, text: event.target.value })}
-        />
-      )}
-      {body.mode === "url_encoded" && (
-        <KeyValueTable
-          label="Form fields"
-          rows={body.fields}
-          onChange={(fields) => onChange({ mode: "url_encoded", fields })}
-        />
-      )}
-      {body.mode === "form_data" && (
-        <KeyValueTable
-          label="Form fields"
-          rows={body.fields.flatMap((field) =>
-            field.value.kind === "text"
-              ? [
-                  {
-                    key: field.key,
-                    value: field.value.text,
-                    enabled: field.enabled,
-                    description: field.description,
-                  },
-                ]
-              : [],
-          )}
-          onChange={(rows) =>
-            onChange({
-              mode: "form_data",
-              fields: rows.map((row) => ({
-                key: row.key,
-                value: { kind: "text", text: row.value },
-                enabled: row.enabled,
-                description: row.description,
-              })),
-            })
-          }
-        />
-      )}
     </div>
   );
 }

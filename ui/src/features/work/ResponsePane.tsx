@@ -1,10 +1,16 @@
-// The response: status, time, size, headers and body (pretty JSON when JSON, raw
-// otherwise), or why there is none.
+// The response: status, time, size, Save as file, the body (Pretty / Raw / Preview, see
+// responseView.ts), headers and cookies; or why there is none. A send made without TLS
+// verification says so here too.
 import type { IpcError } from "../../bindings/IpcError";
 import type { Response } from "../../bindings/Response";
-import { bodyText } from "./editorState";
+import { ResponseBody } from "./ResponseBody";
+import { ResponseCookies, ResponseHeaders } from "./ResponseHeaders";
+import { formatSize } from "./responseView";
+import { SaveResponseButton } from "./SaveResponseButton";
 
-type Props = { sending: boolean; outcome: { response: Response } | { error: IpcError } | null };
+export type Outcome = { response: Response; insecure: boolean } | { error: IpcError } | null;
+
+type Props = { sending: boolean; outcome: Outcome };
 
 export function ResponsePane({ sending, outcome }: Props) {
   return (
@@ -20,16 +26,14 @@ export function ResponsePane({ sending, outcome }: Props) {
             : `Could not send: ${outcome.error.message}`}
         </p>
       )}
-      {outcome && "response" in outcome && <Shown response={outcome.response} />}
+      {outcome && "response" in outcome && (
+        <Shown response={outcome.response} insecure={outcome.insecure} />
+      )}
     </section>
   );
 }
 
-function size(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
-}
-
-function Shown({ response }: { response: Response }) {
+function Shown({ response, insecure }: { response: Response; insecure: boolean }) {
   const ok = response.status < 400;
   return (
     <>
@@ -37,27 +41,18 @@ function Shown({ response }: { response: Response }) {
         <span className={ok ? "work-status work-status-ok" : "work-status work-status-bad"}>
           {response.status} {response.reason}
         </span>
-        <span>{Math.round(response.total_ms)} ms</span>
-        <span>{size(response.body_size)}</span>
+        <span title="Total time">{Math.round(response.total_ms)} ms</span>
+        <span title="Body size">{formatSize(response.body_size)}</span>
+        <SaveResponseButton response={response} />
       </p>
-      <pre className="work-response-body">
-        {bodyText(response.body, response.kind)}
-        {response.truncated && "\n… (cut off at the size limit)"}
-      </pre>
-      <details>
-        <summary>Headers ({response.headers.length})</summary>
-        <table className="work-table" aria-label="Response headers">
-          <tbody>
-            {response.headers.map((header, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: headers repeat; order is the identity
-              <tr key={index}>
-                <th scope="row">{header.name}</th>
-                <td>{header.value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      {insecure && (
+        <p className="work-tls-warning" role="status">
+          Sent without verifying the server’s TLS certificate.
+        </p>
+      )}
+      <ResponseBody response={response} />
+      <ResponseHeaders headers={response.headers} />
+      <ResponseCookies cookies={response.cookies} />
     </>
   );
 }

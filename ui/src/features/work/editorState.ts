@@ -51,15 +51,3 @@ export function isDirty(state: EditorState): boolean {
 
 /** A new, switched-on row. */
 export const emptyRow = (): KeyValue => ({ key: "", value: "", enabled: true, description: null });
-
-/** The body's text for the response pane: pretty JSON when it is JSON, else as sent. */
-export function bodyText(base64: string, kind: string): string {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const text = new TextDecoder().decode(bytes);
-  if (kind !== "json") return text;
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}

@@ -9,6 +9,7 @@ import type { HistoryEntry } from "../../bindings/HistoryEntry";
 import type { IpcError } from "../../bindings/IpcError";
 import type { OpenTabs } from "../../bindings/OpenTabs";
 import type { Request } from "../../bindings/Request";
+import type { SendOptions } from "../../bindings/SendOptions";
 import type { Tree } from "../../bindings/Tree";
 import type { WorkspaceList } from "../../bindings/WorkspaceList";
 import * as ipc from "../../ipc";
@@ -82,5 +83,15 @@ export const useOpenTabs = (workspaceId: string) =>
     queryFn: () => ipc.openTabs(workspaceId),
     enabled: workspaceId !== "",
     staleTime: Infinity,
+    retry: false,
+  });
+
+export const sendOptionsKey = (workspaceId: string) => ["send_options", workspaceId] as const;
+
+/** How the workspace's requests are sent (timeout, redirects, TLS verification). */
+export const useSendOptions = (workspaceId: string) =>
+  useQuery<SendOptions, IpcError>({
+    queryKey: sendOptionsKey(workspaceId),
+    queryFn: () => ipc.sendOptions(workspaceId),
     retry: false,
   });

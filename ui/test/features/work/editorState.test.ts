@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { Request } from "../../../src/bindings/Request";
-import { bodyText, editorReducer, isDirty } from "../../../src/features/work/editorState";
+import { editorReducer, isDirty } from "../../../src/features/work/editorState";
 import { paramsFromUrl, urlWithParams } from "../../../src/features/work/urlParams";
 
 const row = (key: string, value: string, enabled = true, description: string | null = null) => ({
@@ -60,11 +60,5 @@ describe("editor state", () => {
     expect(isDirty(state)).toBe(true);
     const back = editorReducer(state, { type: "loaded", request: { ...saved, spec: state.spec } });
     expect(isDirty(back)).toBe(false);
-  });
-
-  it("shows a JSON body pretty and anything else as it came", () => {
-    expect(bodyText(btoa('{"ok":true}'), "json")).toBe('{\n  "ok": true\n}');
-    expect(bodyText(btoa("not json"), "json")).toBe("not json");
-    expect(bodyText(btoa("plain"), "text")).toBe("plain");
   });
 });

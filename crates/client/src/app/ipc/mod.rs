@@ -154,6 +154,23 @@ macro_rules! with_ipc_table {
                     /// Keeps a workspace's open tabs; returns what was kept.
                     set_open_tabs(workspace_id: String, tabs: $crate::workspace::db::OpenTabs)
                         -> $crate::workspace::db::OpenTabs;
+                    /// How the workspace's requests are sent (timeout, redirects, TLS).
+                    send_options(workspace_id: String) -> $crate::workspace::model::SendOptions;
+                    set_send_options(workspace_id: String, options: $crate::workspace::model::SendOptions)
+                        -> $crate::workspace::model::SendOptions;
+                    /// The editor's copy of a saved request as a curl command: `{{names}}`
+                    /// kept unless `resolve_values` (secret values included then).
+                    copy_as_curl(
+                        workspace_id: String,
+                        request_id: String,
+                        spec: $crate::workspace::model::RequestSpec,
+                        resolve_values: bool
+                    ) -> String;
+                    /// Writes a response body (base64) to `path`.
+                    save_response_body(path: String, body_base64: String) -> ();
+                    /// Seals every variable value of the workspace, not only secret ones.
+                    set_encrypt_values(workspace_id: String, on: bool)
+                        -> $crate::workspace::model::Workspace;
                 }
                 window {
                     /// The UI has drawn its first real screen (the startup benchmark's mark).
