@@ -21,6 +21,7 @@ pub mod opener;
 pub mod pages;
 pub mod process;
 pub mod sample_api;
+pub mod signed_in;
 
 pub use browser::Browser;
 pub use loopback::CallbackListener;
@@ -29,3 +30,4 @@ pub use opener::{ChannelOpener, scripted_sign_in};
 pub use pages::{
     confirm_from_outbox, consent_page, continue_as, sign_in_on_page, sign_up, use_another_account,
 };
+pub use signed_in::SignedInClient;

@@ -93,8 +93,30 @@ impl AccountApi<'_> {
         segments: &[&str],
         body: Body,
     ) -> Result<reqwest::Response> {
+        self.send_at(method, segments, None, body).await
+    }
+
+    /// [`AccountApi::send`] to a URL with a query (already encoded), without a body.
+    pub(super) async fn send_with_query(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &str,
+    ) -> Result<reqwest::Response> {
+        self.send_at(method, segments, Some(query), Body::Empty)
+            .await
+    }
+
+    async fn send_at(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: Option<&str>,
+        body: Body,
+    ) -> Result<reqwest::Response> {
         let account = self.courier.account(self.account_id).await?;
-        let url = api_url(&account.issuer, segments)?;
+        let mut url = api_url(&account.issuer, segments)?;
+        url.set_query(query);
         let mut token = self.courier.access_token(self.account_id).await?;
         let mut retried = false;
         loop {
