@@ -55,4 +55,7 @@ pub enum ServerEvent {
     SessionRevoked { session_id: String },
     /// The account's profile or email changed; fetch `/api/v1/me` again.
     ProfileChanged,
+    /// One of the account's teams changed (joined, left or removed, a role, the
+    /// members, the name): read `/api/v1/teams` (and the team's pages) again.
+    TeamsChanged { team_id: String },
 }

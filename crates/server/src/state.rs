@@ -85,6 +85,7 @@ impl<'a> From<&'a AppState> for crate::teams::Deps<'a> {
             issuer: &state.issuer,
             limiter: &state.limiter,
             limits: &state.settings.rate_limits,
+            events: &state.events,
         }
     }
 }

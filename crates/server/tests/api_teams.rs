@@ -10,8 +10,11 @@
 use courier_testkit::{
     AppSession, PASSWORD, TestServer, api_error, hidden_value, link_in, mails_to,
 };
+use futures::StreamExt as _;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
 async fn created(app: &AppSession, name: &str, slug: &str) -> Value {
     let response = app
@@ -474,4 +477,64 @@ async fn the_invitation_link_is_accepted_in_the_browser_after_signing_in_and_a_p
         )
         .await;
     assert_eq!(courier_testkit::location(forged.headers()), "/");
+}
+
+/// The next `teams_changed` event on `app`'s events channel (opened by `events`),
+/// waiting at most a second.
+async fn next_teams_changed<S>(socket: &mut S) -> Value
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let message = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .expect("an event within 1 s")
+            .expect("the channel stays open")
+            .unwrap();
+        if let Message::Text(text) = message {
+            let event: Value = serde_json::from_str(&text).unwrap();
+            if event["type"] == "teams_changed" {
+                return event;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_removed_member_s_app_hears_of_it_at_once_and_loses_the_team() {
+    let server = TestServer::start().await;
+    let (ada, grace, team) = ada_and_grace(&server).await;
+    let token = invite(&server, &ada, &team, "grace@example.com", 1).await;
+    let url = server.url("/api/v1/events").replace("http://", "ws://");
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", grace.access_token).parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+
+    // Joining tells the members (Grace's other devices included).
+    accept(&grace, &token).await;
+    assert_eq!(
+        next_teams_changed(&mut socket).await["team_id"],
+        team.as_str()
+    );
+    let members: Vec<Value> = ada.get_json(&format!("/api/v1/teams/{team}/members")).await;
+    let grace_id = members[1]["user_id"].as_str().unwrap();
+
+    // Removed: her app is told, and the team is gone for her.
+    let removed = ada
+        .delete(&format!("/api/v1/teams/{team}/members/{grace_id}"))
+        .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        next_teams_changed(&mut socket).await["team_id"],
+        team.as_str()
+    );
+    api_error(
+        grace.get(&format!("/api/v1/teams/{team}")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }

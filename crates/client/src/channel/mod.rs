@@ -252,6 +252,9 @@ impl Channel {
                 Ok(ServerEvent::ProfileChanged) => self.report(AccountEvent::ProfileChanged {
                     account_id: self.account_id.clone(),
                 }),
+                // The desktop has no team screens yet to refresh; `GET /api/v1/teams`
+                // is always current, so nothing is lost by not acting on it here.
+                Ok(ServerEvent::TeamsChanged { .. }) => {}
                 // A newer server's event this client does not know: not an error.
                 Err(_) => tracing::debug!(account = %self.account_id, "unknown event ignored"),
             }

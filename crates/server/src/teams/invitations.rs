@@ -269,6 +269,7 @@ pub enum Accepted {
 /// Accepts the invitation behind `token` for `user_id`.
 pub async fn accept(
     store: &dyn Store,
+    events: &crate::platform::hub::EventHub,
     now: UnixTime,
     token: &str,
     user_id: &str,
@@ -281,6 +282,9 @@ pub async fn accept(
         Acceptance::AlreadyMember { team_id } => (team_id, false),
         Acceptance::Refused(refusal) => return Ok(Accepted::Refused(refusal)),
     };
+    if joined {
+        super::tell_members(store, events, &team_id, None).await?;
+    }
     let access = super::access(store, &team_id, user_id).await?;
     let team = view(access.team, access.role);
     Ok(if joined {

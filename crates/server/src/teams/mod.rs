@@ -13,6 +13,7 @@ use courier_store::{MemberChange, Membership, Store, TeamRecord};
 use crate::error::Error;
 use crate::platform::clock::Clock;
 use crate::platform::crypto::new_id;
+use crate::platform::hub::EventHub;
 use crate::platform::issuer::Issuer;
 use crate::platform::mail::Mailer;
 use crate::platform::ratelimit::RateLimiter;
@@ -27,6 +28,8 @@ pub struct Deps<'a> {
     pub issuer: &'a Issuer,
     pub limiter: &'a RateLimiter,
     pub limits: &'a RateLimitSettings,
+    /// Tells the members' apps when their team changes.
+    pub events: &'a EventHub,
 }
 
 /// Why a team action was refused.
@@ -145,6 +148,26 @@ pub fn checked_name(name: &str) -> Result<String> {
     }
 }
 
+/// Tells the apps of every member of `team_id`, and of `also` (one just removed),
+/// that the team changed, so a removed member's app drops it at once.
+pub async fn tell_members(
+    store: &dyn Store,
+    events: &EventHub,
+    team_id: &str,
+    also: Option<&str>,
+) -> Result<()> {
+    let event = || courier_proto::ServerEvent::TeamsChanged {
+        team_id: team_id.to_owned(),
+    };
+    for member in store.members(team_id).await? {
+        events.publish(&member.user_id, event());
+    }
+    if let Some(user_id) = also {
+        events.publish(user_id, event());
+    }
+    Ok(())
+}
+
 /// A team URL the store refused as taken: the answer names a free one.
 async fn url_taken(store: &dyn Store, slug: &str) -> TeamError {
     match slug::free_like(store, slug).await {
@@ -166,7 +189,10 @@ pub async fn create(deps: &Deps<'_>, user_id: &str, name: &str, slug: &str) -> R
         updated_at: now,
     };
     match deps.store.create_team(&team, user_id).await {
-        Ok(()) => Ok(view(team, TeamRole::Admin)),
+        Ok(()) => {
+            tell_members(deps.store, deps.events, &team.id, None).await?;
+            Ok(view(team, TeamRole::Admin))
+        }
         Err(error) if error.is_conflict() => Err(url_taken(deps.store, &team.slug).await),
         Err(error) => Err(error.into()),
     }
@@ -183,15 +209,18 @@ pub async fn update(deps: &Deps<'_>, access: Access, name: &str, slug: &str) -> 
         .update_team(&access.team.id, &name, &slug, now)
         .await
     {
-        Ok(true) => Ok(view(
-            TeamRecord {
-                name,
-                slug,
-                updated_at: now,
-                ..access.team
-            },
-            access.role,
-        )),
+        Ok(true) => {
+            tell_members(deps.store, deps.events, &access.team.id, None).await?;
+            Ok(view(
+                TeamRecord {
+                    name,
+                    slug,
+                    updated_at: now,
+                    ..access.team
+                },
+                access.role,
+            ))
+        }
         Ok(false) => Err(TeamError::NotFound),
         Err(error) if error.is_conflict() => Err(url_taken(deps.store, &slug).await),
         Err(error) => Err(error.into()),
@@ -236,6 +265,7 @@ fn refused(change: MemberChange) -> Result<()> {
 /// Gives `member` a new role (admins).
 pub async fn set_role(
     store: &dyn Store,
+    events: &EventHub,
     access: Access,
     member: &str,
     role: TeamRole,
@@ -246,6 +276,7 @@ pub async fn set_role(
             .set_role(&access.team.id, member, stored_role(role))
             .await?,
     )?;
+    tell_members(store, events, &access.team.id, None).await?;
     members(store, &access)
         .await?
         .into_iter()
@@ -255,13 +286,20 @@ pub async fn set_role(
 }
 
 /// Removes `member` (admins), or the caller leaves (`member` is the caller: anyone).
-pub async fn remove(store: &dyn Store, access: Access, caller: &str, member: &str) -> Result<()> {
+pub async fn remove(
+    store: &dyn Store,
+    events: &EventHub,
+    access: Access,
+    caller: &str,
+    member: &str,
+) -> Result<()> {
     let access = if member == caller {
         access
     } else {
         access.admin()?
     };
-    refused(store.remove_member(&access.team.id, member).await?)
+    refused(store.remove_member(&access.team.id, member).await?)?;
+    tell_members(store, events, &access.team.id, Some(member)).await
 }
 
 #[cfg(test)]

@@ -243,7 +243,7 @@ pub async fn set_role(
 ) -> Result<Json<TeamMember>, ApiError> {
     let access = access(&state, &auth, &id).await?;
     Ok(Json(
-        teams::set_role(&*state.store, access, &user_id, change.role).await?,
+        teams::set_role(&*state.store, &state.events, access, &user_id, change.role).await?,
     ))
 }
 
@@ -272,7 +272,14 @@ pub async fn remove_member(
     Path((id, user_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let access = access(&state, &auth, &id).await?;
-    teams::remove(&*state.store, access, &auth.user.id, &user_id).await?;
+    teams::remove(
+        &*state.store,
+        &state.events,
+        access,
+        &auth.user.id,
+        &user_id,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -412,6 +419,7 @@ pub async fn accept(
 ) -> Result<Json<Team>, ApiError> {
     let accepted = invitations::accept(
         &*state.store,
+        &state.events,
         state.clock.now(),
         &acceptance.token,
         &auth.user.id,

@@ -128,6 +128,7 @@ pub async fn submit(
     };
     let accepted = invitations::accept(
         &*state.store,
+        &state.events,
         state.clock.now(),
         &form.token,
         &current.user.id,
