@@ -5,9 +5,11 @@ import type { AvatarUpload } from "../bindings/AvatarUpload";
 import type { Collection } from "../bindings/Collection";
 import type { EmailChange } from "../bindings/EmailChange";
 import type { Environment } from "../bindings/Environment";
+import type { ExportFormat } from "../bindings/ExportFormat";
 import type { Folder } from "../bindings/Folder";
 import type { Globals } from "../bindings/Globals";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { ImportSummary } from "../bindings/ImportSummary";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
 import type { PasswordChange } from "../bindings/PasswordChange";
@@ -105,6 +107,22 @@ export type Commands = {
   set_globals: { args: { workspaceId: string; variables: Array<Variable> }; result: Globals };
   /** The newest sends of a workspace first. */
   history: { args: { workspaceId: string }; result: Array<HistoryEntry> };
+  /**
+   * The sidebar's tree actions: a copy right after the original, and moves
+   * (another parent, or another place among the siblings).
+   * Each request's URL by id, for the sidebar's filter.
+   */
+  request_urls: { args: { workspaceId: string }; result: { [key in string]: string } };
+  duplicate_request: { args: { id: string }; result: Request };
+  move_request: { args: { id: string; place: Place }; result: Request };
+  move_folder: { args: { id: string; place: Place }; result: Folder };
+  /**
+   * Import and export (the path the person chose; the file is read and
+   * written on the Rust side), and a request from a pasted curl command.
+   */
+  import_file: { args: { workspaceId: string; path: string }; result: ImportSummary };
+  export_collection: { args: { collectionId: string; path: string; format: ExportFormat; includeSecrets: boolean }; result: null };
+  request_from_curl: { args: { place: Place; command: string }; result: Request };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
 };

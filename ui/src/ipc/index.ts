@@ -10,6 +10,7 @@ import { listen } from "@tauri-apps/api/event";
 import type { AvatarUpload } from "../bindings/AvatarUpload";
 import type { EmailChange } from "../bindings/EmailChange";
 import type { Environment } from "../bindings/Environment";
+import type { ExportFormat } from "../bindings/ExportFormat";
 import type { IpcError } from "../bindings/IpcError";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
@@ -170,3 +171,21 @@ export const setActiveEnvironment = (workspaceId: string, environmentId: string 
 export const globals = (workspaceId: string) => call("globals", { workspaceId });
 export const setGlobals = (workspaceId: string, variables: Variable[]) =>
   call("set_globals", { workspaceId, variables });
+
+// The sidebar: workspaces, tree actions and moves, the filter's URLs, import and export.
+export const renameWorkspace = (id: string, name: string) => call("rename_workspace", { id, name });
+export const deleteWorkspace = (id: string) => call("delete_workspace", { id });
+export const requestUrls = (workspaceId: string) => call("request_urls", { workspaceId });
+export const duplicateRequest = (id: string) => call("duplicate_request", { id });
+export const moveRequest = (id: string, place: Place) => call("move_request", { id, place });
+export const moveFolder = (id: string, place: Place) => call("move_folder", { id, place });
+export const importFile = (workspaceId: string, path: string) =>
+  call("import_file", { workspaceId, path });
+export const exportCollection = (
+  collectionId: string,
+  path: string,
+  format: ExportFormat,
+  includeSecrets: boolean,
+) => call("export_collection", { collectionId, path, format, includeSecrets });
+export const requestFromCurl = (place: Place, command: string) =>
+  call("request_from_curl", { place, command });
