@@ -33,6 +33,7 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
       <Sidebar
         workspaces={workspaces}
         workspace={workspace}
+        signedIn={accountId !== null}
         onChooseWorkspace={(id) => {
           setChosen(id);
           setOpenRequest(null);
