@@ -38,9 +38,10 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, config: ClientConfig) -> 
             // A second launch brings the running window forward instead.
             shell::bring_to_front(app);
         }))
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc::handler())
         .setup(move |app| {
-            let shell = Arc::new(shell::TauriShell(app.handle().clone()));
+            let shell = Arc::new(shell::TauriShell::new(app.handle().clone()));
             let state = DesktopState::with_config(config, shell);
             // Each signed-in account listens for its revocation and profile changes.
             tauri::async_runtime::spawn(state.follow_live_updates());

@@ -53,6 +53,12 @@ pub enum Error {
     Listener(String),
     #[error("local data in {path}: {reason}")]
     LocalData { path: String, reason: String },
+    /// A file the person chose could not be read or written.
+    #[error("{path}: {reason}")]
+    File { path: String, reason: String },
+    /// The OS's file dialog failed (not: the person cancelled it).
+    #[error("the file dialog failed: {0}")]
+    FileDialog(String),
     /// The device's database of work refused or failed (`not_found`, `invalid`,
     /// `conflict`, `storage`).
     #[error(transparent)]
@@ -131,6 +137,8 @@ impl Error {
             Error::Browser(_) => "browser",
             Error::Listener(_) => "listener",
             Error::LocalData { .. } => "local_data",
+            Error::File { .. } => "file",
+            Error::FileDialog(_) => "file_dialog",
             Error::Workspace(error) => error.kind().as_str(),
             Error::Send(error) => error.kind(),
             // The server's own names, so the UI branches on the same words.
@@ -160,6 +168,14 @@ impl Error {
         match self {
             Error::Send(courier_workspace::send::SendError::Unresolved { names }) => names,
             _ => &[],
+        }
+    }
+
+    /// A failed read or write of the file at `path`, in words (`No such file…`).
+    pub fn file(path: &std::path::Path, error: &std::io::Error) -> Self {
+        Error::File {
+            path: path.display().to_string(),
+            reason: error.to_string(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! commands and maps their errors to `{kind, message, fields?}`.
 
 pub mod accounts;
+pub mod files;
 pub mod settings;
 pub mod signin;
 pub mod window;

@@ -125,6 +125,13 @@ export type Commands = {
   request_from_curl: { args: { place: Place; command: string }; result: Request };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
+  /**
+   * The OS's dialog for a file to read (`extensions` without dots; empty:
+   * any); its path, or null when the person cancels.
+   */
+  choose_open_file: { args: { title: string; extensions: Array<string> }; result: string | null };
+  /** The OS's dialog for where to write a new file; its path, or null. */
+  choose_save_file: { args: { title: string; suggestedName: string }; result: string | null };
 };
 
 /** Every event the desktop pushes, by name, with its payload. */

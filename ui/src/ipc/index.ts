@@ -189,3 +189,9 @@ export const exportCollection = (
 ) => call("export_collection", { collectionId, path, format, includeSecrets });
 export const requestFromCurl = (place: Place, command: string) =>
   call("request_from_curl", { place, command });
+
+// Files: the OS's dialogs (the path comes back; commands that take it read or write the file).
+export const chooseOpenFile = (title: string, extensions: string[] = []) =>
+  call("choose_open_file", { title, extensions });
+export const chooseSaveFile = (title: string, suggestedName: string) =>
+  call("choose_save_file", { title, suggestedName });

@@ -5,6 +5,7 @@
 //! shell (Tauri) implements [`Shell`]; the CLI and tests can drive the same state
 //! without WebKit.
 
+pub mod files;
 pub mod ipc;
 mod live_updates;
 mod pending_sign_in;
@@ -18,8 +19,14 @@ pub use ipc::UiEvent;
 pub use state::DesktopState;
 
 /// What the desktop shell does for the state: push an event to the UI, bring the
-/// window to the front.
+/// window to the front, ask the person for a file.
 pub trait Shell: Send + Sync {
     fn emit(&self, event: UiEvent);
     fn bring_to_front(&self);
+    /// The OS's file dialog (it blocks until the person answers); `None` when they
+    /// cancel, or when the shell has no dialogs (tests, the CLI).
+    fn choose_file(&self, choice: &files::FileChoice) -> Option<std::path::PathBuf> {
+        let _ = choice;
+        None
+    }
 }

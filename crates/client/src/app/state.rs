@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{OnceCell, RwLock};
 
 use super::Shell;
+use super::files::FileChoice;
 use super::ipc::UiEvent;
 use super::live_updates::LiveUpdates;
 use super::pending_sign_in::PendingSignIn;
@@ -130,6 +131,15 @@ impl DesktopState {
             (VaultStatus::MemoryOnly { .. }, _) => Ok(Secrets::Unavailable),
             _ => self.courier().await.map(|_| Secrets::Unavailable),
         }
+    }
+
+    /// Asks the person for a file through the shell's dialog, off the async runtime
+    /// (the dialog blocks until answered); `None` when they cancel.
+    pub async fn choose_file(&self, choice: FileChoice) -> Result<Option<PathBuf>> {
+        let shell = Arc::clone(&self.shell);
+        tokio::task::spawn_blocking(move || shell.choose_file(&choice))
+            .await
+            .map_err(|error| Error::FileDialog(error.to_string()))
     }
 
     /// The account whose workspaces are shown beside the Scratch Pad: the active one.
@@ -393,5 +403,44 @@ mod tests {
             assert_eq!(list.secrets, courier_workspace::db::SecretsMode::MemoryOnly);
             assert!(data.path().join(super::work::DATABASE_FILE).exists());
         });
+    }
+
+    /// A shell whose dialog answers with the file named like the choice's title.
+    struct Chooser(PathBuf);
+
+    impl Shell for Chooser {
+        fn emit(&self, _: UiEvent) {}
+
+        fn bring_to_front(&self) {}
+
+        fn choose_file(&self, choice: &FileChoice) -> Option<PathBuf> {
+            match choice {
+                FileChoice::Open { title, .. } if title == "cancel" => None,
+                FileChoice::Open { title, .. } | FileChoice::Save { title, .. } => {
+                    Some(self.0.join(title))
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_file_is_chosen_by_the_shell_and_a_cancelled_dialog_is_none() {
+        let data = tempfile::tempdir().unwrap();
+        let config =
+            ClientConfig::for_data_dir(data.path(), "courier-state-test", "http://127.0.0.1:1");
+        let state = DesktopState::with_config(config, Arc::new(Chooser(data.path().into())));
+        let save = FileChoice::Save {
+            title: "export.json".into(),
+            suggested_name: "Orders.postman_collection.json".into(),
+        };
+        assert_eq!(
+            state.choose_file(save).await.unwrap(),
+            Some(data.path().join("export.json"))
+        );
+        let cancelled = FileChoice::Open {
+            title: "cancel".into(),
+            extensions: vec!["json".into()],
+        };
+        assert_eq!(state.choose_file(cancelled).await.unwrap(), None);
     }
 }

@@ -163,6 +163,13 @@ macro_rules! with_ipc_table {
                     /// The UI has drawn its first real screen (the startup benchmark's mark).
                     first_screen_ready() -> ();
                 }
+                files {
+                    /// The OS's dialog for a file to read (`extensions` without dots; empty:
+                    /// any); its path, or null when the person cancels.
+                    choose_open_file(title: String, extensions: Vec<String>) -> Option<String>;
+                    /// The OS's dialog for where to write a new file; its path, or null.
+                    choose_save_file(title: String, suggested_name: String) -> Option<String>;
+                }
             }
             events {
                 /// The accounts or the token store changed: the new snapshot.
