@@ -85,6 +85,8 @@ export const ipc = {
   importFile: vi.fn<IpcModule["importFile"]>(),
   exportCollection: vi.fn<IpcModule["exportCollection"]>(),
   requestFromCurl: vi.fn<IpcModule["requestFromCurl"]>(),
+  chooseOpenFile: vi.fn<IpcModule["chooseOpenFile"]>(),
+  chooseSaveFile: vi.fn<IpcModule["chooseSaveFile"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */

@@ -13,7 +13,7 @@ use courier_workspace::{courier_format, curl, postman};
 use serde::{Deserialize, Serialize};
 
 use super::work::Work;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Files larger than this are refused before reading (a Postman collection of 10,000
 /// requests is about 10 MB).
@@ -120,7 +120,7 @@ impl Work {
         };
         tokio::fs::write(path, text)
             .await
-            .map_err(|error| local_file(path, &error))
+            .map_err(|error| Error::file(path, &error))
     }
 
     /// A new request at `place` from a pasted curl command.
@@ -142,7 +142,7 @@ fn curl_name(method: &str, url: &str) -> String {
 async fn read_import(path: &Path) -> Result<String> {
     let size = tokio::fs::metadata(path)
         .await
-        .map_err(|error| local_file(path, &error))?
+        .map_err(|error| Error::file(path, &error))?
         .len();
     if size > LARGEST_IMPORT {
         return Err(db::Error::Invalid(format!(
@@ -155,7 +155,7 @@ async fn read_import(path: &Path) -> Result<String> {
     }
     let bytes = tokio::fs::read(path)
         .await
-        .map_err(|error| local_file(path, &error))?;
+        .map_err(|error| Error::file(path, &error))?;
     String::from_utf8(bytes).map_err(|_| {
         db::Error::Invalid(format!("{} is not a text (UTF-8) file", path.display())).into()
     })
@@ -187,19 +187,12 @@ fn file_kind(text: &str) -> Result<FileKind> {
 }
 
 /// An import refused, with its place in the message ("item[2].request.url: …").
-fn refused(error: ImportError) -> crate::error::Error {
+fn refused(error: ImportError) -> Error {
     not_imported(&error.to_string())
 }
 
-fn not_imported(reason: &str) -> crate::error::Error {
+fn not_imported(reason: &str) -> Error {
     db::Error::Invalid(format!("nothing was imported: {reason}")).into()
-}
-
-fn local_file(path: &Path, error: &std::io::Error) -> crate::error::Error {
-    crate::error::Error::LocalData {
-        path: path.display().to_string(),
-        reason: error.to_string(),
-    }
 }
 
 fn now_ms() -> i64 {
@@ -207,4 +200,141 @@ fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|since| since.as_millis() as i64)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use courier_workspace::seal::{MemoryKeyStore, Secrets};
+
+    use super::*;
+    use crate::app::work::DATABASE_FILE;
+
+    const SHOP: &str =
+        include_str!("../../../workspace/tests/fixtures/postman/shop.postman_collection.json");
+
+    async fn work(dir: &Path) -> (Work, String) {
+        let secrets = Secrets::from_key_store(&MemoryKeyStore::default()).unwrap();
+        let work = Work::open(&dir.join(DATABASE_FILE), secrets).await.unwrap();
+        let pad = work.db().scratch_pad().await.unwrap().meta.id;
+        (work, pad)
+    }
+
+    #[tokio::test]
+    async fn a_postman_file_is_imported_exported_and_imported_again_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (work, pad) = work(dir.path()).await;
+        let file = dir.path().join("shop.json");
+        std::fs::write(&file, SHOP).unwrap();
+
+        let first = work.import_file(&pad, &file).await.unwrap();
+        assert_eq!(first.kind, ImportedKind::Collection);
+        assert!(first.requests > 0);
+
+        let exported = dir.path().join("out.json");
+        for format in [ExportFormat::Postman, ExportFormat::Courier] {
+            work.export_collection(&first.id, &exported, format, false)
+                .await
+                .unwrap();
+            let again = work.import_file(&pad, &exported).await.unwrap();
+            assert_eq!((again.requests, &again.name), (first.requests, &first.name));
+            let roundtrip = dir.path().join("again.json");
+            work.export_collection(&again.id, &roundtrip, format, false)
+                .await
+                .unwrap();
+            let ids =
+                |path: &Path, id: &str| std::fs::read_to_string(path).unwrap().replace(id, "ID");
+            let (before, after) = (ids(&exported, &first.id), ids(&roundtrip, &again.id));
+            if format == ExportFormat::Postman {
+                assert_eq!(before, after, "{format:?}");
+            } else {
+                // Courier files carry every id: compare them without ids and times.
+                let strip = |text: &str| -> serde_json::Value {
+                    let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+                    scrub(&mut value);
+                    value
+                };
+                assert_eq!(strip(&before), strip(&after));
+            }
+        }
+    }
+
+    /// `value` without the fields every import mints afresh.
+    fn scrub(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for key in [
+                    "id",
+                    "collection_id",
+                    "folder_id",
+                    "parent_id",
+                    "workspace_id",
+                ] {
+                    if map.get(key).is_some_and(|v| !v.is_null()) {
+                        map.insert(key.into(), "ID".into());
+                    }
+                }
+                map.remove("meta");
+                map.values_mut().for_each(scrub);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            _ => {}
+        }
+    }
+
+    #[tokio::test]
+    async fn a_broken_file_is_refused_with_its_place_and_nothing_is_imported() {
+        let dir = tempfile::tempdir().unwrap();
+        let (work, pad) = work(dir.path()).await;
+        let file = dir.path().join("broken.json");
+        let broken = r#"{"info": {"name": "X", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [{"name": "a", "request": {"url": 42, "method": []}}]}"#;
+        std::fs::write(&file, broken).unwrap();
+        let error = work.import_file(&pad, &file).await.unwrap_err();
+        assert_eq!(error.kind(), "invalid");
+        assert!(error.to_string().contains("item[0].request"), "{error}");
+        std::fs::write(&file, "[1, 2]").unwrap();
+        let error = work.import_file(&pad, &file).await.unwrap_err();
+        assert!(
+            error.to_string().contains("nothing was imported"),
+            "{error}"
+        );
+        let missing = work
+            .import_file(&pad, &dir.path().join("missing.json"))
+            .await
+            .unwrap_err();
+        assert_eq!(missing.kind(), "file");
+        assert!(work.db().tree(&pad).await.unwrap().collections.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_postman_environment_and_a_curl_command_come_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let (work, pad) = work(dir.path()).await;
+        let file = dir.path().join("env.json");
+        let environment = r#"{"name": "Staging", "values": [{"key": "base", "value": "https://staging", "enabled": true}, {"key": "token", "value": "t0k", "type": "secret", "enabled": true}]}"#;
+        std::fs::write(&file, environment).unwrap();
+        let summary = work.import_file(&pad, &file).await.unwrap();
+        assert_eq!(
+            (summary.kind, summary.name.as_str()),
+            (ImportedKind::Environment, "Staging")
+        );
+        let stored = work.db().environment(&summary.id).await.unwrap();
+        assert!(stored.variables[1].secret);
+
+        let collection = work.db().create_collection(&pad, "API").await.unwrap();
+        let place = Place::end(&collection.meta.id, None);
+        let request = work
+            .request_from_curl(
+                &place,
+                "curl -X POST 'https://api.example.com/users?page=2' -d '{}'",
+            )
+            .await
+            .unwrap();
+        assert_eq!(request.name, "POST api.example.com/users");
+        assert_eq!(request.spec.method, "POST");
+        let refused = work.request_from_curl(&place, "wget x").await.unwrap_err();
+        assert!(
+            refused.to_string().contains("not a curl command"),
+            "{refused}"
+        );
+    }
 }

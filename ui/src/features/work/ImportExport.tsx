@@ -10,7 +10,6 @@ import type { ImportSummary } from "../../bindings/ImportSummary";
 import type { IpcError } from "../../bindings/IpcError";
 import type { Request } from "../../bindings/Request";
 import * as ipc from "../../ipc";
-import { chooseOpenFile, chooseSaveFile } from "../../ipc/files";
 import { SideForm } from "./SideForm";
 import type { Row } from "./treeModel";
 
@@ -43,7 +42,7 @@ export function ImportButton({
       onClick={async () => {
         setBusy(true);
         try {
-          const path = await chooseOpenFile("Import a collection or environment", ["json"]);
+          const path = await ipc.chooseOpenFile("Import a collection or environment", ["json"]);
           if (path) onImported(await ipc.importFile(workspaceId, path));
         } catch (failure) {
           onError((failure as IpcError).message);
@@ -84,7 +83,10 @@ export function ExportForm({
       onSubmit={async () => {
         setError(null);
         try {
-          const path = await chooseSaveFile(`Export ${row.name}`, row.name + FILE_ENDINGS[format]);
+          const path = await ipc.chooseSaveFile(
+            `Export ${row.name}`,
+            row.name + FILE_ENDINGS[format],
+          );
           if (!path) return;
           await ipc.exportCollection(row.id, path, format, includeSecrets);
           onClose();

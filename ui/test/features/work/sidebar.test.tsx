@@ -12,10 +12,6 @@ import { Sidebar } from "../../../src/features/work/Sidebar";
 import { ipc, resetIpc } from "../../fakeIpc";
 
 vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
-vi.mock("../../../src/ipc/files", () => ({
-  chooseOpenFile: vi.fn(async () => null),
-  chooseSaveFile: vi.fn(async () => null),
-}));
 
 const meta = (id: string) => ({ id, revision: 1, created_at: 0, updated_at: 0 });
 const pad: Workspace = {
