@@ -61,7 +61,9 @@ export function Sidebar({
   const [panel, setPanel] = useState<Panel | null>(null);
   const [filter, setFilter] = useState("");
   const [expansion, setExpansion] = useState(emptyExpansion);
-  const urls = useRequestUrls(workspaceId, filter.trim() !== "");
+  // URLs are read once the person turns to the filter, so typing does not wait for them.
+  const [filtering, setFiltering] = useState(false);
+  const urls = useRequestUrls(workspaceId, filtering || filter.trim() !== "");
 
   const index = useMemo(() => (tree.data ? indexTree(tree.data) : null), [tree.data]);
   const kept = useMemo(
@@ -243,6 +245,7 @@ export function Sidebar({
         aria-label="Filter requests"
         placeholder="Filter by name, URL or method"
         value={filter}
+        onFocus={() => setFiltering(true)}
         onChange={(event) => setFilter(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === "Escape") setFilter("");

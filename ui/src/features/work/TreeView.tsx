@@ -22,6 +22,8 @@ export const ROW_HEIGHT = 30;
 const OVERSCAN = 12;
 /** Used before the list has been laid out (and in tests, where nothing is). */
 const FALLBACK_HEIGHT = 640;
+/** A performance mark set once the tree's first frame is drawn (the sidebar benchmark reads it). */
+export const SHOWN_MARK = "courier:sidebar-shown";
 
 export type RowActions = {
   newRequest: (row: Row) => void;
@@ -56,6 +58,11 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
   const [focusId, setFocusId] = useState<string | null>(null);
   const dragging = useRef<Moving | null>(null);
   const [dropAt, setDropAt] = useState<{ id: string; where: Drop } | null>(null);
+
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => performance.mark(SHOWN_MARK));
+    return () => cancelAnimationFrame(frame);
+  }, []);
 
   useLayoutEffect(() => {
     const element = list.current;
