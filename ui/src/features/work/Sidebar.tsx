@@ -55,7 +55,8 @@ export function Sidebar({
   const workspaceId = workspace.meta.id;
   const tree = useTree(workspaceId);
   const queryClient = useQueryClient();
-  const [undo, setUndo] = useState<Undo | null>(null);
+  // The last deletion, for Undo (with the workspace to show again, when it was one).
+  const [undo, setUndo] = useState<(Undo & { workspaceId?: string }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [panel, setPanel] = useState<Panel | null>(null);
@@ -112,7 +113,7 @@ export function Sidebar({
   const deleteWorkspace = async (target: Workspace) => {
     const done = await change(() => ipc.deleteWorkspace(target.meta.id));
     if (!done) return;
-    setUndo(done);
+    setUndo({ ...done, workspaceId: target.meta.id });
     const pad = workspaces.find(isScratchPad);
     if (pad) onChooseWorkspace(pad.meta.id);
     await refreshWorkspaces();
@@ -274,10 +275,13 @@ export function Sidebar({
             type="button"
             className="button-link"
             onClick={async () => {
-              const token = undo.token;
+              const { token, workspaceId: restored } = undo;
               setUndo(null);
               await change(() => ipc.restore(token));
-              if (undo.entity === "workspace") await refreshWorkspaces();
+              if (restored) {
+                await refreshWorkspaces();
+                onChooseWorkspace(restored);
+              }
             }}
           >
             Undo

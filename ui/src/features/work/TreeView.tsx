@@ -18,6 +18,8 @@ import {
 
 /** Every row is this tall (work.css `.work-row`), which is what makes windowing simple. */
 export const ROW_HEIGHT = 30;
+/** The height of one entry of a row's "⋯" menu (work.css `.work-menu-item`). */
+const MENU_ITEM_HEIGHT = 28;
 /** Rows rendered above and below the visible ones. */
 const OVERSCAN = 12;
 /** Used before the list has been laid out (and in tests, where nothing is). */
@@ -240,7 +242,9 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
 
 /** The "⋯" button and the menu of what can be done with `row`. */
 function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
-  const [open, setOpen] = useState(false);
+  // Where the open menu is drawn: fixed to the window, so the tree's scrolling box
+  // does not cut it off; below the button, or above it near the window's bottom.
+  const [open, setOpen] = useState<React.CSSProperties | null>(null);
   const container = useRef<HTMLSpanElement>(null);
   const items: [string, (row: Row) => void][] = [];
   if (row.kind !== "request") {
@@ -254,12 +258,23 @@ function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
   items.push(["Delete", actions.remove]);
 
   const closeOnLeave = (event: React.FocusEvent) => {
-    if (!container.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
+    if (!container.current?.contains(event.relatedTarget as Node | null)) setOpen(null);
+  };
+  const toggle = (button: HTMLElement) => {
+    if (open) return setOpen(null);
+    const box = button.getBoundingClientRect();
+    const height = items.length * MENU_ITEM_HEIGHT + 10;
+    const below = box.bottom + height <= window.innerHeight;
+    setOpen({
+      position: "fixed",
+      top: below ? box.bottom : Math.max(0, box.top - height),
+      right: Math.max(0, window.innerWidth - box.right),
+    });
   };
   const closeOnEscape = (event: React.KeyboardEvent) => {
     if (event.key !== "Escape") return;
     event.stopPropagation();
-    setOpen(false);
+    setOpen(null);
     container.current?.querySelector<HTMLElement>("[aria-haspopup]")?.focus();
   };
 
@@ -274,9 +289,9 @@ function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
         className="button-quiet"
         aria-label={`Actions for ${row.name}`}
         aria-haspopup="menu"
-        aria-expanded={open}
+        aria-expanded={open !== null}
         onBlur={closeOnLeave}
-        onClick={() => setOpen(!open)}
+        onClick={(event) => toggle(event.currentTarget)}
       >
         ⋯
       </button>
@@ -284,6 +299,7 @@ function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
         <span
           role="menu"
           className="work-menu"
+          style={open}
           aria-label={`Actions for ${row.name}`}
           onBlur={closeOnLeave}
           onKeyDown={closeOnEscape}
@@ -295,7 +311,7 @@ function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
               role="menuitem"
               className="work-menu-item"
               onClick={() => {
-                setOpen(false);
+                setOpen(null);
                 run(row);
               }}
             >
