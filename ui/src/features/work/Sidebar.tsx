@@ -22,6 +22,7 @@ import {
   indexTree,
   type Moving,
   type Row,
+  searchText,
   toggled,
   visibleRows,
 } from "./treeModel";
@@ -67,9 +68,13 @@ export function Sidebar({
   const urls = useRequestUrls(workspaceId, filtering || filter.trim() !== "");
 
   const index = useMemo(() => (tree.data ? indexTree(tree.data) : null), [tree.data]);
+  const search = useMemo(
+    () => (index ? searchText(index, urls.data ?? {}) : null),
+    [index, urls.data],
+  );
   const kept = useMemo(
-    () => (index ? filterTree(index, filter, urls.data ?? {}) : null),
-    [index, filter, urls.data],
+    () => (index && search ? filterTree(index, filter, search) : null),
+    [index, filter, search],
   );
   const rows = useMemo(
     () => (index ? visibleRows(index, expansion, kept) : []),

@@ -69,25 +69,29 @@ export function indexTree(tree: Tree): TreeIndex {
   return { tree, children, folders, requests };
 }
 
+/** What the filter searches: each request's method, name and URL, lowercased once. */
+export type SearchText = { requests: RequestNode[]; texts: string[] };
+
+export function searchText(index: TreeIndex, urls: Record<string, string | undefined>): SearchText {
+  const requests = index.tree.requests;
+  const texts = requests.map((request) =>
+    `${request.method}\n${request.name}\n${urls[request.id] ?? ""}`.toLowerCase(),
+  );
+  return { requests, texts };
+}
+
 /**
  * The ids a filter keeps: the requests whose method, name or URL contain `text` (case
  * ignored), and every folder and collection they are in. `null` when `text` is blank.
  */
-export function filterTree(
-  index: TreeIndex,
-  text: string,
-  urls: Record<string, string | undefined>,
-): Set<string> | null {
+export function filterTree(index: TreeIndex, text: string, search: SearchText): Set<string> | null {
   const needle = text.trim().toLowerCase();
   if (!needle) return null;
   const kept = new Set<string>();
-  for (const request of index.tree.requests) {
-    const url = urls[request.id] ?? "";
-    const found =
-      request.name.toLowerCase().includes(needle) ||
-      request.method.toLowerCase().includes(needle) ||
-      url.toLowerCase().includes(needle);
-    if (!found) continue;
+  for (let at = 0; at < search.texts.length; at++) {
+    if (!search.texts[at]?.includes(needle)) continue;
+    const request = search.requests[at];
+    if (!request) continue;
     kept.add(request.id);
     kept.add(request.collection_id);
     let folderId = request.folder_id;

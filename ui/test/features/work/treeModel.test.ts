@@ -10,6 +10,7 @@ import {
   emptyExpansion,
   filterTree,
   indexTree,
+  searchText,
   stepPlace,
   toggled,
   visibleRows,
@@ -108,7 +109,7 @@ describe("visible rows", () => {
 
 describe("the filter", () => {
   const filtered = (text: string) => {
-    const kept = filterTree(index, text, urls);
+    const kept = filterTree(index, text, searchText(index, urls));
     return kept && names(visibleRows(index, emptyExpansion(), kept));
   };
 
@@ -124,7 +125,7 @@ describe("the filter", () => {
 
   it("shows nothing when nothing matches, and everything again when cleared", () => {
     expect(filtered("nothing like this")).toEqual([]);
-    expect(filterTree(index, "   ", urls)).toBeNull();
+    expect(filterTree(index, "   ", searchText(index, urls))).toBeNull();
   });
 
   it("finds the matches among 10,000 requests in 500 folders, which start closed", () => {
@@ -157,7 +158,7 @@ describe("the filter", () => {
       }
     }
     const bigIndex = indexTree(big);
-    const kept = filterTree(bigIndex, "request 42-1", bigUrls);
+    const kept = filterTree(bigIndex, "request 42-1", searchText(bigIndex, bigUrls));
     expect(names(visibleRows(bigIndex, emptyExpansion(), kept))).toEqual([
       "Big",
       "Folder 42",
