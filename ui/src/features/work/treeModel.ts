@@ -104,6 +104,8 @@ export function filterTree(index: TreeIndex, text: string, search: SearchText): 
   return kept;
 }
 
+const requestRowCache = new WeakMap<TreeIndex, Map<string, Row>>();
+
 /**
  * The rows on screen: everything under an open collection or folder, or, with `kept`
  * (a filter), only the kept ids with every kept folder shown open.
@@ -114,22 +116,34 @@ export function visibleRows(
   kept: Set<string> | null,
 ): Row[] {
   const rows: Row[] = [];
+  // A request's row never changes while the tree does not: made once per tree, so a
+  // filter that keeps thousands of requests does not make thousands of objects.
+  let requestRows = requestRowCache.get(index);
+  if (!requestRows) {
+    requestRows = new Map();
+    requestRowCache.set(index, requestRows);
+  }
   const walk = (collectionId: string, parent: string, folderId: string | null, depth: number) => {
     for (const child of index.children.get(parent) ?? []) {
       const { id, name } = child.node;
       if (kept && !kept.has(id)) continue;
       if (child.kind === "request") {
-        rows.push({
-          kind: "request",
-          id,
-          name,
-          method: child.node.method,
-          depth,
-          collectionId,
-          folderId,
-          open: false,
-          hasChildren: false,
-        });
+        let row = requestRows.get(id);
+        if (!row) {
+          row = {
+            kind: "request",
+            id,
+            name,
+            method: child.node.method,
+            depth,
+            collectionId,
+            folderId,
+            open: false,
+            hasChildren: false,
+          };
+          requestRows.set(id, row);
+        }
+        rows.push(row);
         continue;
       }
       const open = kept !== null || expansion.openFolders.has(id);
