@@ -14,7 +14,7 @@
 //! Run under Xvfb and a throwaway keyring, after building the app (see BENCHMARKS.md):
 //! `xvfb-run -a scripts/with-keyring.sh cargo bench -p courier-tests --bench sidebar`.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::time::{Duration, Instant};
 
