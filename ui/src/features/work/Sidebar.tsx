@@ -4,7 +4,7 @@
 // Alt+↑/↓, "Move to…"), export, paste curl and delete (Undo in a toast). Names, moves,
 // exports and curl commands are asked for in a small form at the top of the sidebar.
 import { useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 
 import type { IpcError } from "../../bindings/IpcError";
 import type { Place } from "../../bindings/Place";
@@ -18,6 +18,7 @@ import { TreeView } from "./TreeView";
 import {
   destinations,
   emptyExpansion,
+  type Filtered,
   filterTree,
   indexTree,
   type Moving,
@@ -72,10 +73,13 @@ export function Sidebar({
     () => (index ? searchText(index, urls.data ?? {}) : null),
     [index, urls.data],
   );
-  const kept = useMemo(
-    () => (index && search ? filterTree(index, filter, search) : null),
-    [index, filter, search],
-  );
+  // The last result, so typing on searches only what still matched.
+  const lastFilter = useRef<Filtered | null>(null);
+  const kept = useMemo(() => {
+    const found = index && search ? filterTree(index, filter, search, lastFilter.current) : null;
+    lastFilter.current = found;
+    return found?.kept ?? null;
+  }, [index, filter, search]);
   const rows = useMemo(
     () => (index ? visibleRows(index, expansion, kept) : []),
     [index, expansion, kept],

@@ -80,16 +80,36 @@ export function searchText(index: TreeIndex, urls: Record<string, string | undef
   return { requests, texts };
 }
 
+/** What a filter kept, and which requests (by their place in `SearchText`) matched. */
+export type Filtered = { needle: string; search: SearchText; matches: number[]; kept: Set<string> };
+
 /**
  * The ids a filter keeps: the requests whose method, name or URL contain `text` (case
  * ignored), and every folder and collection they are in. `null` when `text` is blank.
+ * Given the `previous` result of a shorter needle that this one extends (a person
+ * typing on), only the requests that matched it are searched again.
  */
-export function filterTree(index: TreeIndex, text: string, search: SearchText): Set<string> | null {
+export function filterTree(
+  index: TreeIndex,
+  text: string,
+  search: SearchText,
+  previous: Filtered | null = null,
+): Filtered | null {
   const needle = text.trim().toLowerCase();
   if (!needle) return null;
+  const narrowing =
+    previous && previous.search === search && needle.startsWith(previous.needle)
+      ? previous.matches
+      : null;
+  const matches: number[] = [];
+  const test = (at: number) => {
+    if (search.texts[at]?.includes(needle)) matches.push(at);
+  };
+  if (narrowing) for (const at of narrowing) test(at);
+  else for (let at = 0; at < search.texts.length; at++) test(at);
+
   const kept = new Set<string>();
-  for (let at = 0; at < search.texts.length; at++) {
-    if (!search.texts[at]?.includes(needle)) continue;
+  for (const at of matches) {
     const request = search.requests[at];
     if (!request) continue;
     kept.add(request.id);
@@ -101,7 +121,7 @@ export function filterTree(index: TreeIndex, text: string, search: SearchText): 
       folderId = index.folders.get(folderId)?.parent_id ?? null;
     }
   }
-  return kept;
+  return { needle, search, matches, kept };
 }
 
 const requestRowCache = new WeakMap<TreeIndex, Map<string, Row>>();

@@ -109,8 +109,8 @@ describe("visible rows", () => {
 
 describe("the filter", () => {
   const filtered = (text: string) => {
-    const kept = filterTree(index, text, searchText(index, urls));
-    return kept && names(visibleRows(index, emptyExpansion(), kept));
+    const found = filterTree(index, text, searchText(index, urls));
+    return found && names(visibleRows(index, emptyExpansion(), found.kept));
   };
 
   it("keeps requests matching by name, with their folders shown open", () => {
@@ -121,6 +121,26 @@ describe("the filter", () => {
     expect(filtered("post")).toEqual(["API", "Users", "Create user"]);
     expect(filtered("EXAMPLE.com")).toEqual(["API", "Purge"]);
     expect(filtered("/users")).toEqual(["API", "Users", "List users", "Create user"]);
+  });
+
+  it("narrows the previous result as one types on, and searches everything again otherwise", () => {
+    const search = searchText(index, urls);
+    const users = filterTree(index, "user", search);
+    const typedOn = filterTree(index, "users", search, users);
+    expect(typedOn?.kept).toEqual(filterTree(index, "users", search)?.kept);
+    // "Create user" is kept by its URL, {{base}}/users.
+    expect(typedOn && names(visibleRows(index, emptyExpansion(), typedOn.kept))).toEqual([
+      "API",
+      "Users",
+      "List users",
+      "Create user",
+    ]);
+    // "health" does not extend "users": everything is searched again.
+    const other = filterTree(index, "health", search, typedOn);
+    expect(other && names(visibleRows(index, emptyExpansion(), other.kept))).toEqual([
+      "API",
+      "Health",
+    ]);
   });
 
   it("shows nothing when nothing matches, and everything again when cleared", () => {
@@ -158,7 +178,7 @@ describe("the filter", () => {
       }
     }
     const bigIndex = indexTree(big);
-    const kept = filterTree(bigIndex, "request 42-1", searchText(bigIndex, bigUrls));
+    const kept = filterTree(bigIndex, "request 42-1", searchText(bigIndex, bigUrls))?.kept ?? null;
     expect(names(visibleRows(bigIndex, emptyExpansion(), kept))).toEqual([
       "Big",
       "Folder 42",
