@@ -26,6 +26,8 @@ const OVERSCAN = 12;
 const FALLBACK_HEIGHT = 640;
 /** A performance mark set once the tree's first frame is drawn (the sidebar benchmark reads it). */
 export const SHOWN_MARK = "courier:sidebar-shown";
+/** A performance mark set when the sidebar first asks for a workspace's tree. */
+export const OPENED_MARK = "courier:sidebar-opened";
 
 export type RowActions = {
   newRequest: (row: Row) => void;
