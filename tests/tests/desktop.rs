@@ -297,6 +297,102 @@ impl Desktop {
             self.header().await
         );
     }
+
+    /// Focuses the `nth` sidebar row named `name` (its row actions show on hover or
+    /// focus, and WebDriver only clicks what is shown).
+    async fn focus_row(&self, name: &str, nth: usize) {
+        let script = "const [name, nth] = arguments; \
+            const rows = [...document.querySelectorAll('.work-row-name')] \
+              .filter((b) => b.textContent.trim() === name); \
+            if (!rows[nth]) return false; rows[nth].focus(); return true;";
+        self.window
+            .wait_until(&format!("the sidebar row {name:?} #{nth}"), || async {
+                let found = self
+                    .window
+                    .webdriver()
+                    .execute(script, vec![name.into(), nth.into()])
+                    .await?;
+                Ok((found == serde_json::Value::Bool(true)).then_some(()))
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Chooses `item` in the "⋯" menu of the `nth` sidebar row named `name`.
+    async fn row_action(&self, name: &str, nth: usize, item: &str) {
+        self.focus_row(name, nth).await;
+        let menus = self
+            .window
+            .webdriver()
+            .find_all(fantoccini::Locator::Css(&format!(
+                "[aria-label='Actions for {name}'][aria-haspopup]"
+            )))
+            .await
+            .unwrap();
+        menus[nth].click().await.unwrap();
+        self.click(item).await;
+    }
+
+    /// "+ Request" on the sidebar row named `collection`, then names it `name`.
+    async fn new_request_in(&self, collection: &str, name: &str) {
+        self.focus_row(collection, 0).await;
+        self.window
+            .find(&format!("[aria-label='New request in {collection}']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.window.type_into("#work-name", name).await.unwrap();
+        self.click("Save").await;
+    }
+
+    /// The sidebar rows' texts, top to bottom.
+    async fn sidebar_rows(&self) -> Vec<String> {
+        let script = "return [...document.querySelectorAll('[role=treeitem] .work-row-name')] \
+            .map((b) => b.textContent.trim());";
+        let rows = self
+            .window
+            .webdriver()
+            .execute(script, vec![])
+            .await
+            .unwrap();
+        serde_json::from_value(rows).unwrap()
+    }
+
+    /// Waits until the sidebar rows satisfy `accept`; returns them.
+    async fn wait_for_rows(&self, what: &str, accept: impl Fn(&[String]) -> bool) -> Vec<String> {
+        for _ in 0..300 {
+            let rows = self.sidebar_rows().await;
+            if accept(&rows) {
+                return rows;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.shot("failure").await;
+        panic!(
+            "the sidebar never showed {what}: {:?}",
+            self.sidebar_rows().await
+        );
+    }
+
+    /// Sends `keys` (WebDriver key codes included) to the element matching `selector`.
+    async fn press(&self, selector: &str, keys: &str) {
+        let element = self.window.find(selector).await.unwrap();
+        element.send_keys(keys).await.unwrap();
+    }
+
+    /// Sends `keys` to the button whose text is `text`.
+    async fn press_on_button(&self, text: &str, keys: &str) {
+        let xpath = format!("//button[normalize-space(.)='{text}']");
+        let button = self
+            .window
+            .webdriver()
+            .find(fantoccini::Locator::XPath(&xpath))
+            .await
+            .unwrap();
+        button.send_keys(keys).await.unwrap();
+    }
 }
 
 /// The keyring service of the app whose data folder is in `home`: one per test, the
@@ -548,10 +644,7 @@ async fn an_environment_with_a_secret_is_used_to_send_and_the_secret_never_reach
         let window = &desktop.window;
         window.type_into("#work-name", "Shop API").await.unwrap();
         desktop.click("Save").await;
-        desktop.wait_for_text("+ Request").await;
-        desktop.click("+ Request").await;
-        window.type_into("#work-name", "Health").await.unwrap();
-        desktop.click("Save").await;
+        desktop.new_request_in("Shop API", "Health").await;
         desktop
             .wait_for_text("Send the request to see its response here.")
             .await;
@@ -885,17 +978,9 @@ impl Desktop {
         self.wait_for_text("Skip and take me to Courier").await;
         self.click("Skip and take me to Courier").await;
         self.wait_for_text("Work here stays on this device").await;
-        self.click("New collection").await;
-        self.window
-            .type_into("#work-name", collection)
-            .await
-            .unwrap();
-        self.click("Save").await;
+        new_collection(self, collection).await;
         for name in names {
-            self.wait_for_text("+ Request").await;
-            self.click("+ Request").await;
-            self.window.type_into("#work-name", name).await.unwrap();
-            self.click("Save").await;
+            self.new_request_in(collection, name).await;
             self.wait_for_label("[role=tab][aria-selected=true]", &format!("GET {name}"))
                 .await;
         }
@@ -1260,26 +1345,9 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
 /// Skips sign-in and creates `collection` with request `request` in the Scratch Pad:
 /// the editor ready for a URL.
 async fn new_request_in_the_scratch_pad(desktop: &Desktop, collection: &str, request: &str) {
-    desktop.wait_for_text("Skip and take me to Courier").await;
-    desktop.click("Skip and take me to Courier").await;
     desktop
-        .wait_for_text("Work here stays on this device")
+        .scratch_pad_with_requests(collection, &[request])
         .await;
-    desktop.click("New collection").await;
-    desktop
-        .window
-        .type_into("#work-name", collection)
-        .await
-        .unwrap();
-    desktop.click("Save").await;
-    desktop.wait_for_text("+ Request").await;
-    desktop.click("+ Request").await;
-    desktop
-        .window
-        .type_into("#work-name", request)
-        .await
-        .unwrap();
-    desktop.click("Save").await;
     desktop
         .wait_for_text("Send the request to see its response here.")
         .await;
@@ -1310,6 +1378,29 @@ async fn wait_for_body(desktop: &Desktop, view: &str, expected: &str) {
             }
             let text = desktop.window.find(&selector).await?.text().await?;
             Ok((text.trim() == expected).then_some(()))
+        })
+        .await
+        .unwrap();
+}
+
+/// The sidebar's workspace switcher: the name of the workspace shown.
+async fn shown_workspace(desktop: &Desktop) -> String {
+    let script =
+        "return document.querySelector('#workspace-switcher').selectedOptions[0].textContent;";
+    let name = desktop
+        .window
+        .webdriver()
+        .execute(script, vec![])
+        .await
+        .unwrap();
+    name.as_str().unwrap_or_default().to_owned()
+}
+
+async fn wait_for_workspace(desktop: &Desktop, name: &str) {
+    desktop
+        .window
+        .wait_until(&format!("the workspace {name:?} shown"), || async {
+            Ok((shown_workspace(desktop).await == name).then_some(()))
         })
         .await
         .unwrap();
@@ -1462,6 +1553,224 @@ async fn sending_shows_pretty_json_an_image_preview_uploads_a_file_and_saves_the
         desktop
             .wait_gone("TLS certificate verification is off for this workspace")
             .await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+/// A Postman export with its `_postman_id` (a collection's own id) taken out.
+fn without_postman_id(text: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+    value["info"].as_object_mut().unwrap().remove("_postman_id");
+    value
+}
+
+#[tokio::test]
+async fn a_postman_file_is_imported_filtered_moved_by_keyboard_exported_and_imported_again_unchanged()
+ {
+    use fantoccini::key::Key;
+    scenario(async {
+        let server = TestServer::start().await;
+        let files = tempfile::tempdir().unwrap();
+        let file = files.path().join("shop.postman_collection.json");
+        std::fs::write(
+            &file,
+            include_str!(
+                "../../crates/workspace/tests/fixtures/postman/shop.postman_collection.json"
+            ),
+        )
+        .unwrap();
+        let choice = file.display().to_string();
+        let desktop = Desktop::launch_with(
+            &server,
+            "sidebar-import-export",
+            &[("COURIER_TEST_FILE_CHOICE", choice.as_str())],
+        )
+        .await;
+        desktop.wait_for_text("Skip and take me to Courier").await;
+        desktop.click("Skip and take me to Courier").await;
+        desktop
+            .wait_for_text("Work here stays on this device")
+            .await;
+
+        // Import: the dialog answers with the fixture; the tree shows the collection,
+        // its folders closed.
+        desktop.click("Import…").await;
+        let page = desktop
+            .window
+            .wait_for_text("Imported Shop API: ")
+            .await
+            .unwrap();
+        assert!(page.contains("Imported Shop API: 9 requests ("), "{page}");
+        let top = [
+            "Shop API",
+            "Catalog",
+            "Account",
+            "GET Health",
+            "PUT Echo XML",
+            "POST Notes (plain text)",
+        ];
+        desktop
+            .wait_for_rows("the imported collection", |rows| rows == top)
+            .await;
+        desktop.shot("01-imported").await;
+
+        // The filter narrows by URL, opening the folders of what it finds; Escape clears.
+        let filter = "[aria-label='Filter requests']";
+        desktop
+            .window
+            .type_into(filter, "{{product_id}}")
+            .await
+            .unwrap();
+        let found = desktop
+            .wait_for_rows("the requests with {{product_id}}", |rows| {
+                rows.iter().any(|row| row == "DELETE Delete product")
+                    && !rows.iter().any(|row| row == "GET Health")
+            })
+            .await;
+        assert!(found.contains(&"POST Upload image".to_owned()), "{found:?}");
+        assert!(found.contains(&"Catalog".to_owned()), "{found:?}");
+        desktop.shot("02-filtered").await;
+        desktop
+            .press(filter, &char::from(Key::Escape).to_string())
+            .await;
+        desktop
+            .wait_for_rows("the whole tree again", |rows| rows == top)
+            .await;
+
+        // Alt+↓ moves Health one place down, below Echo XML.
+        let alt_down = format!("{}{}", char::from(Key::Alt), char::from(Key::Down));
+        desktop.press_on_button("GET Health", &alt_down).await;
+        let moved = [
+            "Shop API",
+            "Catalog",
+            "Account",
+            "PUT Echo XML",
+            "GET Health",
+            "POST Notes (plain text)",
+        ];
+        desktop
+            .wait_for_rows("Health moved down", |rows| rows == moved)
+            .await;
+        desktop.shot("03-moved").await;
+
+        // Export as Postman v2.1 (the dialog answers with the same path): the file has
+        // the new order.
+        desktop.row_action("Shop API", 0, "Export…").await;
+        desktop.click("Export…").await;
+        desktop.wait_for_text("Exported Shop API to").await;
+        let first = std::fs::read_to_string(&file).unwrap();
+        let exported = without_postman_id(&first);
+        let names: Vec<&str> = exported["item"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Catalog",
+                "Account",
+                "Echo XML",
+                "Health",
+                "Notes (plain text)"
+            ]
+        );
+
+        // Imported again, and exported again: the same file.
+        desktop.click("Import…").await;
+        desktop
+            .wait_for_rows("the collection imported twice", |rows| {
+                rows.iter().filter(|row| *row == "Shop API").count() == 2
+            })
+            .await;
+        desktop.row_action("Shop API", 1, "Export…").await;
+        desktop.click("Export…").await;
+        let second = desktop
+            .window
+            .wait_until("the second export", || async {
+                let now = std::fs::read_to_string(&file).unwrap_or_default();
+                Ok((now != first && !now.is_empty()).then_some(now))
+            })
+            .await
+            .unwrap();
+        assert_eq!(without_postman_id(&second), exported);
+        desktop.shot("04-imported-again").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signed_in_a_workspace_is_created_renamed_switched_and_deleted_with_undo() {
+    scenario(async {
+        let server = TestServer::start().await;
+        accounts(&server, &[("ada@example.com", "ada")]).await;
+        let mut desktop = Desktop::launch(&server, "workspaces").await;
+        let browser = desktop.sign_in_from_welcome("ada").await;
+        browser.close().await.unwrap();
+        desktop.skip_configure_your_account().await;
+
+        // The Scratch Pad first; a new workspace of Ada's is shown once made.
+        desktop.wait_for_text("New workspace").await;
+        assert_eq!(shown_workspace(&desktop).await, "Scratch Pad");
+        desktop.click("New workspace").await;
+        desktop
+            .window
+            .type_into("#work-name", "Team API")
+            .await
+            .unwrap();
+        desktop.click("Save").await;
+        wait_for_workspace(&desktop, "Team API").await;
+        desktop.click("New collection").await;
+        desktop
+            .window
+            .type_into("#work-name", "Only in Team API")
+            .await
+            .unwrap();
+        desktop.click("Save").await;
+        desktop
+            .wait_for_rows("the new collection", |rows| rows == ["Only in Team API"])
+            .await;
+
+        // Renamed.
+        desktop.click("Rename").await;
+        desktop
+            .window
+            .type_into("#work-name", "Team API v2")
+            .await
+            .unwrap();
+        desktop.click("Save").await;
+        wait_for_workspace(&desktop, "Team API v2").await;
+        desktop.shot("01-renamed").await;
+
+        // Switching shows each workspace's own tree.
+        desktop.choose("#workspace-switcher", "Scratch Pad").await;
+        desktop
+            .wait_for_rows("the Scratch Pad's tree", |rows| rows.is_empty())
+            .await;
+        desktop.choose("#workspace-switcher", "Team API v2").await;
+        desktop
+            .wait_for_rows("Team API v2's tree", |rows| rows == ["Only in Team API"])
+            .await;
+
+        // Deleted, back to the Scratch Pad, and Undo brings it back whole and shows it.
+        desktop.click("Delete").await;
+        wait_for_workspace(&desktop, "Scratch Pad").await;
+        desktop.wait_for_text("Deleted “Team API v2”").await;
+        let source = desktop.window.page_source().await.unwrap();
+        assert!(
+            !source.contains(">Team API v2</option>"),
+            "still in the switcher"
+        );
+        desktop.click("Undo").await;
+        wait_for_workspace(&desktop, "Team API v2").await;
+        desktop.wait_for_text("Rename").await;
+        desktop
+            .wait_for_rows("the restored tree", |rows| rows == ["Only in Team API"])
+            .await;
+        desktop.shot("02-restored").await;
         desktop.window.close().await.unwrap();
     })
     .await;

@@ -90,6 +90,15 @@ export const ipc = {
   copyAsCurl: vi.fn<IpcModule["copyAsCurl"]>(),
   saveResponseBody: vi.fn<IpcModule["saveResponseBody"]>(),
   setEncryptValues: vi.fn<IpcModule["setEncryptValues"]>(),
+  renameWorkspace: vi.fn<IpcModule["renameWorkspace"]>(),
+  deleteWorkspace: vi.fn<IpcModule["deleteWorkspace"]>(),
+  requestUrls: vi.fn<IpcModule["requestUrls"]>(),
+  duplicateRequest: vi.fn<IpcModule["duplicateRequest"]>(),
+  moveRequest: vi.fn<IpcModule["moveRequest"]>(),
+  moveFolder: vi.fn<IpcModule["moveFolder"]>(),
+  importFile: vi.fn<IpcModule["importFile"]>(),
+  exportCollection: vi.fn<IpcModule["exportCollection"]>(),
+  requestFromCurl: vi.fn<IpcModule["requestFromCurl"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */

@@ -304,3 +304,61 @@ pub async fn set_encrypt_values(
     let work = state.work().await?;
     Ok(work.db().set_encrypt_values(&workspace_id, on).await?)
 }
+
+pub async fn duplicate_request(state: &DesktopState, id: String) -> Result<Request> {
+    Ok(state.work().await?.db().duplicate_request(&id).await?)
+}
+
+pub async fn move_request(state: &DesktopState, id: String, place: Place) -> Result<Request> {
+    Ok(state.work().await?.db().move_request(&id, &place).await?)
+}
+
+pub async fn move_folder(state: &DesktopState, id: String, place: Place) -> Result<Folder> {
+    Ok(state.work().await?.db().move_folder(&id, &place).await?)
+}
+
+pub async fn import_file(
+    state: &DesktopState,
+    workspace_id: String,
+    path: String,
+) -> Result<courier_client::app::transfer::ImportSummary> {
+    let work = state.work().await?;
+    work.import_file(&workspace_id, std::path::Path::new(&path))
+        .await
+}
+
+pub async fn export_collection(
+    state: &DesktopState,
+    collection_id: String,
+    path: String,
+    format: courier_client::app::transfer::ExportFormat,
+    include_secrets: bool,
+) -> Result<()> {
+    let work = state.work().await?;
+    work.export_collection(
+        &collection_id,
+        std::path::Path::new(&path),
+        format,
+        include_secrets,
+    )
+    .await
+}
+
+pub async fn request_from_curl(
+    state: &DesktopState,
+    place: Place,
+    command: String,
+) -> Result<Request> {
+    state
+        .work()
+        .await?
+        .request_from_curl(&place, &command)
+        .await
+}
+
+pub async fn request_urls(
+    state: &DesktopState,
+    workspace_id: String,
+) -> Result<std::collections::HashMap<String, String>> {
+    Ok(state.work().await?.db().request_urls(&workspace_id).await?)
+}

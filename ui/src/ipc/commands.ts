@@ -7,9 +7,11 @@ import type { Draft } from "../bindings/Draft";
 import type { DraftKey } from "../bindings/DraftKey";
 import type { EmailChange } from "../bindings/EmailChange";
 import type { Environment } from "../bindings/Environment";
+import type { ExportFormat } from "../bindings/ExportFormat";
 import type { Folder } from "../bindings/Folder";
 import type { Globals } from "../bindings/Globals";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { ImportSummary } from "../bindings/ImportSummary";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
 import type { OpenTabs } from "../bindings/OpenTabs";
@@ -135,6 +137,22 @@ export type Commands = {
   save_response_body: { args: { path: string; bodyBase64: string }; result: null };
   /** Seals every variable value of the workspace, not only secret ones. */
   set_encrypt_values: { args: { workspaceId: string; on: boolean }; result: Workspace };
+  /**
+   * The sidebar's tree actions: a copy right after the original, and moves
+   * (another parent, or another place among the siblings).
+   * Each request's URL by id, for the sidebar's filter.
+   */
+  request_urls: { args: { workspaceId: string }; result: { [key in string]: string } };
+  duplicate_request: { args: { id: string }; result: Request };
+  move_request: { args: { id: string; place: Place }; result: Request };
+  move_folder: { args: { id: string; place: Place }; result: Folder };
+  /**
+   * Import and export (the path the person chose; the file is read and
+   * written on the Rust side), and a request from a pasted curl command.
+   */
+  import_file: { args: { workspaceId: string; path: string }; result: ImportSummary };
+  export_collection: { args: { collectionId: string; path: string; format: ExportFormat; includeSecrets: boolean }; result: null };
+  request_from_curl: { args: { place: Place; command: string }; result: Request };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
   /**

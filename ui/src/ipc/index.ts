@@ -11,6 +11,7 @@ import type { AvatarUpload } from "../bindings/AvatarUpload";
 import type { DraftKey } from "../bindings/DraftKey";
 import type { EmailChange } from "../bindings/EmailChange";
 import type { Environment } from "../bindings/Environment";
+import type { ExportFormat } from "../bindings/ExportFormat";
 import type { IpcError } from "../bindings/IpcError";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
@@ -186,6 +187,24 @@ export const saveResponseBody = (path: string, bodyBase64: string) =>
   call("save_response_body", { path, bodyBase64 });
 export const setEncryptValues = (workspaceId: string, on: boolean) =>
   call("set_encrypt_values", { workspaceId, on });
+
+// The sidebar: workspaces, tree actions and moves, the filter's URLs, import and export.
+export const renameWorkspace = (id: string, name: string) => call("rename_workspace", { id, name });
+export const deleteWorkspace = (id: string) => call("delete_workspace", { id });
+export const requestUrls = (workspaceId: string) => call("request_urls", { workspaceId });
+export const duplicateRequest = (id: string) => call("duplicate_request", { id });
+export const moveRequest = (id: string, place: Place) => call("move_request", { id, place });
+export const moveFolder = (id: string, place: Place) => call("move_folder", { id, place });
+export const importFile = (workspaceId: string, path: string) =>
+  call("import_file", { workspaceId, path });
+export const exportCollection = (
+  collectionId: string,
+  path: string,
+  format: ExportFormat,
+  includeSecrets: boolean,
+) => call("export_collection", { collectionId, path, format, includeSecrets });
+export const requestFromCurl = (place: Place, command: string) =>
+  call("request_from_curl", { place, command });
 
 // Files: the OS's dialogs (the path comes back; commands that take it read or write the file).
 export const chooseOpenFile = (title: string, extensions: string[] = []) =>

@@ -11,6 +11,7 @@ mod live_updates;
 mod pending_sign_in;
 mod state;
 mod token_store;
+pub mod transfer;
 pub mod view;
 pub mod work;
 

@@ -22,6 +22,7 @@ mod collections;
 mod drafts;
 mod environments;
 mod error;
+mod export;
 mod folders;
 mod history;
 mod import;

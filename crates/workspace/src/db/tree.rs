@@ -196,6 +196,13 @@ impl WorkspaceDb {
         })
     }
 
+    /// Each request's URL by request id: with the tree, what a filter running in the UI
+    /// over the loaded tree reads (the tree itself leaves URLs out).
+    pub async fn request_urls(&self, workspace_id: &str) -> Result<HashMap<String, String>> {
+        let (_, _, requests) = load(&mut *self.read().await?, workspace_id, true).await?;
+        Ok(requests.into_iter().map(|r| (r.node.id, r.url)).collect())
+    }
+
     /// The requests whose name or URL contains `text` (ignoring case, in any script),
     /// each with its path, in the tree's order. Empty text matches every request.
     pub async fn filter(&self, workspace_id: &str, text: &str) -> Result<Vec<FilterMatch>> {

@@ -124,3 +124,28 @@ async fn a_tree_that_does_not_hold_together_is_refused_and_nothing_is_stored() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_stored_collection_reads_back_as_the_tree_that_was_imported() {
+    let fixture = Fixture::new().await;
+    let workspace = fixture.db.scratch_pad().await.unwrap();
+    let imported = postman::import_collection(SHOP, &workspace.meta.id, 0)
+        .unwrap()
+        .value;
+    let stored = fixture
+        .db
+        .add_collection_tree(&workspace.meta.id, &imported)
+        .await
+        .unwrap();
+
+    let read = fixture.db.collection_tree(&stored.meta.id).await.unwrap();
+    assert_eq!(read.requests.len(), imported.requests.len());
+    // Positions are the file's again (0, 1, 2 … among siblings), so exporting what
+    // was stored writes what the import read.
+    let options = courier_workspace::import::ExportOptions::default();
+    let without_id = |json: String| json.replace(&stored.meta.id, &imported.collection.meta.id);
+    assert_eq!(
+        without_id(postman::export_collection(&read, options)),
+        postman::export_collection(&imported, options)
+    );
+}

@@ -383,3 +383,26 @@ async fn the_filter_finds_names_and_urls_in_any_case_with_their_paths_in_tree_or
         "per workspace"
     );
 }
+
+#[tokio::test]
+async fn request_urls_give_each_request_s_url_by_id() {
+    let fixture = Fixture::new().await;
+    let (_, collection) = fixture.workspace_with_collection().await;
+    let spec = courier_workspace::model::RequestSpec {
+        url: "https://api.example.com/users".into(),
+        ..Default::default()
+    };
+    let place = courier_workspace::db::Place::end(&collection.meta.id, None);
+    let request = fixture
+        .db
+        .create_request(&place, "Users", &spec)
+        .await
+        .unwrap();
+    let urls = fixture
+        .db
+        .request_urls(&collection.workspace_id)
+        .await
+        .unwrap();
+    assert_eq!(urls.len(), 1);
+    assert_eq!(urls[&request.meta.id], "https://api.example.com/users");
+}

@@ -1,36 +1,97 @@
-// The sidebar: the workspace switcher (the Scratch Pad always first), the tree of
-// collections, folders and requests, with create, rename and delete (Undo in a toast).
+// The sidebar: the workspace switcher (WorkspaceSwitcher.tsx), New collection and
+// Import… (ImportExport.tsx), the filter box, and the tree (TreeView.tsx over the rows of
+// treeModel.ts) with its row actions: create, rename, duplicate, move (drag and drop,
+// Alt+↑/↓, "Move to…"), export, paste curl and delete (Undo in a toast). Names, moves,
+// exports and curl commands are asked for in a small form at the top of the sidebar.
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMemo, useRef, useState } from "react";
 
 import type { IpcError } from "../../bindings/IpcError";
-import type { Tree } from "../../bindings/Tree";
+import type { Place } from "../../bindings/Place";
 import type { Undo } from "../../bindings/Undo";
 import type { Workspace } from "../../bindings/Workspace";
 import * as ipc from "../../ipc";
-import { treeKey, useTree } from "./queries";
+import { CurlForm, ExportForm, ImportButton, importLine } from "./ImportExport";
+import { environmentsKey, treeKey, useRequestUrls, useTree } from "./queries";
+import { MoveForm, NameForm, type Naming } from "./SideForm";
+import { OPENED_MARK, TreeView } from "./TreeView";
+import {
+  destinations,
+  emptyExpansion,
+  type Filtered,
+  filterTree,
+  indexTree,
+  type Moving,
+  type Row,
+  searchText,
+  toggled,
+  visibleRows,
+} from "./treeModel";
+import { isScratchPad, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 type Props = {
   workspaces: Workspace[];
   workspace: Workspace;
+  /** Signed in: the account's own workspaces can be created. */
+  signedIn: boolean;
   onChooseWorkspace: (id: string) => void;
   openRequest: string | null;
   onOpenRequest: (id: string | null) => void;
 };
 
+/** What the form at the top of the sidebar is asking. */
+type Panel =
+  | { kind: "name"; naming: Naming }
+  | { kind: "move"; row: Row }
+  | { kind: "export"; row: Row }
+  | { kind: "curl"; row: Row };
+
 export function Sidebar({
   workspaces,
   workspace,
+  signedIn,
   onChooseWorkspace,
   openRequest,
   onOpenRequest,
 }: Props) {
   const workspaceId = workspace.meta.id;
+  // Once, as the sidebar first opens a workspace (the benchmark times from here).
+  useState(() => performance.mark(OPENED_MARK));
   const tree = useTree(workspaceId);
   const queryClient = useQueryClient();
-  const [undo, setUndo] = useState<Undo | null>(null);
+  // The last deletion, for Undo (with the workspace to show again, when it was one).
+  const [undo, setUndo] = useState<(Undo & { workspaceId?: string }) | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const [filter, setFilter] = useState("");
+  const [expansion, setExpansion] = useState(emptyExpansion);
+  // URLs are read once the person turns to the filter, so typing does not wait for them.
+  const [filtering, setFiltering] = useState(false);
+  const urls = useRequestUrls(workspaceId, filtering || filter.trim() !== "");
 
+  const index = useMemo(() => (tree.data ? indexTree(tree.data) : null), [tree.data]);
+  const search = useMemo(
+    () => (index ? searchText(index, urls.data ?? {}) : null),
+    [index, urls.data],
+  );
+  // The last result, so typing on searches only what still matched.
+  const lastFilter = useRef<Filtered | null>(null);
+  const kept = useMemo(() => {
+    const found = index && search ? filterTree(index, filter, search, lastFilter.current) : null;
+    lastFilter.current = found;
+    return found?.kept ?? null;
+  }, [index, filter, search]);
+  const rows = useMemo(
+    () => (index ? visibleRows(index, expansion, kept) : []),
+    [index, expansion, kept],
+  );
+
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: treeKey(workspaceId) }),
+      queryClient.invalidateQueries({ queryKey: ["request_urls", workspaceId] }),
+    ]);
   // Runs a change, then reads the tree again; a failure is shown above the tree.
   const change = async <T,>(run: () => Promise<T>): Promise<T | undefined> => {
     setError(null);
@@ -40,87 +101,182 @@ export function Sidebar({
       setError((failure as IpcError).message);
       return undefined;
     } finally {
-      await queryClient.invalidateQueries({ queryKey: treeKey(workspaceId) });
+      await refresh();
     }
   };
-  // Names are asked for in a small form at the top of the sidebar.
-  const [naming, setNaming] = useState<Naming | null>(null);
   const ask = (label: string, value: string, done: (name: string) => void) =>
-    setNaming({ label, value, done });
+    setPanel({ kind: "name", naming: { label, value, done } });
+  const open = (row: Row) => setExpansion((now) => toggled(now, row, true));
+
+  // Workspaces: the account's own can be created, renamed and deleted (Undo restores).
+  const refreshWorkspaces = () => queryClient.invalidateQueries({ queryKey: ["workspaces"] });
+  const newWorkspace = () =>
+    ask("Name of the new workspace", "New Workspace", async (name) => {
+      const created = await change(() => ipc.createWorkspace(name));
+      await refreshWorkspaces();
+      if (created) onChooseWorkspace(created.meta.id);
+    });
+  const renameWorkspace = (target: Workspace) =>
+    ask(`New name for “${target.name}”`, target.name, async (name) => {
+      await change(() => ipc.renameWorkspace(target.meta.id, name));
+      await refreshWorkspaces();
+    });
+  const deleteWorkspace = async (target: Workspace) => {
+    const done = await change(() => ipc.deleteWorkspace(target.meta.id));
+    if (!done) return;
+    setUndo({ ...done, workspaceId: target.meta.id });
+    const pad = workspaces.find(isScratchPad);
+    if (pad) onChooseWorkspace(pad.meta.id);
+    await refreshWorkspaces();
+  };
+
   const newCollection = () =>
     ask("Name of the new collection", "New Collection", (name) =>
       change(() => ipc.createCollection(workspaceId, name)),
     );
-  const newRequest = (collectionId: string, folderId: string | null) =>
-    ask("Name of the new request", "New Request", async (name) => {
-      const place = { collection_id: collectionId, folder_id: folderId, index: null };
-      const created = await change(() => ipc.createRequest(place, name));
-      if (created) onOpenRequest(created.meta.id);
-    });
-  const newFolder = (collectionId: string, folderId: string | null) =>
-    ask("Name of the new folder", "New Folder", (name) => {
-      const place = { collection_id: collectionId, folder_id: folderId, index: null };
-      void change(() => ipc.createFolder(place, name));
-    });
-  const remove = async (kind: Kind, id: string) => {
-    const run = (): Promise<Undo> =>
-      kind === "collection"
-        ? ipc.deleteCollection(id)
-        : kind === "folder"
-          ? ipc.deleteFolder(id)
-          : ipc.deleteRequest(id);
-    const done = await change(run);
-    if (done) {
-      setUndo(done);
-      if (kind === "request" && id === openRequest) onOpenRequest(null);
-    }
-  };
-  const rename = (kind: Kind, id: string, current: string) => {
-    const run = (name: string): Promise<unknown> =>
-      kind === "collection"
-        ? ipc.renameCollection(id, name)
-        : kind === "folder"
-          ? ipc.renameFolder(id, name)
-          : ipc.renameRequest(id, name);
-    ask(`New name for “${current}”`, current, (name) => change(() => run(name)));
+  const placeIn = (row: Row) => ({
+    collection_id: row.collectionId,
+    folder_id: row.kind === "folder" ? row.id : null,
+    index: null,
+  });
+  const actions = {
+    newRequest: (row: Row) =>
+      ask("Name of the new request", "New Request", async (name) => {
+        open(row);
+        const created = await change(() => ipc.createRequest(placeIn(row), name));
+        if (created) onOpenRequest(created.meta.id);
+      }),
+    newFolder: (row: Row) =>
+      ask("Name of the new folder", "New Folder", (name) => {
+        open(row);
+        void change(() => ipc.createFolder(placeIn(row), name));
+      }),
+    rename: (row: Row) => {
+      const run = (name: string): Promise<unknown> =>
+        row.kind === "collection"
+          ? ipc.renameCollection(row.id, name)
+          : row.kind === "folder"
+            ? ipc.renameFolder(row.id, name)
+            : ipc.renameRequest(row.id, name);
+      ask(`New name for “${row.name}”`, row.name, (name) => change(() => run(name)));
+    },
+    duplicate: async (row: Row) => {
+      const copy = await change(() => ipc.duplicateRequest(row.id));
+      if (copy) onOpenRequest(copy.meta.id);
+    },
+    moveTo: (row: Row) => setPanel({ kind: "move", row }),
+    exportCollection: (row: Row) => setPanel({ kind: "export", row }),
+    pasteCurl: (row: Row) => setPanel({ kind: "curl", row }),
+    remove: async (row: Row) => {
+      const run = (): Promise<Undo> =>
+        row.kind === "collection"
+          ? ipc.deleteCollection(row.id)
+          : row.kind === "folder"
+            ? ipc.deleteFolder(row.id)
+            : ipc.deleteRequest(row.id);
+      const done = await change(run);
+      if (done) {
+        setUndo(done);
+        if (row.kind === "request" && row.id === openRequest) onOpenRequest(null);
+      }
+    },
+    move: (moving: Moving, place: Place) =>
+      void change<unknown>(() =>
+        moving.kind === "folder"
+          ? ipc.moveFolder(moving.id, place)
+          : ipc.moveRequest(moving.id, place),
+      ),
   };
 
   return (
     <nav className="work-sidebar" aria-label="Workspace">
-      <label className="field-label" htmlFor="workspace-switcher">
-        Workspace
-      </label>
-      <select
-        id="workspace-switcher"
-        className="field"
-        value={workspaceId}
-        onChange={(event) => onChooseWorkspace(event.target.value)}
-      >
-        {workspaces.map((w) => (
-          <option key={w.meta.id} value={w.meta.id}>
-            {w.name}
-          </option>
-        ))}
-      </select>
+      <WorkspaceSwitcher
+        workspaces={workspaces}
+        workspace={workspace}
+        signedIn={signedIn}
+        onChoose={onChooseWorkspace}
+        onCreate={newWorkspace}
+        onRename={renameWorkspace}
+        onDelete={deleteWorkspace}
+      />
       <h2 className="work-sidebar-title">{workspace.name}</h2>
-      <button type="button" className="button" onClick={newCollection}>
-        New collection
-      </button>
-      {naming && <NameForm naming={naming} onClose={() => setNaming(null)} />}
+      <div className="work-sidebar-tools">
+        <button type="button" className="button" onClick={newCollection}>
+          New collection
+        </button>
+        <ImportButton
+          workspaceId={workspaceId}
+          onImported={(summary) => {
+            setError(null);
+            setStatus(importLine(summary));
+            void refresh();
+            void queryClient.invalidateQueries({ queryKey: environmentsKey(workspaceId) });
+          }}
+          onError={(message) => {
+            setStatus(null);
+            setError(message);
+          }}
+        />
+      </div>
+      {panel?.kind === "name" && <NameForm naming={panel.naming} onClose={() => setPanel(null)} />}
+      {panel?.kind === "move" && index && (
+        <MoveForm
+          name={panel.row.name}
+          choices={destinations(index, { kind: moverKind(panel.row), id: panel.row.id })}
+          onClose={() => setPanel(null)}
+          onMove={(place) => actions.move({ kind: moverKind(panel.row), id: panel.row.id }, place)}
+        />
+      )}
+      {panel?.kind === "export" && (
+        <ExportForm row={panel.row} onClose={() => setPanel(null)} onDone={setStatus} />
+      )}
+      {panel?.kind === "curl" && (
+        <CurlForm
+          row={panel.row}
+          onClose={() => setPanel(null)}
+          onCreated={(request) => {
+            open(panel.row);
+            void refresh();
+            onOpenRequest(request.meta.id);
+          }}
+        />
+      )}
       {error && (
         <p role="alert" className="work-error">
           {error}
         </p>
       )}
-      {tree.data && (
+      {status && (
+        <p role="status" className="work-status">
+          {status}
+        </p>
+      )}
+      <input
+        type="search"
+        className="field work-filter"
+        aria-label="Filter requests"
+        placeholder="Filter by name, URL or method"
+        value={filter}
+        onFocus={() => setFiltering(true)}
+        onChange={(event) => setFilter(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") setFilter("");
+        }}
+      />
+      {index && index.tree.collections.length === 0 && (
+        <p className="work-empty">No collections yet.</p>
+      )}
+      {index && kept && rows.length === 0 && (
+        <p className="work-empty">No request matches “{filter.trim()}”.</p>
+      )}
+      {index && (
         <TreeView
-          tree={tree.data}
+          index={index}
+          rows={rows}
           openRequest={openRequest}
           onOpenRequest={onOpenRequest}
-          onNewRequest={newRequest}
-          onNewFolder={newFolder}
-          onRename={rename}
-          onDelete={remove}
+          onToggle={(row, isOpen) => setExpansion((now) => toggled(now, row, isOpen))}
+          actions={actions}
         />
       )}
       {undo && (
@@ -129,10 +285,14 @@ export function Sidebar({
           <button
             type="button"
             className="button-link"
-            onClick={() => {
-              const token = undo.token;
+            onClick={async () => {
+              const { token, workspaceId: restored } = undo;
               setUndo(null);
-              void change(() => ipc.restore(token));
+              await change(() => ipc.restore(token));
+              if (restored) {
+                await refreshWorkspaces();
+                onChooseWorkspace(restored);
+              }
             }}
           >
             Undo
@@ -143,172 +303,4 @@ export function Sidebar({
   );
 }
 
-type Kind = "collection" | "folder" | "request";
-type Naming = { label: string; value: string; done: (name: string) => unknown };
-
-function NameForm({ naming, onClose }: { naming: Naming; onClose: () => void }) {
-  const [value, setValue] = useState(naming.value);
-  return (
-    <form
-      className="work-name-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const name = value.trim();
-        if (!name) return;
-        onClose();
-        void naming.done(name);
-      }}
-    >
-      <label className="field-label" htmlFor="work-name">
-        {naming.label}
-      </label>
-      <input
-        id="work-name"
-        className="field"
-        value={value}
-        // biome-ignore lint/a11y/noAutofocus: the person just asked to name something
-        autoFocus
-        onChange={(event) => setValue(event.target.value)}
-        onKeyDown={(event) => event.key === "Escape" && onClose()}
-      />
-      <button type="submit" className="button button-primary">
-        Save
-      </button>
-      <button type="button" className="button" onClick={onClose}>
-        Cancel
-      </button>
-    </form>
-  );
-}
-type TreeProps = {
-  tree: Tree;
-  openRequest: string | null;
-  onOpenRequest: (id: string) => void;
-  onNewRequest: (collectionId: string, folderId: string | null) => void;
-  onNewFolder: (collectionId: string, folderId: string | null) => void;
-  onRename: (kind: Kind, id: string, name: string) => void;
-  onDelete: (kind: Kind, id: string) => void;
-};
-
-function TreeView(props: TreeProps) {
-  const { tree } = props;
-  if (tree.collections.length === 0) return <p className="work-empty">No collections yet.</p>;
-  return (
-    <ul className="work-tree" aria-label="Collections">
-      {tree.collections.map((collection) => (
-        <li key={collection.id}>
-          <Row kind="collection" id={collection.id} name={collection.name} {...props}>
-            <button
-              type="button"
-              className="button-quiet"
-              onClick={() => props.onNewRequest(collection.id, null)}
-            >
-              + Request
-            </button>
-            <button
-              type="button"
-              className="button-quiet"
-              onClick={() => props.onNewFolder(collection.id, null)}
-            >
-              + Folder
-            </button>
-          </Row>
-          <Children collectionId={collection.id} folderId={null} {...props} />
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/** A parent's folders and requests, in their shared order. */
-function Children({
-  collectionId,
-  folderId,
-  ...props
-}: TreeProps & { collectionId: string; folderId: string | null }) {
-  const folders = props.tree.folders.filter(
-    (f) => f.collection_id === collectionId && f.parent_id === folderId,
-  );
-  const requests = props.tree.requests.filter(
-    (r) => r.collection_id === collectionId && r.folder_id === folderId,
-  );
-  const items = [
-    ...folders.map((folder) => ({ position: folder.position, folder, request: null })),
-    ...requests.map((request) => ({ position: request.position, folder: null, request })),
-  ].sort((a, b) => a.position - b.position);
-  if (items.length === 0) return null;
-  return (
-    <ul>
-      {items.map(({ folder, request }) =>
-        folder ? (
-          <li key={folder.id}>
-            <Row kind="folder" id={folder.id} name={folder.name} {...props}>
-              <button
-                type="button"
-                className="button-quiet"
-                onClick={() => props.onNewRequest(collectionId, folder.id)}
-              >
-                + Request
-              </button>
-            </Row>
-            <Children collectionId={collectionId} folderId={folder.id} {...props} />
-          </li>
-        ) : request ? (
-          <li key={request.id}>
-            <Row
-              kind="request"
-              id={request.id}
-              name={request.name}
-              method={request.method}
-              {...props}
-            />
-          </li>
-        ) : null,
-      )}
-    </ul>
-  );
-}
-
-function Row({
-  kind,
-  id,
-  name,
-  method,
-  children,
-  ...props
-}: TreeProps & {
-  kind: Kind;
-  id: string;
-  name: string;
-  method?: string;
-  children?: React.ReactNode;
-}) {
-  return (
-    <div className={`work-row work-row-${kind}${props.openRequest === id ? " work-row-open" : ""}`}>
-      {kind === "request" ? (
-        <button type="button" className="work-row-name" onClick={() => props.onOpenRequest(id)}>
-          <span className="work-method">{method}</span> {name}
-        </button>
-      ) : (
-        <span className="work-row-name">{name}</span>
-      )}
-      {children}
-      <button
-        type="button"
-        className="button-quiet"
-        aria-label={`Rename ${name}`}
-        onClick={() => props.onRename(kind, id, name)}
-      >
-        Rename
-      </button>
-      <button
-        type="button"
-        className="button-quiet"
-        aria-label={`Delete ${name}`}
-        onClick={() => props.onDelete(kind, id)}
-      >
-        Delete
-      </button>
-    </div>
-  );
-}
+const moverKind = (row: Row): Moving["kind"] => (row.kind === "folder" ? "folder" : "request");

@@ -149,6 +149,7 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
       <Sidebar
         workspaces={workspaces}
         workspace={workspace}
+        signedIn={accountId !== null}
         onChooseWorkspace={(id) => {
           setChosen(id);
           setView("request");

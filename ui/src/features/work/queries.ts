@@ -95,3 +95,14 @@ export const useSendOptions = (workspaceId: string) =>
     queryFn: () => ipc.sendOptions(workspaceId),
     retry: false,
   });
+
+export const requestUrlsKey = (workspaceId: string) => ["request_urls", workspaceId] as const;
+
+/** Each request's URL by id, for the sidebar's filter: read once filtering starts. */
+export const useRequestUrls = (workspaceId: string, enabled: boolean) =>
+  useQuery<Record<string, string | undefined>, IpcError>({
+    queryKey: requestUrlsKey(workspaceId),
+    queryFn: () => ipc.requestUrls(workspaceId),
+    enabled,
+    retry: false,
+  });

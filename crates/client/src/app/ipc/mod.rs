@@ -171,6 +171,28 @@ macro_rules! with_ipc_table {
                     /// Seals every variable value of the workspace, not only secret ones.
                     set_encrypt_values(workspace_id: String, on: bool)
                         -> $crate::workspace::model::Workspace;
+                    /// The sidebar's tree actions: a copy right after the original, and moves
+                    /// (another parent, or another place among the siblings).
+                    /// Each request's URL by id, for the sidebar's filter.
+                    request_urls(workspace_id: String)
+                        -> std::collections::HashMap<String, String>;
+                    duplicate_request(id: String) -> $crate::workspace::model::Request;
+                    move_request(id: String, place: $crate::workspace::db::Place)
+                        -> $crate::workspace::model::Request;
+                    move_folder(id: String, place: $crate::workspace::db::Place)
+                        -> $crate::workspace::model::Folder;
+                    /// Import and export (the path the person chose; the file is read and
+                    /// written on the Rust side), and a request from a pasted curl command.
+                    import_file(workspace_id: String, path: String)
+                        -> $crate::app::transfer::ImportSummary;
+                    export_collection(
+                        collection_id: String,
+                        path: String,
+                        format: $crate::app::transfer::ExportFormat,
+                        include_secrets: bool
+                    ) -> ();
+                    request_from_curl(place: $crate::workspace::db::Place, command: String)
+                        -> $crate::workspace::model::Request;
                 }
                 window {
                     /// The UI has drawn its first real screen (the startup benchmark's mark).

@@ -1,0 +1,129 @@
+// The small forms at the top of the sidebar (a name, where to move something, an
+// export's choices, a curl command): one shell with the error line and the submit and
+// Cancel buttons, and the two that only the sidebar uses (NameForm, MoveForm).
+import { type ReactNode, useState } from "react";
+
+import type { Place } from "../../bindings/Place";
+
+type ShellProps = {
+  submit: string;
+  submitDisabled?: boolean;
+  error?: string | null;
+  label?: string;
+  onSubmit: () => void;
+  onClose: () => void;
+  children: ReactNode;
+};
+
+export function SideForm({
+  submit,
+  submitDisabled,
+  error,
+  label,
+  onSubmit,
+  onClose,
+  children,
+}: ShellProps) {
+  return (
+    <form
+      className="work-side-form"
+      aria-label={label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+      onKeyDown={(event) => event.key === "Escape" && onClose()}
+    >
+      {children}
+      {error && (
+        <p role="alert" className="work-error">
+          {error}
+        </p>
+      )}
+      <div className="work-side-form-buttons">
+        <button type="submit" className="button button-primary" disabled={submitDisabled}>
+          {submit}
+        </button>
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export type Naming = { label: string; value: string; done: (name: string) => unknown };
+
+/** Asks for a name (new or renamed workspace, collection, folder or request). */
+export function NameForm({ naming, onClose }: { naming: Naming; onClose: () => void }) {
+  const [value, setValue] = useState(naming.value);
+  return (
+    <SideForm
+      submit="Save"
+      onClose={onClose}
+      onSubmit={() => {
+        const name = value.trim();
+        if (!name) return;
+        onClose();
+        void naming.done(name);
+      }}
+    >
+      <label className="field-label" htmlFor="work-name">
+        {naming.label}
+      </label>
+      <input
+        id="work-name"
+        className="field"
+        value={value}
+        // biome-ignore lint/a11y/noAutofocus: the person just asked to name something
+        autoFocus
+        onChange={(event) => setValue(event.target.value)}
+      />
+    </SideForm>
+  );
+}
+
+/** "Move to…": every collection and folder it can go to, by path. */
+export function MoveForm({
+  name,
+  choices,
+  onClose,
+  onMove,
+}: {
+  name: string;
+  choices: { label: string; place: Place }[];
+  onClose: () => void;
+  onMove: (place: Place) => void;
+}) {
+  const [chosen, setChosen] = useState(0);
+  return (
+    <SideForm
+      submit="Move"
+      onClose={onClose}
+      onSubmit={() => {
+        const choice = choices[chosen];
+        if (!choice) return;
+        onClose();
+        onMove(choice.place);
+      }}
+    >
+      <label className="field-label" htmlFor="move-destination">
+        Move “{name}” to
+      </label>
+      <select
+        id="move-destination"
+        className="field"
+        value={chosen}
+        // biome-ignore lint/a11y/noAutofocus: the person just asked where to move it
+        autoFocus
+        onChange={(event) => setChosen(Number(event.target.value))}
+      >
+        {choices.map((choice, at) => (
+          <option key={`${choice.place.collection_id}/${choice.place.folder_id}`} value={at}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </SideForm>
+  );
+}

@@ -1,0 +1,327 @@
+// The sidebar's tree on screen: the flat rows of treeModel.ts, windowed (only the rows in
+// view and a margin are in the DOM, so 10,000 filtered matches cost what 40 do), each
+// row's actions behind a "⋯" menu shown on hover or focus (and "+ Request" on
+// collections and folders), keyboard moves (Alt+↑/↓ among siblings; ↑/↓ between rows,
+// →/← to open and close) and HTML5 drag and drop (onto a collection or folder, or
+// between rows).
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+
+import type { Place } from "../../bindings/Place";
+import {
+  type Drop,
+  dropPlace,
+  type Moving,
+  type Row,
+  stepPlace,
+  type TreeIndex,
+} from "./treeModel";
+
+/** Every row is this tall (work.css `.work-row`), which is what makes windowing simple. */
+export const ROW_HEIGHT = 30;
+/** The height of one entry of a row's "⋯" menu (work.css `.work-menu-item`). */
+const MENU_ITEM_HEIGHT = 28;
+/** Rows rendered above and below the visible ones. */
+const OVERSCAN = 12;
+/** Used before the list has been laid out (and in tests, where nothing is). */
+const FALLBACK_HEIGHT = 640;
+/** A performance mark set once the tree's first frame is drawn (the sidebar benchmark reads it). */
+export const SHOWN_MARK = "courier:sidebar-shown";
+/** A performance mark set when the sidebar first asks for a workspace's tree. */
+export const OPENED_MARK = "courier:sidebar-opened";
+
+export type RowActions = {
+  newRequest: (row: Row) => void;
+  newFolder: (row: Row) => void;
+  rename: (row: Row) => void;
+  duplicate: (row: Row) => void;
+  moveTo: (row: Row) => void;
+  exportCollection: (row: Row) => void;
+  pasteCurl: (row: Row) => void;
+  remove: (row: Row) => void;
+  move: (moving: Moving, place: Place) => void;
+};
+
+type Props = {
+  index: TreeIndex;
+  rows: Row[];
+  openRequest: string | null;
+  onOpenRequest: (id: string) => void;
+  onToggle: (row: Row, open: boolean) => void;
+  actions: RowActions;
+};
+
+const movable = (row: Row): Moving | null =>
+  row.kind === "collection" ? null : { kind: row.kind, id: row.id };
+
+export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, actions }: Props) {
+  const list = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(FALLBACK_HEIGHT);
+  // The row to keep focused across re-renders (after a keyboard move the tree is read
+  // again and the row is drawn anew).
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const dragging = useRef<Moving | null>(null);
+  const [dropAt, setDropAt] = useState<{ id: string; where: Drop } | null>(null);
+
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => performance.mark(SHOWN_MARK));
+    return () => cancelAnimationFrame(frame);
+  }, []);
+
+  useLayoutEffect(() => {
+    const element = list.current;
+    if (element && element.clientHeight > 0) setHeight(element.clientHeight);
+  });
+
+  const focusAt = rows.findIndex((row) => row.id === focusId);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const shown = rows.slice(first, last);
+
+  useEffect(() => {
+    if (focusId === null) return;
+    const element = list.current?.querySelector<HTMLElement>(
+      `[data-row-id="${CSS.escape(focusId)}"] .work-row-name`,
+    );
+    if (element && document.activeElement !== element) element.focus();
+  });
+
+  /** Focuses row `at`, scrolling it into the window first if needed. */
+  const focusRow = (at: number) => {
+    const row = rows[at];
+    if (!row) return;
+    const element = list.current;
+    if (element) {
+      const top = at * ROW_HEIGHT;
+      if (top < element.scrollTop) element.scrollTop = top;
+      else if (top + ROW_HEIGHT > element.scrollTop + height)
+        element.scrollTop = top + ROW_HEIGHT - height;
+      setScrollTop(element.scrollTop);
+    }
+    setFocusId(row.id);
+  };
+
+  const onKeyDown = (event: React.KeyboardEvent, row: Row, at: number) => {
+    const moving = movable(row);
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      event.preventDefault();
+      if (!moving) return;
+      const place = stepPlace(index, moving, event.key === "ArrowUp" ? -1 : 1);
+      setFocusId(row.id);
+      if (place) actions.move(moving, place);
+      return;
+    }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      focusRow(at + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "ArrowRight" && row.kind !== "request" && !row.open) {
+      event.preventDefault();
+      onToggle(row, true);
+    } else if (event.key === "ArrowLeft" && row.kind !== "request" && row.open) {
+      event.preventDefault();
+      onToggle(row, false);
+    } else if (event.key === "F2") {
+      event.preventDefault();
+      actions.rename(row);
+    }
+  };
+
+  const whereIn = (event: React.DragEvent, row: Row): Drop => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const y = (event.clientY - box.top) / (box.height || ROW_HEIGHT);
+    if (row.kind === "request") return y < 0.5 ? "before" : "after";
+    if (row.kind === "collection") return "into";
+    return y < 0.25 ? "before" : y > 0.75 ? "after" : "into";
+  };
+
+  if (rows.length === 0) return null;
+  return (
+    <div
+      ref={list}
+      className="work-tree"
+      role="tree"
+      aria-label="Collections"
+      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+    >
+      <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>
+        {shown.map((row, offset) => {
+          const at = first + offset;
+          const drop = dropAt?.id === row.id ? ` work-drop-${dropAt.where}` : "";
+          return (
+            // biome-ignore lint/a11y/useFocusableInteractive: the row's name button takes the focus
+            <div
+              key={row.id}
+              role="treeitem"
+              aria-level={row.depth + 1}
+              aria-expanded={row.kind === "request" ? undefined : row.open}
+              aria-selected={openRequest === row.id}
+              data-row-id={row.id}
+              className={`work-row work-row-${row.kind}${openRequest === row.id ? " work-row-open" : ""}${drop}`}
+              style={{ top: at * ROW_HEIGHT, paddingLeft: 4 + row.depth * 14 }}
+              draggable={row.kind !== "collection"}
+              onDragStart={(event) => {
+                dragging.current = movable(row);
+                event.dataTransfer.effectAllowed = "move";
+                event.dataTransfer.setData("text/plain", row.name);
+              }}
+              onDragEnd={() => {
+                dragging.current = null;
+                setDropAt(null);
+              }}
+              onDragOver={(event) => {
+                const moving = dragging.current;
+                if (!moving) return;
+                const where = whereIn(event, row);
+                if (!dropPlace(index, moving, row, where)) return;
+                event.preventDefault();
+                if (dropAt?.id !== row.id || dropAt.where !== where)
+                  setDropAt({ id: row.id, where });
+              }}
+              onDragLeave={() => setDropAt((now) => (now?.id === row.id ? null : now))}
+              onDrop={(event) => {
+                const moving = dragging.current;
+                setDropAt(null);
+                dragging.current = null;
+                if (!moving) return;
+                const place = dropPlace(index, moving, row, whereIn(event, row));
+                if (!place) return;
+                event.preventDefault();
+                actions.move(moving, place);
+              }}
+            >
+              {row.kind === "request" ? (
+                <span className="work-row-toggle" />
+              ) : (
+                <button
+                  type="button"
+                  className="work-row-toggle"
+                  tabIndex={-1}
+                  aria-label={`${row.open ? "Collapse" : "Expand"} ${row.name}`}
+                  onClick={() => onToggle(row, !row.open)}
+                >
+                  {row.hasChildren ? (row.open ? "▾" : "▸") : ""}
+                </button>
+              )}
+              <button
+                type="button"
+                className="work-row-name"
+                tabIndex={at === Math.max(focusAt, 0) ? 0 : -1}
+                title={row.kind === "request" ? "Alt+↑/↓ moves it, F2 renames it" : undefined}
+                onFocus={() => setFocusId(row.id)}
+                onKeyDown={(event) => onKeyDown(event, row, at)}
+                onClick={() =>
+                  row.kind === "request" ? onOpenRequest(row.id) : onToggle(row, !row.open)
+                }
+              >
+                {row.kind === "request" ? (
+                  <>
+                    <span className="work-method">{row.method}</span> {row.name}
+                  </>
+                ) : (
+                  row.name
+                )}
+              </button>
+              <span className="work-row-actions">
+                {row.kind !== "request" && (
+                  <button
+                    type="button"
+                    className="button-quiet"
+                    aria-label={`New request in ${row.name}`}
+                    onClick={() => actions.newRequest(row)}
+                  >
+                    + Request
+                  </button>
+                )}
+                <RowMenu row={row} actions={actions} />
+              </span>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** The "⋯" button and the menu of what can be done with `row`. */
+function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
+  // Where the open menu is drawn: fixed to the window, so the tree's scrolling box
+  // does not cut it off; below the button, or above it near the window's bottom.
+  const [open, setOpen] = useState<React.CSSProperties | null>(null);
+  const container = useRef<HTMLSpanElement>(null);
+  const items: [string, (row: Row) => void][] = [];
+  if (row.kind !== "request") {
+    items.push(["New request", actions.newRequest], ["New folder", actions.newFolder]);
+    items.push(["Paste curl…", actions.pasteCurl]);
+  }
+  items.push(["Rename", actions.rename]);
+  if (row.kind === "request") items.push(["Duplicate", actions.duplicate]);
+  if (row.kind !== "collection") items.push(["Move to…", actions.moveTo]);
+  if (row.kind === "collection") items.push(["Export…", actions.exportCollection]);
+  items.push(["Delete", actions.remove]);
+
+  const closeOnLeave = (event: React.FocusEvent) => {
+    if (!container.current?.contains(event.relatedTarget as Node | null)) setOpen(null);
+  };
+  const toggle = (button: HTMLElement) => {
+    if (open) return setOpen(null);
+    const box = button.getBoundingClientRect();
+    const height = items.length * MENU_ITEM_HEIGHT + 10;
+    const below = box.bottom + height <= window.innerHeight;
+    setOpen({
+      position: "fixed",
+      top: below ? box.bottom : Math.max(0, box.top - height),
+      right: Math.max(0, window.innerWidth - box.right),
+    });
+  };
+  const closeOnEscape = (event: React.KeyboardEvent) => {
+    if (event.key !== "Escape") return;
+    event.stopPropagation();
+    setOpen(null);
+    container.current?.querySelector<HTMLElement>("[aria-haspopup]")?.focus();
+  };
+
+  useEffect(() => {
+    if (open) container.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
+  }, [open]);
+
+  return (
+    <span ref={container} className="work-row-menu">
+      <button
+        type="button"
+        className="button-quiet"
+        aria-label={`Actions for ${row.name}`}
+        aria-haspopup="menu"
+        aria-expanded={open !== null}
+        onBlur={closeOnLeave}
+        onClick={(event) => toggle(event.currentTarget)}
+      >
+        ⋯
+      </button>
+      {open && (
+        <span
+          role="menu"
+          className="work-menu"
+          style={open}
+          aria-label={`Actions for ${row.name}`}
+          onBlur={closeOnLeave}
+          onKeyDown={closeOnEscape}
+        >
+          {items.map(([label, run]) => (
+            <button
+              key={label}
+              type="button"
+              role="menuitem"
+              className="work-menu-item"
+              onClick={() => {
+                setOpen(null);
+                run(row);
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </span>
+      )}
+    </span>
+  );
+}

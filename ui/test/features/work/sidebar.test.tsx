@@ -1,0 +1,112 @@
+// The sidebar against the fake IPC: the filter narrows the tree as one types and Escape
+// clears it; Alt+↓ on a request asks Rust to move it one place down in its parent; the
+// Scratch Pad offers no rename or delete, and without an account no new workspace.
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { Tree } from "../../../src/bindings/Tree";
+import type { Workspace } from "../../../src/bindings/Workspace";
+import { Sidebar } from "../../../src/features/work/Sidebar";
+import { ipc, resetIpc } from "../../fakeIpc";
+
+vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
+
+const meta = (id: string) => ({ id, revision: 1, created_at: 0, updated_at: 0 });
+const pad: Workspace = {
+  meta: meta("ws-pad"),
+  name: "Scratch Pad",
+  owner: { kind: "scratch_pad" },
+  active_environment: null,
+  encrypt_values: false,
+};
+const tree: Tree = {
+  workspace_id: "ws-pad",
+  collections: [{ id: "c", name: "Shop API", position: 0 }],
+  folders: [{ id: "f", collection_id: "c", parent_id: null, name: "Orders", position: 2 }],
+  requests: [
+    { id: "r1", collection_id: "c", folder_id: null, name: "Health", method: "GET", position: 0 },
+    { id: "r2", collection_id: "c", folder_id: null, name: "Login", method: "POST", position: 1 },
+    {
+      id: "r3",
+      collection_id: "c",
+      folder_id: "f",
+      name: "List orders",
+      method: "GET",
+      position: 0,
+    },
+  ],
+};
+
+function renderSidebar(signedIn = false) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const user = userEvent.setup();
+  render(
+    <QueryClientProvider client={client}>
+      <Sidebar
+        workspaces={[pad]}
+        workspace={pad}
+        signedIn={signedIn}
+        onChooseWorkspace={() => {}}
+        openRequest={null}
+        onOpenRequest={() => {}}
+      />
+    </QueryClientProvider>,
+  );
+  return user;
+}
+
+const rowNames = () =>
+  screen.queryAllByRole("treeitem").map((row) => row.querySelector(".work-row-name")?.textContent);
+
+beforeEach(() => {
+  resetIpc();
+  ipc.workspaceTree.mockResolvedValue(tree);
+  ipc.requestUrls.mockResolvedValue({ r1: "/health", r2: "/login", r3: "{{base}}/orders" });
+});
+
+describe("the sidebar", () => {
+  it("shows folders closed, filters as one types (URLs too) and Escape clears the filter", async () => {
+    const user = renderSidebar();
+    await screen.findByText("Shop API");
+    expect(rowNames()).toEqual(["Shop API", "GET Health", "POST Login", "Orders"]);
+
+    const filter = screen.getByRole("searchbox", { name: "Filter requests" });
+    await user.type(filter, "orders");
+    await waitFor(() => expect(rowNames()).toEqual(["Shop API", "Orders", "GET List orders"]));
+    await user.clear(filter);
+    await user.type(filter, "post");
+    await waitFor(() => expect(rowNames()).toEqual(["Shop API", "POST Login"]));
+    await user.type(filter, "{Escape}");
+    expect(filter).toHaveValue("");
+    expect(rowNames()).toEqual(["Shop API", "GET Health", "POST Login", "Orders"]);
+  });
+
+  it("moves a request one place down with Alt+↓ and keeps it focused", async () => {
+    ipc.moveRequest.mockResolvedValue({} as never);
+    const user = renderSidebar();
+    const health = await screen.findByRole("button", { name: "GET Health" });
+    health.focus();
+    await user.keyboard("{Alt>}{ArrowDown}{/Alt}");
+    expect(ipc.moveRequest).toHaveBeenCalledWith("r1", {
+      collection_id: "c",
+      folder_id: null,
+      index: 1,
+    });
+    expect(ipc.workspaceTree).toHaveBeenCalledTimes(2);
+    expect(screen.getByRole("button", { name: "GET Health" })).toHaveFocus();
+    // At the top already: Alt+↑ on the first row asks for nothing.
+    await user.keyboard("{Alt>}{ArrowUp}{/Alt}");
+    expect(ipc.moveRequest).toHaveBeenCalledTimes(1);
+  });
+
+  it("offers no rename or delete of the Scratch Pad, and new workspaces only when signed in", async () => {
+    renderSidebar(false);
+    await screen.findByText("Shop API");
+    expect(screen.queryByRole("button", { name: "New workspace" })).not.toBeInTheDocument();
+    expect(screen.getByText("Sign in to create more workspaces.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Rename workspace/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Delete workspace/ })).not.toBeInTheDocument();
+  });
+});
