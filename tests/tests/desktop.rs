@@ -361,6 +361,12 @@ impl Desktop {
     }
 
     /// Waits until the sidebar rows satisfy `accept`; returns them.
+    /// Waits until the sidebar has a row named `name`.
+    async fn wait_for_row(&self, name: &str) -> Vec<String> {
+        self.wait_for_rows(name, |rows| rows.iter().any(|row| row == name))
+            .await
+    }
+
     async fn wait_for_rows(&self, what: &str, accept: impl Fn(&[String]) -> bool) -> Vec<String> {
         for _ in 0..300 {
             let rows = self.sidebar_rows().await;
@@ -1171,7 +1177,7 @@ async fn new_collection(desktop: &Desktop, name: &str) {
     desktop.click("New collection").await;
     desktop.window.type_into("#work-name", name).await.unwrap();
     desktop.click("Save").await;
-    desktop.wait_for_text(name).await;
+    desktop.wait_for_row(name).await;
 }
 
 /// Signs in from the header's Sign In (the Scratch Pad on screen) as `who`, skipping
@@ -1217,7 +1223,7 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
 
         // Signing in leaves the Scratch Pad and its work where they were.
         sign_in_from_scratch_pad(&mut desktop, "ada", true).await;
-        desktop.wait_for_text("Offline notes").await;
+        desktop.wait_for_row("Offline notes").await;
         let switcher = desktop.labels("#workspace-switcher option").await;
         assert_eq!(
             switcher.len(),
@@ -1245,7 +1251,7 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
             .execute("location.reload()", vec![])
             .await
             .unwrap();
-        desktop.wait_for_text("Offline notes").await;
+        desktop.wait_for_row("Offline notes").await;
         desktop.choose("#workspace-switcher", "Ada APIs").await;
         desktop.wait_for_text("No collections yet.").await;
         new_collection(&desktop, "Billing API").await;
@@ -1255,7 +1261,7 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
         desktop.open_account_menu().await;
         desktop.click("Add a new account").await;
         finish_sign_in(&mut desktop, "grace", true).await;
-        desktop.wait_for_text("Offline notes").await;
+        desktop.wait_for_row("Offline notes").await;
         let switcher = desktop.labels("#workspace-switcher option").await;
         assert_eq!(
             switcher.len(),
@@ -1274,7 +1280,7 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
         desktop.click_account("ada").await;
         desktop.wait_for_header("ada").await;
         desktop.choose("#workspace-switcher", "Ada APIs").await;
-        desktop.wait_for_text("Billing API").await;
+        desktop.wait_for_row("Billing API").await;
         desktop.shot("02-switched-back-to-ada").await;
         // Grace signs out (no account is active then); Ada is the one account again.
         desktop.open_account_menu().await;
@@ -1302,20 +1308,14 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
         desktop
             .wait_for_text("Work here stays on this device")
             .await;
-        desktop.wait_for_text("Offline notes").await;
-        assert!(
-            !desktop
-                .window
-                .page_text()
-                .await
-                .unwrap()
-                .contains("Billing API")
-        );
+        desktop.wait_for_row("Offline notes").await;
+        let rows = desktop.sidebar_rows().await;
+        assert!(!rows.iter().any(|row| row == "Billing API"), "{rows:?}");
 
         // Signing in again brings Ada's workspace back, as she left it.
         sign_in_from_scratch_pad(&mut desktop, "ada", false).await;
         desktop.choose("#workspace-switcher", "Ada APIs").await;
-        desktop.wait_for_text("Billing API").await;
+        desktop.wait_for_row("Billing API").await;
 
         // Sign out and remove this device's copy: it is gone at the next sign-in.
         desktop.open_account_menu().await;
@@ -1330,7 +1330,7 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
             .wait_for_text("Work here stays on this device")
             .await;
         sign_in_from_scratch_pad(&mut desktop, "ada", false).await;
-        desktop.wait_for_text("Offline notes").await;
+        desktop.wait_for_row("Offline notes").await;
         let switcher = desktop.labels("#workspace-switcher option").await;
         assert_eq!(
             switcher.len(),

@@ -78,12 +78,17 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const shown = rows.slice(first, last);
 
+  // Only while the focus is the tree's (or was lost with a row drawn anew): a re-render
+  // must never pull the focus out of the URL field the person is typing in.
   useEffect(() => {
     if (focusId === null) return;
     const element = list.current?.querySelector<HTMLElement>(
       `[data-row-id="${CSS.escape(focusId)}"] .work-row-name`,
     );
-    if (element && document.activeElement !== element) element.focus();
+    const active = document.activeElement;
+    const focusIsTheTrees =
+      active === null || active === document.body || list.current?.contains(active);
+    if (element && focusIsTheTrees && active !== element) element.focus();
   });
 
   /** Focuses row `at`, scrolling it into the window first if needed. */

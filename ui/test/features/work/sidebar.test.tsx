@@ -101,6 +101,37 @@ describe("the sidebar", () => {
     expect(ipc.moveRequest).toHaveBeenCalledTimes(1);
   });
 
+  it("never pulls the focus back from a field outside the tree when it draws again", async () => {
+    ipc.moveRequest.mockResolvedValue({} as never);
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const user = userEvent.setup();
+    const sidebar = (openRequest: string | null) => (
+      <QueryClientProvider client={client}>
+        <input aria-label="URL" />
+        <Sidebar
+          workspaces={[pad]}
+          workspace={pad}
+          signedIn={false}
+          onChooseWorkspace={() => {}}
+          openRequest={openRequest}
+          onOpenRequest={() => {}}
+        />
+      </QueryClientProvider>
+    );
+    const { rerender } = render(sidebar(null));
+    (await screen.findByRole("button", { name: "GET Health" })).focus();
+    await user.keyboard("{Alt>}{ArrowDown}{/Alt}");
+    expect(screen.getByRole("button", { name: "GET Health" })).toHaveFocus();
+    // The person goes on typing in the editor's URL field while the app draws again.
+    const url = screen.getByRole("textbox", { name: "URL" });
+    await user.click(url);
+    await user.type(url, "http");
+    rerender(sidebar("r1"));
+    await user.keyboard("://x");
+    expect(url).toHaveFocus();
+    expect(url).toHaveValue("http://x");
+  });
+
   it("offers no rename or delete of the Scratch Pad, and new workspaces only when signed in", async () => {
     renderSidebar(false);
     await screen.findByText("Shop API");
