@@ -94,6 +94,8 @@ export const ipc = {
   deleteWorkspace: vi.fn<IpcModule["deleteWorkspace"]>(),
   requestUrls: vi.fn<IpcModule["requestUrls"]>(),
   duplicateRequest: vi.fn<IpcModule["duplicateRequest"]>(),
+  duplicateFolder: vi.fn<IpcModule["duplicateFolder"]>(),
+  duplicateCollection: vi.fn<IpcModule["duplicateCollection"]>(),
   moveRequest: vi.fn<IpcModule["moveRequest"]>(),
   moveFolder: vi.fn<IpcModule["moveFolder"]>(),
   importFile: vi.fn<IpcModule["importFile"]>(),

@@ -309,6 +309,14 @@ pub async fn duplicate_request(state: &DesktopState, id: String) -> Result<Reque
     Ok(state.work().await?.db().duplicate_request(&id).await?)
 }
 
+pub async fn duplicate_folder(state: &DesktopState, id: String) -> Result<Folder> {
+    Ok(state.work().await?.db().duplicate_folder(&id).await?)
+}
+
+pub async fn duplicate_collection(state: &DesktopState, id: String) -> Result<Collection> {
+    Ok(state.work().await?.db().duplicate_collection(&id).await?)
+}
+
 pub async fn move_request(state: &DesktopState, id: String, place: Place) -> Result<Request> {
     Ok(state.work().await?.db().move_request(&id, &place).await?)
 }

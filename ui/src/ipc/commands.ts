@@ -144,6 +144,9 @@ export type Commands = {
    */
   request_urls: { args: { workspaceId: string }; result: { [key in string]: string } };
   duplicate_request: { args: { id: string }; result: Request };
+  /** A folder or collection copied with everything in it. */
+  duplicate_folder: { args: { id: string }; result: Folder };
+  duplicate_collection: { args: { id: string }; result: Collection };
   move_request: { args: { id: string; place: Place }; result: Request };
   move_folder: { args: { id: string; place: Place }; result: Folder };
   /**

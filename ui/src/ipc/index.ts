@@ -193,6 +193,8 @@ export const renameWorkspace = (id: string, name: string) => call("rename_worksp
 export const deleteWorkspace = (id: string) => call("delete_workspace", { id });
 export const requestUrls = (workspaceId: string) => call("request_urls", { workspaceId });
 export const duplicateRequest = (id: string) => call("duplicate_request", { id });
+export const duplicateFolder = (id: string) => call("duplicate_folder", { id });
+export const duplicateCollection = (id: string) => call("duplicate_collection", { id });
 export const moveRequest = (id: string, place: Place) => call("move_request", { id, place });
 export const moveFolder = (id: string, place: Place) => call("move_folder", { id, place });
 export const importFile = (workspaceId: string, path: string) =>

@@ -20,6 +20,7 @@
 mod changes;
 mod collections;
 mod drafts;
+mod duplicate;
 mod environments;
 mod error;
 mod export;

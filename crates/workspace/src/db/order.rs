@@ -55,6 +55,33 @@ impl Sibling {
     }
 }
 
+/// The place right after an item (a folder or request at `position` with `id`, among
+/// the children of `parent` in `collection_id`): where its copy goes.
+pub(super) async fn place_after(
+    w: &mut Write,
+    collection_id: &str,
+    parent: Option<&str>,
+    position: i64,
+    id: &str,
+) -> Result<Place> {
+    let index: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM folders WHERE collection_id = ?1 AND parent_id IS ?2 \
+         AND (position, id) <= (?3, ?4)) + (SELECT count(*) FROM requests \
+         WHERE collection_id = ?1 AND folder_id IS ?2 AND (position, id) <= (?3, ?4))",
+    )
+    .bind(collection_id)
+    .bind(parent)
+    .bind(position)
+    .bind(id)
+    .fetch_one(w.conn())
+    .await?;
+    Ok(Place {
+        collection_id: collection_id.to_owned(),
+        folder_id: parent.map(str::to_owned),
+        index: Some(u32::try_from(index).unwrap_or(u32::MAX)),
+    })
+}
+
 /// The position for an item going to `place` (leaving out `moving`, the item itself
 /// when it is already there).
 pub(super) async fn child_position(

@@ -3,7 +3,7 @@
 
 use super::changes::{bump, created, expect_revision};
 use super::folders::{check_place, same_workspace};
-use super::order::{Place, child_position, put_at};
+use super::order::{Place, child_position, place_after, put_at};
 use super::rows::{RequestRow, fetch, insert_request, new_meta, to_json, workspace_of};
 use super::{Error, Result, WorkspaceDb, Write, clean_name, new_id};
 use crate::model::{EntityKind, Request, RequestSpec, Scripts};
@@ -95,22 +95,14 @@ impl WorkspaceDb {
         let mut w = self.write().await?;
         let original = request_row(&mut w, id).await?;
         let workspace_id = workspace_of(w.conn(), EntityKind::Request, id).await?;
-        let index: i64 = sqlx::query_scalar(
-            "SELECT (SELECT count(*) FROM folders WHERE collection_id = ?1 AND parent_id IS ?2 \
-             AND (position, id) <= (?3, ?4)) + (SELECT count(*) FROM requests \
-             WHERE collection_id = ?1 AND folder_id IS ?2 AND (position, id) <= (?3, ?4))",
+        let place = place_after(
+            &mut w,
+            &original.collection_id,
+            original.folder_id.as_deref(),
+            original.position,
+            id,
         )
-        .bind(&original.collection_id)
-        .bind(&original.folder_id)
-        .bind(original.position)
-        .bind(id)
-        .fetch_one(w.conn())
         .await?;
-        let place = Place {
-            collection_id: original.collection_id.clone(),
-            folder_id: original.folder_id.clone(),
-            index: Some(u32::try_from(index).unwrap_or(u32::MAX)),
-        };
         let position = child_position(&mut w, &workspace_id, &place, None).await?;
         let copy = RequestRow {
             meta: new_meta(new_id(), w.now),

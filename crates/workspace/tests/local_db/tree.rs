@@ -4,7 +4,7 @@
 use courier_workspace::db::{ErrorKind, Tree, WorkspaceDb};
 use courier_workspace::model::{ChangeKind, EntityKind};
 
-use crate::common::{Fixture, at, at_end, spec};
+use crate::common::{Fixture, at, at_end, spec, var};
 
 /// The names under a parent, in the sidebar's order.
 fn children(tree: &Tree, collection_id: &str, folder_id: Option<&str>) -> Vec<String> {
@@ -405,4 +405,103 @@ async fn request_urls_give_each_request_s_url_by_id() {
         .unwrap();
     assert_eq!(urls.len(), 1);
     assert_eq!(urls[&request.meta.id], "https://api.example.com/users");
+}
+
+#[tokio::test]
+async fn a_folder_is_duplicated_with_everything_in_it_right_after_itself() {
+    let fx = Fixture::new().await;
+    let (workspace, collection) = fx.workspace_with_collection().await;
+    let c = collection.meta.id.as_str();
+    let orders = fx
+        .db
+        .create_folder(&at_end(c, None), "Orders")
+        .await
+        .unwrap();
+    let o = orders.meta.id.as_str();
+    fx.request(&at_end(c, Some(o)), "List").await;
+    let items = fx
+        .db
+        .create_folder(&at_end(c, Some(o)), "Items")
+        .await
+        .unwrap();
+    let deep = fx
+        .db
+        .create_folder(&at_end(c, Some(&items.meta.id)), "Deep")
+        .await
+        .unwrap();
+    fx.request(&at_end(c, Some(&deep.meta.id)), "Deepest").await;
+    fx.request(&at_end(c, None), "after").await;
+    let before = fx.db.tree(&workspace).await.unwrap();
+    let seq = fx.db.changes_since(0, 100_000).await.unwrap().len();
+
+    let copy = fx.db.duplicate_folder(o).await.unwrap();
+    assert_eq!(copy.name, "Orders copy");
+    assert_ne!(copy.meta.id, orders.meta.id);
+    let tree = fx.db.tree(&workspace).await.unwrap();
+    assert_eq!(children(&tree, c, None), ["Orders", "Orders copy", "after"]);
+    assert_eq!(children(&tree, c, Some(&copy.meta.id)), ["List", "Items"]);
+    let items_copy = tree
+        .folders
+        .iter()
+        .find(|f| f.parent_id.as_deref() == Some(copy.meta.id.as_str()))
+        .unwrap();
+    assert_ne!(items_copy.id, items.meta.id, "fresh ids all the way down");
+    let deep_copy = tree
+        .folders
+        .iter()
+        .find(|f| f.parent_id.as_deref() == Some(items_copy.id.as_str()))
+        .unwrap();
+    assert_eq!(children(&tree, c, Some(&deep_copy.id)), ["Deepest"]);
+    // The original is untouched; each copied item is a recorded creation.
+    assert_eq!(children(&tree, c, Some(o)), ["List", "Items"]);
+    assert_eq!(tree.folders.len(), before.folders.len() * 2);
+    assert_eq!(tree.requests.len(), before.requests.len() + 2);
+    let created = changes_after(&fx.db, seq).await;
+    assert_eq!(created.len(), 5, "{created:?}");
+    assert!(created.iter().all(|(_, kind)| *kind == ChangeKind::Create));
+    assert_eq!(
+        fx.db
+            .duplicate_folder("no-such-folder")
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
+}
+
+#[tokio::test]
+async fn a_collection_is_duplicated_with_its_tree_and_its_secret_variables_readable() {
+    let fx = Fixture::new().await;
+    let (workspace, collection) = fx.workspace_with_collection().await;
+    let c = collection.meta.id.as_str();
+    let folder = fx
+        .db
+        .create_folder(&at_end(c, None), "Orders")
+        .await
+        .unwrap();
+    fx.request(&at_end(c, Some(&folder.meta.id)), "List").await;
+    fx.request(&at_end(c, None), "Health").await;
+    let mut with_secret = fx.db.collection(c).await.unwrap();
+    with_secret.variables = vec![var("token", "collection-secret-3141", true)];
+    fx.db.update_collection(&with_secret).await.unwrap();
+
+    let copy = fx.db.duplicate_collection(c).await.unwrap();
+    assert_ne!(copy.meta.id, collection.meta.id);
+    assert_eq!(copy.name, format!("{} copy", collection.name));
+    assert_eq!(
+        copy.variables, with_secret.variables,
+        "sealed again for the copy"
+    );
+    let tree = fx.db.tree(&workspace).await.unwrap();
+    assert_eq!(children(&tree, &copy.meta.id, None), ["Orders", "Health"]);
+    assert_eq!(children(&tree, c, None), ["Orders", "Health"]);
+    let names: Vec<String> = fx
+        .db
+        .collections(&workspace)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|collection| collection.name)
+        .collect();
+    assert_eq!(names.last(), Some(&copy.name), "last in the workspace");
 }

@@ -161,8 +161,12 @@ export function Sidebar({
       ask(`New name for “${row.name}”`, row.name, (name) => change(() => run(name)));
     },
     duplicate: async (row: Row) => {
-      const copy = await change(() => ipc.duplicateRequest(row.id));
-      if (copy) onOpenRequest(copy.meta.id);
+      if (row.kind === "collection") await change(() => ipc.duplicateCollection(row.id));
+      else if (row.kind === "folder") await change(() => ipc.duplicateFolder(row.id));
+      else {
+        const copy = await change(() => ipc.duplicateRequest(row.id));
+        if (copy) onOpenRequest(copy.meta.id);
+      }
     },
     moveTo: (row: Row) => setPanel({ kind: "move", row }),
     exportCollection: (row: Row) => setPanel({ kind: "export", row }),

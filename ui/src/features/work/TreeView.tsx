@@ -259,7 +259,7 @@ function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
     items.push(["Paste curl…", actions.pasteCurl]);
   }
   items.push(["Rename", actions.rename]);
-  if (row.kind === "request") items.push(["Duplicate", actions.duplicate]);
+  items.push(["Duplicate", actions.duplicate]);
   if (row.kind !== "collection") items.push(["Move to…", actions.moveTo]);
   if (row.kind === "collection") items.push(["Export…", actions.exportCollection]);
   items.push(["Delete", actions.remove]);

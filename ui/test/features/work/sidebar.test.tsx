@@ -132,6 +132,21 @@ describe("the sidebar", () => {
     expect(url).toHaveValue("http://x");
   });
 
+  it("duplicates a folder or a collection with everything in it from the row's menu", async () => {
+    ipc.duplicateFolder.mockResolvedValue({} as never);
+    ipc.duplicateCollection.mockResolvedValue({} as never);
+    const user = renderSidebar();
+    await user.click(await screen.findByRole("button", { name: "Actions for Orders" }));
+    await user.click(screen.getByRole("menuitem", { name: "Duplicate" }));
+    expect(ipc.duplicateFolder).toHaveBeenCalledWith("f");
+    await user.click(screen.getByRole("button", { name: "Actions for Shop API" }));
+    await user.click(screen.getByRole("menuitem", { name: "Duplicate" }));
+    expect(ipc.duplicateCollection).toHaveBeenCalledWith("c");
+    expect(ipc.duplicateRequest).not.toHaveBeenCalled();
+    // The tree is read again after each.
+    await waitFor(() => expect(ipc.workspaceTree).toHaveBeenCalledTimes(3));
+  });
+
   it("offers no rename or delete of the Scratch Pad, and new workspaces only when signed in", async () => {
     renderSidebar(false);
     await screen.findByText("Shop API");

@@ -177,6 +177,9 @@ macro_rules! with_ipc_table {
                     request_urls(workspace_id: String)
                         -> std::collections::HashMap<String, String>;
                     duplicate_request(id: String) -> $crate::workspace::model::Request;
+                    /// A folder or collection copied with everything in it.
+                    duplicate_folder(id: String) -> $crate::workspace::model::Folder;
+                    duplicate_collection(id: String) -> $crate::workspace::model::Collection;
                     move_request(id: String, place: $crate::workspace::db::Place)
                         -> $crate::workspace::model::Request;
                     move_folder(id: String, place: $crate::workspace::db::Place)
