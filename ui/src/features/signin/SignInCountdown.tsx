@@ -6,7 +6,10 @@ const WINDOW_SECONDS = 5 * 60;
 
 export function SignInCountdown({ deadline }: { deadline: number | null }) {
   const now = useNowSeconds();
-  const left = deadline === null ? WINDOW_SECONDS : Math.max(0, deadline - now);
+  // Never more than the window: the deadline comes from Rust's clock and `now` from the
+  // webview's, and a webview a second behind would otherwise show 05:01.
+  const left =
+    deadline === null ? WINDOW_SECONDS : Math.min(WINDOW_SECONDS, Math.max(0, deadline - now));
   return (
     <p className="countdown">
       Time left to finish signing in:{" "}

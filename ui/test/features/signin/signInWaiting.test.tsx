@@ -86,6 +86,15 @@ describe("waiting for the browser", () => {
     expect(timer).toHaveTextContent("00:00");
   });
 
+  it("never shows more than five minutes when the webview's clock is behind Rust's", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+    vi.setSystemTime(new Date("2026-05-01T09:59:58.600Z"));
+    const deadline = Date.parse("2026-05-01T10:05:00Z") / 1000;
+    ipc.startSignIn.mockResolvedValue(started({ deadline }));
+    await startFromWelcome();
+    expect(await screen.findByRole("timer")).toHaveTextContent("05:00");
+  });
+
   it("Skip cancels the sign-in and, with no account, opens the Scratch Pad", async () => {
     const { user } = await startFromWelcome();
     await user.click(await screen.findByRole("button", { name: "Skip and take me to Courier" }));
