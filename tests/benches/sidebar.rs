@@ -21,42 +21,12 @@ use std::time::{Duration, Instant};
 
 use courier_testkit::{TestServer, unique_name};
 use courier_tests::desktop::launch_desktop;
-use serde_json::{Value, json};
-
-const FOLDERS: usize = 500;
-const PER_FOLDER: usize = 20;
-const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
+use courier_tests::fixtures::{FOLDERS, PER_FOLDER};
+use serde_json::json;
 
 /// Terms typed into the filter: one request, one folder's worth by URL, a quarter of
 /// everything by method, and nothing.
 const TERMS: [&str; 4] = ["request 42-17", "items/499/", "delete", "zzz"];
-
-fn collection() -> Value {
-    let folders: Vec<Value> = (0..FOLDERS)
-        .map(|f| {
-            let items: Vec<Value> = (0..PER_FOLDER)
-                .map(|r| {
-                    json!({
-                        "name": format!("Request {f}-{r}"),
-                        "request": {
-                            "method": METHODS[(f + r) % METHODS.len()],
-                            "url": format!("https://api.example.com/v1/items/{f}/{r}?page=1"),
-                            "header": [{"key": "Accept", "value": "application/json"}]
-                        }
-                    })
-                })
-                .collect();
-            json!({"name": format!("Folder {f}"), "item": items})
-        })
-        .collect();
-    json!({
-        "info": {
-            "name": "Ten thousand",
-            "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
-        },
-        "item": folders
-    })
-}
 
 /// Types `term` into the filter in the page, one character a keystroke; the
 /// milliseconds of each.
@@ -107,7 +77,11 @@ async fn main() {
     let server = TestServer::start().await;
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("ten-thousand.postman_collection.json");
-    std::fs::write(&file, collection().to_string()).unwrap();
+    std::fs::write(
+        &file,
+        courier_tests::fixtures::ten_thousand_requests().to_string(),
+    )
+    .unwrap();
     let size = std::fs::metadata(&file).unwrap().len();
     let data = home.path().join("data").display().to_string();
     let service = unique_name("courier-bench-sidebar-");

@@ -15,6 +15,7 @@
 
 pub mod browser;
 pub mod desktop;
+pub mod fixtures;
 pub mod loopback;
 pub mod oidc_provider;
 pub mod opener;
