@@ -219,6 +219,14 @@ impl Desktop {
         browser
     }
 
+    /// A first sign-in from the welcome screen as `who`, done: the browser closed and
+    /// Configure your account skipped.
+    async fn signed_in_from_welcome(&mut self, who: &str) {
+        let browser = self.sign_in_from_welcome(who).await;
+        browser.close().await.unwrap();
+        self.skip_configure_your_account().await;
+    }
+
     /// The first sign-in of an account asks to configure it; Skip for now.
     async fn skip_configure_your_account(&self) {
         self.window
@@ -939,9 +947,7 @@ async fn a_session_revoked_on_another_device_shows_the_account_signed_out_at_onc
         let server = TestServer::start().await;
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "session_revoked").await;
-        let browser = desktop.sign_in_from_welcome("ada").await;
-        browser.close().await.unwrap();
-        desktop.skip_configure_your_account().await;
+        desktop.signed_in_from_welcome("ada").await;
         desktop.wait_for_header("ada").await;
         desktop.shot("01-signed-in").await;
 
@@ -1708,9 +1714,7 @@ async fn signed_in_a_workspace_is_created_renamed_switched_and_deleted_with_undo
         let server = TestServer::start().await;
         accounts(&server, &[("ada@example.com", "ada")]).await;
         let mut desktop = Desktop::launch(&server, "workspaces").await;
-        let browser = desktop.sign_in_from_welcome("ada").await;
-        browser.close().await.unwrap();
-        desktop.skip_configure_your_account().await;
+        desktop.signed_in_from_welcome("ada").await;
 
         // The Scratch Pad first; a new workspace of Ada's is shown once made.
         desktop.wait_for_text("New workspace").await;
