@@ -20,8 +20,9 @@ pub use error::{ErrorBody, ErrorKind, FieldError, OAuthErrorBody};
 pub use sessions::{RevokedSessions, ServerEvent, Session, SessionKind};
 pub use support::{NewSupportRequest, SupportCategory, SupportRequest, SupportStatus};
 pub use teams::{
-    EmailAddress, Invitation, InvitationAcceptance, NewInvitations, RoleChange, Team, TeamFields,
-    TeamMember, TeamRole,
+    DiscoverableTeam, DiscoverySettings, EmailAddress, Invitation, InvitationAcceptance,
+    JoinOutcome, JoinPolicy, JoinRequest, NewInvitations, RoleChange, Team, TeamDiscovery,
+    TeamFields, TeamMember, TeamRole,
 };
 pub use user::UserInfo;
 

@@ -1,4 +1,5 @@
-//! Teams (`/api/v1/teams`): the team, its members and roles, and invitations by email.
+//! Teams (`/api/v1/teams`): the team, its members and roles, invitations by email, and
+//! discovery by email domain with requests to join.
 
 use serde::{Deserialize, Serialize};
 
@@ -128,4 +129,86 @@ pub struct Invitation {
 pub struct InvitationAcceptance {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub token: String,
+}
+
+/// Who may join a team found by discovery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum JoinPolicy {
+    /// Anyone on a discovery domain joins at once, as a member.
+    Anyone,
+    /// Each person asks; an admin approves or declines.
+    Approval,
+}
+
+/// `GET /api/v1/teams/{id}/discovery` (admins): whether people whose confirmed address
+/// is on one of `domains` see the team and may join it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TeamDiscovery {
+    pub enabled: bool,
+    pub join_policy: JoinPolicy,
+    /// The domains the team is found on: some of `claimable_domains`.
+    pub domains: Vec<String>,
+    /// The domains it may claim: those of its admins' confirmed addresses, public mail
+    /// domains (gmail.com, …) never among them.
+    pub claimable_domains: Vec<String>,
+}
+
+/// `PUT /api/v1/teams/{id}/discovery` (admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverySettings {
+    pub enabled: bool,
+    pub join_policy: JoinPolicy,
+    /// Each one of the team's claimable domains; at most 20.
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    pub domains: Vec<String>,
+}
+
+/// `GET /api/v1/teams/discoverable`: a team the caller is not in and may join, found by
+/// the domain of their confirmed address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DiscoverableTeam {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    /// The caller's domain it was found by.
+    pub domain: String,
+    pub member_count: u32,
+    pub join_policy: JoinPolicy,
+    /// The caller has asked to join and waits for an admin.
+    pub request_pending: bool,
+}
+
+/// `POST /api/v1/teams/{id}/join`: in at once, or asked and waiting for an admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum JoinOutcome {
+    Joined { team: Team },
+    Requested { request_id: String },
+}
+
+/// A pending request to join (admins see them on the team's page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct JoinRequest {
+    pub id: String,
+    pub user_id: String,
+    pub username: String,
+    pub name: Option<String>,
+    pub email: String,
+    /// Unix seconds.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub created_at: i64,
 }
