@@ -8,5 +8,6 @@ pub mod accounts;
 pub mod files;
 pub mod settings;
 pub mod signin;
+pub mod teams;
 pub mod window;
 pub mod work;

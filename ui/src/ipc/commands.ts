@@ -1,5 +1,17 @@
 // Generated from the IPC table (crates/client/src/app/ipc/mod.rs) by
 // `cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib`. Do not edit.
+import type { DiscoverableTeam } from "../bindings/DiscoverableTeam";
+import type { DiscoverySettings } from "../bindings/DiscoverySettings";
+import type { Invitation } from "../bindings/Invitation";
+import type { JoinOutcome } from "../bindings/JoinOutcome";
+import type { JoinRequest } from "../bindings/JoinRequest";
+import type { NewInvitations } from "../bindings/NewInvitations";
+import type { Team } from "../bindings/Team";
+import type { TeamDiscovery } from "../bindings/TeamDiscovery";
+import type { TeamFields } from "../bindings/TeamFields";
+import type { TeamMember } from "../bindings/TeamMember";
+import type { TeamRole } from "../bindings/TeamRole";
+import type { TeamsChangedEvent } from "../bindings/TeamsChangedEvent";
 import type { AppSnapshot } from "../bindings/AppSnapshot";
 import type { AvatarUpload } from "../bindings/AvatarUpload";
 import type { Collection } from "../bindings/Collection";
@@ -72,6 +84,31 @@ export type Commands = {
   revoke_other_sessions: { args: { accountId: string }; result: RevokedSessions };
   support_requests: { args: { accountId: string }; result: Array<SupportRequest> };
   submit_support_request: { args: { accountId: string; request: NewSupportRequest }; result: SupportRequest };
+  /** The account's teams, with its role in each. */
+  teams: { args: { accountId: string }; result: Array<Team> };
+  /** A new team with the account as its admin. */
+  create_team: { args: { accountId: string; fields: TeamFields }; result: Team };
+  /** A free team URL made from `name`. */
+  team_url_suggestion: { args: { accountId: string; name: string }; result: string };
+  update_team: { args: { accountId: string; teamId: string; fields: TeamFields }; result: Team };
+  team_members: { args: { accountId: string; teamId: string }; result: Array<TeamMember> };
+  set_member_role: { args: { accountId: string; teamId: string; userId: string; role: TeamRole }; result: TeamMember };
+  remove_member: { args: { accountId: string; teamId: string; userId: string }; result: null };
+  leave_team: { args: { accountId: string; teamId: string }; result: null };
+  team_invitations: { args: { accountId: string; teamId: string }; result: Array<Invitation> };
+  /** One mail per address; inviting an address again resends its link. */
+  invite: { args: { accountId: string; teamId: string; invitations: NewInvitations }; result: Array<Invitation> };
+  resend_invitation: { args: { accountId: string; teamId: string; invitationId: string }; result: Invitation };
+  cancel_invitation: { args: { accountId: string; teamId: string; invitationId: string }; result: null };
+  team_discovery: { args: { accountId: string; teamId: string }; result: TeamDiscovery };
+  set_team_discovery: { args: { accountId: string; teamId: string; settings: DiscoverySettings }; result: TeamDiscovery };
+  /** Teams the account may join, found by its address's domain. */
+  discoverable_teams: { args: { accountId: string }; result: Array<DiscoverableTeam> };
+  join_team: { args: { accountId: string; teamId: string }; result: JoinOutcome };
+  withdraw_join_request: { args: { accountId: string; teamId: string }; result: null };
+  join_requests: { args: { accountId: string; teamId: string }; result: Array<JoinRequest> };
+  approve_join_request: { args: { accountId: string; teamId: string; requestId: string }; result: TeamMember };
+  decline_join_request: { args: { accountId: string; teamId: string; requestId: string }; result: null };
   /** The Scratch Pad and the active account's workspaces. */
   workspaces: { args: undefined; result: WorkspaceList };
   /** A new workspace of the active account's. */
@@ -175,4 +212,6 @@ export type Events = {
   signin_progress: SignInProgress;
   /** The server says an account's profile changed (here or on another device). */
   profile_changed: ProfileChangedEvent;
+  /** A team of an account's changed, or the account joined or left one. */
+  teams_changed: TeamsChangedEvent;
 };

@@ -23,6 +23,10 @@ import type { Request } from "../bindings/Request";
 import type { RequestSpec } from "../bindings/RequestSpec";
 import type { SendOptions } from "../bindings/SendOptions";
 import type { SignInChoice } from "../bindings/SignInChoice";
+import type { DiscoverySettings } from "../bindings/DiscoverySettings";
+import type { NewInvitations } from "../bindings/NewInvitations";
+import type { TeamFields } from "../bindings/TeamFields";
+import type { TeamRole } from "../bindings/TeamRole";
 import type { Variable } from "../bindings/Variable";
 import type { Commands, Events } from "./commands";
 
@@ -108,6 +112,46 @@ export const revokeOtherSessions = (accountId: string) =>
 export const supportRequests = (accountId: string) => call("support_requests", { accountId });
 export const submitSupportRequest = (accountId: string, request: NewSupportRequest) =>
   call("submit_support_request", { accountId, request });
+
+// Teams: the account's teams, members and roles, invitations, discovery and join requests.
+export const teams = (accountId: string) => call("teams", { accountId });
+export const createTeam = (accountId: string, fields: TeamFields) =>
+  call("create_team", { accountId, fields });
+export const teamUrlSuggestion = (accountId: string, name: string) =>
+  call("team_url_suggestion", { accountId, name });
+export const updateTeam = (accountId: string, teamId: string, fields: TeamFields) =>
+  call("update_team", { accountId, teamId, fields });
+export const teamMembers = (accountId: string, teamId: string) =>
+  call("team_members", { accountId, teamId });
+export const setMemberRole = (accountId: string, teamId: string, userId: string, role: TeamRole) =>
+  call("set_member_role", { accountId, teamId, userId, role });
+export const removeMember = (accountId: string, teamId: string, userId: string) =>
+  call("remove_member", { accountId, teamId, userId });
+export const leaveTeam = (accountId: string, teamId: string) =>
+  call("leave_team", { accountId, teamId });
+export const teamInvitations = (accountId: string, teamId: string) =>
+  call("team_invitations", { accountId, teamId });
+export const invite = (accountId: string, teamId: string, invitations: NewInvitations) =>
+  call("invite", { accountId, teamId, invitations });
+export const resendInvitation = (accountId: string, teamId: string, invitationId: string) =>
+  call("resend_invitation", { accountId, teamId, invitationId });
+export const cancelInvitation = (accountId: string, teamId: string, invitationId: string) =>
+  call("cancel_invitation", { accountId, teamId, invitationId });
+export const teamDiscovery = (accountId: string, teamId: string) =>
+  call("team_discovery", { accountId, teamId });
+export const setTeamDiscovery = (accountId: string, teamId: string, settings: DiscoverySettings) =>
+  call("set_team_discovery", { accountId, teamId, settings });
+export const discoverableTeams = (accountId: string) => call("discoverable_teams", { accountId });
+export const joinTeam = (accountId: string, teamId: string) =>
+  call("join_team", { accountId, teamId });
+export const withdrawJoinRequest = (accountId: string, teamId: string) =>
+  call("withdraw_join_request", { accountId, teamId });
+export const joinRequests = (accountId: string, teamId: string) =>
+  call("join_requests", { accountId, teamId });
+export const approveJoinRequest = (accountId: string, teamId: string, requestId: string) =>
+  call("approve_join_request", { accountId, teamId, requestId });
+export const declineJoinRequest = (accountId: string, teamId: string, requestId: string) =>
+  call("decline_join_request", { accountId, teamId, requestId });
 
 /**
  * Calls `handler` for each `event` until the returned function is called. Safe to

@@ -1,10 +1,11 @@
 //! The account API's teams (`/api/v1/teams`, `/api/v1/invitations/accept`): the
-//! account's teams, creating and renaming one, members and roles, leaving, and
-//! invitations. Who may do what is the server's call; its refusals arrive as
+//! account's teams, creating and renaming one, members and roles, leaving,
+//! invitations, and discovery by email domain with requests to join. Who may do what is the server's call; its refusals arrive as
 //! [`Error::Api`](crate::Error::Api) (`not_found`, `forbidden`, `conflict`, …).
 
 use courier_proto::{
-    EmailAddress, Invitation, InvitationAcceptance, NewInvitations, RoleChange, Team, TeamFields,
+    DiscoverableTeam, DiscoverySettings, EmailAddress, Invitation, InvitationAcceptance,
+    JoinOutcome, JoinRequest, NewInvitations, RoleChange, Team, TeamDiscovery, TeamFields,
     TeamMember, TeamRole,
 };
 use reqwest::Method;
@@ -152,5 +153,62 @@ impl AccountApi<'_> {
             )
             .await?;
         json(response).await
+    }
+
+    /// `GET /api/v1/teams/{id}/discovery` (admins).
+    pub async fn team_discovery(&self, team_id: &str) -> Result<TeamDiscovery> {
+        let segments = ["teams", team_id, "discovery"];
+        json(self.send(Method::GET, &segments, Body::Empty).await?).await
+    }
+
+    /// `PUT /api/v1/teams/{id}/discovery` (admins).
+    pub async fn set_team_discovery(
+        &self,
+        team_id: &str,
+        settings: &DiscoverySettings,
+    ) -> Result<TeamDiscovery> {
+        let segments = ["teams", team_id, "discovery"];
+        let response = self
+            .send(Method::PUT, &segments, Body::json(settings)?)
+            .await?;
+        json(response).await
+    }
+
+    /// `GET /api/v1/teams/discoverable`: teams the account may join by its address's domain.
+    pub async fn discoverable_teams(&self) -> Result<Vec<DiscoverableTeam>> {
+        let segments = ["teams", "discoverable"];
+        json(self.send(Method::GET, &segments, Body::Empty).await?).await
+    }
+
+    /// `POST /api/v1/teams/{id}/join`: joins a discoverable team, or asks to.
+    pub async fn join_team(&self, team_id: &str) -> Result<JoinOutcome> {
+        let segments = ["teams", team_id, "join"];
+        json(self.send(Method::POST, &segments, Body::Empty).await?).await
+    }
+
+    /// `DELETE /api/v1/teams/{id}/join`: takes back a pending request to join.
+    pub async fn withdraw_join_request(&self, team_id: &str) -> Result<()> {
+        let segments = ["teams", team_id, "join"];
+        self.send(Method::DELETE, &segments, Body::Empty).await?;
+        Ok(())
+    }
+
+    /// `GET /api/v1/teams/{id}/join-requests` (admins): pending, oldest first.
+    pub async fn join_requests(&self, team_id: &str) -> Result<Vec<JoinRequest>> {
+        let segments = ["teams", team_id, "join-requests"];
+        json(self.send(Method::GET, &segments, Body::Empty).await?).await
+    }
+
+    /// `POST /api/v1/teams/{id}/join-requests/{request_id}/approve` (admins).
+    pub async fn approve_join_request(&self, team_id: &str, request_id: &str) -> Result<TeamMember> {
+        let segments = ["teams", team_id, "join-requests", request_id, "approve"];
+        json(self.send(Method::POST, &segments, Body::Empty).await?).await
+    }
+
+    /// `POST /api/v1/teams/{id}/join-requests/{request_id}/decline` (admins).
+    pub async fn decline_join_request(&self, team_id: &str, request_id: &str) -> Result<()> {
+        let segments = ["teams", team_id, "join-requests", request_id, "decline"];
+        self.send(Method::POST, &segments, Body::Empty).await?;
+        Ok(())
     }
 }

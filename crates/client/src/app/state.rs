@@ -21,7 +21,7 @@ use super::live_updates::LiveUpdates;
 use super::pending_sign_in::PendingSignIn;
 use super::token_store::{connect_keyring, courier_with};
 use super::view::{
-    AccountView, AppSnapshot, ProfileChangedEvent, SignInChoice, SignInProgress, SignInStarted,
+    AccountView, AppSnapshot, ProfileChangedEvent, TeamsChangedEvent, SignInChoice, SignInProgress, SignInStarted,
     VaultStatus,
 };
 use super::work::{self, Work};
@@ -380,6 +380,16 @@ impl DesktopState {
                 {
                     self.shell.emit(UiEvent::AccountChanged(snapshot));
                 }
+            }
+            AccountEvent::TeamsChanged {
+                account_id,
+                team_id,
+            } => {
+                self.shell
+                    .emit(UiEvent::TeamsChanged(TeamsChangedEvent {
+                        account_id,
+                        team_id,
+                    }));
             }
             AccountEvent::Connected { account_id } => {
                 tracing::debug!(account = %account_id, "events channel live");

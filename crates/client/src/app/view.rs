@@ -248,6 +248,17 @@ pub struct ProfileChangedEvent {
     pub account_id: String,
 }
 
+/// The payload of the `teams_changed` event: something in team `team_id` changed for
+/// this account (its members, roles, invitations or join requests, its name, or the
+/// account joined or left it); read the account's teams and that team again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TeamsChangedEvent {
+    pub account_id: String,
+    pub team_id: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,9 @@ pub enum AccountEvent {
     SessionRevoked { account_id: String },
     /// The profile or email changed (here or elsewhere): read it again.
     ProfileChanged { account_id: String },
+    /// A team of the account's changed (members, roles, invitations, join requests,
+    /// its name) or the account joined or left one: read its teams again.
+    TeamsChanged { account_id: String, team_id: String },
 }
 
 impl AccountEvent {
@@ -48,7 +51,8 @@ impl AccountEvent {
             AccountEvent::Connected { account_id }
             | AccountEvent::Disconnected { account_id, .. }
             | AccountEvent::SessionRevoked { account_id }
-            | AccountEvent::ProfileChanged { account_id } => account_id,
+            | AccountEvent::ProfileChanged { account_id }
+            | AccountEvent::TeamsChanged { account_id, .. } => account_id,
         }
     }
 }
@@ -252,9 +256,12 @@ impl Channel {
                 Ok(ServerEvent::ProfileChanged) => self.report(AccountEvent::ProfileChanged {
                     account_id: self.account_id.clone(),
                 }),
-                // The desktop has no team screens yet to refresh; `GET /api/v1/teams`
-                // is always current, so nothing is lost by not acting on it here.
-                Ok(ServerEvent::TeamsChanged { .. }) => {}
+                Ok(ServerEvent::TeamsChanged { team_id }) => {
+                    self.report(AccountEvent::TeamsChanged {
+                        account_id: self.account_id.clone(),
+                        team_id,
+                    })
+                }
                 // A newer server's event this client does not know: not an error.
                 Err(_) => tracing::debug!(account = %self.account_id, "unknown event ignored"),
             }

@@ -82,6 +82,53 @@ macro_rules! with_ipc_table {
                         request: $crate::proto::NewSupportRequest
                     ) -> $crate::proto::SupportRequest;
                 }
+                teams {
+                    /// The account's teams, with its role in each.
+                    teams(account_id: String) -> Vec<$crate::proto::Team>;
+                    /// A new team with the account as its admin.
+                    create_team(account_id: String, fields: $crate::proto::TeamFields)
+                        -> $crate::proto::Team;
+                    /// A free team URL made from `name`.
+                    team_url_suggestion(account_id: String, name: String) -> String;
+                    update_team(account_id: String, team_id: String, fields: $crate::proto::TeamFields)
+                        -> $crate::proto::Team;
+                    team_members(account_id: String, team_id: String)
+                        -> Vec<$crate::proto::TeamMember>;
+                    set_member_role(
+                        account_id: String,
+                        team_id: String,
+                        user_id: String,
+                        role: $crate::proto::TeamRole
+                    ) -> $crate::proto::TeamMember;
+                    remove_member(account_id: String, team_id: String, user_id: String) -> ();
+                    leave_team(account_id: String, team_id: String) -> ();
+                    team_invitations(account_id: String, team_id: String)
+                        -> Vec<$crate::proto::Invitation>;
+                    /// One mail per address; inviting an address again resends its link.
+                    invite(account_id: String, team_id: String, invitations: $crate::proto::NewInvitations)
+                        -> Vec<$crate::proto::Invitation>;
+                    resend_invitation(account_id: String, team_id: String, invitation_id: String)
+                        -> $crate::proto::Invitation;
+                    cancel_invitation(account_id: String, team_id: String, invitation_id: String)
+                        -> ();
+                    team_discovery(account_id: String, team_id: String)
+                        -> $crate::proto::TeamDiscovery;
+                    set_team_discovery(
+                        account_id: String,
+                        team_id: String,
+                        settings: $crate::proto::DiscoverySettings
+                    ) -> $crate::proto::TeamDiscovery;
+                    /// Teams the account may join, found by its address's domain.
+                    discoverable_teams(account_id: String) -> Vec<$crate::proto::DiscoverableTeam>;
+                    join_team(account_id: String, team_id: String) -> $crate::proto::JoinOutcome;
+                    withdraw_join_request(account_id: String, team_id: String) -> ();
+                    join_requests(account_id: String, team_id: String)
+                        -> Vec<$crate::proto::JoinRequest>;
+                    approve_join_request(account_id: String, team_id: String, request_id: String)
+                        -> $crate::proto::TeamMember;
+                    decline_join_request(account_id: String, team_id: String, request_id: String)
+                        -> ();
+                }
                 work {
                     /// The Scratch Pad and the active account's workspaces.
                     workspaces() -> $crate::app::work::WorkspaceList;
@@ -216,6 +263,8 @@ macro_rules! with_ipc_table {
                 signin_progress => SignInProgress($crate::app::view::SignInProgress);
                 /// The server says an account's profile changed (here or on another device).
                 profile_changed => ProfileChanged($crate::app::view::ProfileChangedEvent);
+                /// A team of an account's changed, or the account joined or left one.
+                teams_changed => TeamsChanged($crate::app::view::TeamsChangedEvent);
             }
         }
     };
