@@ -12,7 +12,7 @@ import type { Undo } from "../../bindings/Undo";
 import type { Workspace } from "../../bindings/Workspace";
 import * as ipc from "../../ipc";
 import { CurlForm, ExportForm, ImportButton, importLine } from "./ImportExport";
-import { environmentsKey, treeKey, useRequestUrls, useTree } from "./queries";
+import { environmentsKey, requestUrlsKey, treeKey, useRequestUrls, useTree } from "./queries";
 import { MoveForm, NameForm, type Naming } from "./SideForm";
 import { OPENED_MARK, TreeView } from "./TreeView";
 import {
@@ -67,13 +67,16 @@ export function Sidebar({
   const [filter, setFilter] = useState("");
   const [expansion, setExpansion] = useState(emptyExpansion);
   // URLs are read once the person turns to the filter, so typing does not wait for them.
+  // The filter's lowercased texts are made then too, and dropped with the URLs when the
+  // box is left empty: a large workspace keeps neither while nobody filters.
   const [filtering, setFiltering] = useState(false);
-  const urls = useRequestUrls(workspaceId, filtering || filter.trim() !== "");
+  const filterInUse = filtering || filter.trim() !== "";
+  const urls = useRequestUrls(workspaceId, filterInUse);
 
   const index = useMemo(() => (tree.data ? indexTree(tree.data) : null), [tree.data]);
   const search = useMemo(
-    () => (index ? searchText(index, urls.data ?? {}) : null),
-    [index, urls.data],
+    () => (index && filterInUse ? searchText(index, urls.data ?? {}) : null),
+    [index, urls.data, filterInUse],
   );
   // The last result, so typing on searches only what still matched.
   const lastFilter = useRef<Filtered | null>(null);
@@ -90,7 +93,7 @@ export function Sidebar({
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: treeKey(workspaceId) }),
-      queryClient.invalidateQueries({ queryKey: ["request_urls", workspaceId] }),
+      queryClient.invalidateQueries({ queryKey: requestUrlsKey(workspaceId) }),
     ]);
   // Runs a change, then reads the tree again; a failure is shown above the tree.
   const change = async <T,>(run: () => Promise<T>): Promise<T | undefined> => {
@@ -262,6 +265,11 @@ export function Sidebar({
         placeholder="Filter by name, URL or method"
         value={filter}
         onFocus={() => setFiltering(true)}
+        onBlur={() => {
+          if (filter.trim() !== "") return;
+          setFiltering(false);
+          queryClient.removeQueries({ queryKey: requestUrlsKey(workspaceId) });
+        }}
         onChange={(event) => setFilter(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === "Escape") setFilter("");

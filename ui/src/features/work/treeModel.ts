@@ -10,8 +10,13 @@ import type { Tree } from "../../bindings/Tree";
 
 export type Kind = "collection" | "folder" | "request";
 
-/** A folder or request among its parent's children (they share one order). */
-export type Child = { kind: "folder"; node: FolderNode } | { kind: "request"; node: RequestNode };
+/**
+ * A folder or request among its parent's children (they share one order), with its
+ * place in the tree's list of its kind (`at`), by which a filter marks it kept.
+ */
+export type Child =
+  | { kind: "folder"; node: FolderNode; at: number }
+  | { kind: "request"; node: RequestNode; at: number };
 
 export type TreeIndex = {
   tree: Tree;
@@ -19,6 +24,10 @@ export type TreeIndex = {
   children: Map<string, Child[]>;
   folders: Map<string, FolderNode>;
   requests: Map<string, RequestNode>;
+  /** By place in `tree.folders`: the place of its parent folder, -1 at the top level. */
+  folderParentAt: Int32Array;
+  /** By place in `tree.requests`: the place of its folder, -1 at the top level. */
+  requestFolderAt: Int32Array;
 };
 
 /** One line of the sidebar. */
@@ -49,24 +58,29 @@ export function indexTree(tree: Tree): TreeIndex {
   const children = new Map<string, Child[]>();
   const folders = new Map<string, FolderNode>();
   const requests = new Map<string, RequestNode>();
+  const folderAt = new Map<string, number>();
   const add = (parent: string, child: Child) => {
     const list = children.get(parent);
     if (list) list.push(child);
     else children.set(parent, [child]);
   };
-  for (const node of tree.folders) {
+  tree.folders.forEach((node, at) => {
     folders.set(node.id, node);
-    add(parentOf(node.collection_id, node.parent_id), { kind: "folder", node });
-  }
-  for (const node of tree.requests) {
+    folderAt.set(node.id, at);
+    add(parentOf(node.collection_id, node.parent_id), { kind: "folder", node, at });
+  });
+  tree.requests.forEach((node, at) => {
     requests.set(node.id, node);
-    add(parentOf(node.collection_id, node.folder_id), { kind: "request", node });
-  }
+    add(parentOf(node.collection_id, node.folder_id), { kind: "request", node, at });
+  });
+  const placeOfFolder = (id: string | null) => (id === null ? -1 : (folderAt.get(id) ?? -1));
+  const folderParentAt = Int32Array.from(tree.folders, (node) => placeOfFolder(node.parent_id));
+  const requestFolderAt = Int32Array.from(tree.requests, (node) => placeOfFolder(node.folder_id));
   // Each list came in order among its kind; folders and requests share the order.
   for (const list of children.values()) {
     list.sort((a, b) => a.node.position - b.node.position || (a.node.id < b.node.id ? -1 : 1));
   }
-  return { tree, children, folders, requests };
+  return { tree, children, folders, requests, folderParentAt, requestFolderAt };
 }
 
 /** What the filter searches: each request's method, name and URL, lowercased once. */
@@ -80,14 +94,23 @@ export function searchText(index: TreeIndex, urls: Record<string, string | undef
   return { requests, texts };
 }
 
+/**
+ * What a filter keeps, by place in the tree's lists: a flag per request and per folder
+ * (typed arrays, so a filter keeping all 10,000 requests allocates two buffers, not
+ * 10,000 set entries), and the collections by id.
+ */
+export type Kept = { requests: Uint8Array; folders: Uint8Array; collections: Set<string> };
+
 /** What a filter kept, and which requests (by their place in `SearchText`) matched. */
-export type Filtered = { needle: string; search: SearchText; matches: number[]; kept: Set<string> };
+export type Filtered = { needle: string; search: SearchText; matches: number[]; kept: Kept };
 
 /**
- * The ids a filter keeps: the requests whose method, name or URL contain `text` (case
+ * What a filter keeps: the requests whose method, name or URL contain `text` (case
  * ignored), and every folder and collection they are in. `null` when `text` is blank.
  * Given the `previous` result of a shorter needle that this one extends (a person
- * typing on), only the requests that matched it are searched again.
+ * typing on), only the requests that matched it are searched again, and when all of
+ * them still match the previous result's `kept` is returned as it was (the rows on
+ * screen need not change).
  */
 export function filterTree(
   index: TreeIndex,
@@ -107,18 +130,25 @@ export function filterTree(
   };
   if (narrowing) for (const at of narrowing) test(at);
   else for (let at = 0; at < search.texts.length; at++) test(at);
+  if (previous && narrowing && matches.length === narrowing.length) {
+    return { needle, search, matches, kept: previous.kept };
+  }
 
-  const kept = new Set<string>();
+  const kept: Kept = {
+    requests: new Uint8Array(search.requests.length),
+    folders: new Uint8Array(index.folderParentAt.length),
+    collections: new Set(),
+  };
   for (const at of matches) {
     const request = search.requests[at];
     if (!request) continue;
-    kept.add(request.id);
-    kept.add(request.collection_id);
-    let folderId = request.folder_id;
+    kept.requests[at] = 1;
+    kept.collections.add(request.collection_id);
+    let folderAt = index.requestFolderAt[at] ?? -1;
     // Stop at a folder already kept (its parents are too); the depth bound guards a loop.
-    for (let depth = 0; folderId && !kept.has(folderId) && depth < 256; depth++) {
-      kept.add(folderId);
-      folderId = index.folders.get(folderId)?.parent_id ?? null;
+    for (let depth = 0; folderAt >= 0 && !kept.folders[folderAt] && depth < 256; depth++) {
+      kept.folders[folderAt] = 1;
+      folderAt = index.folderParentAt[folderAt] ?? -1;
     }
   }
   return { needle, search, matches, kept };
@@ -133,7 +163,7 @@ const requestRowCache = new WeakMap<TreeIndex, Map<string, Row>>();
 export function visibleRows(
   index: TreeIndex,
   expansion: Expansion,
-  kept: Set<string> | null,
+  kept: Kept | null,
 ): Row[] {
   const rows: Row[] = [];
   // A request's row never changes while the tree does not: made once per tree, so a
@@ -146,7 +176,7 @@ export function visibleRows(
   const walk = (collectionId: string, parent: string, folderId: string | null, depth: number) => {
     for (const child of index.children.get(parent) ?? []) {
       const { id, name } = child.node;
-      if (kept && !kept.has(id)) continue;
+      if (kept && !(child.kind === "request" ? kept.requests : kept.folders)[child.at]) continue;
       if (child.kind === "request") {
         let row = requestRows.get(id);
         if (!row) {
@@ -173,7 +203,7 @@ export function visibleRows(
     }
   };
   for (const collection of index.tree.collections) {
-    if (kept && !kept.has(collection.id)) continue;
+    if (kept && !kept.collections.has(collection.id)) continue;
     const open = kept !== null || !expansion.closedCollections.has(collection.id);
     const hasChildren = (index.children.get(collection.id)?.length ?? 0) > 0;
     rows.push({

@@ -143,6 +143,21 @@ describe("the filter", () => {
     ]);
   });
 
+  it("keeps the same result while typing on keeps every match (the rows need not change)", () => {
+    const search = searchText(index, urls);
+    const us = filterTree(index, "us", search);
+    const use = filterTree(index, "use", search, us);
+    // Both requests matching "us" (by name and by URL) also match "use"...
+    expect(use?.matches).toEqual(us?.matches);
+    expect(use?.matches).toHaveLength(2);
+    expect(use?.kept).toBe(us?.kept);
+    // ...but "usex" leaves none: a new result.
+    const usex = filterTree(index, "usex", search, use);
+    expect(usex?.matches).toEqual([]);
+    expect(usex?.kept).not.toBe(use?.kept);
+    expect(usex && names(visibleRows(index, emptyExpansion(), usex.kept))).toEqual([]);
+  });
+
   it("shows nothing when nothing matches, and everything again when cleared", () => {
     expect(filtered("nothing like this")).toEqual([]);
     expect(filterTree(index, "   ", searchText(index, urls))).toBeNull();
