@@ -39,6 +39,9 @@ export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
   // The team step of Configure your account, for the account that pressed Continue.
   const [teamStepFor, setTeamStepFor] = useState<string | null>(null);
   const chosen = useTeamView(signedIn?.id);
+  // No team switcher while Configure your account is on screen: it would change nothing.
+  const profile = useProfile(signedIn?.id);
+  const configuring = profile.data !== undefined && !profile.data.configured;
   // A choice in the team switcher leaves Settings and the team step.
   const teams: TeamViewState = {
     ...chosen,
@@ -59,7 +62,9 @@ export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
       <AppHeader
         snapshot={snapshot}
         onOpenSettings={openSettings}
-        teamSwitcher={signedIn && <TeamSwitcher accountId={signedIn.id} state={teams} />}
+        teamSwitcher={
+          signedIn && !configuring && <TeamSwitcher accountId={signedIn.id} state={teams} />
+        }
       />
       {active && !active.emailVerified && <EmailUnconfirmedBanner account={active} />}
       <main className="shell-main">

@@ -28,6 +28,14 @@ function FoundTeams({ account, found, onJoined }: ListProps & { found: Discovera
   const withdraw = useWithdrawJoinRequest(account.id);
   const busy = join.isPending || withdraw.isPending;
 
+  if (found.length === 0 && !account.emailVerified)
+    return (
+      <p className="notice notice-info team-empty">
+        No teams to join yet. Teams are found by the domain of your confirmed address: confirm
+        {account.email ? ` ${account.email}` : " your address"} with the link we sent, and the teams
+        of your domain that let people find them appear here.
+      </p>
+    );
   if (found.length === 0)
     return (
       <p className="notice notice-info team-empty">

@@ -81,4 +81,12 @@ describe("Join a team", () => {
     ).toBeInTheDocument();
     await waitFor(() => expect(ipc.joinTeam).not.toHaveBeenCalled());
   });
+
+  it("with none to join and the address not confirmed, asks to confirm it", async () => {
+    resetIpc(signedInAsAda({ emailVerified: false }));
+    await openJoin();
+    expect(
+      await screen.findByText(/confirm ada@example\.com with the link we sent/),
+    ).toBeInTheDocument();
+  });
 });

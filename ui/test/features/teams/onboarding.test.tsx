@@ -28,8 +28,11 @@ describe("the team step after Configure your account", () => {
   it("Skip for now on the first step skips the team step too", async () => {
     const { user } = renderApp();
     await screen.findByRole("heading", { name: "Configure your account" });
+    // No team switcher while configuring: it would change nothing on screen.
+    expect(screen.queryByRole("button", { name: /team menu/ })).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Skip for now" }));
     expect(await screen.findByRole("heading", { name: "Ada Lovelace" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Personal, team menu" })).toBeInTheDocument();
     expect(screen.queryByRole("heading", { name: "Work with your team" })).not.toBeInTheDocument();
   });
 
