@@ -52,7 +52,8 @@ export type TeamViewState = {
 
 export function useTeamView(accountId: string | undefined): TeamViewState {
   const [views, setViews] = useState<Record<string, TeamView>>({});
-  const [notice, setNotice] = useState<string | null>(null);
+  // A notice belongs to the account it was given for.
+  const [notice, setNotice] = useState<{ accountId: string; text: string } | null>(null);
   const teams = useTeams(accountId);
   // The names of teams seen on screen, to say which one was lost.
   const seen = useRef(new Map<string, string>());
@@ -60,7 +61,9 @@ export function useTeamView(accountId: string | undefined): TeamViewState {
   const chosen = accountId ? (views[accountId] ?? storedView(accountId)) : personal;
   const list = teams.data ?? [];
   const team = chosen.kind === "team" ? list.find((t) => t.id === chosen.teamId) : undefined;
-  if (team) seen.current.set(team.id, team.name);
+  useEffect(() => {
+    if (team) seen.current.set(team.id, team.name);
+  }, [team]);
   const lost = chosen.kind === "team" && teams.data !== undefined && !team;
 
   const show = useCallback(
@@ -68,7 +71,7 @@ export function useTeamView(accountId: string | undefined): TeamViewState {
       if (!accountId) return;
       remember(accountId, view);
       setViews((all) => ({ ...all, [accountId]: view }));
-      setNotice(notice ?? null);
+      setNotice(notice ? { accountId, text: notice } : null);
     },
     [accountId],
   );
@@ -79,7 +82,7 @@ export function useTeamView(accountId: string | undefined): TeamViewState {
     const name = seen.current.get(lostTeamId);
     remember(accountId, personal);
     setViews((all) => ({ ...all, [accountId]: personal }));
-    if (name) setNotice(`You are no longer a member of ${name}.`);
+    if (name) setNotice({ accountId, text: `You are no longer a member of ${name}.` });
   }, [lostTeamId, accountId]);
 
   const view = chosen.kind === "team" && !team ? personal : chosen;
@@ -89,7 +92,7 @@ export function useTeamView(accountId: string | undefined): TeamViewState {
     loading: chosen.kind === "team" && teams.isPending && accountId !== undefined,
     teams: list,
     show,
-    notice,
+    notice: notice && notice.accountId === accountId ? notice.text : null,
     dismissNotice: () => setNotice(null),
   };
 }

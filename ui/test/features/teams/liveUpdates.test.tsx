@@ -4,7 +4,7 @@ import { screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { emit, ipc, resetIpc } from "../../fakeIpc";
-import { signedInAsAda, team, teamMember } from "../../fixtures";
+import { account, grace, signedInAsAda, snapshot, team, teamMember } from "../../fixtures";
 import { openTeam } from "./teamsHelpers";
 
 vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
@@ -56,6 +56,29 @@ describe("teams_changed", () => {
     await waitFor(() => expect(localStorage.getItem("courier.team.ada")).toBeNull());
 
     await user.click(screen.getByRole("button", { name: "Dismiss" }));
+    expect(screen.queryByText("You are no longer a member of Acme QA.")).not.toBeInTheDocument();
+  });
+});
+
+describe("the lost team's notice", () => {
+  beforeEach(() => {
+    resetIpc(signedInAsAda());
+    ipc.teams.mockResolvedValue([team()]);
+  });
+
+  it("belongs to its account: switching to another leaves it behind", async () => {
+    await openTeam("Acme QA");
+    ipc.teams.mockResolvedValue([]);
+    emit("teams_changed", { accountId: "ada", teamId: "t-acme" });
+    await screen.findByText("You are no longer a member of Acme QA.");
+    emit(
+      "account_changed",
+      snapshot({
+        welcomeDone: true,
+        accounts: [account({ active: false }), grace({ active: true })],
+      }),
+    );
+    expect(await screen.findByRole("heading", { name: "Grace Hopper" })).toBeInTheDocument();
     expect(screen.queryByText("You are no longer a member of Acme QA.")).not.toBeInTheDocument();
   });
 });
