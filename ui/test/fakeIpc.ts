@@ -7,7 +7,15 @@ import { vi } from "vitest";
 import type { AppSnapshot } from "../src/bindings/AppSnapshot";
 import type * as Ipc from "../src/ipc";
 import type { IpcEvents } from "../src/ipc";
-import { firstLaunch, preferences, profile, session, started } from "./fixtures";
+import {
+  discovery,
+  firstLaunch,
+  preferences,
+  profile,
+  session,
+  started,
+  teamMember,
+} from "./fixtures";
 
 type IpcModule = typeof Ipc;
 type Handler = (payload: never) => void;
@@ -51,6 +59,26 @@ export const ipc = {
   revokeOtherSessions: vi.fn<IpcModule["revokeOtherSessions"]>(),
   supportRequests: vi.fn<IpcModule["supportRequests"]>(),
   submitSupportRequest: vi.fn<IpcModule["submitSupportRequest"]>(),
+  teams: vi.fn<IpcModule["teams"]>(),
+  createTeam: vi.fn<IpcModule["createTeam"]>(),
+  teamUrlSuggestion: vi.fn<IpcModule["teamUrlSuggestion"]>(),
+  updateTeam: vi.fn<IpcModule["updateTeam"]>(),
+  teamMembers: vi.fn<IpcModule["teamMembers"]>(),
+  setMemberRole: vi.fn<IpcModule["setMemberRole"]>(),
+  removeMember: vi.fn<IpcModule["removeMember"]>(),
+  leaveTeam: vi.fn<IpcModule["leaveTeam"]>(),
+  teamInvitations: vi.fn<IpcModule["teamInvitations"]>(),
+  invite: vi.fn<IpcModule["invite"]>(),
+  resendInvitation: vi.fn<IpcModule["resendInvitation"]>(),
+  cancelInvitation: vi.fn<IpcModule["cancelInvitation"]>(),
+  teamDiscovery: vi.fn<IpcModule["teamDiscovery"]>(),
+  setTeamDiscovery: vi.fn<IpcModule["setTeamDiscovery"]>(),
+  discoverableTeams: vi.fn<IpcModule["discoverableTeams"]>(),
+  joinTeam: vi.fn<IpcModule["joinTeam"]>(),
+  withdrawJoinRequest: vi.fn<IpcModule["withdrawJoinRequest"]>(),
+  joinRequests: vi.fn<IpcModule["joinRequests"]>(),
+  approveJoinRequest: vi.fn<IpcModule["approveJoinRequest"]>(),
+  declineJoinRequest: vi.fn<IpcModule["declineJoinRequest"]>(),
   workspaces: vi.fn<IpcModule["workspaces"]>(),
   createWorkspace: vi.fn<IpcModule["createWorkspace"]>(),
   workspaceTree: vi.fn<IpcModule["workspaceTree"]>(),
@@ -114,7 +142,8 @@ export const fakeIpcModule: IpcModule = {
  * Back to defaults: Rust answers `initial` to app_snapshot and accepts everything;
  * start_sign_in numbers its attempts 1, 2, 3… as Rust does; each account has a
  * configured profile (so Configure your account stays away unless a test wants it),
- * default preferences, this device as its one session and no support requests.
+ * default preferences, this device as its one session and no support requests; no
+ * teams (none to join either), and a team choice remembered by no account.
  */
 export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   handlers.clear();
@@ -132,6 +161,28 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.notificationPreferences.mockResolvedValue(preferences());
   ipc.listSessions.mockResolvedValue([session({ current: true })]);
   ipc.supportRequests.mockResolvedValue([]);
+  localStorage.clear();
+  ipc.teams.mockResolvedValue([]);
+  ipc.discoverableTeams.mockResolvedValue([]);
+  ipc.teamUrlSuggestion.mockImplementation(async (_accountId, name) =>
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, ""),
+  );
+  ipc.teamMembers.mockResolvedValue([teamMember()]);
+  ipc.teamInvitations.mockResolvedValue([]);
+  ipc.joinRequests.mockResolvedValue([]);
+  ipc.teamDiscovery.mockResolvedValue(discovery());
+  ipc.setTeamDiscovery.mockImplementation(async (_accountId, _teamId, settings) => ({
+    ...discovery(),
+    ...settings,
+  }));
+  ipc.removeMember.mockResolvedValue(null);
+  ipc.leaveTeam.mockResolvedValue(null);
+  ipc.cancelInvitation.mockResolvedValue(null);
+  ipc.withdrawJoinRequest.mockResolvedValue(null);
+  ipc.declineJoinRequest.mockResolvedValue(null);
   const meta = { id: "ws-pad", revision: 1, created_at: 0, updated_at: 0 };
   ipc.workspaces.mockResolvedValue({
     workspaces: [

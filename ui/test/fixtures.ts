@@ -1,12 +1,18 @@
 // Snapshots and accounts as Rust would send them, built from small overrides.
 import type { AccountView } from "../src/bindings/AccountView";
 import type { AppSnapshot } from "../src/bindings/AppSnapshot";
+import type { DiscoverableTeam } from "../src/bindings/DiscoverableTeam";
+import type { Invitation } from "../src/bindings/Invitation";
+import type { JoinRequest } from "../src/bindings/JoinRequest";
 import type { NotificationPreferences } from "../src/bindings/NotificationPreferences";
 import type { Profile } from "../src/bindings/Profile";
 import type { RequestSpec } from "../src/bindings/RequestSpec";
 import type { Session } from "../src/bindings/Session";
 import type { SignInStarted } from "../src/bindings/SignInStarted";
 import type { SupportRequest } from "../src/bindings/SupportRequest";
+import type { Team } from "../src/bindings/Team";
+import type { TeamDiscovery } from "../src/bindings/TeamDiscovery";
+import type { TeamMember } from "../src/bindings/TeamMember";
 
 export const KEYRING = 'the OS keyring (Secret Service), service "courier"';
 
@@ -136,5 +142,82 @@ export function requestSpec(url: string): RequestSpec {
     headers: [],
     body: { mode: "none" },
     auth: { kind: "inherit" },
+  };
+}
+
+/** A team Ada is the admin of. */
+export function team(overrides: Partial<Team> = {}): Team {
+  return {
+    id: "t-acme",
+    name: "Acme QA",
+    slug: "acme-qa",
+    role: "admin",
+    created_at: 1_700_000_000,
+    ...overrides,
+  };
+}
+
+/** Ada as a member of a team (an admin). */
+export function teamMember(overrides: Partial<TeamMember> = {}): TeamMember {
+  return {
+    user_id: "ada",
+    username: "ada",
+    name: "Ada Lovelace",
+    email: "ada@example.com",
+    role: "admin",
+    joined_at: 1_700_000_000,
+    ...overrides,
+  };
+}
+
+/** A pending invitation sent an hour ago, valid for a week. */
+export function invitation(overrides: Partial<Invitation> = {}): Invitation {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id: "i1",
+    email: "charles@example.com",
+    role: "member",
+    created_at: now - 3600,
+    sent_at: now - 3600,
+    expires_at: now + 7 * 86_400,
+    expired: false,
+    ...overrides,
+  };
+}
+
+/** Discovery off; example.com claimable. */
+export function discovery(overrides: Partial<TeamDiscovery> = {}): TeamDiscovery {
+  return {
+    enabled: false,
+    join_policy: "approval",
+    domains: [],
+    claimable_domains: ["example.com"],
+    ...overrides,
+  };
+}
+
+export function discoverableTeam(overrides: Partial<DiscoverableTeam> = {}): DiscoverableTeam {
+  return {
+    id: "t-engines",
+    name: "Analytical Engines",
+    slug: "engines",
+    domain: "example.com",
+    member_count: 12,
+    join_policy: "anyone",
+    request_pending: false,
+    ...overrides,
+  };
+}
+
+export function joinRequest(overrides: Partial<JoinRequest> = {}): JoinRequest {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id: "jr1",
+    user_id: "grace",
+    username: "grace",
+    name: "Grace Hopper",
+    email: "grace@example.com",
+    created_at: now - 600,
+    ...overrides,
   };
 }

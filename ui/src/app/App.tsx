@@ -8,6 +8,7 @@ import { SignInFailedScreen } from "../features/signin/SignInFailedScreen";
 import { useSignInFlow } from "../features/signin/SignInFlow";
 import { SignInWaitingScreen } from "../features/signin/SignInWaitingScreen";
 import { WelcomeScreen } from "../features/signin/WelcomeScreen";
+import { useTeamsEvents } from "../features/teams/queries";
 import * as ipc from "../ipc";
 import { useAppSnapshot, useSnapshotEvents } from "../queries";
 import { MainShell } from "./MainShell";
@@ -16,6 +17,7 @@ import { StartupErrorScreen } from "./StartupErrorScreen";
 export function App() {
   useSnapshotEvents();
   useProfileEvents();
+  useTeamsEvents();
   const snapshot = useAppSnapshot();
   const { state: flow } = useSignInFlow();
   useReportFirstScreen(!snapshot.isPending);

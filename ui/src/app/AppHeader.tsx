@@ -1,5 +1,8 @@
-// The bar across the top of the app: Courier's name, then the account menu when there
-// are accounts, or a plain Sign In button in Scratch Pad mode (no avatar, no nagging).
+// The bar across the top of the app: Courier's name, then the team switcher (given by the
+// shell while a signed-in account is active) beside the account menu when there are
+// accounts, or a plain Sign In button in Scratch Pad mode (no avatar, no nagging).
+import type { ReactNode } from "react";
+
 import type { AppSnapshot } from "../bindings/AppSnapshot";
 import { CourierMark } from "../components/CourierMark";
 import { AccountMenu } from "../features/accounts/AccountMenu";
@@ -10,9 +13,11 @@ type Props = {
   snapshot: AppSnapshot;
   /** Opens Account Settings; absent when no signed-in account is active. */
   onOpenSettings?: (() => void) | undefined;
+  /** The team switcher, before the account menu. */
+  teamSwitcher?: ReactNode;
 };
 
-export function AppHeader({ snapshot, onOpenSettings }: Props) {
+export function AppHeader({ snapshot, onOpenSettings, teamSwitcher }: Props) {
   const flow = useSignInFlow();
   const active = activeAccount(snapshot);
   return (
@@ -22,6 +27,7 @@ export function AppHeader({ snapshot, onOpenSettings }: Props) {
         <span className="brand-name">Courier</span>
       </span>
       <div className="app-header-end">
+        {teamSwitcher}
         {snapshot.accounts.length > 0 ? (
           <AccountMenu
             accounts={snapshot.accounts}

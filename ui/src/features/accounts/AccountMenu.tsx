@@ -2,11 +2,13 @@
 // account, switching, "Sign in again" for accounts the server signed out, Add a new
 // account, Sign out, Sign out of all accounts (both asked in SignOutDialog, which offers to
 // remove the accounts' workspaces from this device). Arrow keys, Home/End move; Escape and Tab
-// close and give focus back to the button; a click outside closes.
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+// close and give focus back to the button; a click outside closes (components/useMenuButton,
+// shared with the team switcher).
+import { useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import { Avatar } from "../../components/Avatar";
+import { useMenuButton } from "../../components/useMenuButton";
 import { useSwitchAccount } from "../../queries";
 import { useSignInFlow } from "../signin/SignInFlow";
 import { SignOutDialog, type SignOutTarget } from "./SignOutDialog";
@@ -18,105 +20,23 @@ type Props = {
   onOpenSettings?: (() => void) | undefined;
 };
 
-/** Where focus goes when the menu opens. */
-type OpenAt = "first" | "last";
-
-/** The menu's items, in order (none while it is closed). */
-function menuItems(menu: HTMLElement | null): HTMLElement[] {
-  return Array.from(menu?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? []);
-}
-
 export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
-  const [openAt, setOpenAt] = useState<OpenAt | null>(null);
-  const open = openAt !== null;
-  const container = useRef<HTMLDivElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
-  const menuId = useId();
-  const triggerId = useId();
-
+  const { open, choose, containerRef, triggerRef, triggerProps, menuRef, menuProps } =
+    useMenuButton();
   const flow = useSignInFlow();
   const switchAccount = useSwitchAccount();
   const [signingOut, setSigningOut] = useState<SignOutTarget | null>(null);
 
-  useEffect(() => {
-    if (!openAt) return;
-    const all = menuItems(menu.current);
-    (openAt === "first" ? all[0] : all[all.length - 1])?.focus();
-  }, [openAt]);
-
-  useEffect(() => {
-    if (!open) return;
-    const closeOnOutsidePress = (event: PointerEvent) => {
-      if (!container.current?.contains(event.target as Node)) setOpenAt(null);
-    };
-    document.addEventListener("pointerdown", closeOnOutsidePress);
-    return () => document.removeEventListener("pointerdown", closeOnOutsidePress);
-  }, [open]);
-
-  const close = () => {
-    setOpenAt(null);
-    trigger.current?.focus();
-  };
-
-  /** Closes the menu, then does what the chosen item says. */
-  const choose = (action: () => void) => () => {
-    close();
-    action();
-  };
-
-  const onTriggerKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
-    if (event.key === "ArrowDown" || event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      setOpenAt("first");
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      setOpenAt("last");
-    }
-  };
-
-  const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const all = menuItems(menu.current);
-    const current = all.indexOf(document.activeElement as HTMLElement);
-    const focusAt = (index: number) => all[(index + all.length) % all.length]?.focus();
-    switch (event.key) {
-      case "ArrowDown":
-        focusAt(current + 1);
-        break;
-      case "ArrowUp":
-        focusAt(current < 0 ? -1 : current - 1);
-        break;
-      case "Home":
-        focusAt(0);
-        break;
-      case "End":
-        focusAt(-1);
-        break;
-      case "Escape":
-      case "Tab":
-        close();
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-  };
-
   const label = active ? `${active.displayName}, account menu` : "Accounts menu";
 
   return (
-    <div className="account-menu" ref={container}>
+    <div className="account-menu" ref={containerRef}>
       <button
-        ref={trigger}
-        id={triggerId}
+        ref={triggerRef}
         type="button"
         className="account-menu-button"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        aria-controls={open ? menuId : undefined}
         aria-label={label}
-        onClick={() => (open ? setOpenAt(null) : setOpenAt("first"))}
-        onKeyDown={onTriggerKeyDown}
+        {...triggerProps}
       >
         {active ? (
           <>
@@ -130,14 +50,7 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
       </button>
 
       {open && (
-        <div
-          ref={menu}
-          id={menuId}
-          role="menu"
-          aria-labelledby={triggerId}
-          className="menu"
-          onKeyDown={onMenuKeyDown}
-        >
+        <div ref={menuRef} role="menu" className="menu" {...menuProps}>
           {accounts.map((account) => (
             <AccountMenuEntry
               key={account.id}
@@ -201,7 +114,7 @@ export function AccountMenu({ accounts, active, onOpenSettings }: Props) {
           target={signingOut}
           onClose={() => {
             setSigningOut(null);
-            trigger.current?.focus();
+            triggerRef.current?.focus();
           }}
         />
       )}

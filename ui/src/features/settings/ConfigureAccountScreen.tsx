@@ -1,6 +1,7 @@
 // Configure your account: shown once, after the first sign-in, while the profile says
-// configured=false. Name and optionally a bio and website; Continue saves them, Skip
-// for now saves nothing else. Both mark the account configured, so it never returns.
+// configured=false. Name and optionally a bio and website; Continue saves them (and the
+// shell then offers the team step: `onChoose`), Skip for now saves nothing else and
+// skips the team step too. Both mark the account configured, so it never returns.
 import { type FormEvent, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
@@ -13,9 +14,15 @@ import { useUpdateProfile } from "./queries";
 export function ConfigureAccountScreen({
   account,
   profile,
+  onChoose,
 }: {
   account: AccountView;
   profile: Profile;
+  /**
+   * Continue or Skip for now was pressed: told before saving, since once the profile is
+   * saved this screen is gone (the shell shows the team step after "continue" only).
+   */
+  onChoose?: (how: "continue" | "skip") => void;
 }) {
   const update = useUpdateProfile(account.id);
   const [name, setName] = useState(profile.name ?? "");
@@ -32,12 +39,14 @@ export function ConfigureAccountScreen({
     if (bio.trim() !== (profile.bio ?? "")) changes.bio = bio.trim();
     if (website.trim() !== (profile.website ?? "")) changes.website = website.trim();
     setSkipping(false);
+    onChoose?.("continue");
     update.mutate(changes);
   };
 
   const skip = () => {
     if (update.isPending) return;
     setSkipping(true);
+    onChoose?.("skip");
     update.mutate({ configured: true });
   };
 

@@ -26,7 +26,7 @@ describe("Configure your account", () => {
     expect(screen.queryByRole("heading", { name: "Ada Lovelace" })).not.toBeInTheDocument();
   });
 
-  it("Continue saves the details and marks the account configured", async () => {
+  it("Continue saves the details, marks the account configured and offers the team step", async () => {
     ipc.updateProfile.mockResolvedValue(profile({ name: "Ada King", bio: "Countess" }));
     const { user } = renderApp();
     await heading();
@@ -38,6 +38,8 @@ describe("Configure your account", () => {
       name: "Ada King",
       bio: "Countess",
     });
+    // The team step (test/features/teams/onboarding.test.tsx), then the app.
+    await user.click(await screen.findByRole("button", { name: "Skip for now" }));
     expect(await screen.findByRole("heading", { name: "Ada Lovelace" })).toBeInTheDocument();
     expect(
       screen.queryByRole("heading", { name: "Configure your account" }),
@@ -52,6 +54,8 @@ describe("Configure your account", () => {
     await user.click(screen.getByRole("button", { name: "Skip for now" }));
     expect(ipc.updateProfile).toHaveBeenCalledWith("ada", { configured: true });
     expect(await screen.findByRole("heading", { name: "Ada Lovelace" })).toBeInTheDocument();
+    // The team step is skipped with it.
+    expect(screen.queryByRole("heading", { name: "Work with your team" })).not.toBeInTheDocument();
     // Later answers come from the server, which now says configured.
     expect(ipc.accountProfile).toHaveBeenCalledTimes(1);
   });
