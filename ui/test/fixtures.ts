@@ -19,6 +19,7 @@ export const KEYRING = 'the OS keyring (Secret Service), service "courier"';
 export function account(overrides: Partial<AccountView> = {}): AccountView {
   return {
     id: "ada",
+    userId: "ada",
     server: "accounts.courier.test",
     displayName: "Ada Lovelace",
     email: "ada@example.com",
@@ -35,6 +36,7 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
 export const grace = (overrides: Partial<AccountView> = {}) =>
   account({
     id: "grace",
+    userId: "grace",
     server: "127.0.0.1:7878",
     displayName: "Grace Hopper",
     email: "grace@navy.test",

@@ -5,6 +5,10 @@
  */
 export type AccountView = { id: string, 
 /**
+ * The account's user id at its server (`sub`): how team members are named.
+ */
+userId: string, 
+/**
  * The server, as people recognise it (`accounts.example.com`, `127.0.0.1:7878`).
  */
 server: string, displayName: string, email: string | null, username: string | null, avatarUrl: string | null, 

@@ -20,6 +20,8 @@ use crate::error::Error;
 #[serde(rename_all = "camelCase")]
 pub struct AccountView {
     pub id: String,
+    /// The account's user id at its server (`sub`): how team members are named.
+    pub user_id: String,
     /// The server, as people recognise it (`accounts.example.com`, `127.0.0.1:7878`).
     pub server: String,
     pub display_name: String,
@@ -47,6 +49,7 @@ impl AccountView {
             .unwrap_or_else(|| account.issuer.clone());
         Self {
             id: account.id.clone(),
+            user_id: account.user_id.clone(),
             server,
             display_name: account.display_name().to_owned(),
             email: account.email.clone(),

@@ -7,7 +7,6 @@ import type { AccountView } from "../../bindings/AccountView";
 import type { Team } from "../../bindings/Team";
 import { ScreenHeading } from "../../components/ScreenHeading";
 import { QueryGate } from "../settings/forms";
-import { useProfile } from "../settings/queries";
 import { InvitationsSection } from "./InvitationsSection";
 import { JoinRequestsSection } from "./JoinRequestsSection";
 import { MembersSection } from "./MembersSection";
@@ -16,12 +15,6 @@ import { roleLabel } from "./roles";
 import { TeamSettingsSection } from "./TeamSettingsSection";
 
 type Props = { account: AccountView; team: Team; onLeft: () => void };
-
-/** The account's id on its server: the profile's, else the part of the local id after "#". */
-function useServerUserId(account: AccountView): string {
-  const profile = useProfile(account.id);
-  return profile.data?.id ?? account.id.split("#").pop() ?? account.id;
-}
 
 export function TeamPage({ account, team, onLeft }: Props) {
   const admin = team.role === "admin";
@@ -65,7 +58,7 @@ function TeamSection({ id, title, children }: { id: string; title: string; child
 }
 
 function MembersBody({ account, team, onLeft }: Props) {
-  const userId = useServerUserId(account);
+  const userId = account.userId;
   return (
     <QueryGate
       query={useTeamMembers(account.id, team.id)}
