@@ -160,11 +160,7 @@ const requestRowCache = new WeakMap<TreeIndex, Map<string, Row>>();
  * The rows on screen: everything under an open collection or folder, or, with `kept`
  * (a filter), only the kept ids with every kept folder shown open.
  */
-export function visibleRows(
-  index: TreeIndex,
-  expansion: Expansion,
-  kept: Kept | null,
-): Row[] {
+export function visibleRows(index: TreeIndex, expansion: Expansion, kept: Kept | null): Row[] {
   const rows: Row[] = [];
   // A request's row never changes while the tree does not: made once per tree, so a
   // filter that keeps thousands of requests does not make thousands of objects.
