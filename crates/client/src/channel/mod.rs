@@ -260,7 +260,7 @@ impl Channel {
                     self.report(AccountEvent::TeamsChanged {
                         account_id: self.account_id.clone(),
                         team_id,
-                    })
+                    });
                 }
                 // A newer server's event this client does not know: not an error.
                 Err(_) => tracing::debug!(account = %self.account_id, "unknown event ignored"),
