@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the project, installing what it needs first: the desktop UI
-# (bindings drift check, tsc, Vitest, Vite build), then formatting, clippy with warnings
-# as errors, unit and integration tests of the whole workspace (end-to-end ones
+# Runs every test of the project, installing what it needs first: formatting, the
+# desktop UI (tsc, Biome, Vitest, Vite build), one build of the workspace linted by
+# clippy with warnings as errors, the bindings drift check, then the unit and
+# integration tests of the whole workspace (end-to-end ones
 # included: headless Chromium, an OpenID provider on Node, a throwaway keyring from
 # scripts/with-keyring.sh, the desktop app under Xvfb driven by tauri-driver, and
 # Schemathesis checking the account API against its OpenAPI document).
@@ -38,20 +39,8 @@ need_desktop_tools
 need_contract_tools
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-echo "==> UI: IPC bindings and command map up to date (ts-rs)"
-# Regenerates ui/src/bindings from the Rust types (proto, client and workspace) (TS_RS_EXPORT_DIR in .cargo/config.toml) and
-# ui/src/ipc/commands.ts from the IPC command table (crates/client/src/app/ipc); any difference
-# from the committed files means they were not regenerated and committed.
-cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib --locked --quiet
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  drift="$(git status --porcelain -- ui/src/bindings ui/src/ipc/commands.ts)"
-  if [ -n "$drift" ]; then
-    echo "error: ui/src/bindings or ui/src/ipc/commands.ts is not what the Rust types generate:" >&2
-    echo "$drift" >&2
-    echo "Commit the regenerated files (cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib writes them)." >&2
-    exit 1
-  fi
-fi
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
 echo "==> UI: typecheck"
 npm run --prefix ui --silent typecheck
 echo "==> UI: lint (Biome; npm run --prefix ui format fixes the format and import order)"
@@ -62,11 +51,37 @@ npm test --prefix ui --silent
 echo "==> UI: build"
 npm run --prefix ui --silent build
 
-echo "==> cargo fmt --check"
-cargo fmt --all -- --check
-echo "==> cargo clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# One build of the whole workspace serves every step below: libraries, binaries (the
+# desktop app the end-to-end tests drive), tests and benches (in the test profile),
+# with the `ts` features (exporting the bindings is a test of it), and clippy's lints
+# on the workspace's own crates, warnings as errors, on the way: clippy-driver wraps
+# rustc for them, which is what `cargo clippy` does, so the lints cost no second pass
+# over the dependencies. Every cargo call below passes the same features under the
+# same wrapper, so none of them builds anything again (on a cold build folder this
+# halves the time).
+export RUSTC_WORKSPACE_WRAPPER
+RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)"
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+workspace=(--workspace --locked --features courier-client/ts)
+echo "==> cargo build of the whole workspace, linted by clippy (warnings are errors)"
+cargo build "${workspace[@]}" --all-targets
+
+echo "==> UI: IPC bindings and command map up to date (ts-rs)"
+# Regenerates ui/src/bindings from the Rust types (proto, client and workspace)
+# (TS_RS_EXPORT_DIR in .cargo/config.toml) and ui/src/ipc/commands.ts from the IPC
+# command table (crates/client/src/app/ipc); any difference from the committed files
+# means they were not regenerated and committed.
+cargo test "${workspace[@]}" --lib --quiet -- export_
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  drift="$(git status --porcelain -- ui/src/bindings ui/src/ipc/commands.ts)"
+  if [ -n "$drift" ]; then
+    echo "error: ui/src/bindings or ui/src/ipc/commands.ts is not what the Rust types generate:" >&2
+    echo "$drift" >&2
+    echo "Commit the regenerated files (cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib writes them)." >&2
+    exit 1
+  fi
+fi
+
 echo "==> cargo test (under Xvfb and a throwaway keyring; the desktop tests drive the real window)"
-cargo build -p courier-desktop --locked --quiet
-xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh cargo test --workspace --locked
+xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh cargo test "${workspace[@]}"
 echo "==> all tests passed"
