@@ -99,10 +99,19 @@ impl Registry {
         }
     }
 
+    /// Removes account `id`. When it was the active one, the signed-in account used
+    /// most recently takes its place (as a browser's profile switcher does), so
+    /// signing out of one of several accounts leaves the person in another, not in
+    /// none; with no signed-in account left, none is active.
     pub fn remove(&mut self, id: &str) {
         self.accounts.retain(|account| account.id != id);
         if self.active.as_deref() == Some(id) {
-            self.active = None;
+            self.active = self
+                .accounts
+                .iter()
+                .filter(|account| !account.signed_out)
+                .max_by_key(|account| account.last_used_at)
+                .map(|account| account.id.clone());
         }
     }
 }
@@ -255,6 +264,44 @@ mod tests {
         );
         assert!(registry.resolve("ada").is_err(), "two accounts match");
         assert!(registry.resolve("nobody").is_err());
+    }
+
+    #[test]
+    fn removing_the_active_account_makes_the_signed_in_one_used_last_active() {
+        let mut registry = Registry::default();
+        let mut older = account("https://a", "older", "older@example.com");
+        older.last_used_at = 10;
+        let mut newer = account("https://a", "newer", "newer@example.com");
+        newer.last_used_at = 20;
+        let mut ended = account("https://a", "ended", "ended@example.com");
+        ended.last_used_at = 30;
+        ended.signed_out = true;
+        let leaving = account("https://a", "leaving", "leaving@example.com");
+        for each in [older.clone(), newer.clone(), ended, leaving.clone()] {
+            registry.upsert(each);
+        }
+
+        registry.active = Some(older.id.clone());
+        registry.remove(&leaving.id);
+        assert_eq!(
+            registry.active,
+            Some(older.id.clone()),
+            "another account's removal changes nothing"
+        );
+
+        registry.active = Some(leaving.id.clone());
+        registry.upsert(leaving.clone());
+        registry.remove(&leaving.id);
+        assert_eq!(
+            registry.active,
+            Some(newer.id.clone()),
+            "not the signed-out one, though used later"
+        );
+
+        registry.remove(&newer.id);
+        assert_eq!(registry.active, Some(older.id.clone()));
+        registry.remove(&older.id);
+        assert_eq!(registry.active, None, "only a signed-out account is left");
     }
 
     #[test]
