@@ -3,6 +3,8 @@
 /**
  * The payload of the `teams_changed` event: something in team `team_id` changed for
  * this account (its members, roles, invitations or join requests, its name, or the
- * account joined or left it); read the account's teams and that team again.
+ * account joined or left it); read the account's teams and that team again. No
+ * `team_id`: the account's events channel came back after a gap, so any of its teams
+ * may have changed unheard.
  */
-export type TeamsChangedEvent = { accountId: string, teamId: string, };
+export type TeamsChangedEvent = { accountId: string, teamId: string | null, };

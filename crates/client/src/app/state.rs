@@ -6,9 +6,10 @@
 //! changed profile as `profile_changed`. No Tauri here: the CLI and tests can drive
 //! the same state with any `Shell`.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use courier_workspace::seal::Secrets;
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,9 @@ pub struct DesktopState {
     pending: PendingSignIn,
     /// The events channel of each signed-in account.
     live: LiveUpdates,
+    /// Accounts whose events channel was lost and has not come back: what the server
+    /// said meanwhile was not heard, so coming back reads it all again.
+    out_of_touch: Mutex<HashSet<String>>,
     /// The OS keyring while it is in use: it also keeps the workspace data key.
     keys: RwLock<Option<Arc<KeyringVault>>>,
     /// The device's work, opened on first use (see [`DesktopState::work`]).
@@ -69,6 +73,7 @@ impl DesktopState {
             vault: RwLock::new(status),
             pending: PendingSignIn::default(),
             live: LiveUpdates::default(),
+            out_of_touch: Mutex::default(),
             keys: RwLock::new(keys),
             work: OnceCell::new(),
         })
@@ -365,37 +370,58 @@ impl DesktopState {
         match outcome {
             AccountEvent::SessionRevoked { account_id } => {
                 tracing::info!(account = %account_id, "the server ended this sign-in");
+                self.out_of_touch_set().remove(&account_id);
                 let _ = self.accounts_changed().await;
             }
-            AccountEvent::ProfileChanged { account_id } => {
-                self.shell
-                    .emit(UiEvent::ProfileChanged(ProfileChangedEvent {
-                        account_id: account_id.clone(),
-                    }));
-                // The account menu shows the name and picture kept in the account
-                // list; reading the profile updates them.
-                if let Ok(courier) = self.courier().await
-                    && courier.api(&account_id).profile().await.is_ok()
-                    && let Ok(snapshot) = self.snapshot().await
-                {
-                    self.shell.emit(UiEvent::AccountChanged(snapshot));
-                }
-            }
+            AccountEvent::ProfileChanged { account_id } => self.profile_changed(account_id).await,
             AccountEvent::TeamsChanged {
                 account_id,
                 team_id,
             } => {
                 self.shell.emit(UiEvent::TeamsChanged(TeamsChangedEvent {
                     account_id,
-                    team_id,
+                    team_id: Some(team_id),
                 }));
             }
             AccountEvent::Connected { account_id } => {
                 tracing::debug!(account = %account_id, "events channel live");
+                let was_out_of_touch = self.out_of_touch_set().remove(&account_id);
+                if was_out_of_touch {
+                    // Teams and profile may have changed while nobody listened (a
+                    // laptop asleep, a network gone): the screens read them again.
+                    self.shell.emit(UiEvent::TeamsChanged(TeamsChangedEvent {
+                        account_id: account_id.clone(),
+                        team_id: None,
+                    }));
+                    self.profile_changed(account_id).await;
+                }
             }
             AccountEvent::Disconnected { account_id, reason } => {
                 tracing::info!(account = %account_id, %reason, "events channel lost; reconnecting");
+                self.out_of_touch_set().insert(account_id);
             }
+        }
+    }
+
+    fn out_of_touch_set(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        // A set of ids cannot be left half-changed: a poisoned lock is still usable.
+        self.out_of_touch
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The profile or email of `account_id` changed: the screens read it again, and
+    /// the account menu's name and picture (kept in the account list) follow.
+    async fn profile_changed(&self, account_id: String) {
+        self.shell
+            .emit(UiEvent::ProfileChanged(ProfileChangedEvent {
+                account_id: account_id.clone(),
+            }));
+        if let Ok(courier) = self.courier().await
+            && courier.api(&account_id).profile().await.is_ok()
+            && let Ok(snapshot) = self.snapshot().await
+        {
+            self.shell.emit(UiEvent::AccountChanged(snapshot));
         }
     }
 }
@@ -449,6 +475,57 @@ mod tests {
             assert_eq!(list.secrets, courier_workspace::db::SecretsMode::MemoryOnly);
             assert!(data.path().join(super::work::DATABASE_FILE).exists());
         });
+    }
+
+    #[tokio::test]
+    async fn a_channel_back_after_a_gap_has_the_screens_read_teams_and_profile_again() {
+        let data = tempfile::tempdir().unwrap();
+        let config =
+            ClientConfig::for_data_dir(data.path(), "courier-state-test", "http://127.0.0.1:1");
+        let shell = Arc::new(Recorder::default());
+        let state = DesktopState::with_config(config, shell.clone());
+        state.use_memory_vault().await;
+        let connected = || AccountEvent::Connected {
+            account_id: "a".into(),
+        };
+        let told = |shell: &Recorder| -> Vec<&'static str> {
+            shell
+                .0
+                .lock()
+                .unwrap()
+                .drain(..)
+                .map(|event| event.name())
+                .collect()
+        };
+
+        state.live_update(connected()).await;
+        assert!(
+            told(&shell).is_empty(),
+            "the first connection misses nothing"
+        );
+
+        state
+            .live_update(AccountEvent::Disconnected {
+                account_id: "a".into(),
+                reason: "network".into(),
+            })
+            .await;
+        state.live_update(connected()).await;
+        let events = shell.0.lock().unwrap().clone();
+        assert_eq!(
+            events.first(),
+            Some(&UiEvent::TeamsChanged(TeamsChangedEvent {
+                account_id: "a".into(),
+                team_id: None,
+            }))
+        );
+        assert_eq!(told(&shell), ["teams_changed", "profile_changed"]);
+
+        state.live_update(connected()).await;
+        assert!(
+            told(&shell).is_empty(),
+            "only the first connection after a gap"
+        );
     }
 
     /// A shell whose dialog answers with the file named like the choice's title.

@@ -253,13 +253,15 @@ pub struct ProfileChangedEvent {
 
 /// The payload of the `teams_changed` event: something in team `team_id` changed for
 /// this account (its members, roles, invitations or join requests, its name, or the
-/// account joined or left it); read the account's teams and that team again.
+/// account joined or left it); read the account's teams and that team again. No
+/// `team_id`: the account's events channel came back after a gap, so any of its teams
+/// may have changed unheard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamsChangedEvent {
     pub account_id: String,
-    pub team_id: String,
+    pub team_id: Option<String>,
 }
 
 #[cfg(test)]
