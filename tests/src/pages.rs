@@ -40,12 +40,11 @@ pub async fn sign_up(
     Ok(())
 }
 
-/// Opens the newest confirmation link mailed to `email` (waiting for the mail) and
-/// presses **Confirm email address**; succeeds when the browser is on Sign In saying
-/// the address is confirmed.
+/// Opens the newest confirmation link mailed to `email` (waiting for the mail; other
+/// mail, such as an invitation, passed over) and presses **Confirm email address**;
+/// succeeds when the browser is on Sign In saying the address is confirmed.
 pub async fn confirm_from_outbox(browser: &Browser, outbox_dir: &Path, email: &str) -> Result<()> {
-    let mail = outbox::wait_for_newest_mail(outbox_dir, email).await;
-    let link = outbox::link_in(&mail, "/confirm-email?token=");
+    let link = outbox::wait_for_link(outbox_dir, email, "/confirm-email?token=").await;
     browser.goto(&link).await?;
     let landed = browser
         .navigate_by(
