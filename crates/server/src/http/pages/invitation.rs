@@ -234,6 +234,23 @@ mod tests {
             &format!("cti_{}", "a".repeat(100)),
         ] {
             assert!(!looks_like_token(not_a_token), "{not_a_token:?}");
+            assert_eq!(return_token(None, Some(not_a_token)), None);
         }
+        // An app's sign-in request has its own way back, which wins.
+        assert_eq!(return_token(Some("req-id"), Some(&token)), None);
+        assert_eq!(return_token(None, Some(&token)), Some(token.as_str()));
+    }
+
+    #[test]
+    fn the_way_back_is_added_to_a_path_with_or_without_a_query() {
+        assert_eq!(
+            with_return("/signin", Some("cti_abc")),
+            "/signin?invitation=cti_abc"
+        );
+        assert_eq!(
+            with_return("/signin?notice=check-inbox", Some("cti_abc")),
+            "/signin?notice=check-inbox&invitation=cti_abc"
+        );
+        assert_eq!(with_return("/signin", None), "/signin");
     }
 }
