@@ -75,8 +75,10 @@ async fn the_team_page_shows_the_name_and_url_escaped_and_nothing_about_members(
     let (ada, team) = ada_with_team(&server, name, "acme-qa").await;
     invited(&server, &ada, &team, "grace@example.com").await;
 
-    let (status, page) = fetched(&server.browser(), "/t/acme-qa").await;
-    assert_eq!(status, StatusCode::OK);
+    let response = server.browser().get("/t/acme-qa").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-robots-tag"], "noindex");
+    let page = response.text().await.unwrap();
     assert!(
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Acme&quot;"),
         "{page}"

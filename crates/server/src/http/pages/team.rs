@@ -1,9 +1,11 @@
 //! Team pages (`/t/{slug}`): the team's public name and URL, which invitation and
 //! join pages link to. Nothing else about a team is public: no members, no
 //! addresses, not even how many there are. An unknown URL and a malformed one get
-//! the same "page not found" as any address that leads nowhere.
+//! the same "page not found" as any address that leads nowhere. The page is there for
+//! people following an invitation, not for search engines: it asks not to be indexed.
 
 use axum::extract::{Path, State};
+use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
@@ -38,5 +40,9 @@ pub async fn show(
             p { "Members join by an invitation from one of the team's admins." }
         },
     );
-    Ok(markup.into_response())
+    Ok((
+        [(HeaderName::from_static("x-robots-tag"), "noindex")],
+        markup,
+    )
+        .into_response())
 }
