@@ -29,6 +29,7 @@ pub use loopback::CallbackListener;
 pub use oidc_provider::{OidcProvider, oidc_provider_login};
 pub use opener::{ChannelOpener, scripted_sign_in};
 pub use pages::{
-    confirm_from_outbox, consent_page, continue_as, sign_in_on_page, sign_up, use_another_account,
+    confirm_from_outbox, consent_page, continue_as, join_on_invitation_page,
+    leave_invitation_page_by, sign_in_on_page, sign_up, sign_up_on_page, use_another_account,
 };
 pub use signed_in::SignedInClient;

@@ -1,6 +1,7 @@
 //! Courier's own web pages, filled in by a real browser: Create Account, the email
-//! confirmation link from the outbox, Sign In and the consent page an app's
-//! authorization request shows a browser already signed in. Field names and button
+//! confirmation link from the outbox, Sign In, the consent page an app's
+//! authorization request shows a browser already signed in, and a team invitation's
+//! page. Field names and button
 //! texts mirror `crates/server/src/http/pages/`; when those change, this is the one
 //! place to follow.
 
@@ -22,6 +23,24 @@ pub async fn sign_up(
     password: &str,
 ) -> Result<()> {
     browser.goto(&format!("{base}/signup")).await?;
+    sign_up_on_page(browser, email, username, password)
+        .await
+        .map(drop)
+}
+
+/// Fills in the Create Account page the browser is on (reached from an invitation,
+/// say) and submits it; returns the Sign In URL ("check your inbox") the server moved
+/// on to. Fails with the page's field errors.
+pub async fn sign_up_on_page(
+    browser: &Browser,
+    email: &str,
+    username: &str,
+    password: &str,
+) -> Result<Url> {
+    let page = browser.current_url().await?;
+    if page.path() != "/signup" {
+        bail!("expected the Create Account page, the browser is at {page}");
+    }
     browser.fill("email", email).await?;
     browser.fill("username", username).await?;
     browser.fill("password", password).await?;
@@ -37,15 +56,14 @@ pub async fn sign_up(
         let page = browser.page_text().await?;
         bail!("sign-up of {email} was refused (at {landed}):\n{page}");
     }
-    Ok(())
+    Ok(landed)
 }
 
-/// Opens the newest confirmation link mailed to `email` (waiting for the mail) and
-/// presses **Confirm email address**; succeeds when the browser is on Sign In saying
-/// the address is confirmed.
+/// Opens the newest confirmation link mailed to `email` (waiting for the mail; other
+/// mail, such as an invitation, passed over) and presses **Confirm email address**;
+/// succeeds when the browser is on Sign In saying the address is confirmed.
 pub async fn confirm_from_outbox(browser: &Browser, outbox_dir: &Path, email: &str) -> Result<()> {
-    let mail = outbox::wait_for_newest_mail(outbox_dir, email).await;
-    let link = outbox::link_in(&mail, "/confirm-email?token=");
+    let link = outbox::wait_for_link(outbox_dir, email, "/confirm-email?token=").await;
     browser.goto(&link).await?;
     let landed = browser
         .navigate_by(
@@ -132,4 +150,37 @@ pub async fn use_another_account(browser: &Browser) -> Result<Url> {
         bail!("Use another account went to {landed}");
     }
     Ok(landed)
+}
+
+/// On a team invitation's page (`/invitations/accept`), signed out, follows **Sign
+/// In** or **Create Account** (`link`); returns the page it led to, which must carry
+/// the invitation to come back to.
+pub async fn leave_invitation_page_by(browser: &Browser, link: &str) -> Result<Url> {
+    let page = browser.current_url().await?;
+    if page.path() != "/invitations/accept" {
+        bail!("expected the invitation page, the browser is at {page}");
+    }
+    let landed = browser.navigate_by(link, browser.click_link(link)).await?;
+    if !landed.query_pairs().any(|(name, _)| name == "invitation") {
+        bail!("{link} on the invitation page lost the invitation: {landed}");
+    }
+    Ok(landed)
+}
+
+/// On a team invitation's page, signed in, presses **Join `team`**; succeeds when the
+/// server says so ("You joined `team`").
+pub async fn join_on_invitation_page(browser: &Browser, team: &str) -> Result<()> {
+    let page = browser.current_url().await?;
+    if page.path() != "/invitations/accept" {
+        bail!("expected the invitation page, the browser is at {page}");
+    }
+    let button = format!("Join {team}");
+    browser
+        .navigate_by(&button, browser.click_button(&button))
+        .await?;
+    let text = browser.page_text().await?;
+    if !text.contains(&format!("You joined {team}")) {
+        bail!("joining {team} failed:\n{text}");
+    }
+    Ok(())
 }

@@ -54,6 +54,26 @@ pub async fn wait_for_newest_mail(outbox: &Path, to: &str) -> String {
     mails_to(outbox, to).pop().expect("the mail just seen")
 }
 
+/// Polls `outbox` until a message to `to` has a link containing `marker` (an
+/// invitation among confirmation mails, say); returns that link of the newest one.
+pub async fn wait_for_link(outbox: &Path, to: &str, marker: &str) -> String {
+    let deadline = Instant::now() + MAIL_TIMEOUT;
+    loop {
+        if let Some(mail) = mails_to(outbox, to)
+            .into_iter()
+            .rfind(|mail| mail.contains(marker))
+        {
+            return link_in(&mail, marker);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no mail to {to} with {marker} in {} after {MAIL_TIMEOUT:?}",
+            outbox.display()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 /// Whether the `To:` header of the message `text` names `to` (case-insensitive).
 fn is_addressed_to(text: &str, to: &str) -> bool {
     let to = to.to_lowercase();

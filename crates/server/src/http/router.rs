@@ -68,10 +68,5 @@ async fn not_found(uri: Uri) -> Response {
     if is_api(&uri) {
         return ApiError::not_found().into_response();
     }
-    PageError::new(
-        StatusCode::NOT_FOUND,
-        "Page not found",
-        "There is nothing at this address.",
-    )
-    .into_response()
+    PageError::not_found().into_response()
 }

@@ -10,6 +10,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::csrf;
+use super::invitation;
 use super::layout::{Field, hidden, message_page, page};
 use super::signup::signup_rule;
 use super::{PageError, PageForm, PageQuery, with_cookies};
@@ -86,9 +87,14 @@ pub async fn submit(
         .use_mail_link(&digest, LinkPurpose::ConfirmEmail, state.clock.now())
         .await?;
     let outcome = match outcome {
-        // Confirmed: the password works from now on, so the next step is Sign In.
+        // Confirmed: the password works from now on, so the next step is Sign In, and
+        // after it the invitation this browser signed up from, if any.
         LinkOutcome::Used { .. } => {
-            return Ok(Redirect::to("/signin?notice=email-confirmed").into_response());
+            let next = invitation::with_return(
+                "/signin?notice=email-confirmed",
+                invitation::remembered(&state, &headers).as_deref(),
+            );
+            return Ok(Redirect::to(&next).into_response());
         }
         LinkOutcome::Expired => "expired",
         LinkOutcome::AlreadyUsed => "used",

@@ -1,17 +1,28 @@
 //! The invitation link from the mail (`/invitations/accept?token=…`): the team's
-//! name and what accepting does; signed in, a **Join** button (a CSRF-checked POST,
-//! so a mail scanner that prefetches the link accepts nothing); signed out, Sign In
-//! (which comes back here) or Create Account. Any signed-in account may accept: the
-//! link went to the address, and its holder chooses which account joins.
+//! name (linking its team page) and what accepting does; signed in, a **Join** button
+//! (a CSRF-checked POST, so a mail scanner that prefetches the link accepts nothing);
+//! signed out, Sign In or Create Account, both of which come back here. Any signed-in
+//! account may accept: the link went to the address, and its holder chooses which
+//! account joins.
+//!
+//! The way back is the invitation's token, never a URL: Sign In and Create Account
+//! carry it as `invitation` (a query parameter, then a hidden field) and return only
+//! to [`page_path`] of a token that [`looks_like_token`], so it cannot become an open
+//! redirect. A new account must confirm its address before it can sign in, often by
+//! opening the mailed link in the same tab: Create Account therefore also leaves the
+//! token in a short-lived cookie, which the confirmation reads to send the person on
+//! to Sign In for the invitation.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{hidden, message_page, page};
-use super::{PageError, PageForm, PageQuery, csrf, session, with_cookies};
+use super::session::{clear_cookie, cookie_name, read_cookie, set_cookie};
+use super::{PageError, PageForm, PageQuery, csrf, session, team, with_cookies};
+use crate::accounts::signup::CONFIRM_LINK_LIFETIME;
 use crate::platform::crypto::token_digest;
 use crate::state::AppState;
 use crate::teams::invitations::{self, ACCEPT_PATH, Accepted, refusal_message};
@@ -29,6 +40,52 @@ pub fn looks_like_token(token: &str) -> bool {
 /// The invitation page for `token` (a token [`looks_like_token`] accepted).
 pub fn page_path(token: &str) -> String {
     format!("{ACCEPT_PATH}?token={token}")
+}
+
+/// The invitation to return to after signing up or in: only without an OAuth request
+/// (which has its own way back), and only a token that [`looks_like_token`].
+pub fn return_token<'a>(req: Option<&str>, invitation: Option<&'a str>) -> Option<&'a str> {
+    invitation.filter(|token| req.is_none() && looks_like_token(token))
+}
+
+/// `path` with `invitation=` added to its query when there is an invitation to return to.
+pub fn with_return(path: &str, invitation: Option<&str>) -> String {
+    match invitation {
+        Some(token) => {
+            let separator = if path.contains('?') { '&' } else { '?' };
+            format!("{path}{separator}invitation={token}")
+        }
+        None => path.to_owned(),
+    }
+}
+
+/// The hidden field that carries the invitation through a form's POST.
+pub fn return_field(invitation: Option<&str>) -> Markup {
+    html! {
+        @if let Some(token) = invitation {
+            input type="hidden" name="invitation" value=(token);
+        }
+    }
+}
+
+const RETURN_COOKIE: &str = "courier_invitation";
+
+/// The cookie that keeps the invitation while a new account confirms its address
+/// (as long as the confirmation link works).
+pub fn remember(state: &AppState, token: &str) -> axum::http::HeaderValue {
+    let name = cookie_name(&state.issuer, RETURN_COOKIE);
+    set_cookie(&state.issuer, &name, token, Some(CONFIRM_LINK_LIFETIME))
+}
+
+/// The invitation [`remember`] kept in this browser, if it still looks like one.
+pub fn remembered(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    read_cookie(headers, &cookie_name(&state.issuer, RETURN_COOKIE))
+        .filter(|token| looks_like_token(token))
+}
+
+/// Clears [`remember`]'s cookie once the browser is back at the invitation.
+pub fn forget(state: &AppState) -> axum::http::HeaderValue {
+    clear_cookie(&state.issuer, &cookie_name(&state.issuer, RETURN_COOKIE))
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,7 +143,7 @@ pub async fn show(
         &format!("Join {} on Courier", team.name),
         html! {
             p { "This invitation to " strong { (live.email) } " asks you to join the team "
-                strong { (team.name) } " as " (role) "." }
+                a href=(team::page_path(&team.slug)) { strong { (team.name) } } " as " (role) "." }
             @match &signed_in {
                 Some(current) => {
                     p class="muted" { "You're signed in as " (current.user.email) "." }
@@ -100,16 +157,22 @@ pub async fn show(
                     }
                 }
                 None => {
-                    p { "Sign in to join, or create a free account first (then open this link again)." }
+                    p { "Sign in to join, or create a free account first: either brings you back here." }
                     p class="links" {
-                        a href=(format!("/signin?invitation={}", query.token)) { "Sign In" }
-                        a href="/signup" { "Create Account" }
+                        a href=(with_return("/signin", Some(&query.token))) { "Sign In" }
+                        a href=(with_return("/signup", Some(&query.token))) { "Create Account" }
                     }
                 }
             }
         },
     );
-    Ok(with_cookies(markup.into_response(), csrf.set_cookie))
+    // Back here signed in: the cookie that found the way back has done its work.
+    let forgotten =
+        (signed_in.is_some() && remembered(&state, &headers).is_some()).then(|| forget(&state));
+    Ok(with_cookies(
+        markup.into_response(),
+        csrf.set_cookie.into_iter().chain(forgotten),
+    ))
 }
 
 /// `POST /invitations/accept`: joins the team as the signed-in account.
@@ -171,6 +234,23 @@ mod tests {
             &format!("cti_{}", "a".repeat(100)),
         ] {
             assert!(!looks_like_token(not_a_token), "{not_a_token:?}");
+            assert_eq!(return_token(None, Some(not_a_token)), None);
         }
+        // An app's sign-in request has its own way back, which wins.
+        assert_eq!(return_token(Some("req-id"), Some(&token)), None);
+        assert_eq!(return_token(None, Some(&token)), Some(token.as_str()));
+    }
+
+    #[test]
+    fn the_way_back_is_added_to_a_path_with_or_without_a_query() {
+        assert_eq!(
+            with_return("/signin", Some("cti_abc")),
+            "/signin?invitation=cti_abc"
+        );
+        assert_eq!(
+            with_return("/signin?notice=check-inbox", Some("cti_abc")),
+            "/signin?notice=check-inbox&invitation=cti_abc"
+        );
+        assert_eq!(with_return("/signin", None), "/signin");
     }
 }

@@ -1,8 +1,8 @@
 //! The server's own web pages: the authorization endpoint's browser flow, sign-up,
 //! sign-in, the consent page, email confirmation, Trouble signing in?, public
-//! profiles, sign-out and terms. Server-rendered HTML that works without
-//! JavaScript and loads nothing from elsewhere; every form carries a CSRF token and
-//! answers a POST with 303.
+//! profiles, team pages, invitations, sign-out and terms. Server-rendered HTML that
+//! works without JavaScript and loads nothing from elsewhere; every form carries a
+//! CSRF token and answers a POST with 303.
 
 mod authorize;
 mod confirm;
@@ -17,6 +17,7 @@ mod robot_check;
 mod session;
 mod signin;
 mod signup;
+mod team;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             crate::teams::invitations::ACCEPT_PATH,
             get(invitation::show).post(invitation::submit),
         )
+        .route("/t/{slug}", get(team::show))
         .route("/u/{username}", get(profile::show))
         .route("/avatars/{user_id}/{file}", get(profile::avatar))
         .route(
@@ -82,6 +84,15 @@ impl PageError {
             StatusCode::BAD_REQUEST,
             "Something is wrong with this request",
             message,
+        )
+    }
+
+    /// The page for an address that leads nowhere: unknown, or not to be revealed.
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "There is nothing at this address.",
         )
     }
 

@@ -112,13 +112,6 @@ fn notice_text(notice: Option<&str>) -> Option<&'static str> {
     }
 }
 
-/// The invitation token to return to after signing in: only without an OAuth request
-/// (which has its own way back), and only one that looks like a token, so the way
-/// back can never lead anywhere but the invitation page.
-fn invitation_token<'a>(req: Option<&str>, invitation: Option<&'a str>) -> Option<&'a str> {
-    invitation.filter(|token| req.is_none() && invitation::looks_like_token(token))
-}
-
 /// Who is asking the person to sign in, for the page's subtitle.
 fn requester(request: Option<&AuthRequest>) -> Option<String> {
     let request = request?;
@@ -165,9 +158,7 @@ impl SigninPage<'_> {
                 }
                 form method="post" action="/signin" {
                     (hidden(self.csrf, req))
-                    @if let Some(invitation) = self.invitation {
-                        input type="hidden" name="invitation" value=(invitation);
-                    }
+                    (invitation::return_field(self.invitation))
                     (Field { label: "Email or username", name: "identifier", kind: "text",
                              value: self.identifier, autocomplete: "username", error: None }.render())
                     (Field { label: "Password", name: "password", kind: "password", value: "",
@@ -182,7 +173,9 @@ impl SigninPage<'_> {
                     button type="submit" { "Sign In" }
                 }
                 p class="links" {
-                    a href=(with_req("/signup")) { "Create Account" }
+                    a href=(invitation::with_return(&with_req("/signup"), self.invitation)) {
+                        "Create Account"
+                    }
                     a href="/confirm-email/resend" { "Resend confirmation" }
                     a href="/forgot" { "Trouble signing in?" }
                 }
@@ -213,7 +206,7 @@ pub async fn show(
     let markup = SigninPage {
         csrf: &token.value,
         request: request.as_ref(),
-        invitation: invitation_token(query.req.as_deref(), query.invitation.as_deref()),
+        invitation: invitation::return_token(query.req.as_deref(), query.invitation.as_deref()),
         identifier: request
             .as_ref()
             .and_then(|r| r.login_hint.as_deref())
@@ -258,7 +251,7 @@ pub async fn submit(
         let markup = SigninPage {
             csrf: &form.csrf,
             request: request.as_ref(),
-            invitation: invitation_token(form.req.as_deref(), form.invitation.as_deref()),
+            invitation: invitation::return_token(form.req.as_deref(), form.invitation.as_deref()),
             identifier,
             keep,
             notice: None,
@@ -294,7 +287,7 @@ pub async fn submit(
     };
     state.limiter.reset(rule, &account_key);
     let (cookie, signed_in_at) = session::start(&state, &headers, &user, keep, &client).await?;
-    let invitation = invitation_token(form.req.as_deref(), form.invitation.as_deref());
+    let invitation = invitation::return_token(form.req.as_deref(), form.invitation.as_deref());
     let response = match (&request, invitation) {
         (Some(request), _) => authorize::finish(&state, request, &user, signed_in_at, keep).await?,
         (None, Some(token)) => Redirect::to(&invitation::page_path(token)).into_response(),

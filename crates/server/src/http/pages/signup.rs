@@ -1,6 +1,8 @@
 //! **Create Account**: email, username, password and the Terms of Use. The answer is
 //! the same whether or not the address already has an account (that address gets a
 //! mail saying so instead), so the page cannot be used to find out who uses Courier.
+//! Opened from an invitation, it carries the invitation on to Sign In (see
+//! [`invitation`]).
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -11,6 +13,7 @@ use serde::Deserialize;
 
 use super::authorize;
 use super::csrf;
+use super::invitation;
 use super::layout::{Field, cancel_form, hidden, page};
 use super::{PageError, PageForm, PageQuery, with_cookies};
 use crate::accounts::signup;
@@ -23,6 +26,8 @@ use crate::state::AppState;
 #[derive(Debug, Default, Deserialize)]
 pub struct ShowQuery {
     req: Option<String>,
+    /// An invitation link's token: after signing up (and in), back to its page.
+    invitation: Option<String>,
 }
 
 #[derive(Default, Deserialize)]
@@ -30,6 +35,7 @@ pub struct SignupForm {
     #[serde(default)]
     csrf: String,
     req: Option<String>,
+    invitation: Option<String>,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -69,11 +75,17 @@ fn form(csrf: &str, req: Option<&str>, values: &SignupForm, errors: &Errors) -> 
         Some(id) => format!("/signin?req={id}"),
         None => "/signin".to_owned(),
     };
+    let invitation = invitation::return_token(req, values.invitation.as_deref());
+    let signin = invitation::with_return(&signin, invitation);
     page(
         "Create your Courier account",
         html! {
+            @if invitation.is_some() {
+                p class="muted" { "to accept your team invitation" }
+            }
             form method="post" action="/signup" novalidate {
                 (hidden(csrf, req))
+                (invitation::return_field(invitation))
                 (Field { label: "Email", name: "email", kind: "email", value: &values.email,
                          autocomplete: "email", error: errors.email.as_deref() }.render())
                 (Field { label: "Username", name: "username", kind: "text", value: &values.username,
@@ -109,10 +121,14 @@ pub async fn show(
         authorize::pending(&state, id).await?;
     }
     let token = csrf::token_for(&state, &headers);
+    let values = SignupForm {
+        invitation: query.invitation,
+        ..SignupForm::default()
+    };
     let markup = form(
         &token.value,
         query.req.as_deref(),
-        &SignupForm::default(),
+        &values,
         &Errors::default(),
     );
     Ok(with_cookies(markup.into_response(), token.set_cookie))
@@ -169,5 +185,11 @@ pub async fn submit(
         Some(id) => format!("/signin?notice=check-inbox&req={id}"),
         None => "/signin?notice=check-inbox".to_owned(),
     };
-    Ok(Redirect::to(&next).into_response())
+    let invitation = invitation::return_token(values.req.as_deref(), values.invitation.as_deref());
+    let response = Redirect::to(&invitation::with_return(&next, invitation)).into_response();
+    // For the confirmation link opened in this browser (see `invitation`).
+    Ok(with_cookies(
+        response,
+        invitation.map(|token| invitation::remember(&state, token)),
+    ))
 }
