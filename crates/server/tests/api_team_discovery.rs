@@ -2,13 +2,17 @@
 //! of the admins' confirmed addresses and never a public mail domain; a team is listed
 //! and joined only by accounts on one of its domains (anyone else gets the missing
 //! team's 404); requests are asked once, withdrawn, approved or declined with a mail
-//! each way; members cannot act as admins; the hourly allowance.
+//! each way; members cannot act as admins; the apps told of each change; the hourly
+//! allowance.
 
 #![allow(clippy::unwrap_used)]
 
 use courier_testkit::{AppSession, TestServer, api_error, link_in, mails_to};
+use futures::StreamExt as _;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
 /// `admin`'s new team "Acme QA"; its id.
 async fn team_of(admin: &AppSession) -> String {
@@ -409,4 +413,68 @@ async fn requests_to_join_beyond_the_hourly_allowance_are_refused() {
         api_error(refused, StatusCode::TOO_MANY_REQUESTS).await["kind"],
         "rate_limited"
     );
+}
+
+/// The `team_id` of the next `teams_changed` event on `app`'s events channel, waiting
+/// at most a second.
+async fn next_teams_changed<S>(socket: &mut S) -> String
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let message = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .expect("an event within 1 s")
+            .expect("the channel stays open")
+            .unwrap();
+        if let Message::Text(text) = message {
+            let event: Value = serde_json::from_str(&text).unwrap();
+            if event["type"] == "teams_changed" {
+                return event["team_id"].as_str().unwrap().to_owned();
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_admins_hear_of_a_request_and_the_requester_of_the_decision() {
+    let server = TestServer::start().await;
+    let ada = account(&server, "ada@acme.test", "ada").await;
+    let grace = account(&server, "grace@acme.test", "grace").await;
+    let team = team_of(&ada).await;
+    let body = json!({ "enabled": true, "join_policy": "approval", "domains": ["acme.test"] });
+    assert_eq!(
+        set_discovery(&ada, &team, body).await.status(),
+        StatusCode::OK
+    );
+    let channel = |app: &AppSession| {
+        let url = server.url("/api/v1/events").replace("http://", "ws://");
+        let mut request = url.into_client_request().unwrap();
+        request.headers_mut().insert(
+            "authorization",
+            format!("Bearer {}", app.access_token).parse().unwrap(),
+        );
+        tokio_tungstenite::connect_async(request)
+    };
+    let (mut ada_events, _) = channel(&ada).await.unwrap();
+    let (mut grace_events, _) = channel(&grace).await.unwrap();
+
+    let asked: Value = grace
+        .post_json(&format!("/api/v1/teams/{team}/join"), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next_teams_changed(&mut ada_events).await, team);
+    let request = asked["request_id"].as_str().unwrap();
+    let approved = ada
+        .post_json(
+            &format!("/api/v1/teams/{team}/join-requests/{request}/approve"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    assert_eq!(next_teams_changed(&mut grace_events).await, team);
+    assert_eq!(next_teams_changed(&mut ada_events).await, team);
 }
