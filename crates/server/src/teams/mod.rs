@@ -1,8 +1,9 @@
 //! Teams: creating one (name and URL, the creator its admin), renaming it, who may do
 //! what ([`Access`]: a non-member finds no team, only admins manage), members and
-//! their roles (a team never loses its last admin: the store's rule), leaving, and
-//! invitations ([`invitations`]). Handlers call these with their [`Deps`]; nothing
-//! here knows about HTTP.
+//! their roles (a team never loses its last admin: the store's rule), leaving,
+//! invitations ([`invitations`]), and discovery by email domain with requests to join
+//! ([`discovery`], [`public_domains`]). Handlers call these with their [`Deps`];
+//! nothing here knows about HTTP.
 
 pub mod discovery;
 pub mod invitations;
