@@ -1,11 +1,12 @@
 //! The client's teams API against a real server: a team created with a suggested
 //! URL, a second account invited and joining through the mailed link's token, roles,
 //! the server's refusals arriving as `{kind}` errors (a member acting as admin, the
-//! last admin leaving, a spent link), and leaving.
+//! last admin leaving, a spent link), and leaving; and a team found by its email
+//! domain, asked to join and the request approved.
 
 #![allow(clippy::unwrap_used)]
 
-use courier_proto::TeamRole;
+use courier_proto::{DiscoverySettings, JoinOutcome, JoinPolicy, TeamRole};
 use courier_testkit::{TestServer, link_in, mails_to};
 use courier_tests::SignedInClient;
 
@@ -92,4 +93,79 @@ async fn a_team_is_created_joined_by_invitation_managed_and_left_through_the_cli
     let members = grace.api().team_members(&team.id).await.unwrap();
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].username, "grace");
+}
+
+#[tokio::test]
+async fn a_team_is_found_by_domain_asked_to_join_and_approved_through_the_client() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@acme.test", "ada").await;
+    server.confirmed_account("grace@acme.test", "grace").await;
+    server.confirmed_account("dan@other.test", "dan").await;
+    let ada = SignedInClient::new(&server, "ada").await.unwrap();
+    let grace = SignedInClient::new(&server, "grace").await.unwrap();
+    let dan = SignedInClient::new(&server, "dan").await.unwrap();
+    let team = ada.api().create_team("Acme QA", "acme-qa").await.unwrap();
+
+    let discovery = ada.api().team_discovery(&team.id).await.unwrap();
+    assert_eq!(discovery.claimable_domains, ["acme.test"]);
+    let on = |domain: &str| DiscoverySettings {
+        enabled: true,
+        join_policy: JoinPolicy::Approval,
+        domains: vec![domain.to_owned()],
+    };
+    let public = ada
+        .api()
+        .set_team_discovery(&team.id, &on("gmail.com"))
+        .await
+        .unwrap_err();
+    assert_eq!(public.kind(), "invalid_input");
+    let saved = ada
+        .api()
+        .set_team_discovery(&team.id, &on("acme.test"))
+        .await
+        .unwrap();
+    assert!(saved.enabled);
+
+    // Grace, on the domain, finds it and asks; Dan, elsewhere, finds nothing.
+    assert!(dan.api().discoverable_teams().await.unwrap().is_empty());
+    assert_eq!(
+        dan.api().join_team(&team.id).await.unwrap_err().kind(),
+        "not_found"
+    );
+    let found = grace.api().discoverable_teams().await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].id.as_str(), found[0].member_count),
+        (team.id.as_str(), 1)
+    );
+    let JoinOutcome::Requested { request_id } = grace.api().join_team(&team.id).await.unwrap()
+    else {
+        panic!("policy approval asks")
+    };
+    assert!(grace.api().discoverable_teams().await.unwrap()[0].request_pending);
+
+    // Ada approves the waiting request; Grace is in.
+    let waiting = ada.api().join_requests(&team.id).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(
+        (waiting[0].id.as_str(), waiting[0].username.as_str()),
+        (request_id.as_str(), "grace")
+    );
+    let member = ada
+        .api()
+        .approve_join_request(&team.id, &request_id)
+        .await
+        .unwrap();
+    assert_eq!(member.role, TeamRole::Member);
+    assert_eq!(grace.api().teams().await.unwrap()[0].id, team.id);
+    assert!(grace.api().discoverable_teams().await.unwrap().is_empty());
+    assert_eq!(
+        grace
+            .api()
+            .decline_join_request(&team.id, &request_id)
+            .await
+            .unwrap_err()
+            .kind(),
+        "forbidden"
+    );
 }

@@ -141,6 +141,8 @@ pub struct RateLimitSettings {
     pub password_reset_per_ip_per_hour: u32,
     /// Team invitations (addresses invited or invitations resent) per account per hour.
     pub invitations_per_account_per_hour: u32,
+    /// Requests to join a team found by discovery (joins too) per account per hour.
+    pub join_requests_per_account_per_hour: u32,
     /// Mails sent to one address per hour on someone else's request (confirmation,
     /// "you already have an account", reset link, email-change link): no one can
     /// bury an inbox, whatever addresses they come from.
@@ -161,6 +163,7 @@ impl Default for RateLimitSettings {
             password_change_per_account_per_hour: 10,
             password_reset_per_ip_per_hour: 20,
             invitations_per_account_per_hour: 100,
+            join_requests_per_account_per_hour: 30,
             mail_per_recipient_per_hour: 5,
         }
     }

@@ -1,7 +1,7 @@
 //! `courier-store`: everything the Courier account server keeps, behind one trait per
 //! area ([`Accounts`], [`MailLinks`], [`EmailChanges`], [`WebSessions`],
 //! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`], [`Teams`],
-//! [`MailQueue`], [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
+//! [`Discovery`], [`MailQueue`], [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
 //! Each method is one atomic operation (one transaction), so the server never sees a
 //! half-written account or grant.
 //!
@@ -14,6 +14,7 @@
 
 mod accounts;
 mod authorizations;
+mod discovery;
 mod email_change;
 mod error;
 mod grants;
@@ -30,6 +31,10 @@ use std::sync::Arc;
 
 pub use accounts::{Accounts, User};
 pub use authorizations::{AuthCode, AuthRequest, Authorizations, RedeemOutcome};
+pub use discovery::{
+    Decision, DiscoverableRecord, Discovery, DiscoveryRecord, JoinPolicy, JoinRequestRecord,
+    JoinResult, email_domain,
+};
 pub use email_change::{EmailChangeOutcome, EmailChanges};
 pub use error::{Result, StoreError};
 pub use grants::{
@@ -68,6 +73,7 @@ pub trait Store:
     + Profiles
     + Support
     + Teams
+    + Discovery
     + MailQueue
     + Upkeep
     + Send
@@ -87,6 +93,7 @@ impl<T> Store for T where
         + Profiles
         + Support
         + Teams
+        + Discovery
         + MailQueue
         + Upkeep
         + Send

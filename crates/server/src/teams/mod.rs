@@ -1,10 +1,13 @@
 //! Teams: creating one (name and URL, the creator its admin), renaming it, who may do
 //! what ([`Access`]: a non-member finds no team, only admins manage), members and
-//! their roles (a team never loses its last admin: the store's rule), leaving, and
-//! invitations ([`invitations`]). Handlers call these with their [`Deps`]; nothing
-//! here knows about HTTP.
+//! their roles (a team never loses its last admin: the store's rule), leaving,
+//! invitations ([`invitations`]), and discovery by email domain with requests to join
+//! ([`discovery`], [`public_domains`]). Handlers call these with their [`Deps`];
+//! nothing here knows about HTTP.
 
+pub mod discovery;
 pub mod invitations;
+pub mod public_domains;
 pub mod slug;
 
 use courier_proto::{Team, TeamMember, TeamRole};
@@ -156,11 +159,25 @@ pub async fn tell_members(
     team_id: &str,
     also: Option<&str>,
 ) -> Result<()> {
+    tell(store, events, team_id, false, also).await
+}
+
+/// Tells the apps of the team's members (`admins_only`: of its admins) and of `also`
+/// that the team changed.
+pub async fn tell(
+    store: &dyn Store,
+    events: &EventHub,
+    team_id: &str,
+    admins_only: bool,
+    also: Option<&str>,
+) -> Result<()> {
     let event = || courier_proto::ServerEvent::TeamsChanged {
         team_id: team_id.to_owned(),
     };
     for member in store.members(team_id).await? {
-        events.publish(&member.user_id, event());
+        if !admins_only || member.role == courier_store::TeamRole::Admin {
+            events.publish(&member.user_id, event());
+        }
     }
     if let Some(user_id) = also {
         events.publish(user_id, event());

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod authorizations;
+mod discovery;
 mod email_change;
 mod grants;
 mod links;

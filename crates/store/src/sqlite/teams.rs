@@ -14,9 +14,9 @@ use crate::{
 
 const TEAM_COLUMNS: &str = "id, name, slug, created_at, updated_at";
 
-type TeamRow = (String, String, String, UnixTime, UnixTime);
+pub(super) type TeamRow = (String, String, String, UnixTime, UnixTime);
 
-fn team_record((id, name, slug, created_at, updated_at): TeamRow) -> TeamRecord {
+pub(super) fn team_record((id, name, slug, created_at, updated_at): TeamRow) -> TeamRecord {
     TeamRecord {
         id,
         name,
@@ -27,7 +27,7 @@ fn team_record((id, name, slug, created_at, updated_at): TeamRow) -> TeamRecord 
 }
 
 /// A role as stored; an unknown name is a database error, never a guess.
-fn role(name: &str) -> Result<TeamRole> {
+pub(super) fn role(name: &str) -> Result<TeamRole> {
     TeamRole::parse(name).ok_or_else(|| StoreError::Encode {
         what: "team role",
         message: format!("unknown role {name:?}"),
@@ -42,7 +42,11 @@ fn url_taken(error: sqlx::Error) -> StoreError {
     }
 }
 
-async fn role_in_tx(tx: &mut Tx, team_id: &str, user_id: &str) -> Result<Option<TeamRole>> {
+pub(super) async fn role_in_tx(
+    tx: &mut Tx,
+    team_id: &str,
+    user_id: &str,
+) -> Result<Option<TeamRole>> {
     let name: Option<String> =
         sqlx::query_scalar("SELECT role FROM team_members WHERE team_id = ? AND user_id = ?")
             .bind(team_id)

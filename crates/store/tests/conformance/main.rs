@@ -10,6 +10,7 @@
 
 mod accounts;
 mod backend;
+mod discovery;
 mod links;
 mod mail_queue;
 mod oauth;

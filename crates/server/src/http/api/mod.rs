@@ -13,6 +13,7 @@ mod password;
 mod profile;
 mod sessions;
 mod support;
+mod team_discovery;
 mod teams;
 
 use axum::extract::DefaultBodyLimit;
@@ -84,6 +85,12 @@ pub fn routes() -> Router<AppState> {
         .routes(routes!(teams::resend_invitation))
         .routes(routes!(teams::cancel_invitation))
         .routes(routes!(teams::accept))
+        .routes(routes!(team_discovery::show, team_discovery::update))
+        .routes(routes!(team_discovery::discoverable))
+        .routes(routes!(team_discovery::join, team_discovery::withdraw))
+        .routes(routes!(team_discovery::requests))
+        .routes(routes!(team_discovery::approve))
+        .routes(routes!(team_discovery::decline))
         .split_for_parts();
     let document = std::sync::Arc::new(document);
     router.route(

@@ -19,7 +19,7 @@ use crate::state::AppState;
 use crate::teams::{self, Access, TeamError, invitations, slug};
 
 /// Ids in paths are at most this long; longer ones are simply not found.
-const MAX_ID_LEN: usize = 64;
+pub(super) const MAX_ID_LEN: usize = 64;
 
 impl From<TeamError> for ApiError {
     fn from(error: TeamError) -> Self {
@@ -48,7 +48,11 @@ impl From<TeamError> for ApiError {
 }
 
 /// The caller's access to `team_id`, or 404.
-async fn access(state: &AppState, auth: &Authenticated, team_id: &str) -> Result<Access, ApiError> {
+pub(super) async fn access(
+    state: &AppState,
+    auth: &Authenticated,
+    team_id: &str,
+) -> Result<Access, ApiError> {
     if team_id.len() > MAX_ID_LEN {
         return Err(ApiError::not_found());
     }
