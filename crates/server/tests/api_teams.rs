@@ -386,6 +386,7 @@ async fn inviting_an_address_with_an_account_answers_and_mails_like_any_other() 
 #[tokio::test]
 async fn invitations_beyond_the_hourly_allowance_are_refused_whole() {
     let server = TestServer::start_with(|settings| {
+        settings.rate_limits.enabled = true;
         settings.rate_limits.invitations_per_account_per_hour = 3;
     })
     .await;
@@ -413,6 +414,12 @@ async fn invitations_beyond_the_hourly_allowance_are_refused_whole() {
         StatusCode::CREATED
     );
     assert_eq!(ada.get_json::<Vec<Value>>(&path).await.len(), 3);
+    let one_more = json!({ "emails": ["e@example.com"], "role": "member" });
+    assert_eq!(
+        ada.post_json(&path, &one_more).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "three of three used: the refused batches took nothing, the accepted one took three"
+    );
 }
 
 #[tokio::test]

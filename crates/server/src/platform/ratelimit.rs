@@ -66,7 +66,13 @@ impl RateLimiter {
 
     /// Records a hit for `key` under `rule`; `Err` when the rule is exceeded.
     pub fn hit(&self, rule: Rule, key: &str) -> Result<(), RetryAfter> {
-        self.check_and(rule, key, true)
+        self.check_and(rule, key, 1)
+    }
+
+    /// Records `hits` hits for `key` at once, or none when they would exceed `rule`
+    /// (a batch is allowed or refused whole).
+    pub fn hit_many(&self, rule: Rule, key: &str, hits: u32) -> Result<(), RetryAfter> {
+        self.check_and(rule, key, hits)
     }
 
     /// Counts a hit for `key` under `rule` and returns how many it has had in the
@@ -87,7 +93,7 @@ impl RateLimiter {
     /// Fails if `key` is already over `rule`, without counting a hit.
     #[cfg(test)]
     pub fn check(&self, rule: Rule, key: &str) -> Result<(), RetryAfter> {
-        self.check_and(rule, key, false)
+        self.check_and(rule, key, 0)
     }
 
     /// Forgets `key`'s hits under `rule` (for example after a successful sign-in).
@@ -102,7 +108,9 @@ impl RateLimiter {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn check_and(&self, rule: Rule, key: &str, count: bool) -> Result<(), RetryAfter> {
+    /// Refuses when `hits` more (at least one, for a mere check) would pass the
+    /// rule's maximum; otherwise counts `hits`.
+    fn check_and(&self, rule: Rule, key: &str, hits: u32) -> Result<(), RetryAfter> {
         if !self.enabled || rule.max == 0 {
             return Ok(());
         }
@@ -110,13 +118,11 @@ impl RateLimiter {
         let digest = key_digest(rule, key);
         let mut shard = self.shard(&digest);
         let window = shard.current(digest, now, rule.window);
-        if window.hits >= rule.max {
+        if window.hits.saturating_add(hits.max(1)) > rule.max {
             let wait = (window.started + rule.window - now).max(1);
             return Err(RetryAfter(wait.unsigned_abs()));
         }
-        if count {
-            window.hits += 1;
-        }
+        window.hits = window.hits.saturating_add(hits);
         Ok(())
     }
 }
@@ -197,6 +203,24 @@ mod tests {
         assert_eq!(limiter.check(RULE, "a"), Err(RetryAfter(1)));
         clock.advance(1);
         assert!(limiter.hit(RULE, "a").is_ok());
+    }
+
+    #[test]
+    fn a_batch_is_counted_whole_or_refused_whole_and_nothing_is_refused_when_limits_are_off() {
+        let clock = ManualClock::starting_now();
+        let limiter = RateLimiter::new(Arc::new(clock.clone()), true);
+        assert_eq!(limiter.hit_many(RULE, "a", 3), Err(RetryAfter(60)));
+        assert!(
+            limiter.hit_many(RULE, "a", 2).is_ok(),
+            "the refused batch took nothing"
+        );
+        assert_eq!(limiter.hit_many(RULE, "a", 1), Err(RetryAfter(60)));
+        assert!(limiter.hit_many(RULE, "b", 1).is_ok());
+        assert!(limiter.hit(RULE, "b").is_ok());
+        assert!(limiter.hit(RULE, "b").is_err());
+
+        let off = RateLimiter::new(Arc::new(clock), false);
+        assert!(off.hit_many(RULE, "a", 100).is_ok());
     }
 
     #[test]

@@ -126,17 +126,10 @@ pub async fn invite(
 
 /// Takes `count` from the inviter's hourly allowance, or refuses them all.
 fn allow(deps: &Deps<'_>, inviter: &str, count: usize) -> Result<()> {
-    let rule = rule(deps);
-    let used = deps.limiter.tally(rule, inviter) as usize;
-    if rule.max > 0 && used + count > rule.max as usize {
-        return Err(TeamError::RateLimited(durations::HOUR as u64));
-    }
-    for _ in 0..count {
-        deps.limiter
-            .hit(rule, inviter)
-            .map_err(|retry| TeamError::RateLimited(retry.0))?;
-    }
-    Ok(())
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    deps.limiter
+        .hit_many(rule(deps), inviter, count)
+        .map_err(|retry| TeamError::RateLimited(retry.0))
 }
 
 async fn send(
