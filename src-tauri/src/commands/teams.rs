@@ -98,7 +98,11 @@ pub async fn invite(
     invitations: NewInvitations,
 ) -> Result<Vec<Invitation>> {
     let emails: Vec<String> = invitations.emails.into_iter().map(|e| e.0).collect();
-    on_account!(state, account_id, invite(&team_id, &emails, invitations.role))
+    on_account!(
+        state,
+        account_id,
+        invite(&team_id, &emails, invitations.role)
+    )
 }
 
 pub async fn resend_invitation(

@@ -200,7 +200,11 @@ impl AccountApi<'_> {
     }
 
     /// `POST /api/v1/teams/{id}/join-requests/{request_id}/approve` (admins).
-    pub async fn approve_join_request(&self, team_id: &str, request_id: &str) -> Result<TeamMember> {
+    pub async fn approve_join_request(
+        &self,
+        team_id: &str,
+        request_id: &str,
+    ) -> Result<TeamMember> {
         let segments = ["teams", team_id, "join-requests", request_id, "approve"];
         json(self.send(Method::POST, &segments, Body::Empty).await?).await
     }

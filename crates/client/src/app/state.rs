@@ -21,8 +21,8 @@ use super::live_updates::LiveUpdates;
 use super::pending_sign_in::PendingSignIn;
 use super::token_store::{connect_keyring, courier_with};
 use super::view::{
-    AccountView, AppSnapshot, ProfileChangedEvent, TeamsChangedEvent, SignInChoice, SignInProgress, SignInStarted,
-    VaultStatus,
+    AccountView, AppSnapshot, ProfileChangedEvent, SignInChoice, SignInProgress, SignInStarted,
+    TeamsChangedEvent, VaultStatus,
 };
 use super::work::{self, Work};
 use crate::accounts::RegistryFile;
@@ -385,11 +385,10 @@ impl DesktopState {
                 account_id,
                 team_id,
             } => {
-                self.shell
-                    .emit(UiEvent::TeamsChanged(TeamsChangedEvent {
-                        account_id,
-                        team_id,
-                    }));
+                self.shell.emit(UiEvent::TeamsChanged(TeamsChangedEvent {
+                    account_id,
+                    team_id,
+                }));
             }
             AccountEvent::Connected { account_id } => {
                 tracing::debug!(account = %account_id, "events channel live");
