@@ -117,8 +117,17 @@ impl Desktop {
         select.select_by_label(label).await.unwrap();
     }
 
-    /// Saves the window as `name`.png.
+    /// Saves the window as `name`.png, once it has painted what the DOM holds: the
+    /// webview's screenshot is its last painted frame, which can lag a change the
+    /// test has just seen in the DOM, so this waits for two animation frames first.
     async fn shot(&self, name: &str) {
+        let painted = "const done = arguments[arguments.length - 1]; \
+            requestAnimationFrame(() => requestAnimationFrame(() => done()));";
+        self.window
+            .webdriver()
+            .execute_async(painted, vec![])
+            .await
+            .unwrap();
         let path = self.shots.join(format!("{name}.png"));
         self.window.screenshot(&path).await.unwrap();
     }
@@ -1813,13 +1822,24 @@ impl Desktop {
             .unwrap();
     }
 
-    /// Scrolls the element matching `selector` to the top of the window (the team page
-    /// is taller than the window, and a screenshot is of what is in view).
+    /// Scrolls the window until the element matching `selector` ends at its bottom (the
+    /// team page is taller than the window, and a screenshot is of what is in view).
     async fn scroll_to(&self, selector: &str) {
-        let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});";
+        let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'end'});";
         self.window
             .webdriver()
             .execute(script, vec![selector.into()])
+            .await
+            .unwrap();
+    }
+
+    /// Waits until nothing on screen is loading (`aria-busy`), so a screenshot shows
+    /// what the server answered, whatever it was.
+    async fn wait_settled(&self) {
+        self.window
+            .wait_until("nothing loading", || async {
+                Ok((!self.window.has("[aria-busy=true]").await?).then_some(()))
+            })
             .await
             .unwrap();
     }
@@ -1883,13 +1903,17 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
         desktop.fill("invite-emails", "grace@example.com").await;
         desktop.click("Send invitations").await;
         desktop.wait_for_text("Sent 1 invitation.").await;
-        desktop.scroll_to("#team-invitations-title").await;
+        desktop
+            .scroll_to("[aria-labelledby=team-invitations-title]")
+            .await;
         desktop.wait_for_text("grace@example.com").await;
         desktop.shot("05-team-invitations").await;
         // Settings with Discovery (on a server without discovery, its error state).
-        desktop.scroll_to("#team-settings-title").await;
+        desktop
+            .scroll_to("[aria-labelledby=team-settings-title]")
+            .await;
         desktop.wait_for_text("Discovery").await;
-        desktop.wait_gone("Loading who can find the team").await;
+        desktop.wait_settled().await;
         desktop.shot("06-team-settings-and-discovery").await;
         // Join a team… (likewise: what this server answers, whatever it is).
         desktop.open_team_menu().await;
@@ -1897,7 +1921,7 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
         desktop
             .wait_for_text("Teams that let people with an address")
             .await;
-        desktop.wait_gone("Looking for teams to join").await;
+        desktop.wait_settled().await;
         desktop.shot("07-join-a-team").await;
         desktop.click("Back").await;
 
