@@ -1254,11 +1254,18 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
             )
             .await
             .unwrap();
-        // Reading the list again (as a restart would) shows it.
+        // Reading the list again (as a restart would) shows it. (Waited for as a new
+        // page: the old one still shows its rows until the reload replaces it.)
         desktop
             .window
-            .webdriver()
-            .execute("location.reload()", vec![])
+            .navigate_by("reloading the window", async {
+                desktop
+                    .window
+                    .webdriver()
+                    .execute("location.reload()", vec![])
+                    .await?;
+                Ok(())
+            })
             .await
             .unwrap();
         desktop.wait_for_row("Offline notes").await;
