@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use courier_testkit::{PASSWORD, TestServer, link_in, unique_name, wait_for_newest_mail};
+use courier_testkit::{PASSWORD, TestServer, link_in, mails_to, unique_name};
 use courier_tests::desktop::launch_desktop;
 use courier_tests::{Browser, pages};
 
@@ -1864,6 +1864,22 @@ impl Desktop {
     }
 }
 
+/// The link in the `nth` invitation mail (from 1) to `email` (other mail goes there too).
+async fn invitation_link(server: &TestServer, email: &str, nth: usize) -> String {
+    let marker = "/invitations/accept?token=";
+    for _ in 0..400 {
+        let invitations: Vec<String> = mails_to(&server.outbox(), email)
+            .into_iter()
+            .filter(|mail| mail.contains(marker))
+            .collect();
+        if let Some(mail) = invitations.get(nth - 1) {
+            return link_in(mail, marker);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no invitation mail #{nth} to {email}");
+}
+
 /// How soon a member removed on the server sees the team go in the running app.
 const REMOVAL_SHOWN_WITHIN: Duration = Duration::from_secs(1);
 
@@ -1949,8 +1965,7 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
 
         // Grace accepts the mailed invitation in the browser (signed in there as Grace)
         // while the app shows her team menu: the team appears in it, no restart.
-        let mail = wait_for_newest_mail(&server.outbox(), "grace@example.com").await;
-        let link = link_in(&mail, "/invitations/accept?token=");
+        let link = invitation_link(&server, "grace@example.com", 1).await;
         browser.goto(&link).await.unwrap();
         browser
             .wait_for_text("You're signed in as grace@example.com")
@@ -2039,6 +2054,65 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
         desktop.shot("11-removed-notice").await;
         desktop.open_team_menu().await;
         assert_eq!(desktop.labels("[role=menuitemradio]").await.len(), 1);
+
+        // Invited again (from the laptop) and accepted with her own session, Grace is
+        // back on the team's page; then Ada removes her from the team page itself while
+        // Grace is not on screen, and Grace's notice waits for her return.
+        let invited = laptop
+            .post_json(
+                &format!("/api/v1/teams/{team}/invitations"),
+                &serde_json::json!({ "emails": ["grace@example.com"], "role": "member" }),
+            )
+            .await;
+        assert!(invited.status().is_success(), "{}", invited.status());
+        let link = invitation_link(&server, "grace@example.com", 2).await;
+        let token = link.split("token=").nth(1).unwrap();
+        let grace_laptop = server.app_session("grace", "Grace's laptop").await;
+        let accepted = grace_laptop
+            .post_json(
+                "/api/v1/invitations/accept",
+                &serde_json::json!({ "token": token }),
+            )
+            .await;
+        assert!(accepted.status().is_success(), "{}", accepted.status());
+        desktop.wait_for_text("Acme API").await;
+        desktop.click_menu_entry("Acme API").await;
+        desktop.wait_for_text("Leave team").await;
+        desktop.open_account_menu().await;
+        desktop.click_menu_entry("Ada Lovelace").await;
+        desktop.wait_for_header("Ada Lovelace").await;
+        desktop.wait_for_team_switcher("Acme API").await;
+        desktop.wait_for_label(".team-row", "grace").await;
+        desktop
+            .window
+            .find("[aria-label='Remove grace']")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop.wait_for_text("Remove grace?").await;
+        desktop.click("Remove").await;
+        desktop.wait_gone("Remove grace?").await;
+        desktop
+            .window
+            .wait_until("Grace gone from Members", || async {
+                Ok((desktop.labels(".team-row").await == ["Ada Lovelace"]).then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.open_account_menu().await;
+        desktop.click_menu_entry("grace").await;
+        desktop.wait_for_header("grace").await;
+        desktop.wait_for_team_switcher("Personal").await;
+        desktop
+            .window
+            .wait_until("the notice on Grace's return", || async {
+                Ok(desktop.team_notice().await.contains(notice).then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.shot("12-removed-while-away-notice").await;
         desktop.window.close().await.unwrap();
     })
     .await;
