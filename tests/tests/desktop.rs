@@ -1300,9 +1300,7 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
         desktop.wait_for_row("Billing API").await;
         desktop.shot("02-switched-back-to-ada").await;
         // Grace signs out (no account is active then); Ada is the one account again.
-        desktop.open_account_menu().await;
-        desktop.click_menu_entry("grace").await;
-        desktop.wait_for_header("grace").await;
+        desktop.switch_to_account("grace").await;
         desktop.open_account_menu().await;
         desktop.click("Sign out").await;
         desktop
@@ -1851,6 +1849,27 @@ impl Desktop {
             .unwrap();
     }
 
+    /// Switches to the account named `who` in the account menu.
+    async fn switch_to_account(&self, who: &str) {
+        self.open_account_menu().await;
+        self.click_menu_entry(who).await;
+        self.wait_for_header(who).await;
+    }
+
+    /// On a team's page (an admin's), waits for member `name` and presses their Remove:
+    /// the confirm step shows.
+    async fn ask_to_remove(&self, name: &str) {
+        self.wait_for_label(".team-row", name).await;
+        self.window
+            .find(&format!("[aria-label='Remove {name}']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_for_text(&format!("Remove {name}?")).await;
+    }
+
     /// The text of the team notice above the main area, or "" when there is none.
     async fn team_notice(&self) -> String {
         let script = "return document.querySelector('.team-notice')?.textContent ?? '';";
@@ -1989,32 +2008,20 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
         desktop.shot("09-team-page-as-member").await;
 
         // Ada, switched to (on Personal, where Back from Join a team left her), switches
-        // to the team; Grace is among its members, and the admin can remove her (the confirm step, cancelled: the removal below is timed).
-        desktop.open_account_menu().await;
-        desktop.click_menu_entry("Ada Lovelace").await;
-        desktop.wait_for_header("Ada Lovelace").await;
+        // to the team; Grace is among its members, and the admin can remove her (the
+        // confirm step, cancelled: the removal below is timed).
+        desktop.switch_to_account("Ada Lovelace").await;
         desktop.wait_for_team_switcher("Personal").await;
         desktop.open_team_menu().await;
         desktop.click_menu_entry("Acme API").await;
         desktop.wait_for_team_switcher("Acme API").await;
-        desktop.wait_for_label(".team-row", "grace").await;
-        desktop
-            .window
-            .find("[aria-label='Remove grace']")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        desktop.wait_for_text("Remove grace?").await;
+        desktop.ask_to_remove("grace").await;
         desktop.shot("10-team-members-remove-grace").await;
         desktop.click("Cancel").await;
         desktop.wait_gone("Remove grace?").await;
 
         // Back to Grace on the team's page; Ada (on her laptop) removes her.
-        desktop.open_account_menu().await;
-        desktop.click_menu_entry("grace").await;
-        desktop.wait_for_header("grace").await;
+        desktop.switch_to_account("grace").await;
         desktop.wait_for_text("Leave team").await;
         let laptop = server.app_session("ada", "Ada's laptop").await;
         let teams: serde_json::Value = laptop.get_json("/api/v1/teams").await;
@@ -2078,20 +2085,9 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
         desktop.wait_for_text("Acme API").await;
         desktop.click_menu_entry("Acme API").await;
         desktop.wait_for_text("Leave team").await;
-        desktop.open_account_menu().await;
-        desktop.click_menu_entry("Ada Lovelace").await;
-        desktop.wait_for_header("Ada Lovelace").await;
+        desktop.switch_to_account("Ada Lovelace").await;
         desktop.wait_for_team_switcher("Acme API").await;
-        desktop.wait_for_label(".team-row", "grace").await;
-        desktop
-            .window
-            .find("[aria-label='Remove grace']")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        desktop.wait_for_text("Remove grace?").await;
+        desktop.ask_to_remove("grace").await;
         desktop.click("Remove").await;
         desktop.wait_gone("Remove grace?").await;
         desktop
@@ -2101,9 +2097,7 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
             })
             .await
             .unwrap();
-        desktop.open_account_menu().await;
-        desktop.click_menu_entry("grace").await;
-        desktop.wait_for_header("grace").await;
+        desktop.switch_to_account("grace").await;
         desktop.wait_for_team_switcher("Personal").await;
         desktop
             .window
