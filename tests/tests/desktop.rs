@@ -16,7 +16,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use courier_testkit::{PASSWORD, TestServer, link_in, mails_to, unique_name};
+use courier_testkit::{
+    PASSWORD, TestServer, unique_name, wait_for_invitation_link, wait_for_invitation_token,
+};
 use courier_tests::desktop::launch_desktop;
 use courier_tests::{Browser, pages};
 
@@ -1883,22 +1885,6 @@ impl Desktop {
     }
 }
 
-/// The link in the `nth` invitation mail (from 1) to `email` (other mail goes there too).
-async fn invitation_link(server: &TestServer, email: &str, nth: usize) -> String {
-    let marker = "/invitations/accept?token=";
-    for _ in 0..400 {
-        let invitations: Vec<String> = mails_to(&server.outbox(), email)
-            .into_iter()
-            .filter(|mail| mail.contains(marker))
-            .collect();
-        if let Some(mail) = invitations.get(nth - 1) {
-            return link_in(mail, marker);
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("no invitation mail #{nth} to {email}");
-}
-
 /// How soon a member removed on the server sees the team go in the running app.
 const REMOVAL_SHOWN_WITHIN: Duration = Duration::from_secs(1);
 
@@ -1984,7 +1970,7 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
 
         // Grace accepts the mailed invitation in the browser (signed in there as Grace)
         // while the app shows her team menu: the team appears in it, no restart.
-        let link = invitation_link(&server, "grace@example.com", 1).await;
+        let link = wait_for_invitation_link(&server.outbox(), "grace@example.com", 1).await;
         browser.goto(&link).await.unwrap();
         browser
             .wait_for_text("You're signed in as grace@example.com")
@@ -2072,8 +2058,7 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
             )
             .await;
         assert!(invited.status().is_success(), "{}", invited.status());
-        let link = invitation_link(&server, "grace@example.com", 2).await;
-        let token = link.split("token=").nth(1).unwrap();
+        let token = wait_for_invitation_token(&server.outbox(), "grace@example.com", 2).await;
         let grace_laptop = server.app_session("grace", "Grace's laptop").await;
         let accepted = grace_laptop
             .post_json(

@@ -41,7 +41,10 @@ pub use oauth::{
     AuthorizeRequest, authorize_as, authorize_in, callback_params, exchange_code, param, refresh,
     signed_in_tokens, token_call, userinfo,
 };
-pub use outbox::{MAIL_TIMEOUT, link_in, mails_to, wait_for_mail, wait_for_newest_mail};
+pub use outbox::{
+    MAIL_TIMEOUT, link_in, mails_to, wait_for_invitation_link, wait_for_invitation_token,
+    wait_for_mail, wait_for_newest_mail,
+};
 pub use pkce::{Pkce, random_token, unique_name};
 pub use scripted::{ScriptedBrowser, location};
 pub use server::TestServer;

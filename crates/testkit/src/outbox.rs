@@ -54,6 +54,38 @@ pub async fn wait_for_newest_mail(outbox: &Path, to: &str) -> String {
     mails_to(outbox, to).pop().expect("the mail just seen")
 }
 
+/// What an invitation mail's link contains; the token follows it.
+const INVITATION_LINK: &str = "/invitations/accept?token=";
+
+/// Polls `outbox` until the `n`th invitation mail (counting from 1) to `to` is there
+/// and returns its link (other mail to the address does not count).
+pub async fn wait_for_invitation_link(outbox: &Path, to: &str, n: usize) -> String {
+    let deadline = Instant::now() + MAIL_TIMEOUT;
+    loop {
+        let invitations: Vec<String> = mails_to(outbox, to)
+            .into_iter()
+            .filter(|mail| mail.contains(INVITATION_LINK))
+            .collect();
+        if let Some(mail) = invitations.get(n - 1) {
+            return link_in(mail, INVITATION_LINK);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no invitation mail #{n} to {to} in {} after {MAIL_TIMEOUT:?}",
+            outbox.display()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The token of the `n`th invitation mail to `to` ([`wait_for_invitation_link`]).
+pub async fn wait_for_invitation_token(outbox: &Path, to: &str, n: usize) -> String {
+    let link = wait_for_invitation_link(outbox, to, n).await;
+    link.split_once("token=")
+        .map(|(_, token)| token.to_owned())
+        .unwrap_or_else(|| panic!("no token in {link}"))
+}
+
 /// Whether the `To:` header of the message `text` names `to` (case-insensitive).
 fn is_addressed_to(text: &str, to: &str) -> bool {
     let to = to.to_lowercase();
