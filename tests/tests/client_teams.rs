@@ -7,23 +7,8 @@
 #![allow(clippy::unwrap_used)]
 
 use courier_proto::{DiscoverySettings, JoinOutcome, JoinPolicy, TeamRole};
-use courier_testkit::{TestServer, link_in, mails_to};
+use courier_testkit::{TestServer, wait_for_invitation_token};
 use courier_tests::SignedInClient;
-
-/// The token of the newest invitation mail to `email`.
-async fn invitation_token(server: &TestServer, email: &str) -> String {
-    for _ in 0..200 {
-        if let Some(mail) = mails_to(&server.outbox(), email)
-            .into_iter()
-            .rfind(|mail| mail.contains("/invitations/accept?token="))
-        {
-            let link = link_in(&mail, "/invitations/accept?token=");
-            return link.split("token=").nth(1).unwrap().to_owned();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("no invitation mail to {email}");
-}
 
 #[tokio::test]
 async fn a_team_is_created_joined_by_invitation_managed_and_left_through_the_client() {
@@ -56,7 +41,7 @@ async fn a_team_is_created_joined_by_invitation_managed_and_left_through_the_cli
         .unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(ada.api().team_invitations(&team.id).await.unwrap().len(), 1);
-    let token = invitation_token(&server, "grace@example.com").await;
+    let token = wait_for_invitation_token(&server.outbox(), "grace@example.com", 1).await;
     let joined = grace.api().accept_invitation(&token).await.unwrap();
     assert_eq!(
         (joined.id.as_str(), joined.role),

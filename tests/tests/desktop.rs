@@ -5,16 +5,20 @@
 //! every section, a session revoked on another device reaching the open window, and an
 //! environment with a secret used to send while the secret never reaches `workspaces.db`,
 //! and the send side: pretty JSON, an image preview, a form-data file upload, Save as
-//! file, Copy as curl and the TLS warning.
+//! file, Copy as curl and the TLS warning; and teams: one created, a second account
+//! joining by the mailed invitation while the app runs, and removed, which its window
+//! shows within a second.
 //! Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use courier_testkit::{PASSWORD, TestServer, unique_name};
+use courier_testkit::{
+    PASSWORD, TestServer, unique_name, wait_for_invitation_link, wait_for_invitation_token,
+};
 use courier_tests::desktop::launch_desktop;
 use courier_tests::{Browser, pages};
 
@@ -115,8 +119,17 @@ impl Desktop {
         select.select_by_label(label).await.unwrap();
     }
 
-    /// Saves the window as `name`.png.
+    /// Saves the window as `name`.png, once it has painted what the DOM holds: the
+    /// webview's screenshot is its last painted frame, which can lag a change the
+    /// test has just seen in the DOM, so this waits for two animation frames first.
     async fn shot(&self, name: &str) {
+        let painted = "const done = arguments[arguments.length - 1]; \
+            requestAnimationFrame(() => requestAnimationFrame(() => done()));";
+        self.window
+            .webdriver()
+            .execute_async(painted, vec![])
+            .await
+            .unwrap();
         let path = self.shots.join(format!("{name}.png"));
         self.window.screenshot(&path).await.unwrap();
     }
@@ -138,8 +151,8 @@ impl Desktop {
         self.window.click_button(text).await.unwrap();
     }
 
-    /// Clicks the account menu entry that names `who`.
-    async fn click_account(&self, who: &str) {
+    /// Clicks the entry of the open menu (accounts, or teams) that names `who`.
+    async fn click_menu_entry(&self, who: &str) {
         let entries = self
             .window
             .webdriver()
@@ -152,7 +165,7 @@ impl Desktop {
                 return;
             }
         }
-        panic!("no account menu entry for {who}");
+        panic!("no menu entry for {who}");
     }
 
     async fn open_account_menu(&self) {
@@ -170,28 +183,21 @@ impl Desktop {
     }
 
     /// The header's text and its account button's accessible name (the visible
-    /// name may be cut short with an ellipsis).
+    /// name may be cut short with an ellipsis); "" while no header is drawn (the
+    /// screens between a sign-in and the app replace it). Read in one script, so a
+    /// header replaced between two WebDriver calls cannot fail the read.
     async fn header(&self) -> String {
-        let header = self
+        let script = "const header = document.querySelector('.app-header'); \
+            if (!header) return ''; \
+            const button = header.querySelector('.account-menu-button'); \
+            return header.innerText + ' ' + (button?.getAttribute('aria-label') ?? '');";
+        let text = self
             .window
-            .find(".app-header")
-            .await
-            .unwrap()
-            .text()
+            .webdriver()
+            .execute(script, vec![])
             .await
             .unwrap();
-        let button = match self.window.has(".account-menu-button").await.unwrap() {
-            true => self
-                .window
-                .find(".account-menu-button")
-                .await
-                .unwrap()
-                .attr("aria-label")
-                .await
-                .unwrap(),
-            false => None,
-        };
-        format!("{header} {}", button.unwrap_or_default())
+        text.as_str().unwrap_or_default().to_owned()
     }
 
     /// On the welcome screen, presses Sign In; returns Chromium (playing the system
@@ -550,7 +556,7 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
         desktop.shot("04-account-menu-two-accounts").await;
 
         // Switch to Ada.
-        desktop.click_account("ada").await;
+        desktop.click_menu_entry("ada").await;
         desktop.wait_for_header("ada").await;
         desktop.shot("05-switched-to-ada").await;
 
@@ -1250,11 +1256,18 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
             )
             .await
             .unwrap();
-        // Reading the list again (as a restart would) shows it.
+        // Reading the list again (as a restart would) shows it. (Waited for as a new
+        // page: the old one still shows its rows until the reload replaces it.)
         desktop
             .window
-            .webdriver()
-            .execute("location.reload()", vec![])
+            .navigate_by("reloading the window", async {
+                desktop
+                    .window
+                    .webdriver()
+                    .execute("location.reload()", vec![])
+                    .await?;
+                Ok(())
+            })
             .await
             .unwrap();
         desktop.wait_for_row("Offline notes").await;
@@ -1283,15 +1296,13 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
                 .contains("Ada APIs")
         );
         desktop.open_account_menu().await;
-        desktop.click_account("ada").await;
+        desktop.click_menu_entry("ada").await;
         desktop.wait_for_header("ada").await;
         desktop.choose("#workspace-switcher", "Ada APIs").await;
         desktop.wait_for_row("Billing API").await;
         desktop.shot("02-switched-back-to-ada").await;
         // Grace signs out (no account is active then); Ada is the one account again.
-        desktop.open_account_menu().await;
-        desktop.click_account("grace").await;
-        desktop.wait_for_header("grace").await;
+        desktop.switch_to_account("grace").await;
         desktop.open_account_menu().await;
         desktop.click("Sign out").await;
         desktop
@@ -1300,7 +1311,7 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
         desktop.click("Sign out").await;
         desktop.wait_for_header("Accounts").await;
         desktop.open_account_menu().await;
-        desktop.click_account("ada").await;
+        desktop.click_menu_entry("ada").await;
         desktop.wait_for_header("ada").await;
 
         // Sign out, keeping the work: the Scratch Pad is on screen, Ada's work is not.
@@ -1775,6 +1786,312 @@ async fn signed_in_a_workspace_is_created_renamed_switched_and_deleted_with_undo
             .wait_for_rows("the restored tree", |rows| rows == ["Only in Team API"])
             .await;
         desktop.shot("02-restored").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+/// The team screens, driven like a person.
+impl Desktop {
+    /// Opens the team switcher in the header.
+    async fn open_team_menu(&self) {
+        self.window
+            .find(".team-switcher-button")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_for_text("Create a team…").await;
+    }
+
+    /// The team switcher's accessible name ("Acme API, team menu").
+    async fn team_switcher(&self) -> String {
+        self.window
+            .find(".team-switcher-button")
+            .await
+            .unwrap()
+            .attr("aria-label")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Waits until the team switcher names `team` (what the main area shows).
+    async fn wait_for_team_switcher(&self, team: &str) {
+        let expected = format!("{team}, team menu");
+        self.window
+            .wait_until(&format!("the team switcher to say {team}"), || async {
+                let now = self.team_switcher().await;
+                Ok((now == expected).then_some(()))
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Scrolls the window until the element matching `selector` ends at its bottom (the
+    /// team page is taller than the window, and a screenshot is of what is in view).
+    async fn scroll_to(&self, selector: &str) {
+        let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'end'});";
+        self.window
+            .webdriver()
+            .execute(script, vec![selector.into()])
+            .await
+            .unwrap();
+    }
+
+    /// Waits until nothing on screen is loading (`aria-busy`), so a screenshot shows
+    /// what the server answered, whatever it was.
+    async fn wait_settled(&self) {
+        self.window
+            .wait_until("nothing loading", || async {
+                Ok((!self.window.has("[aria-busy=true]").await?).then_some(()))
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Switches to the account named `who` in the account menu.
+    async fn switch_to_account(&self, who: &str) {
+        self.open_account_menu().await;
+        self.click_menu_entry(who).await;
+        self.wait_for_header(who).await;
+    }
+
+    /// On a team's page (an admin's), waits for member `name` and presses their Remove:
+    /// the confirm step shows.
+    async fn ask_to_remove(&self, name: &str) {
+        self.wait_for_label(".team-row", name).await;
+        self.window
+            .find(&format!("[aria-label='Remove {name}']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_for_text(&format!("Remove {name}?")).await;
+    }
+
+    /// The text of the team notice above the main area, or "" when there is none.
+    async fn team_notice(&self) -> String {
+        let script = "return document.querySelector('.team-notice')?.textContent ?? '';";
+        let text = self
+            .window
+            .webdriver()
+            .execute(script, vec![])
+            .await
+            .unwrap();
+        text.as_str().unwrap_or_default().to_owned()
+    }
+}
+
+/// How soon a member removed on the server sees the team go in the running app.
+const REMOVAL_SHOWN_WITHIN: Duration = Duration::from_secs(1);
+
+#[tokio::test]
+async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_within_a_second() {
+    scenario(async {
+        let server = TestServer::start().await;
+        accounts(
+            &server,
+            &[("ada@example.com", "ada"), ("grace@example.com", "grace")],
+        )
+        .await;
+        let mut desktop = Desktop::launch(&server, "teams").await;
+
+        // Ada's first sign-in: Continue on Configure your account leads to the team step.
+        let browser = desktop.sign_in_from_welcome("ada").await;
+        desktop.wait_for_text("Configure your account").await;
+        desktop.fill("name", "Ada Lovelace").await;
+        desktop.click("Continue").await;
+        desktop.wait_for_text("Work with your team").await;
+        desktop.shot("01-onboarding-team-step").await;
+        desktop.click("Skip for now").await;
+        desktop.wait_gone("Work with your team").await;
+
+        // The team switcher: Personal only; Create a team… with the URL suggested.
+        desktop.open_team_menu().await;
+        assert_eq!(desktop.labels("[role=menuitemradio]").await.len(), 1);
+        desktop.shot("02-team-switcher-open").await;
+        desktop.click("Create a team…").await;
+        desktop.wait_for_text("You become the team's admin").await;
+        desktop.fill("team-name", "Acme API").await;
+        desktop.wait_for_text("Your team's page: /t/acme-api").await;
+        desktop.shot("03-create-team").await;
+        desktop.click("Create team").await;
+
+        // The new team's page: Ada is its admin and only member.
+        desktop.wait_for_text("Send invitations").await;
+        assert_eq!(desktop.team_switcher().await, "Acme API, team menu");
+        let members = desktop.wait_for_label(".team-row", "Ada Lovelace").await;
+        assert_eq!(members, ["Ada Lovelace"]);
+        desktop.shot("04-team-members").await;
+
+        // Ada invites Grace's address from the Invitations section.
+        desktop.fill("invite-emails", "grace@example.com").await;
+        desktop.click("Send invitations").await;
+        desktop.wait_for_text("Sent 1 invitation.").await;
+        desktop
+            .scroll_to("[aria-labelledby=team-invitations-title]")
+            .await;
+        desktop.wait_for_text("grace@example.com").await;
+        desktop.shot("05-team-invitations").await;
+        // Settings with Discovery (on a server without discovery, its error state).
+        desktop
+            .scroll_to("[aria-labelledby=team-settings-title]")
+            .await;
+        desktop.wait_for_text("Discovery").await;
+        desktop.wait_settled().await;
+        desktop.shot("06-team-settings-and-discovery").await;
+        // Join a team… (likewise: what this server answers, whatever it is).
+        desktop.open_team_menu().await;
+        desktop.click("Join a team…").await;
+        desktop
+            .wait_for_text("Teams that let people with an address")
+            .await;
+        desktop.wait_settled().await;
+        desktop.shot("07-join-a-team").await;
+        desktop.click("Back").await;
+
+        // Grace, added as a second account, is shown; her teams are loaded: none.
+        desktop.open_account_menu().await;
+        desktop.click("Add a new account").await;
+        let url = desktop.next_opened_url().await;
+        browser.goto(&url).await.unwrap();
+        pages::use_another_account(&browser).await.unwrap();
+        pages::sign_in_on_page(&browser, "grace", PASSWORD, true)
+            .await
+            .unwrap();
+        browser.wait_for_text("return to Courier").await.unwrap();
+        desktop.wait_for_header("grace").await;
+        desktop.skip_configure_your_account().await;
+        desktop.open_team_menu().await;
+        assert_eq!(desktop.labels("[role=menuitemradio]").await.len(), 1);
+
+        // Grace accepts the mailed invitation in the browser (signed in there as Grace)
+        // while the app shows her team menu: the team appears in it, no restart.
+        let link = wait_for_invitation_link(&server.outbox(), "grace@example.com", 1).await;
+        browser.goto(&link).await.unwrap();
+        browser
+            .wait_for_text("You're signed in as grace@example.com")
+            .await
+            .unwrap();
+        browser.click_button("Join Acme API").await.unwrap();
+        browser.wait_for_text("You joined Acme API").await.unwrap();
+        browser.close().await.unwrap();
+        // (The header says Personal: the name is the menu's new entry.)
+        desktop.wait_for_text("Acme API").await;
+        desktop.shot("08-team-switcher-after-accepting").await;
+        desktop.click_menu_entry("Acme API").await;
+        desktop.wait_for_text("Leave team").await;
+        let mut members = desktop.wait_for_label(".team-row", "grace").await;
+        members.sort();
+        assert_eq!(members, ["Ada Lovelace", "grace"]);
+        assert!(
+            !desktop.window.has("#team-invitations-title").await.unwrap(),
+            "a member"
+        );
+        desktop.shot("09-team-page-as-member").await;
+
+        // Ada, switched to (on Personal, where Back from Join a team left her), switches
+        // to the team; Grace is among its members, and the admin can remove her (the
+        // confirm step, cancelled: the removal below is timed).
+        desktop.switch_to_account("Ada Lovelace").await;
+        desktop.wait_for_team_switcher("Personal").await;
+        desktop.open_team_menu().await;
+        desktop.click_menu_entry("Acme API").await;
+        desktop.wait_for_team_switcher("Acme API").await;
+        desktop.ask_to_remove("grace").await;
+        desktop.shot("10-team-members-remove-grace").await;
+        desktop.click("Cancel").await;
+        desktop.wait_gone("Remove grace?").await;
+
+        // Back to Grace on the team's page; Ada (on her laptop) removes her.
+        desktop.switch_to_account("grace").await;
+        desktop.wait_for_text("Leave team").await;
+        let laptop = server.app_session("ada", "Ada's laptop").await;
+        let teams: serde_json::Value = laptop.get_json("/api/v1/teams").await;
+        let team = teams[0]["id"].as_str().unwrap().to_owned();
+        let members: serde_json::Value = laptop
+            .get_json(&format!("/api/v1/teams/{team}/members"))
+            .await;
+        let grace = members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|member| member["username"] == "grace")
+            .expect("Grace is a member")["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let removed_at = Instant::now();
+        let removed = laptop
+            .delete(&format!("/api/v1/teams/{team}/members/{grace}"))
+            .await;
+        assert_eq!(removed.status(), reqwest::StatusCode::NO_CONTENT);
+        let notice = "You are no longer a member of Acme API.";
+        while !desktop.team_notice().await.contains(notice) {
+            assert!(
+                removed_at.elapsed() <= REMOVAL_SHOWN_WITHIN,
+                "no notice {REMOVAL_SHOWN_WITHIN:?} after the removal: {:?}",
+                desktop.team_notice().await
+            );
+            // Polls the window; the deadline above is what the test asserts.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let shown_after = removed_at.elapsed();
+        assert!(shown_after <= REMOVAL_SHOWN_WITHIN, "{shown_after:?}");
+        eprintln!("courier-tests: the removal reached the app's window in {shown_after:?}");
+        assert_eq!(desktop.team_switcher().await, "Personal, team menu");
+        desktop.wait_gone("Leave team").await;
+        desktop.shot("11-removed-notice").await;
+        desktop.open_team_menu().await;
+        assert_eq!(desktop.labels("[role=menuitemradio]").await.len(), 1);
+
+        // Invited again (from the laptop) and accepted with her own session, Grace is
+        // back on the team's page; then Ada removes her from the team page itself while
+        // Grace is not on screen, and Grace's notice waits for her return.
+        let invited = laptop
+            .post_json(
+                &format!("/api/v1/teams/{team}/invitations"),
+                &serde_json::json!({ "emails": ["grace@example.com"], "role": "member" }),
+            )
+            .await;
+        assert!(invited.status().is_success(), "{}", invited.status());
+        let token = wait_for_invitation_token(&server.outbox(), "grace@example.com", 2).await;
+        let grace_laptop = server.app_session("grace", "Grace's laptop").await;
+        let accepted = grace_laptop
+            .post_json(
+                "/api/v1/invitations/accept",
+                &serde_json::json!({ "token": token }),
+            )
+            .await;
+        assert!(accepted.status().is_success(), "{}", accepted.status());
+        desktop.wait_for_text("Acme API").await;
+        desktop.click_menu_entry("Acme API").await;
+        desktop.wait_for_text("Leave team").await;
+        desktop.switch_to_account("Ada Lovelace").await;
+        desktop.wait_for_team_switcher("Acme API").await;
+        desktop.ask_to_remove("grace").await;
+        desktop.click("Remove").await;
+        desktop.wait_gone("Remove grace?").await;
+        desktop
+            .window
+            .wait_until("Grace gone from Members", || async {
+                Ok((desktop.labels(".team-row").await == ["Ada Lovelace"]).then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.switch_to_account("grace").await;
+        desktop.wait_for_team_switcher("Personal").await;
+        desktop
+            .window
+            .wait_until("the notice on Grace's return", || async {
+                Ok(desktop.team_notice().await.contains(notice).then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.shot("12-removed-while-away-notice").await;
         desktop.window.close().await.unwrap();
     })
     .await;

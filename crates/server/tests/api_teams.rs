@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 use courier_testkit::{
-    AppSession, PASSWORD, TestServer, api_error, hidden_value, link_in, mails_to,
+    AppSession, PASSWORD, TestServer, api_error, hidden_value, mails_to, wait_for_invitation_token,
 };
 use futures::StreamExt as _;
 use reqwest::StatusCode;
@@ -34,25 +34,6 @@ async fn ada_and_grace(server: &TestServer) -> (AppSession, AppSession, String) 
     (ada, grace, team["id"].as_str().unwrap().to_owned())
 }
 
-fn token_in(link: &str) -> String {
-    link.split("token=").nth(1).unwrap().to_owned()
-}
-
-/// The token of the `n`th invitation mail (from 1) to `email`, waited for.
-async fn invitation_token(server: &TestServer, email: &str, n: usize) -> String {
-    for _ in 0..200 {
-        let invitations: Vec<String> = mails_to(&server.outbox(), email)
-            .into_iter()
-            .filter(|mail| mail.contains("/invitations/accept?token="))
-            .collect();
-        if let Some(mail) = invitations.get(n - 1) {
-            return token_in(&link_in(mail, "/invitations/accept?token="));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("no invitation mail #{n} to {email}");
-}
-
 /// Invites `email` to `team` as `role` from `admin`; returns the mailed link's token.
 async fn invite(
     server: &TestServer,
@@ -68,7 +49,7 @@ async fn invite(
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    invitation_token(server, email, n).await
+    wait_for_invitation_token(&server.outbox(), email, n).await
 }
 
 async fn accept(app: &AppSession, token: &str) -> reqwest::Response {
@@ -310,7 +291,7 @@ async fn invitations_are_renewed_resent_cancelled_and_accepted_once() {
         .post_json(&format!("{path}/{id}/resend"), &json!({}))
         .await;
     assert_eq!(resent.status(), StatusCode::OK);
-    let third = invitation_token(&server, "grace@example.com", 3).await;
+    let third = wait_for_invitation_token(&server.outbox(), "grace@example.com", 3).await;
     api_error(accept(&grace, &second).await, StatusCode::CONFLICT).await;
 
     // Accepted once; the same link again is spent.
@@ -376,7 +357,7 @@ async fn inviting_an_address_with_an_account_answers_and_mails_like_any_other() 
         body[0]["id"] = Value::Null;
         body[0]["email"] = Value::Null;
         answers.push((status, body));
-        invitation_token(&server, email, 1).await;
+        wait_for_invitation_token(&server.outbox(), email, 1).await;
         let mail = mails_to(&server.outbox(), email).pop().unwrap();
         assert!(mail.contains("invited you to Acme QA"), "{mail}");
     }

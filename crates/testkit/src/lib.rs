@@ -42,7 +42,8 @@ pub use oauth::{
     signed_in_tokens, token_call, userinfo,
 };
 pub use outbox::{
-    MAIL_TIMEOUT, link_in, mails_to, wait_for_link, wait_for_mail, wait_for_newest_mail,
+    MAIL_TIMEOUT, link_in, mails_to, wait_for_invitation_link, wait_for_invitation_token,
+    wait_for_link, wait_for_mail, wait_for_newest_mail,
 };
 pub use pkce::{Pkce, random_token, unique_name};
 pub use scripted::{ScriptedBrowser, location};

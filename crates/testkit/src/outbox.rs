@@ -57,17 +57,51 @@ pub async fn wait_for_newest_mail(outbox: &Path, to: &str) -> String {
 /// Polls `outbox` until a message to `to` has a link containing `marker` (an
 /// invitation among confirmation mails, say); returns that link of the newest one.
 pub async fn wait_for_link(outbox: &Path, to: &str, marker: &str) -> String {
+    let mail = wait_for_mail_with(outbox, to, marker, |mut mails| mails.pop()).await;
+    link_in(&mail, marker)
+}
+
+/// What an invitation mail's link contains; the token follows it.
+const INVITATION_LINK: &str = "/invitations/accept?token=";
+
+/// Polls `outbox` until the `n`th invitation mail (counting from 1) to `to` is there
+/// and returns its link (other mail to the address does not count).
+pub async fn wait_for_invitation_link(outbox: &Path, to: &str, n: usize) -> String {
+    let mail = wait_for_mail_with(outbox, to, INVITATION_LINK, |mut mails| {
+        (mails.len() >= n).then(|| mails.swap_remove(n - 1))
+    })
+    .await;
+    link_in(&mail, INVITATION_LINK)
+}
+
+/// The token of the `n`th invitation mail to `to` ([`wait_for_invitation_link`]).
+pub async fn wait_for_invitation_token(outbox: &Path, to: &str, n: usize) -> String {
+    let link = wait_for_invitation_link(outbox, to, n).await;
+    link.split_once("token=")
+        .map(|(_, token)| token.to_owned())
+        .unwrap_or_else(|| panic!("no token in {link}"))
+}
+
+/// Polls `outbox` until `pick` finds its mail among those to `to` that contain
+/// `marker` (oldest first).
+async fn wait_for_mail_with(
+    outbox: &Path,
+    to: &str,
+    marker: &str,
+    pick: impl Fn(Vec<String>) -> Option<String>,
+) -> String {
     let deadline = Instant::now() + MAIL_TIMEOUT;
     loop {
-        if let Some(mail) = mails_to(outbox, to)
+        let with_marker: Vec<String> = mails_to(outbox, to)
             .into_iter()
-            .rfind(|mail| mail.contains(marker))
-        {
-            return link_in(&mail, marker);
+            .filter(|mail| mail.contains(marker))
+            .collect();
+        if let Some(mail) = pick(with_marker) {
+            return mail;
         }
         assert!(
             Instant::now() < deadline,
-            "no mail to {to} with {marker} in {} after {MAIL_TIMEOUT:?}",
+            "no such mail to {to} with {marker} in {} after {MAIL_TIMEOUT:?}",
             outbox.display()
         );
         tokio::time::sleep(Duration::from_millis(25)).await;
