@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use courier_testkit::{
-    PASSWORD, TestServer, unique_name, wait_for_invitation_link, wait_for_invitation_token,
+    PASSWORD, TestServer, mails_to, unique_name, wait_for_invitation_link,
+    wait_for_invitation_token,
 };
 use courier_tests::desktop::launch_desktop;
 use courier_tests::{Browser, pages};
@@ -1933,14 +1934,14 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
             .await;
         desktop.wait_for_text("grace@example.com").await;
         desktop.shot("05-team-invitations").await;
-        // Settings with Discovery (on a server without discovery, its error state).
+        // Settings with Discovery (example.com is Ada's confirmed domain: claimable).
         desktop
             .scroll_to("[aria-labelledby=team-settings-title]")
             .await;
         desktop.wait_for_text("Discovery").await;
         desktop.wait_settled().await;
         desktop.shot("06-team-settings-and-discovery").await;
-        // Join a team… (likewise: what this server answers, whatever it is).
+        // Join a team… (Ada's own domain has no other team to offer).
         desktop.open_team_menu().await;
         desktop.click("Join a team…").await;
         desktop
@@ -2089,6 +2090,135 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
             .await
             .unwrap();
         desktop.shot("12-removed-while-away-notice").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_team_found_by_email_domain_is_asked_to_join_from_the_team_step_and_approved_in_the_app()
+{
+    scenario(async {
+        let server = TestServer::start().await;
+        accounts(
+            &server,
+            &[("ada@example.com", "ada"), ("grace@example.com", "grace")],
+        )
+        .await;
+        // Ada's team, made on her laptop: the app finds it at her sign-in.
+        let laptop = server.app_session("ada", "Ada's laptop").await;
+        let created = laptop
+            .post_json(
+                "/api/v1/teams",
+                &serde_json::json!({ "name": "Acme API", "slug": "acme-api" }),
+            )
+            .await;
+        assert!(created.status().is_success(), "{}", created.status());
+        let mut desktop = Desktop::launch(&server, "team-discovery").await;
+        let browser = desktop.sign_in_from_welcome("ada").await;
+        desktop.skip_configure_your_account().await;
+
+        // Ada lets people at example.com ask to join.
+        desktop.open_team_menu().await;
+        desktop.click_menu_entry("Acme API").await;
+        desktop.wait_for_team_switcher("Acme API").await;
+        desktop
+            .scroll_to("[aria-labelledby=team-settings-title]")
+            .await;
+        desktop
+            .wait_for_text("Let people with an address at example.com find this team")
+            .await;
+        // The switch's input is see-through over its track: a click lands on the label.
+        desktop
+            .window
+            .find("[aria-labelledby=team-settings-title] label.toggle")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop
+            .window
+            .find("[name=join-policy][value=approval]")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop
+            .window
+            .set_checked("discovery-domain", true)
+            .await
+            .unwrap();
+        desktop.click("Save discovery").await;
+        desktop.wait_for_text("Discovery saved.").await;
+        desktop.shot("01-discovery-on-approval").await;
+
+        // Grace, a second account on the same domain: the team step after Configure's
+        // Continue finds Acme API, and she asks to join.
+        desktop.open_account_menu().await;
+        desktop.click("Add a new account").await;
+        let url = desktop.next_opened_url().await;
+        browser.goto(&url).await.unwrap();
+        pages::use_another_account(&browser).await.unwrap();
+        pages::sign_in_on_page(&browser, "grace", PASSWORD, true)
+            .await
+            .unwrap();
+        browser.wait_for_text("return to Courier").await.unwrap();
+        browser.close().await.unwrap();
+        desktop.wait_for_header("grace").await;
+        desktop.wait_for_text("Configure your account").await;
+        desktop.click("Continue").await;
+        desktop.wait_for_text("Work with your team").await;
+        desktop.click("Join a team").await;
+        let found = desktop.wait_for_label(".team-row", "Acme API").await;
+        assert_eq!(found, ["Acme API"]);
+        desktop.wait_for_text("example.com · 1 member").await;
+        desktop.shot("02-team-step-finds-acme").await;
+        desktop.click("Ask to join").await;
+        desktop.wait_for_text("Requested").await;
+        desktop.shot("03-requested").await;
+        desktop.click("Skip for now").await;
+        desktop.wait_gone("Work with your team").await;
+
+        // Ada's Join requests lists Grace (teams_changed told her app); she approves.
+        desktop.switch_to_account("ada").await;
+        desktop.wait_for_team_switcher("Acme API").await;
+        desktop
+            .scroll_to("[aria-labelledby=team-join-requests-title]")
+            .await;
+        desktop
+            .window
+            .find("[aria-label='Approve grace']")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop
+            .window
+            .wait_until("Grace among the members", || async {
+                let mut members = desktop.labels(".team-row").await;
+                members.sort();
+                Ok((members == ["ada", "grace"]).then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.shot("04-request-approved").await;
+
+        // Grace's app has the team now, without a restart.
+        desktop.switch_to_account("grace").await;
+        desktop.open_team_menu().await;
+        desktop.wait_for_text("Acme API").await;
+        desktop.click_menu_entry("Acme API").await;
+        desktop.wait_for_text("Leave team").await;
+        desktop.shot("05-member-of-acme").await;
+        assert!(
+            mails_to(&server.outbox(), "grace@example.com")
+                .iter()
+                .any(|mail| mail.contains("Acme API")),
+            "Grace was told by mail"
+        );
         desktop.window.close().await.unwrap();
     })
     .await;
