@@ -3,7 +3,8 @@
 # version (benches/bare-window), both release builds, under Xvfb and a throwaway
 # keyring, measured in one run:
 #   - cold start: exec → the first screen reports it is ready (p50 of RUNS starts);
-#   - memory: PSS summed over the app and its WebKit processes after 5 s idle;
+#   - memory: PSS summed over the app and its WebKit processes after 5 s idle (and
+#     each start's split by process: the app, WebKitWebProcess, WebKitNetworkProcess);
 #   - Courier both signed in to one account (signed-in-fixture: a real server, a real
 #     sign-in into the run's data folder and keyring), on the welcome, no account, and
 #     with the Scratch Pad holding 10,000 requests in 500 folders on screen
@@ -38,6 +39,14 @@ pss_mb() { # sum of Pss over a process and its descendants, in MB
     total=$((total + ${kb:-0}))
   done
   echo $((total / 1024))
+}
+pss_parts() { # Pss by process name over a process and its descendants, in MB
+  local pid kb name
+  for pid in "$1" $(descendants "$1"); do
+    kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+    name=$(cat "/proc/$pid/comm" 2>/dev/null || echo gone)
+    echo "$name ${kb:-0}"
+  done | awk '{kb[$1] += $2} END {for (n in kb) printf "%s=%d ", n, kb[n] / 1024}'
 }
 sign_in_first() { # data_dir service -> prints the fixture server's origin; FIXTURE_PID set
   local out; out=$(mktemp)
@@ -75,6 +84,7 @@ measure() { # name binary mode(0|1|work): 1 starts signed in to one account; wor
     starts+=("$ms")
     sleep 5
     pss+=("$(pss_mb "$pid")")
+    echo "$name parts_mb[$i]: $(pss_parts "$pid")"
     kill "$pid"; wait "$pid" 2>/dev/null || true
     if [ -n "$FIXTURE_PID" ]; then kill "$FIXTURE_PID"; wait "$FIXTURE_PID" 2>/dev/null || true; fi
     rm -rf "$log" "$data"
