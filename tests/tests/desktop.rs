@@ -255,25 +255,27 @@ impl Desktop {
     }
 
     /// The `aria-label`s of the elements matching `selector` (row texts may be cut
-    /// short, and WebKitWebDriver's getText skips text in overflow-hidden boxes).
+    /// short, and WebKitWebDriver's getText skips text in overflow-hidden boxes), read
+    /// in one script: a list re-rendered between finding its rows and reading them
+    /// would leave stale elements.
     async fn labels(&self, selector: &str) -> Vec<String> {
-        let mut labels = Vec::new();
-        for element in self
+        let script = "return [...document.querySelectorAll(arguments[0])] \
+            .map((element) => element.getAttribute('aria-label') ?? '');";
+        let labels = self
             .window
             .webdriver()
-            .find_all(fantoccini::Locator::Css(selector))
+            .execute(script, vec![serde_json::Value::from(selector)])
             .await
-            .unwrap()
-        {
-            labels.push(
-                element
-                    .attr("aria-label")
-                    .await
-                    .unwrap()
-                    .unwrap_or_default(),
-            );
-        }
+            .unwrap();
         labels
+            .as_array()
+            .map(|labels| {
+                labels
+                    .iter()
+                    .map(|label| label.as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Waits until some element matching `selector` has an `aria-label` containing `text`.
