@@ -533,18 +533,9 @@ async fn sign_in_add_a_second_account_switch_and_sign_out_of_one() {
 
         // Add a new account: the same browser is still signed in as Ada, so the server
         // offers a choice; the person picks another account.
-        desktop.open_account_menu().await;
-        desktop.click("Add a new account").await;
-        let url = desktop.next_opened_url().await;
+        let url = desktop.add_account_in(&browser, "grace").await;
         assert!(url.contains("prompt=select_account"), "{url}");
-        browser.goto(&url).await.unwrap();
-        pages::use_another_account(&browser).await.unwrap();
-        pages::sign_in_on_page(&browser, "grace", PASSWORD, true)
-            .await
-            .unwrap();
-        browser.wait_for_text("return to Courier").await.unwrap();
         browser.close().await.unwrap();
-        desktop.wait_for_header("grace").await;
         desktop.skip_configure_your_account().await;
         desktop.open_account_menu().await;
         let menu = desktop
@@ -1851,6 +1842,23 @@ impl Desktop {
             .unwrap();
     }
 
+    /// Add a new account from the account menu while `browser` is still signed in as
+    /// another account: picks another account on the server's chooser, signs `who` in,
+    /// and waits for the app to show them. Returns the URL the app opened.
+    async fn add_account_in(&mut self, browser: &Browser, who: &str) -> String {
+        self.open_account_menu().await;
+        self.click("Add a new account").await;
+        let url = self.next_opened_url().await;
+        browser.goto(&url).await.unwrap();
+        pages::use_another_account(browser).await.unwrap();
+        pages::sign_in_on_page(browser, who, PASSWORD, true)
+            .await
+            .unwrap();
+        browser.wait_for_text("return to Courier").await.unwrap();
+        self.wait_for_header(who).await;
+        url
+    }
+
     /// Switches to the account named `who` in the account menu.
     async fn switch_to_account(&self, who: &str) {
         self.open_account_menu().await;
@@ -1954,16 +1962,7 @@ async fn a_team_is_created_joined_by_invitation_and_a_removed_member_loses_it_wi
         desktop.click("Back").await;
 
         // Grace, added as a second account, is shown; her teams are loaded: none.
-        desktop.open_account_menu().await;
-        desktop.click("Add a new account").await;
-        let url = desktop.next_opened_url().await;
-        browser.goto(&url).await.unwrap();
-        pages::use_another_account(&browser).await.unwrap();
-        pages::sign_in_on_page(&browser, "grace", PASSWORD, true)
-            .await
-            .unwrap();
-        browser.wait_for_text("return to Courier").await.unwrap();
-        desktop.wait_for_header("grace").await;
+        desktop.add_account_in(&browser, "grace").await;
         desktop.skip_configure_your_account().await;
         desktop.open_team_menu().await;
         assert_eq!(desktop.labels("[role=menuitemradio]").await.len(), 1);
@@ -2158,17 +2157,8 @@ async fn a_team_found_by_email_domain_is_asked_to_join_from_the_team_step_and_ap
 
         // Grace, a second account on the same domain: the team step after Configure's
         // Continue finds Acme API, and she asks to join.
-        desktop.open_account_menu().await;
-        desktop.click("Add a new account").await;
-        let url = desktop.next_opened_url().await;
-        browser.goto(&url).await.unwrap();
-        pages::use_another_account(&browser).await.unwrap();
-        pages::sign_in_on_page(&browser, "grace", PASSWORD, true)
-            .await
-            .unwrap();
-        browser.wait_for_text("return to Courier").await.unwrap();
+        desktop.add_account_in(&browser, "grace").await;
         browser.close().await.unwrap();
-        desktop.wait_for_header("grace").await;
         desktop.wait_for_text("Configure your account").await;
         desktop.click("Continue").await;
         desktop.wait_for_text("Work with your team").await;
