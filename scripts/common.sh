@@ -78,6 +78,21 @@ need_desktop_tools() {
   fi
 }
 
+# need_postgres installs Debian's PostgreSQL server for scripts/with-postgres.sh, which
+# starts a throwaway cluster of its own; Debian's usual `main` cluster is not created
+# (nothing listens on port 5432 because of the tests).
+need_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+      $sudo mkdir -p /etc/postgresql-common
+      echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
+    need_packages /usr/lib/postgresql:postgresql
+  fi
+}
+
 # need_contract_tools installs Schemathesis (PyPI) into a virtualenv beside the build
 # folder and exports COURIER_SCHEMATHESIS, the `st` the API contract test runs.
 SCHEMATHESIS_VERSION="4.32.5"

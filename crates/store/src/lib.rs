@@ -9,8 +9,8 @@
 //! link is refused once spent or expired, an email change is superseded, …) is written
 //! once, beside each trait, as a function of the rows a backend reads; every backend
 //! calls it inside its transaction, so a second backend cannot decide differently.
-//! The backend is chosen from the database URL's scheme ([`connect`]); today that is
-//! [`sqlite`]. `tests/conformance` runs every method against the backend a URL names.
+//! The backend is chosen from the database URL's scheme ([`connect`]): [`sqlite`] (the
+//! embedded default) or [`postgres`] (several server instances on one database). `tests/conformance` runs every method against the backend a URL names.
 
 mod accounts;
 mod authorizations;
@@ -20,6 +20,7 @@ mod error;
 mod grants;
 mod links;
 mod mail_queue;
+pub mod postgres;
 mod profiles;
 mod sessions;
 pub mod sqlite;
@@ -107,8 +108,11 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
         return Ok(Arc::new(sqlite::SqliteStore::open(url).await?));
     }
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        return Ok(Arc::new(postgres::PgStore::open(url).await?));
+    }
     Err(StoreError::UnsupportedUrl(format!(
-        "unsupported database URL {:?}: this build stores data in SQLite (sqlite://PATH)",
+        "unsupported database URL {:?}: use sqlite://PATH or postgres://…",
         url.split(':').next().unwrap_or_default()
     )))
 }

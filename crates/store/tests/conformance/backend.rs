@@ -1,9 +1,11 @@
 //! Which backend the suite runs against, and the records tests start from.
 //!
-//! `COURIER_TEST_DATABASE_URL` unset: a fresh SQLite database per test. Set: that
-//! database (its URL scheme picks the backend through `courier_store::connect`), with
-//! every test's rows kept apart by unique ids, emails and usernames. This is where
-//! PostgreSQL plugs in.
+//! `COURIER_TEST_DATABASE_URL` unset: a fresh SQLite database per test. Set to a
+//! `postgres://` URL (`scripts/with-postgres.sh` gives one): a fresh database per test,
+//! created through that URL's connection, so rules that look at every row (the mail
+//! queue's next due mail, the purges) see only the test's own. Any other URL: that
+//! database as it is (its scheme picks the backend through `courier_store::connect`),
+//! with every test's rows kept apart by unique ids, emails and usernames.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +35,12 @@ impl std::ops::Deref for Backend {
 /// Opens the backend this run tests.
 pub async fn open() -> Backend {
     match std::env::var(DATABASE_URL_VAR) {
+        Ok(url) if url.starts_with("postgres") => Backend {
+            store: courier_store::connect(&fresh_postgres_database(&url).await)
+                .await
+                .unwrap(),
+            _dir: None,
+        },
         Ok(url) if !url.is_empty() => Backend {
             store: courier_store::connect(&url).await.unwrap(),
             _dir: None,
@@ -45,6 +53,25 @@ pub async fn open() -> Backend {
                 _dir: Some(dir),
             }
         }
+    }
+}
+
+/// Creates an empty database beside the one `url` names and returns its URL.
+async fn fresh_postgres_database(url: &str) -> String {
+    use sqlx::Connection as _;
+    let name = unique("t").to_lowercase();
+    let mut admin = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let (server, _database) = base.rsplit_once('/').unwrap();
+    if query.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{query}")
     }
 }
 

@@ -1,0 +1,65 @@
+//! PostgreSQL side of [`Upkeep`]: `spent_challenges` and the purge, whose cutoffs come
+//! from [`crate::upkeep::Cutoffs`]. Two instances purging at once delete disjoint
+//! rows or nothing: a row already deleted is simply not counted twice.
+
+use super::PgStore;
+use crate::upkeep::Cutoffs;
+use crate::{Result, UnixTime, Upkeep};
+
+#[async_trait::async_trait]
+impl Upkeep for PgStore {
+    async fn spend_challenge(&self, digest: &str, expires_at: UnixTime) -> Result<bool> {
+        let inserted = sqlx::query(
+            "INSERT INTO spent_challenges (digest, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (digest) DO NOTHING",
+        )
+        .bind(digest)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(inserted.rows_affected() == 1)
+    }
+
+    async fn purge_expired(&self, now: UnixTime) -> Result<u64> {
+        let Cutoffs {
+            expired,
+            spent,
+            ended_grants,
+        } = Cutoffs::at(now);
+        let mut tx = self.write().await?;
+        let mut purged = 0;
+        for (sql, cutoff) in [
+            ("DELETE FROM access_tokens WHERE expires_at <= $1", expired),
+            ("DELETE FROM auth_requests WHERE expires_at <= $1", expired),
+            // Spent codes stay until well past expiry so a late replay still finds them.
+            ("DELETE FROM auth_codes WHERE expires_at <= $1", spent),
+            ("DELETE FROM web_sessions WHERE expires_at <= $1", expired),
+            ("DELETE FROM mail_links WHERE expires_at <= $1", spent),
+            (
+                "DELETE FROM spent_challenges WHERE expires_at <= $1",
+                expired,
+            ),
+            (
+                "DELETE FROM refresh_tokens WHERE used_at IS NOT NULL AND used_at <= $1",
+                spent,
+            ),
+            (
+                "DELETE FROM mail_queue WHERE status <> 'queued' AND finished_at <= $1",
+                spent,
+            ),
+            // Their refresh and access tokens go with them (ON DELETE CASCADE).
+            (
+                "DELETE FROM grants WHERE expires_at <= $1 OR revoked_at <= $1",
+                ended_grants,
+            ),
+        ] {
+            purged += sqlx::query(sql)
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(purged)
+    }
+}
