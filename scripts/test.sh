@@ -4,8 +4,9 @@
 # clippy with warnings as errors, the bindings drift check, then the unit and
 # integration tests of the whole workspace (end-to-end ones
 # included: headless Chromium, an OpenID provider on Node, a throwaway keyring from
-# scripts/with-keyring.sh, the desktop app under Xvfb driven by tauri-driver, and
-# Schemathesis checking the account API against its OpenAPI document).
+# scripts/with-keyring.sh, the desktop app under Xvfb driven by tauri-driver,
+# Schemathesis checking the account API against its OpenAPI document, and a throwaway
+# PostgreSQL from scripts/with-postgres.sh for the tests of several server instances).
 #
 # `--quick` is the edit loop's tier: formatting, clippy and the tests that need no
 # browser, window, keyring or Node (unit tests and the storage conformance suite),
@@ -37,6 +38,7 @@ need_e2e_tools
 need_ui_deps
 need_desktop_tools
 need_contract_tools
+need_postgres
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 echo "==> cargo fmt --check"
@@ -82,6 +84,7 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   fi
 fi
 
-echo "==> cargo test (under Xvfb and a throwaway keyring; the desktop tests drive the real window)"
-xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh cargo test "${workspace[@]}"
+echo "==> cargo test (under Xvfb, a throwaway keyring and a throwaway PostgreSQL; the desktop tests drive the real window)"
+xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh scripts/with-postgres.sh \
+  cargo test "${workspace[@]}"
 echo "==> all tests passed"

@@ -71,7 +71,9 @@ impl Server {
             .unwrap_or_else(|| format!("http://{local}"));
         let issuer = Issuer::parse(&issuer_url).map_err(Error::Config)?;
         platform::files::create_private_dir(&settings.data_dir)?;
-        let store = courier_store::connect(&settings.database_url()).await?;
+        let database_url = settings.database_url();
+        let store = courier_store::connect(&database_url).await?;
+        let events = platform::hub::EventHub::for_database(&database_url).await?;
         let keys = platform::keys::SigningKeys::load_or_create(&settings.data_dir)?;
         let transport: Arc<dyn Transport> = match &settings.smtp_url {
             Some(url) => Arc::new(SmtpTransport::from_url(url)?),
@@ -102,7 +104,7 @@ impl Server {
             passwords,
             limiter,
             mailer,
-            events: Arc::new(platform::hub::EventHub::default()),
+            events: Arc::new(events),
             event_channels: Arc::new(platform::channel_slots::ChannelSlots::with_caps(
                 settings.connections.event_channels_per_account,
                 settings.connections.event_channels_per_address,

@@ -1,8 +1,10 @@
-//! The in-process event hub, the server side of `/api/v1/events`: publishers (session
-//! revocation, profile changes) send to an account, and every open events channel of
-//! that account receives the event. One process only; several servers behind a load
-//! balancer would put a shared bus (PostgreSQL `LISTEN/NOTIFY`, Redis) behind the
-//! same two methods.
+//! The event hub, the server side of `/api/v1/events`: publishers (session
+//! revocation, profile and team changes) send to an account, and every open events
+//! channel of that account receives the event, on whichever server instance it is
+//! open. The hub delivers to this instance's channels at once and hands the event to
+//! its [`EventBus`], which carries it to the other instances (none with the embedded
+//! SQLite store; PostgreSQL `LISTEN/NOTIFY` in [`super::bus_postgres`] when several
+//! instances share a database).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -17,30 +19,72 @@ const BACKLOG: usize = 16;
 /// What a channel receives.
 pub type Event = Arc<ServerEvent>;
 
-#[derive(Default)]
+/// Carries events to the other server instances, which deliver them to their own
+/// channels ([`LocalChannels::deliver`]). A bus may lose an event (a dropped database
+/// connection); it then calls [`LocalChannels::missed_events`], so the apps listening
+/// there reconnect and read their state again.
+pub trait EventBus: Send + Sync {
+    fn send(&self, user_id: &str, event: &ServerEvent);
+}
+
+/// One instance alone: nothing to carry.
+struct NoOtherInstances;
+
+impl EventBus for NoOtherInstances {
+    fn send(&self, _user_id: &str, _event: &ServerEvent) {}
+}
+
 pub struct EventHub {
-    accounts: Mutex<HashMap<String, broadcast::Sender<Event>>>,
+    local: Arc<LocalChannels>,
+    bus: Box<dyn EventBus>,
+}
+
+impl Default for EventHub {
+    fn default() -> Self {
+        Self {
+            local: Arc::default(),
+            bus: Box::new(NoOtherInstances),
+        }
+    }
 }
 
 impl EventHub {
-    /// Starts receiving the events of `user_id`.
-    pub fn subscribe(&self, user_id: &str) -> broadcast::Receiver<Event> {
-        let mut accounts = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
-        accounts
-            .entry(user_id.to_owned())
-            .or_insert_with(|| broadcast::channel(BACKLOG).0)
-            .subscribe()
+    /// A hub whose events also travel on a bus; `connect` receives the channels the
+    /// bus delivers other instances' events to.
+    async fn with_bus<B, F>(
+        connect: impl FnOnce(Arc<LocalChannels>) -> F,
+    ) -> crate::error::Result<Self>
+    where
+        B: EventBus + 'static,
+        F: Future<Output = crate::error::Result<B>>,
+    {
+        let local = Arc::<LocalChannels>::default();
+        let bus = connect(Arc::clone(&local)).await?;
+        Ok(Self {
+            local,
+            bus: Box::new(bus),
+        })
     }
 
-    /// Sends `event` to every open channel of `user_id` (none open: nothing to do).
-    pub fn publish(&self, user_id: &str, event: ServerEvent) {
-        let mut accounts = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(sender) = accounts.get(user_id)
-            && sender.send(Arc::new(event)).is_err()
-        {
-            // Every channel of the account has closed since it last had one.
-            accounts.remove(user_id);
+    /// The hub for a server on the database `url`: with the PostgreSQL bus when other
+    /// instances may share it, alone otherwise.
+    pub async fn for_database(url: &str) -> crate::error::Result<Self> {
+        if url.starts_with("postgres") {
+            Self::with_bus(|local| super::bus_postgres::PgBus::connect(url, local)).await
+        } else {
+            Ok(Self::default())
         }
+    }
+
+    /// Starts receiving the events of `user_id`.
+    pub fn subscribe(&self, user_id: &str) -> broadcast::Receiver<Event> {
+        self.local.subscribe(user_id)
+    }
+
+    /// Sends `event` to every open channel of `user_id`, here and on the other instances.
+    pub fn publish(&self, user_id: &str, event: ServerEvent) {
+        self.bus.send(user_id, &event);
+        self.local.deliver(user_id, event);
     }
 
     /// Tells `user_id`'s channels that these sessions were revoked.
@@ -53,6 +97,50 @@ impl EventHub {
                 },
             );
         }
+    }
+
+    /// Accounts with at least one channel open (for tests).
+    #[cfg(test)]
+    pub fn open_accounts(&self) -> usize {
+        self.local.open_accounts()
+    }
+}
+
+/// This instance's open channels, by account.
+#[derive(Default)]
+pub struct LocalChannels {
+    accounts: Mutex<HashMap<String, broadcast::Sender<Event>>>,
+}
+
+impl LocalChannels {
+    /// Starts receiving the events of `user_id`.
+    pub fn subscribe(&self, user_id: &str) -> broadcast::Receiver<Event> {
+        let mut accounts = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
+        accounts
+            .entry(user_id.to_owned())
+            .or_insert_with(|| broadcast::channel(BACKLOG).0)
+            .subscribe()
+    }
+
+    /// Sends `event` to this instance's open channels of `user_id` (none: nothing to do).
+    pub fn deliver(&self, user_id: &str, event: ServerEvent) {
+        let mut accounts = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(sender) = accounts.get(user_id)
+            && sender.send(Arc::new(event)).is_err()
+        {
+            // Every channel of the account has closed since it last had one.
+            accounts.remove(user_id);
+        }
+    }
+
+    /// Events may have been lost on their way here: every channel is closed (they
+    /// see [`broadcast::error::RecvError::Closed`]), and the apps reconnect and read
+    /// their state again.
+    pub fn missed_events(&self) {
+        self.accounts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Accounts with at least one channel open (for tests).
@@ -98,7 +186,8 @@ mod tests {
         assert_eq!(hub.open_accounts(), 0);
         hub.publish("ada", ServerEvent::ProfileChanged);
         assert!(
-            hub.accounts
+            hub.local
+                .accounts
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .is_empty()

@@ -4,6 +4,7 @@
 //! its channels, `User-Agent`
 //! reading and field validation.
 
+pub(crate) mod bus_postgres;
 pub(crate) mod channel_slots;
 pub(crate) mod clock;
 pub(crate) mod crypto;

@@ -121,7 +121,12 @@ async fn serve(
                     close(socket, 4002, "lagged").await;
                     return;
                 }
-                Err(RecvError::Closed) => return,
+                // Events may have been lost between instances (the bus's database
+                // connection dropped): the app reconnects and re-reads its state.
+                Err(RecvError::Closed) => {
+                    close(socket, 4002, "missed events").await;
+                    return;
+                }
             },
             incoming = socket.recv() => match incoming {
                 // Pings are answered by the library; nothing else is expected.
