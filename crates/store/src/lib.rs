@@ -1,7 +1,7 @@
 //! `courier-store`: everything the Courier account server keeps, behind one trait per
 //! area ([`Accounts`], [`MailLinks`], [`EmailChanges`], [`WebSessions`],
 //! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`], [`Teams`],
-//! [`Discovery`], [`MailQueue`], [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
+//! [`Discovery`], [`MailQueue`], [`ServerSecrets`], [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
 //! Each method is one atomic operation (one transaction), so the server never sees a
 //! half-written account or grant.
 //!
@@ -22,6 +22,7 @@ mod links;
 mod mail_queue;
 pub mod postgres;
 mod profiles;
+mod server_secrets;
 mod sessions;
 pub mod sqlite;
 mod support;
@@ -48,6 +49,7 @@ pub use mail_queue::{
     MailRecord, MailStatus, OutgoingMail, retry_delay,
 };
 pub use profiles::{NewAvatar, ProfileChanges, ProfileRecord, Profiles};
+pub use server_secrets::{ServerSecrets, SigningKeyRecord};
 pub use sessions::{
     KeepSessions, NewWebSession, SessionRecord, SessionSource, Sessions, WebSession, WebSessions,
 };
@@ -76,6 +78,7 @@ pub trait Store:
     + Teams
     + Discovery
     + MailQueue
+    + ServerSecrets
     + Upkeep
     + Send
     + Sync
@@ -96,6 +99,7 @@ impl<T> Store for T where
         + Teams
         + Discovery
         + MailQueue
+        + ServerSecrets
         + Upkeep
         + Send
         + Sync

@@ -15,6 +15,7 @@ mod grants;
 mod links;
 mod mail_queue;
 mod profiles;
+mod server_secrets;
 mod sessions;
 mod support;
 mod teams;

@@ -15,5 +15,6 @@ mod links;
 mod mail_queue;
 mod oauth;
 mod profiles;
+mod server_secrets;
 mod sessions;
 mod teams;
