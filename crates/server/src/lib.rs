@@ -74,7 +74,9 @@ impl Server {
         let database_url = settings.database_url();
         let store = courier_store::connect(&database_url).await?;
         let events = platform::hub::EventHub::for_database(&database_url).await?;
-        let keys = platform::keys::SigningKeys::load_or_create(&settings.data_dir)?;
+        let keys =
+            platform::keys::SigningKeys::load(store.as_ref(), &settings.data_dir, clock.now())
+                .await?;
         let transport: Arc<dyn Transport> = match &settings.smtp_url {
             Some(url) => Arc::new(SmtpTransport::from_url(url)?),
             None => Arc::new(OutboxTransport::new(settings.data_dir.join("outbox"))?),
@@ -92,10 +94,12 @@ impl Server {
                 .unwrap_or(2)
         });
         let passwords = PasswordHasher::new(workers)?;
-        let pow = platform::pow::ProofOfWork::load_or_create(
+        let pow = platform::pow::ProofOfWork::load(
+            store.as_ref(),
             &settings.data_dir,
             &settings.proof_of_work,
-        )?;
+        )
+        .await?;
         let state = AppState {
             store,
             clock,
@@ -134,15 +138,33 @@ impl Server {
     /// a mail cut short goes out on a later run, when its lease has run out.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let purge = tokio::spawn(purge_forever(self.state.clone()));
+        let keys = tokio::spawn(reload_keys_forever(self.state.clone()));
         let mail = tokio::spawn(self.state.mailer.clone().deliver_forever(self.transport));
         let head_timeout =
             Duration::from_secs(self.state.settings.connections.request_head_timeout.max(1));
         let app = http::router::build(self.state);
         http::serve::serve(self.listener, app, head_timeout, shutdown).await;
         purge.abort();
+        keys.abort();
         mail.abort();
         let _ = mail.await;
         Ok(())
+    }
+}
+
+/// Rotates the signing keys when due and picks up another instance's rotation.
+async fn reload_keys_forever(state: AppState) {
+    let mut interval = tokio::time::interval(platform::keys::RELOAD_EVERY);
+    interval.tick().await;
+    loop {
+        interval.tick().await;
+        if let Err(error) = state
+            .keys
+            .reload(state.store.as_ref(), state.clock.now())
+            .await
+        {
+            tracing::warn!(%error, "reloading the signing keys failed");
+        }
     }
 }
 

@@ -47,7 +47,13 @@ async fn prints_its_address_serves_and_takes_environment_configuration() {
         "COURIER_ISSUER was applied"
     );
     assert!(data_dir.path().join("courier.db").exists());
-    assert!(data_dir.path().join("signing-key.pem").exists());
+    let jwks: serde_json::Value = reqwest::get(format!("{base}/oauth/jwks"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jwks["keys"].as_array().map(Vec::len), Some(1), "{jwks}");
 
     let pid = child.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();

@@ -1,7 +1,7 @@
 //! The proof-of-work "I'm not a robot" check (the ALTCHA scheme, via
 //! `altcha-lib-rs`) of Trouble signing in? and of a sign-in to an account that has
-//! had too many failed ones: challenges signed with an HMAC key kept in the data
-//! folder (0600, made at first start), verified here with the injected clock for
+//! had too many failed ones: challenges signed with an HMAC key every server instance
+//! shares (in the database, made at the first start), verified here with the injected clock for
 //! expiry, and spent once (`spent_challenges`) so an answer cannot be replayed. The
 //! browser side is `http/pages/altcha.js`, served by the server itself.
 //!
@@ -22,11 +22,13 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::platform::clock::UnixTime;
 use crate::platform::crypto::token_digest;
-use crate::platform::keys::write_private;
 use crate::settings::ProofOfWorkSettings;
 use courier_store::Store;
 
+/// The key file of versions that kept the key in the data folder.
 const KEY_FILE: &str = "pow-hmac.key";
+/// The key's name among the shared secrets.
+const SECRET_NAME: &str = "proof_of_work_hmac";
 /// `altcha-lib-rs` verifies numbers up to its default maximum only.
 const HIGHEST_MAX_NUMBER: u64 = altcha_lib_rs::DEFAULT_MAX_NUMBER;
 /// No honest answer is longer (base64 of a small JSON object).
@@ -100,22 +102,23 @@ pub enum Refusal {
 }
 
 impl ProofOfWork {
-    /// Loads `DATA/pow-hmac.key`, creating a random key on first start.
-    pub fn load_or_create(data_dir: &Path, settings: &ProofOfWorkSettings) -> Result<Self> {
+    /// The HMAC key every server instance shares, from the store: on the first start,
+    /// an older version's `DATA/pow-hmac.key` or else a random key becomes it.
+    pub async fn load(
+        store: &dyn Store,
+        data_dir: &Path,
+        settings: &ProofOfWorkSettings,
+    ) -> Result<Self> {
         let path = data_dir.join(KEY_FILE);
-        let hmac_key = if path.exists() {
-            let key = std::fs::read_to_string(&path)?.trim().to_owned();
-            if key.len() < 32 {
-                return Err(Error::Key(format!("{}: too short", path.display())));
+        let candidate = match std::fs::read_to_string(&path) {
+            Ok(key) if key.trim().len() >= 32 => key.trim().to_owned(),
+            _ => {
+                let mut bytes = [0u8; 32];
+                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+                bytes.iter().map(|byte| format!("{byte:02x}")).collect()
             }
-            key
-        } else {
-            let mut bytes = [0u8; 32];
-            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
-            let key: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-            write_private(&path, key.as_bytes())?;
-            key
         };
+        let hmac_key = store.shared_secret(SECRET_NAME, &candidate).await?;
         Ok(Self {
             hmac_key,
             base_max_number: settings.max_number.clamp(1, HIGHEST_MAX_NUMBER),
@@ -209,36 +212,48 @@ fn salt_expiry(salt: &str) -> Option<UnixTime> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_key_is_made_once_and_kept_private() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let settings = ProofOfWorkSettings::default();
-        let first =
-            ProofOfWork::load_or_create(dir.path(), &settings).unwrap_or_else(|e| panic!("{e}"));
-        let again =
-            ProofOfWork::load_or_create(dir.path(), &settings).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(first.hmac_key, again.hmac_key);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
-                .unwrap_or_else(|e| panic!("{e}"))
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+    async fn store(dir: &tempfile::TempDir) -> std::sync::Arc<dyn Store> {
+        let url = format!("sqlite://{}", dir.path().join("courier.db").display());
+        courier_store::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    #[test]
-    fn the_difficulty_doubles_as_demand_rises_and_stays_within_what_verifies() {
+    #[tokio::test]
+    async fn instances_share_one_key_and_an_older_key_file_becomes_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let old_key = "ab".repeat(32);
+        std::fs::write(dir.path().join(KEY_FILE), &old_key).unwrap_or_else(|e| panic!("{e}"));
+        let store = store(&dir).await;
+        let settings = ProofOfWorkSettings::default();
+        let first = ProofOfWork::load(store.as_ref(), dir.path(), &settings)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            first.hmac_key, old_key,
+            "challenges served before still verify"
+        );
+
+        // Another instance, with a data folder of its own, gets the same key.
+        let elsewhere = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let second = ProofOfWork::load(store.as_ref(), elsewhere.path(), &settings)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(second.hmac_key, first.hmac_key);
+        assert!(!elsewhere.path().join(KEY_FILE).exists());
+    }
+
+    #[tokio::test]
+    async fn the_difficulty_doubles_as_demand_rises_and_stays_within_what_verifies() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let settings = ProofOfWorkSettings {
             max_number: 1_000,
             busy_per_minute: 10,
             ..ProofOfWorkSettings::default()
         };
-        let pow =
-            ProofOfWork::load_or_create(dir.path(), &settings).unwrap_or_else(|e| panic!("{e}"));
+        let pow = ProofOfWork::load(store(&dir).await.as_ref(), dir.path(), &settings)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let start = 1_700_000_040; // a minute's first second
         let served: Vec<u64> = (0..70)
             .map(|_| {
