@@ -1,8 +1,9 @@
 //! [`courier_store::Accounts`]: accounts, lookups, password change and reset.
 
-use courier_store::{KeepSessions, LinkOutcome, LinkPurpose, Store, UnixTime, User};
+use courier_store::{KeepSessions, LinkOutcome, LinkPurpose, Store, StoreError, UnixTime, User};
 
 use crate::backend::{self, NOW, browser, link, signed_in, unconfirmed_user, unique, user};
+use crate::links::{RACERS, at_once, only_winner};
 
 #[tokio::test]
 async fn accounts_are_found_by_id_email_and_username_in_any_case() {
@@ -105,15 +106,7 @@ async fn changing_a_password_ends_the_sessions_it_is_told_to() {
         .await
         .unwrap();
     assert!(ended.is_empty());
-    assert_eq!(
-        store
-            .user_by_id(&ada.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .password_hash,
-        "hash-1"
-    );
+    assert_eq!(password_hash(&*store, &ada.id).await, "hash-1");
 
     let ended = store
         .change_password(&ada.id, "hash-2", KeepSessions::Only(&grant.id), NOW + 2)
@@ -179,15 +172,7 @@ async fn a_reset_link_sets_the_password_once_and_ends_every_session() {
     );
     assert_eq!(ended.len(), 2, "the grant and the browser: {ended:?}");
     assert!(ended.contains(&web.id));
-    assert_eq!(
-        store
-            .user_by_id(&ada.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .password_hash,
-        "hash-1"
-    );
+    assert_eq!(password_hash(&*store, &ada.id).await, "hash-1");
     assert!(
         store
             .access_context(&tokens.access_digest, NOW + 11)
@@ -207,15 +192,11 @@ async fn a_reset_link_sets_the_password_once_and_ends_every_session() {
         .await
         .unwrap();
     assert_eq!(other, LinkOutcome::AlreadyUsed);
-    assert_eq!(
-        store
-            .user_by_id(&ada.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .password_hash,
-        "hash-1"
-    );
+    assert_eq!(password_hash(&*store, &ada.id).await, "hash-1");
+}
+
+async fn password_hash(store: &dyn Store, id: &str) -> String {
+    store.user_by_id(id).await.unwrap().unwrap().password_hash
 }
 
 async fn confirmed_at(store: &dyn Store, id: &str) -> Option<UnixTime> {
@@ -300,13 +281,96 @@ async fn an_expired_or_unknown_reset_link_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(outcome, LinkOutcome::Unknown);
+    assert_eq!(password_hash(&*store, &ada.id).await, "hash-0");
+}
+
+/// `text` with the case of its first four letters flipped as the bits of `i` say:
+/// sixteen spellings of one address for sixteen racers.
+fn spelling(text: &str, i: usize) -> String {
+    let mut letter = 0;
+    text.chars()
+        .map(|c| {
+            if !c.is_ascii_alphabetic() {
+                return c;
+            }
+            letter += 1;
+            if letter <= 4 && i & (1 << (letter - 1)) != 0 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn accounts_created_at_once_with_one_address_or_username_are_created_once() {
+    let store = backend::open().await;
+    let email = format!("{}@example.test", unique("race"));
+    let username = unique("race");
+    for same in ["email", "username"] {
+        let racers: Vec<User> = (0..RACERS)
+            .map(|i| {
+                let mine = unique("u");
+                let (email, username) = match same {
+                    "email" => (spelling(&email, i), mine),
+                    _ => (format!("{mine}@example.test"), spelling(&username, i)),
+                };
+                User {
+                    id: unique("id-"),
+                    email,
+                    username,
+                    password_hash: "hash-0".to_owned(),
+                    name: None,
+                    email_confirmed_at: None,
+                    created_at: NOW,
+                }
+            })
+            .collect();
+        let results = at_once(&store.store, RACERS, |i, store| {
+            let racer = racers[i].clone();
+            async move { store.create_user(&racer).await }
+        })
+        .await;
+        let winner = only_winner(&results, Result::is_ok, |result| {
+            result.as_ref().is_err_and(StoreError::is_conflict)
+        });
+        let found = match same {
+            "email" => store.user_by_email(&email).await,
+            _ => store.user_by_login(&username).await,
+        };
+        assert_eq!(found.unwrap().unwrap().id, racers[winner].id, "same {same}");
+        for (i, racer) in racers.iter().enumerate() {
+            let stored = store.user_by_id(&racer.id).await.unwrap();
+            assert_eq!(stored.is_some(), i == winner, "same {same}, racer {i}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reset_link_used_by_many_at_once_sets_one_password() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let reset = link(&ada, LinkPurpose::ResetPassword, &ada.email, NOW + 3600);
+    store.insert_mail_link(&reset).await.unwrap();
+
+    let results = at_once(&store.store, RACERS, |i, store| {
+        let digest = reset.digest.clone();
+        async move {
+            store
+                .reset_password(&digest, &format!("hash-racer-{i}"), NOW + 1)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    let winner = only_winner(
+        &results,
+        |(o, _)| matches!(o, LinkOutcome::Used { .. }),
+        |(o, ended)| (o, ended.len()) == (&LinkOutcome::AlreadyUsed, 0),
+    );
     assert_eq!(
-        store
-            .user_by_id(&ada.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .password_hash,
-        "hash-0"
+        password_hash(&*store, &ada.id).await,
+        format!("hash-racer-{winner}")
     );
 }

@@ -1,9 +1,83 @@
 //! [`courier_store::MailLinks`] and [`courier_store::EmailChanges`]: single use,
 //! expiry, confirmation, and the email change's outcomes.
 
-use courier_store::{EmailChangeOutcome, LinkOutcome, LinkPurpose, User};
+use std::future::Future;
+use std::sync::Arc;
+
+use courier_store::{EmailChangeOutcome, LinkOutcome, LinkPurpose, Store, User};
 
 use crate::backend::{self, NOW, link, unconfirmed_user, unique, user};
+
+/// How many tasks race for one thing in the tests of concurrent use.
+pub const RACERS: usize = 16;
+
+/// Runs `task(0, store)` … `task(n - 1, store)` on `n` tokio tasks released together
+/// (a barrier) and returns their results in that order: on a multi-thread runtime
+/// they hit the store at the same moment, as requests to several server instances
+/// would. A round of `n` reads released together first fills the store's pool, so
+/// the race is not spaced out by connections being opened one after another.
+pub async fn at_once<T, F, Fut>(store: &Arc<dyn Store>, n: usize, task: F) -> Vec<T>
+where
+    F: Fn(usize, Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    released_together(n, |_| {
+        let store = Arc::clone(store);
+        async move { store.user_by_id("nobody").await.unwrap() }
+    })
+    .await;
+    released_together(n, |i| task(i, Arc::clone(store))).await
+}
+
+async fn released_together<T, F, Fut>(n: usize, task: F) -> Vec<T>
+where
+    F: Fn(usize) -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let start = Arc::new(tokio::sync::Barrier::new(n));
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let start = Arc::clone(&start);
+            let run = task(i);
+            tokio::spawn(async move {
+                start.wait().await;
+                run.await
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(n);
+    for handle in handles {
+        results.push(handle.await.unwrap());
+    }
+    results
+}
+
+/// The index of the one result `won` picks; fails unless there is exactly one and
+/// every other result `lost` picks.
+pub fn only_winner<T: std::fmt::Debug>(
+    results: &[T],
+    won: impl Fn(&T) -> bool,
+    lost: impl Fn(&T) -> bool,
+) -> usize {
+    let winners: Vec<usize> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, result)| won(result))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one must win: {results:?}");
+    let winner = winners[0];
+    assert!(
+        results
+            .iter()
+            .enumerate()
+            .all(|(i, result)| i == winner || lost(result)),
+        "every other one must lose: {results:?}"
+    );
+    winner
+}
 
 #[tokio::test]
 async fn a_link_is_used_once_and_checking_does_not_spend_it() {
@@ -347,4 +421,129 @@ async fn an_email_change_spends_the_reset_links_sent_to_the_old_address() {
     assert!(ended.is_empty());
     let after = store.user_by_id(&ada.id).await.unwrap().unwrap();
     assert_eq!(after.password_hash, ada.password_hash);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_link_used_by_many_at_once_is_used_once() {
+    let store = backend::open().await;
+    let ada = unconfirmed_user(&*store).await;
+    let purpose = LinkPurpose::ConfirmEmail;
+    let confirm = link(&ada, purpose, &ada.email, NOW + 86_400);
+    store.insert_mail_link(&confirm).await.unwrap();
+
+    let outcomes = at_once(&store.store, RACERS, |i, store| {
+        let digest = confirm.digest.clone();
+        async move {
+            store
+                .use_mail_link(&digest, purpose, NOW + i as i64)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    let winner = only_winner(
+        &outcomes,
+        |o| matches!(o, LinkOutcome::Used { .. }),
+        |o| *o == LinkOutcome::AlreadyUsed,
+    );
+    let after = store.user_by_id(&ada.id).await.unwrap().unwrap();
+    assert_eq!(
+        after.email_confirmed_at,
+        Some(NOW + winner as i64),
+        "confirmed once, by the winner"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_email_change_confirmed_by_many_at_once_applies_once() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let reset = link(&ada, LinkPurpose::ResetPassword, &ada.email, NOW + 3600);
+    store.insert_mail_link(&reset).await.unwrap();
+    let wanted = format!("{}@example.test", unique("new"));
+    let digest = request_change(&*store, &ada, &wanted).await;
+
+    let outcomes = at_once(&store.store, RACERS, |i, store| {
+        let digest = digest.clone();
+        async move {
+            store
+                .confirm_email_change(&digest, NOW + 1 + i as i64)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    let winner = only_winner(
+        &outcomes,
+        |o| matches!(o, EmailChangeOutcome::Changed { .. }),
+        |o| *o == EmailChangeOutcome::AlreadyUsed,
+    );
+    assert_eq!(
+        outcomes[winner],
+        EmailChangeOutcome::Changed {
+            user_id: ada.id.clone(),
+            old_email: ada.email.clone(),
+            new_email: wanted.clone(),
+        }
+    );
+    let after = store.user_by_id(&ada.id).await.unwrap().unwrap();
+    assert_eq!(
+        (after.email.as_str(), after.email_confirmed_at),
+        (wanted.as_str(), Some(NOW + 1 + winner as i64))
+    );
+    assert_eq!(
+        store
+            .check_mail_link(&reset.digest, LinkPurpose::ResetPassword, NOW + 30)
+            .await
+            .unwrap(),
+        LinkOutcome::AlreadyUsed,
+        "the reset link to the old address went with the change"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_accounts_confirming_one_address_at_once_get_it_once() {
+    let store = backend::open().await;
+    // Several rounds, so the two confirmations really overlap in some of them.
+    for _ in 0..4 {
+        let (ada, bob) = (user(&*store).await, user(&*store).await);
+        let wanted = format!("{}@example.test", unique("both"));
+        let digests = [
+            request_change(&*store, &ada, &wanted).await,
+            request_change(&*store, &bob, &wanted.to_uppercase()).await,
+        ];
+        let outcomes = at_once(&store.store, 2, |i, store| {
+            let digest = digests[i].clone();
+            async move { store.confirm_email_change(&digest, NOW + 1).await.unwrap() }
+        })
+        .await;
+        let winner = only_winner(
+            &outcomes,
+            |o| matches!(o, EmailChangeOutcome::Changed { .. }),
+            |o| *o == EmailChangeOutcome::Taken,
+        );
+        let loser = 1 - winner;
+        let holder = store.user_by_email(&wanted).await.unwrap().unwrap();
+        assert_eq!(&holder.id, [&ada.id, &bob.id][winner]);
+        let (loser_user, loser_digest) = ([&ada, &bob][loser], &digests[loser]);
+        assert_eq!(
+            store
+                .user_by_id(&loser_user.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .email,
+            loser_user.email
+        );
+        assert_eq!(
+            store
+                .check_mail_link(loser_digest, LinkPurpose::ChangeEmail, NOW + 2)
+                .await
+                .unwrap(),
+            LinkOutcome::Used {
+                user_id: loser_user.id.clone()
+            },
+            "the loser's link was not spent"
+        );
+    }
 }
