@@ -733,9 +733,28 @@ async fn a_spent_refresh_token_past_the_grace_revokes() {
 /// has connections, so they meet inside their transactions rather than queue for one.
 pub const RACERS: usize = 16;
 
-/// Runs `task(i)` for every `i < n` as its own task on the runtime's threads, all
-/// released at once, and returns the results in `i` order.
-pub async fn at_once<T, F>(n: usize, task: impl Fn(usize) -> F) -> Vec<T>
+/// Runs `task(i, store)` for every `i < n` as its own task on the runtime's threads,
+/// all released at once, and returns the results in `i` order. The store's pool is
+/// filled first (as many reads at once), so the tasks do not arrive one by one behind
+/// the opening of their connections but meet inside their transactions.
+pub async fn at_once<T, F>(
+    store: &Arc<dyn Store>,
+    n: usize,
+    task: impl Fn(usize, Arc<dyn Store>) -> F,
+) -> Vec<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    released_together(n, |_| {
+        let store = Arc::clone(store);
+        async move { store.live_sessions("nobody", NOW).await.unwrap() }
+    })
+    .await;
+    released_together(n, |i| task(i, Arc::clone(store))).await
+}
+
+async fn released_together<T, F>(n: usize, task: impl Fn(usize) -> F) -> Vec<T>
 where
     F: Future<Output = T> + Send + 'static,
     T: Send + 'static,
@@ -795,8 +814,7 @@ async fn rotate_at_once(
     store: &Arc<dyn Store>,
     attempts: &[(&str, UnixTime, IssuedTokens)],
 ) -> Vec<RefreshOutcome> {
-    at_once(attempts.len(), |i| {
-        let store = Arc::clone(store);
+    at_once(store, attempts.len(), |i, store| {
         let (digest, at, issued) = attempts[i].clone();
         let digest = digest.to_owned();
         async move { rotate_seen(&*store, &digest, at, &issued, &ClientSeen::default()).await }
@@ -812,8 +830,7 @@ async fn a_code_redeemed_by_many_at_once_makes_one_grant_and_the_replays_revoke_
     let attempts: Vec<_> = (0..RACERS)
         .map(|_| (grant(&ada, None), tokens(NOW + 1)))
         .collect();
-    let outcomes = at_once(RACERS, |i| {
-        let store = Arc::clone(&store.store);
+    let outcomes = at_once(&store.store, RACERS, |i, store| {
         let (digest, (grant, issued)) = (digest.clone(), attempts[i].clone());
         async move {
             store

@@ -2,8 +2,6 @@
 //! the live-session list and its order, ending one or all but one; and an account's
 //! sessions used and ended from many places at once.
 
-use std::sync::Arc;
-
 use courier_store::{
     ClientSeen, KeepSessions, NewWebSession, RefreshOutcome, RevokeReason, SessionSource,
 };
@@ -216,8 +214,7 @@ async fn touching_one_session_from_many_places_at_once_keeps_the_latest() {
     let ada = user(&*store).await;
     let (app, _) = signed_in(&*store, &ada).await;
     let web = browser(&*store, &ada).await;
-    at_once(RACERS, |i| {
-        let store = Arc::clone(&store.store);
+    at_once(&store.store, RACERS, |i, store| {
         let (app, web) = (app.id.clone(), web.id.clone());
         // Out of order on purpose: the last to commit is rarely the latest.
         let at = NOW + 1 + (i as i64 * 7) % RACERS as i64;
@@ -249,8 +246,7 @@ async fn rotating_and_touching_an_accounts_grants_at_once_loses_no_write() {
     }
     // Each grant is used by its own task: a refresh with its own user agent, then a
     // later touch; all grants of the account at once.
-    let outcomes = at_once(apps.len(), |i| {
-        let store = Arc::clone(&store.store);
+    let outcomes = at_once(&store.store, apps.len(), |i, store| {
         let (app, issued) = apps[i].clone();
         async move {
             let at = NOW + 100 + i as i64;
@@ -300,8 +296,7 @@ async fn ending_all_sessions_from_many_places_at_once_ends_and_reports_each_once
         live.push(browser(&*store, &ada).await.id);
     }
     // Half the tasks sign everything out, half refresh an app meanwhile.
-    let results = at_once(RACERS, |i| {
-        let store = Arc::clone(&store.store);
+    let results = at_once(&store.store, RACERS, |i, store| {
         let (user_id, refresh) = (ada.id.clone(), refresh[(i / 2) % refresh.len()].clone());
         async move {
             if i % 2 == 0 {
