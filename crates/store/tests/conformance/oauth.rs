@@ -1,9 +1,13 @@
 //! [`courier_store::Authorizations`] and [`courier_store::Grants`]: requests, codes
 //! (a replayed code revokes its grant), refresh rotation (a replayed refresh token
-//! revokes its grant), access tokens, sign-out and the new-device facts.
+//! revokes its grant), access tokens, sign-out and the new-device facts; and the same
+//! rules when many server instances present one code or token at once.
+
+use std::sync::Arc;
 
 use courier_store::{
-    ClientSeen, EarlierGrants, RedeemOutcome, RefreshOutcome, RevokeReason, RevokedGrant, Store,
+    ClientSeen, EarlierGrants, IssuedTokens, RedeemOutcome, RefreshOutcome, RevokeReason,
+    RevokedGrant, Store, UnixTime,
 };
 
 use crate::backend::{self, NOW, code, grant, request, signed_in, tokens, unique, user};
@@ -723,4 +727,282 @@ async fn a_spent_refresh_token_past_the_grace_revokes() {
     let late = NOW + 10 + courier_store::DEFAULT_REFRESH_REUSE_GRACE + 1;
     let replay = backend::rotate(&*store, &spent, late).await;
     assert!(matches!(replay, RefreshOutcome::Reused(_)), "{replay:?}");
+}
+
+/// How many tasks race in the concurrency tests: as many as a PostgreSQL store's pool
+/// has connections, so they meet inside their transactions rather than queue for one.
+pub const RACERS: usize = 16;
+
+/// Runs `task(i, store)` for every `i < n` as its own task on the runtime's threads,
+/// all released at once, and returns the results in `i` order. The store's pool is
+/// filled first (as many reads at once), so the tasks do not arrive one by one behind
+/// the opening of their connections but meet inside their transactions.
+pub async fn at_once<T, F>(
+    store: &Arc<dyn Store>,
+    n: usize,
+    task: impl Fn(usize, Arc<dyn Store>) -> F,
+) -> Vec<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    released_together(n, |_| {
+        let store = Arc::clone(store);
+        async move { store.live_sessions("nobody", NOW).await.unwrap() }
+    })
+    .await;
+    released_together(n, |i| task(i, Arc::clone(store))).await
+}
+
+async fn released_together<T, F>(n: usize, task: impl Fn(usize) -> F) -> Vec<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let start = Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let start = Arc::clone(&start);
+            let work = task(i);
+            tokio::spawn(async move {
+                start.wait().await;
+                work.await
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(n);
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    results
+}
+
+/// Presents the refresh token `digest` as the desktop app at `at`, seen as `seen`,
+/// asking for `issued`.
+pub async fn rotate_seen(
+    store: &dyn Store,
+    digest: &str,
+    at: UnixTime,
+    issued: &IssuedTokens,
+    seen: &ClientSeen,
+) -> RefreshOutcome {
+    store
+        .rotate_refresh_token(
+            digest,
+            "courier-desktop",
+            at,
+            issued,
+            seen,
+            courier_store::DEFAULT_REFRESH_REUSE_GRACE,
+        )
+        .await
+        .unwrap()
+}
+
+/// Presents the refresh token `digest` as the desktop app at `at` for `issued`, which
+/// must rotate it.
+async fn rotate_with(store: &dyn Store, digest: &str, at: UnixTime, issued: &IssuedTokens) {
+    let outcome = rotate_seen(store, digest, at, issued, &ClientSeen::default()).await;
+    assert!(
+        matches!(outcome, RefreshOutcome::Rotated { .. }),
+        "{outcome:?}"
+    );
+}
+
+/// Presents `digest` as the desktop app from every `(at, tokens)` of `attempts` at once.
+async fn rotate_at_once(
+    store: &Arc<dyn Store>,
+    attempts: &[(&str, UnixTime, IssuedTokens)],
+) -> Vec<RefreshOutcome> {
+    at_once(store, attempts.len(), |i, store| {
+        let (digest, at, issued) = attempts[i].clone();
+        let digest = digest.to_owned();
+        async move { rotate_seen(&*store, &digest, at, &issued, &ClientSeen::default()).await }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_code_redeemed_by_many_at_once_makes_one_grant_and_the_replays_revoke_it() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let digest = issued_code(&*store, &ada).await;
+    let attempts: Vec<_> = (0..RACERS)
+        .map(|_| (grant(&ada, None), tokens(NOW + 1)))
+        .collect();
+    let outcomes = at_once(&store.store, RACERS, |i, store| {
+        let (digest, (grant, issued)) = (digest.clone(), attempts[i].clone());
+        async move {
+            store
+                .redeem_code(&digest, NOW + 1, &grant, &issued)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    let winners: Vec<usize> = (0..RACERS)
+        .filter(|&i| matches!(outcomes[i], RedeemOutcome::Redeemed { .. }))
+        .collect();
+    assert_eq!(winners.len(), 1, "redeemed once: {outcomes:?}");
+    let winner = winners[0];
+    let revoked = RevokedGrant {
+        grant_id: attempts[winner].0.id.clone(),
+        user_id: ada.id.clone(),
+    };
+    for (i, outcome) in outcomes.iter().enumerate().filter(|&(i, _)| i != winner) {
+        assert!(
+            matches!(outcome, RedeemOutcome::Reused(Some(r)) if *r == revoked),
+            "attempt {i} is a replay of the winner's code: {outcome:?}"
+        );
+    }
+    // Only the winner's grant was made, and the replays revoked it.
+    for (i, (grant, issued)) in attempts.iter().enumerate() {
+        let stored = store.grant(&grant.id).await.unwrap();
+        assert_eq!(stored.is_some(), i == winner, "attempt {i}");
+        let context = store.access_context(&issued.access_digest, NOW + 2);
+        assert!(context.await.unwrap().is_none(), "attempt {i}");
+    }
+    assert!(
+        store
+            .live_sessions(&ada.id, NOW + 2)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refresh_token_presented_by_many_at_once_rotates_once_and_the_rest_retry() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (first, issued) = signed_in(&*store, &ada).await;
+    let spent = issued.refresh_digest.unwrap();
+    let attempts: Vec<_> = (0..RACERS)
+        .map(|_| (spent.as_str(), NOW + 10, tokens(NOW + 10)))
+        .collect();
+    let outcomes = rotate_at_once(&store.store, &attempts).await;
+    // One spends it; the others come within the grace and its successor is unused, so
+    // each is an honest retry: all get tokens on the same, live grant.
+    for (outcome, (_, _, issued)) in outcomes.iter().zip(&attempts) {
+        match outcome {
+            RefreshOutcome::Rotated { grant, .. } => {
+                assert_eq!(
+                    (grant.id.as_str(), grant.last_used_at),
+                    (first.id.as_str(), NOW + 10)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let context = store.access_context(&issued.access_digest, NOW + 11);
+        assert!(context.await.unwrap().is_some());
+    }
+    // Once a successor is used the chain has moved on: the spent token coming back is
+    // theft, and revokes the grant with every successor.
+    let successor = attempts[RACERS - 1].2.refresh_digest.as_deref().unwrap();
+    let moved_on = backend::rotate(&*store, successor, NOW + 11).await;
+    assert!(
+        matches!(moved_on, RefreshOutcome::Rotated { .. }),
+        "{moved_on:?}"
+    );
+    let replay = backend::rotate(&*store, &spent, NOW + 12).await;
+    assert!(matches!(replay, RefreshOutcome::Reused(_)), "{replay:?}");
+    for (_, _, issued) in &attempts {
+        let refresh = issued.refresh_digest.as_deref().unwrap();
+        let after = backend::rotate(&*store, refresh, NOW + 13).await;
+        assert!(matches!(after, RefreshOutcome::Invalid), "{after:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_spent_refresh_token_replayed_by_many_at_once_revokes_the_grant_once() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (first, issued) = signed_in(&*store, &ada).await;
+    let spent = issued.refresh_digest.unwrap();
+    let successor = tokens(NOW + 10);
+    rotate_with(&*store, &spent, NOW + 10, &successor).await;
+    let late = NOW + 10 + courier_store::DEFAULT_REFRESH_REUSE_GRACE + 1;
+    let attempts: Vec<_> = (0..RACERS)
+        .map(|_| (spent.as_str(), late, tokens(late)))
+        .collect();
+    let outcomes = rotate_at_once(&store.store, &attempts).await;
+    let revoked = RevokedGrant {
+        grant_id: first.id.clone(),
+        user_id: ada.id.clone(),
+    };
+    let reused = outcomes
+        .iter()
+        .filter(|o| matches!(o, RefreshOutcome::Reused(r) if *r == revoked))
+        .count();
+    let invalid = outcomes
+        .iter()
+        .filter(|o| matches!(o, RefreshOutcome::Invalid))
+        .count();
+    // The first replay revokes; the others find the grant ended: one notice, not 16.
+    assert_eq!((reused, invalid), (1, RACERS - 1), "{outcomes:?}");
+    let refresh = successor.refresh_digest.as_deref().unwrap();
+    let after = backend::rotate(&*store, refresh, late).await;
+    assert!(matches!(after, RefreshOutcome::Invalid), "{after:?}");
+    let context = store.access_context(&successor.access_digest, late);
+    assert!(context.await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_spent_refresh_token_racing_its_successor_is_a_retry_only_before_the_successor_is_used() {
+    let store = backend::open().await;
+    let ada = user(&*store).await;
+    let (_, issued) = signed_in(&*store, &ada).await;
+    let spent = issued.refresh_digest.unwrap();
+    let successor = tokens(NOW + 10);
+    rotate_with(&*store, &spent, NOW + 10, &successor).await;
+    let next = successor.refresh_digest.as_deref().unwrap();
+    // Within the grace of the spent token: half present it, half its successor.
+    let attempts: Vec<_> = (0..RACERS)
+        .map(|i| {
+            (
+                if i % 2 == 0 { spent.as_str() } else { next },
+                NOW + 12,
+                tokens(NOW + 12),
+            )
+        })
+        .collect();
+    let outcomes = rotate_at_once(&store.store, &attempts).await;
+    let reused = outcomes
+        .iter()
+        .filter(|o| matches!(o, RefreshOutcome::Reused(_)))
+        .count();
+    // Ada's only session is this grant.
+    let revoked = store
+        .live_sessions(&ada.id, NOW + 12)
+        .await
+        .unwrap()
+        .is_empty();
+    if reused == 0 {
+        // Every spent-token retry came before the successor's first use.
+        assert!(!revoked);
+        assert!(
+            outcomes
+                .iter()
+                .all(|o| matches!(o, RefreshOutcome::Rotated { .. })),
+            "{outcomes:?}"
+        );
+        let replay = backend::rotate(&*store, &spent, NOW + 13).await;
+        assert!(
+            matches!(replay, RefreshOutcome::Reused(_)),
+            "moved on: {replay:?}"
+        );
+    } else {
+        // A spent-token retry came after the successor's first use: theft, revoked
+        // once; whatever came after found the grant ended.
+        assert_eq!(reused, 1, "{outcomes:?}");
+        assert!(revoked);
+        let successor_used = attempts.iter().zip(&outcomes).any(|((digest, _, _), o)| {
+            *digest == next && matches!(o, RefreshOutcome::Rotated { .. })
+        });
+        assert!(successor_used, "{outcomes:?}");
+        for (_, _, issued) in &attempts {
+            let context = store.access_context(&issued.access_digest, NOW + 13);
+            assert!(context.await.unwrap().is_none());
+        }
+    }
 }
