@@ -1,7 +1,7 @@
 //! Team discovery: settings read back as saved, only confirmed admin addresses make a
 //! domain live, only a confirmed address finds a team, joining at once or by a
 //! request that is asked once, withdrawn, approved or declined exactly once, also
-//! when two of those race.
+//! when two or sixteen of those race.
 
 use courier_store::{
     Decision, DiscoveryRecord, JoinPolicy, JoinResult, NewInvitation, Store, TeamRecord, TeamRole,
@@ -9,6 +9,7 @@ use courier_store::{
 };
 
 use crate::backend::{NOW, open, unique};
+use crate::teams::all_at_once;
 
 /// A fresh domain no other test uses.
 fn domain() -> String {
@@ -445,6 +446,108 @@ async fn racing_decisions_and_joins_end_in_one_consistent_state() {
         removed.unwrap();
         let member = store.role_in(&team.id, &grace.id).await.unwrap().is_some();
         assert_eq!(member, joined == JoinResult::Joined, "{joined:?}");
+    }
+}
+
+/// Sixteen more confirmed accounts on `first`'s domain.
+async fn neighbours(store: &dyn Store, first: &User) -> Vec<User> {
+    let domain = courier_store::email_domain(&first.email).unwrap();
+    let mut people = Vec::new();
+    for _ in 0..16 {
+        people.push(person(store, &domain, Some(NOW)).await);
+    }
+    people
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_accounts_joining_at_once_are_each_admitted_or_asked_once() {
+    let backend = open().await;
+    for policy in [JoinPolicy::Approval, JoinPolicy::Anyone] {
+        let (team, _ada, grace) = setup(&*backend, policy).await;
+        let people = neighbours(&*backend, &grace).await;
+        let store = backend.store.clone();
+        let team_id = team.id.clone();
+        let results = all_at_once(people.clone(), |who: User| {
+            let (store, team_id, id) = (store.clone(), team_id.clone(), unique("req-"));
+            async move {
+                let result = store.join_team(&team_id, &who.id, &id, NOW).await.unwrap();
+                (result, id)
+            }
+        })
+        .await;
+        for (result, id) in &results {
+            let expected = match policy {
+                JoinPolicy::Anyone => JoinResult::Joined,
+                JoinPolicy::Approval => JoinResult::Requested {
+                    id: id.clone(),
+                    created: true,
+                },
+            };
+            assert_eq!(result, &expected);
+        }
+        let members = backend.members(&team.id).await.unwrap().len();
+        let requests = backend.join_requests(&team.id).await.unwrap();
+        match policy {
+            JoinPolicy::Anyone => assert_eq!((members, requests.len()), (17, 0)),
+            JoinPolicy::Approval => {
+                assert_eq!((members, requests.len()), (1, 16));
+                let mut asked: Vec<_> = requests.into_iter().map(|r| r.user_id).collect();
+                let mut people: Vec<_> = people.into_iter().map(|p| p.id).collect();
+                asked.sort();
+                people.sort();
+                assert_eq!(asked, people, "one request each, none lost");
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_request_decided_by_sixteen_admins_at_once_is_decided_once() {
+    let backend = open().await;
+    for _ in 0..3 {
+        let (team, ada, grace) = setup(&*backend, JoinPolicy::Approval).await;
+        let id = unique("req-");
+        backend
+            .join_team(&team.id, &grace.id, &id, NOW)
+            .await
+            .unwrap();
+        // Half approve, half decline, and the requester withdraws: one of them wins.
+        let store = backend.store.clone();
+        let (team_id, ada_id, grace_id) = (team.id.clone(), ada.id.clone(), grace.id.clone());
+        let outcomes = all_at_once((0..17).collect(), |n: usize| {
+            let (store, team_id, ada_id, grace_id, id) = (
+                store.clone(),
+                team_id.clone(),
+                ada_id.clone(),
+                grace_id.clone(),
+                id.clone(),
+            );
+            async move {
+                if n == 16 {
+                    let withdrawn = store
+                        .withdraw_join_request(&team_id, &grace_id, NOW + 1)
+                        .await
+                        .unwrap();
+                    return withdrawn.then_some(None);
+                }
+                let decision = store
+                    .decide_join_request(&team_id, &id, n.is_multiple_of(2), &ada_id, NOW + 1)
+                    .await
+                    .unwrap();
+                (decision != Decision::NotPending).then_some(Some(decision))
+            }
+        })
+        .await;
+        let decided: Vec<_> = outcomes.into_iter().flatten().collect();
+        assert_eq!(decided.len(), 1, "{decided:?}");
+        let approved = matches!(decided[0], Some(Decision::Approved { .. }));
+        let member = backend.role_in(&team.id, &grace.id).await.unwrap();
+        assert_eq!(member.is_some(), approved);
+        assert_eq!(
+            backend.members(&team.id).await.unwrap().len(),
+            1 + usize::from(approved)
+        );
+        assert!(backend.join_requests(&team.id).await.unwrap().is_empty());
     }
 }
 

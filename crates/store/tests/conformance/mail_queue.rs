@@ -1,4 +1,5 @@
-//! [`courier_store::MailQueue`]: a queued mail is claimed once per lease, due again
+//! [`courier_store::MailQueue`]: a queued mail is claimed once per lease (by one of
+//! several workers claiming at once, none lost), due again
 //! when a lease runs out (a crash mid-delivery), retried after the backoff, abandoned
 //! after the last attempt, loses its body once delivered or abandoned, and is purged
 //! a day after that.
@@ -13,6 +14,7 @@ use courier_store::{
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::backend::{self, NOW, unique};
+use crate::teams::all_at_once;
 
 /// Held by each test for its whole run.
 static TURN: Mutex<()> = Mutex::const_new(());
@@ -272,4 +274,43 @@ async fn finished_mails_are_purged_a_day_after_they_finish_and_queued_ones_never
     store.purge_expired(NOW + 200 * day).await.unwrap();
     assert!(kept(&waiting).await, "a queued mail waits whatever its age");
     store.mail_delivered(&waiting.id, NOW).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_claiming_at_once_each_take_different_mails_and_lose_none() {
+    let _turn = my_turn().await;
+    let backend = backend::open().await;
+    let mut mine = Vec::new();
+    for _ in 0..20 {
+        mine.push(queued(&*backend, NOW).await.id);
+    }
+    // Eight workers (as if eight server instances) claim three at a time, all at
+    // once, until the queue has nothing due for them.
+    let store = backend.store.clone();
+    let workers = all_at_once((0..8).collect(), |_: usize| {
+        let store = store.clone();
+        async move {
+            let mut taken = Vec::new();
+            loop {
+                let claimed = store.claim_mails(NOW, 3).await.unwrap();
+                if claimed.mails.is_empty() {
+                    return taken;
+                }
+                taken.extend(claimed.mails);
+            }
+        }
+    })
+    .await;
+    let mut claims: Vec<ClaimedMail> = workers.into_iter().flatten().collect();
+    claims.retain(|claim| mine.contains(&claim.mail.id));
+    let mut claimed: Vec<String> = claims.iter().map(|c| c.mail.id.clone()).collect();
+    claimed.sort();
+    mine.sort();
+    assert_eq!(claimed, mine, "every mail claimed exactly once");
+    assert!(claims.iter().all(|claim| claim.attempt == 1));
+    for id in &mine {
+        let record = backend.queued_mail(id).await.unwrap().unwrap();
+        assert_eq!((record.status, record.attempts), (MailStatus::Queued, 1));
+        backend.mail_delivered(id, NOW).await.unwrap();
+    }
 }

@@ -1,7 +1,10 @@
 //! Teams: URLs unique case-insensitively, the creator its admin, roles and removal
-//! that never leave a team without an admin (also when two admins race), and
+//! that never leave a team without an admin (also when admins race), and
 //! invitations: renewed rather than doubled, judged cancelled → accepted → expired,
-//! accepted once (the second time refused, a member's acceptance spending it).
+//! accepted once (the second time refused, a member's acceptance spending it; also
+//! when sixteen accounts present one link at once).
+
+use std::sync::Arc;
 
 use courier_store::{
     Acceptance, InvitationRefusal, Invited, MemberChange, NewInvitation, Store, StoreError,
@@ -27,6 +30,11 @@ async fn team_of(store: &dyn Store, admin: &User) -> TeamRecord {
     let team = team(&unique("t"));
     store.create_team(&team, &admin.id).await.unwrap();
     team
+}
+
+async fn admins_of(store: &dyn Store, team: &TeamRecord) -> usize {
+    let members = store.members(&team.id).await.unwrap();
+    members.iter().filter(|m| m.role == TeamRole::Admin).count()
 }
 
 fn invitation(team: &TeamRecord, email: &str, by: &User) -> NewInvitation {
@@ -219,14 +227,7 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
     let outcomes = [first.unwrap(), second.unwrap()];
     assert!(outcomes.contains(&MemberChange::Done), "{outcomes:?}");
     assert!(outcomes.contains(&MemberChange::LastAdmin), "{outcomes:?}");
-    let admins = store
-        .members(&acme.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.role == TeamRole::Admin)
-        .count();
-    assert_eq!(admins, 1);
+    assert_eq!(admins_of(&*store, &acme).await, 1);
 }
 
 #[tokio::test]
@@ -441,4 +442,111 @@ async fn one_invitation_accepted_by_two_accounts_at_once_admits_one() {
     assert_eq!(joined, 1, "{outcomes:?}");
     assert!(outcomes.contains(&Acceptance::Refused(InvitationRefusal::AlreadyAccepted)));
     assert_eq!(store.members(&acme.id).await.unwrap().len(), 2);
+}
+
+/// Runs `task` for each of `items` on its own task, all released at once, and
+/// returns their answers in `items`' order.
+pub async fn all_at_once<I, T, F>(items: Vec<I>, task: impl Fn(I) -> F) -> Vec<T>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    let start = Arc::new(tokio::sync::Barrier::new(items.len()));
+    let handles: Vec<_> = items
+        .into_iter()
+        .map(|item| {
+            let (start, run) = (start.clone(), task(item));
+            tokio::spawn(async move {
+                start.wait().await;
+                run.await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for handle in handles {
+        answers.push(handle.await.unwrap());
+    }
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn admins_all_stepping_down_at_once_leave_exactly_one_admin() {
+    let backend = open().await;
+    let ada = user(&*backend).await;
+    let acme = team_of(&*backend, &ada).await;
+    let mut admins = vec![ada.clone()];
+    for _ in 0..7 {
+        let other = user(&*backend).await;
+        let invited = NewInvitation {
+            role: TeamRole::Admin,
+            ..invitation(&acme, &other.email, &ada)
+        };
+        backend.invite(&invited).await.unwrap();
+        backend
+            .accept_invitation(&invited.digest, &other.id, NOW)
+            .await
+            .unwrap();
+        admins.push(other);
+    }
+    // Half step down to member, half leave, all at once.
+    let store = backend.store.clone();
+    let team_id = acme.id.clone();
+    let outcomes = all_at_once(admins.into_iter().enumerate().collect(), |(n, who)| {
+        let (store, team_id) = (store.clone(), team_id.clone());
+        async move {
+            if n.is_multiple_of(2) {
+                store.set_role(&team_id, &who.id, TeamRole::Member).await
+            } else {
+                store.remove_member(&team_id, &who.id).await
+            }
+            .unwrap()
+        }
+    })
+    .await;
+    let last = outcomes
+        .iter()
+        .filter(|o| **o == MemberChange::LastAdmin)
+        .count();
+    let done = outcomes
+        .iter()
+        .filter(|o| **o == MemberChange::Done)
+        .count();
+    assert_eq!((last, done), (1, 7), "{outcomes:?}");
+    assert_eq!(admins_of(&*backend, &acme).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_invitation_accepted_by_sixteen_accounts_at_once_admits_one() {
+    let backend = open().await;
+    let ada = user(&*backend).await;
+    let acme = team_of(&*backend, &ada).await;
+    let mut people = Vec::new();
+    for _ in 0..16 {
+        people.push(user(&*backend).await);
+    }
+    let invited = invitation(&acme, &people[0].email, &ada);
+    backend.invite(&invited).await.unwrap();
+    let store = backend.store.clone();
+    let digest = invited.digest.clone();
+    let outcomes = all_at_once(people, |who: User| {
+        let (store, digest) = (store.clone(), digest.clone());
+        async move {
+            store
+                .accept_invitation(&digest, &who.id, NOW)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    let joined = outcomes
+        .iter()
+        .filter(|o| matches!(o, Acceptance::Joined { .. }))
+        .count();
+    let refused = outcomes
+        .iter()
+        .filter(|o| **o == Acceptance::Refused(InvitationRefusal::AlreadyAccepted))
+        .count();
+    assert_eq!((joined, refused), (1, 15), "{outcomes:?}");
+    assert_eq!(backend.members(&acme.id).await.unwrap().len(), 2);
 }
