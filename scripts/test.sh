@@ -6,7 +6,8 @@
 # included: headless Chromium, an OpenID provider on Node, a throwaway keyring from
 # scripts/with-keyring.sh, the desktop app under Xvfb driven by tauri-driver,
 # Schemathesis checking the account API against its OpenAPI document, and a throwaway
-# PostgreSQL from scripts/with-postgres.sh for the tests of several server instances).
+# PostgreSQL from scripts/with-postgres.sh for the tests of several server instances),
+# and the storage conformance suite a second time, on that PostgreSQL.
 #
 # `--quick` is the edit loop's tier: formatting, clippy and the tests that need no
 # browser, window, keyring or Node (unit tests and the storage conformance suite),
@@ -87,4 +88,7 @@ fi
 echo "==> cargo test (under Xvfb, a throwaway keyring and a throwaway PostgreSQL; the desktop tests drive the real window)"
 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh scripts/with-postgres.sh \
   cargo test "${workspace[@]}"
+echo "==> the storage conformance suite again, on PostgreSQL"
+scripts/with-postgres.sh bash -c 'COURIER_TEST_DATABASE_URL="$COURIER_TEST_POSTGRES_URL" "$@"' -- \
+  cargo test "${workspace[@]}" --test conformance
 echo "==> all tests passed"

@@ -27,7 +27,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
-use crate::{Result, StoreError};
+use crate::Result;
 
 /// The PostgreSQL backend.
 pub struct PgStore {
@@ -59,9 +59,4 @@ impl PgStore {
     async fn write(&self) -> Result<Tx> {
         Ok(self.pool.begin().await?)
     }
-}
-
-/// What an area not written for PostgreSQL yet answers.
-fn not_yet() -> StoreError {
-    StoreError::UnsupportedUrl("this area of the PostgreSQL store is not written yet".into())
 }
