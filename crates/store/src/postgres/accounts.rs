@@ -4,7 +4,7 @@
 //! change locks the account's row before its links and sessions (the order of
 //! [`super::links`]), so it queues behind a reset or an email change of that account.
 
-use super::{PgStore, Tx, links};
+use super::{PgStore, Tx, links, sessions};
 use crate::links::LiveLink;
 use crate::{
     Accounts, KeepSessions, LinkOutcome, LinkPurpose, Result, RevokeReason, StoreError, UnixTime,
@@ -34,52 +34,6 @@ async fn set_password_in(
     .execute(&mut **tx)
     .await?;
     links::spend_all_in(tx, user_id, LinkPurpose::ChangeEmail, now).await
-}
-
-/// Ends the live sessions of `user_id` that `keep` does not name, inside `tx`, after a
-/// new password: revokes its grants (their access tokens deleted) and its browser
-/// sessions; returns the ids ended, grants first. (The same rows as the sessions
-/// area's revocation, kept here so a password change is one transaction of this
-/// area's own.)
-async fn end_sessions_for_password_in(
-    tx: &mut Tx,
-    user_id: &str,
-    keep: KeepSessions<'_>,
-    now: UnixTime,
-    reason: RevokeReason,
-) -> Result<Vec<String>> {
-    let kept = match keep {
-        KeepSessions::All => return Ok(Vec::new()),
-        KeepSessions::Only(id) => id,
-        KeepSessions::None => "",
-    };
-    let grants: Vec<(String,)> = sqlx::query_as(
-        "UPDATE grants SET revoked_at = $1, revoke_reason = $2 WHERE user_id = $3 \
-         AND revoked_at IS NULL AND expires_at > $1 AND id <> $4 RETURNING id",
-    )
-    .bind(now)
-    .bind(reason.as_str())
-    .bind(user_id)
-    .bind(kept)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut ended: Vec<String> = grants.into_iter().map(|(id,)| id).collect();
-    // Tokens of a revoked grant are useless; deleting them keeps lookups to one probe.
-    sqlx::query("DELETE FROM access_tokens WHERE grant_id = ANY($1)")
-        .bind(&ended)
-        .execute(&mut **tx)
-        .await?;
-    let browsers: Vec<(String,)> = sqlx::query_as(
-        "UPDATE web_sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL \
-         AND expires_at > $1 AND id <> $3 RETURNING id",
-    )
-    .bind(now)
-    .bind(user_id)
-    .bind(kept)
-    .fetch_all(&mut **tx)
-    .await?;
-    ended.extend(browsers.into_iter().map(|(id,)| id));
-    Ok(ended)
 }
 
 #[async_trait::async_trait]
@@ -152,7 +106,7 @@ impl Accounts for PgStore {
     ) -> Result<Vec<String>> {
         let mut tx = self.write().await?;
         set_password_in(&mut tx, user_id, password_hash, now).await?;
-        let ended = end_sessions_for_password_in(
+        let ended = sessions::revoke_sessions_in(
             &mut tx,
             user_id,
             keep,
@@ -183,7 +137,7 @@ impl Accounts for PgStore {
         set_password_in(&mut tx, &user_id, password_hash, now).await?;
         // Opening the link proved the mailbox, as a confirmation link would have.
         links::confirm_address_in(&mut tx, &user_id, &email, now).await?;
-        let ended = end_sessions_for_password_in(
+        let ended = sessions::revoke_sessions_in(
             &mut tx,
             &user_id,
             KeepSessions::None,

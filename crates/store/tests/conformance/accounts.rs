@@ -3,7 +3,8 @@
 use courier_store::{KeepSessions, LinkOutcome, LinkPurpose, Store, StoreError, UnixTime, User};
 
 use crate::backend::{self, NOW, browser, link, signed_in, unconfirmed_user, unique, user};
-use crate::links::{RACERS, at_once, only_winner};
+use crate::backend::{RACERS, at_once};
+use crate::links::only_winner;
 
 #[tokio::test]
 async fn accounts_are_found_by_id_email_and_username_in_any_case() {

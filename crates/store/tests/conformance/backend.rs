@@ -7,6 +7,7 @@
 //! database as it is (its scheme picks the backend through `courier_store::connect`),
 //! with every test's rows kept apart by unique ids, emails and usernames.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -247,4 +248,56 @@ pub async fn rotate(store: &dyn Store, digest: &str, at: UnixTime) -> RefreshOut
         )
         .await
         .unwrap()
+}
+
+/// How many tasks race in the concurrency tests: as many as a PostgreSQL store's pool
+/// has connections, so they meet inside their transactions rather than queue for one.
+pub const RACERS: usize = 16;
+
+/// Runs `task(i, store)` for every `i < n` as its own task, all released together (a
+/// barrier), and returns the results in `i` order: on a multi-thread runtime they hit
+/// the store at the same moment, as requests to several server instances would. A
+/// round of `n` reads released together first fills the store's pool, so the race is
+/// not spaced out by connections being opened one after another.
+pub async fn at_once<T, F>(
+    store: &Arc<dyn Store>,
+    n: usize,
+    task: impl Fn(usize, Arc<dyn Store>) -> F,
+) -> Vec<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    all_at_once((0..n).collect(), |_| {
+        let store = Arc::clone(store);
+        async move { store.user_by_id("nobody").await.unwrap() }
+    })
+    .await;
+    all_at_once((0..n).collect(), |i| task(i, Arc::clone(store))).await
+}
+
+/// Runs `task` for each of `items` on its own task, all released together, and
+/// returns their answers in `items`' order.
+pub async fn all_at_once<I, T, F>(items: Vec<I>, task: impl Fn(I) -> F) -> Vec<T>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    let start = Arc::new(tokio::sync::Barrier::new(items.len()));
+    let handles: Vec<_> = items
+        .into_iter()
+        .map(|item| {
+            let (start, run) = (Arc::clone(&start), task(item));
+            tokio::spawn(async move {
+                start.wait().await;
+                run.await
+            })
+        })
+        .collect();
+    let mut answers = Vec::with_capacity(handles.len());
+    for handle in handles {
+        answers.push(handle.await.unwrap());
+    }
+    answers
 }

@@ -8,8 +8,8 @@ use courier_store::{
     UnixTime, User,
 };
 
+use crate::backend::all_at_once;
 use crate::backend::{NOW, open, unique};
-use crate::teams::all_at_once;
 
 /// A fresh domain no other test uses.
 fn domain() -> String {

@@ -1,58 +1,9 @@
 //! [`courier_store::MailLinks`] and [`courier_store::EmailChanges`]: single use,
 //! expiry, confirmation, and the email change's outcomes.
 
-use std::future::Future;
-use std::sync::Arc;
+use courier_store::{EmailChangeOutcome, LinkOutcome, LinkPurpose, User};
 
-use courier_store::{EmailChangeOutcome, LinkOutcome, LinkPurpose, Store, User};
-
-use crate::backend::{self, NOW, link, unconfirmed_user, unique, user};
-
-/// How many tasks race for one thing in the tests of concurrent use.
-pub const RACERS: usize = 16;
-
-/// Runs `task(0, store)` … `task(n - 1, store)` on `n` tokio tasks released together
-/// (a barrier) and returns their results in that order: on a multi-thread runtime
-/// they hit the store at the same moment, as requests to several server instances
-/// would. A round of `n` reads released together first fills the store's pool, so
-/// the race is not spaced out by connections being opened one after another.
-pub async fn at_once<T, F, Fut>(store: &Arc<dyn Store>, n: usize, task: F) -> Vec<T>
-where
-    F: Fn(usize, Arc<dyn Store>) -> Fut,
-    Fut: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    released_together(n, |_| {
-        let store = Arc::clone(store);
-        async move { store.user_by_id("nobody").await.unwrap() }
-    })
-    .await;
-    released_together(n, |i| task(i, Arc::clone(store))).await
-}
-
-async fn released_together<T, F, Fut>(n: usize, task: F) -> Vec<T>
-where
-    F: Fn(usize) -> Fut,
-    Fut: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let start = Arc::new(tokio::sync::Barrier::new(n));
-    let handles: Vec<_> = (0..n)
-        .map(|i| {
-            let start = Arc::clone(&start);
-            let run = task(i);
-            tokio::spawn(async move {
-                start.wait().await;
-                run.await
-            })
-        })
-        .collect();
-    let mut results = Vec::with_capacity(n);
-    for handle in handles {
-        results.push(handle.await.unwrap());
-    }
-    results
-}
+use crate::backend::{self, NOW, RACERS, at_once, link, unconfirmed_user, unique, user};
 
 /// The index of the one result `won` picks; fails unless there is exactly one and
 /// every other result `lost` picks.

@@ -13,8 +13,8 @@ use courier_store::{
 };
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::backend::all_at_once;
 use crate::backend::{self, NOW, unique};
-use crate::teams::all_at_once;
 
 /// Held by each test for its whole run.
 static TURN: Mutex<()> = Mutex::const_new(());

@@ -10,7 +10,9 @@ use courier_store::{
     RevokedGrant, Store, UnixTime,
 };
 
-use crate::backend::{self, NOW, code, grant, request, signed_in, tokens, unique, user};
+use crate::backend::{
+    self, NOW, RACERS, at_once, code, grant, request, signed_in, tokens, unique, user,
+};
 
 #[tokio::test]
 async fn a_request_completes_or_cancels_once_and_only_while_pending() {
@@ -727,54 +729,6 @@ async fn a_spent_refresh_token_past_the_grace_revokes() {
     let late = NOW + 10 + courier_store::DEFAULT_REFRESH_REUSE_GRACE + 1;
     let replay = backend::rotate(&*store, &spent, late).await;
     assert!(matches!(replay, RefreshOutcome::Reused(_)), "{replay:?}");
-}
-
-/// How many tasks race in the concurrency tests: as many as a PostgreSQL store's pool
-/// has connections, so they meet inside their transactions rather than queue for one.
-pub const RACERS: usize = 16;
-
-/// Runs `task(i, store)` for every `i < n` as its own task on the runtime's threads,
-/// all released at once, and returns the results in `i` order. The store's pool is
-/// filled first (as many reads at once), so the tasks do not arrive one by one behind
-/// the opening of their connections but meet inside their transactions.
-pub async fn at_once<T, F>(
-    store: &Arc<dyn Store>,
-    n: usize,
-    task: impl Fn(usize, Arc<dyn Store>) -> F,
-) -> Vec<T>
-where
-    F: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    released_together(n, |_| {
-        let store = Arc::clone(store);
-        async move { store.live_sessions("nobody", NOW).await.unwrap() }
-    })
-    .await;
-    released_together(n, |i| task(i, Arc::clone(store))).await
-}
-
-async fn released_together<T, F>(n: usize, task: impl Fn(usize) -> F) -> Vec<T>
-where
-    F: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let start = Arc::new(tokio::sync::Barrier::new(n));
-    let tasks: Vec<_> = (0..n)
-        .map(|i| {
-            let start = Arc::clone(&start);
-            let work = task(i);
-            tokio::spawn(async move {
-                start.wait().await;
-                work.await
-            })
-        })
-        .collect();
-    let mut results = Vec::with_capacity(n);
-    for task in tasks {
-        results.push(task.await.unwrap());
-    }
-    results
 }
 
 /// Presents the refresh token `digest` as the desktop app at `at`, seen as `seen`,

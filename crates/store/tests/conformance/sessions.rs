@@ -7,7 +7,8 @@ use courier_store::{
 };
 
 use crate::backend::{self, NOW, browser, signed_in, tokens, unique, user};
-use crate::oauth::{RACERS, at_once, rotate_seen};
+use crate::backend::{RACERS, at_once};
+use crate::oauth::rotate_seen;
 
 #[tokio::test]
 async fn a_browser_session_lives_until_it_ends_or_expires() {

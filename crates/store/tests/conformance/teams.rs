@@ -4,14 +4,12 @@
 //! accepted once (the second time refused, a member's acceptance spending it; also
 //! when sixteen accounts present one link at once).
 
-use std::sync::Arc;
-
 use courier_store::{
     Acceptance, InvitationRefusal, Invited, MemberChange, NewInvitation, Store, StoreError,
     TeamRecord, TeamRole, User,
 };
 
-use crate::backend::{NOW, open, unique, user};
+use crate::backend::{NOW, all_at_once, open, unique, user};
 
 /// A week, as invitations last.
 const WEEK: i64 = 7 * 24 * 3600;
@@ -442,32 +440,6 @@ async fn one_invitation_accepted_by_two_accounts_at_once_admits_one() {
     assert_eq!(joined, 1, "{outcomes:?}");
     assert!(outcomes.contains(&Acceptance::Refused(InvitationRefusal::AlreadyAccepted)));
     assert_eq!(store.members(&acme.id).await.unwrap().len(), 2);
-}
-
-/// Runs `task` for each of `items` on its own task, all released at once, and
-/// returns their answers in `items`' order.
-pub async fn all_at_once<I, T, F>(items: Vec<I>, task: impl Fn(I) -> F) -> Vec<T>
-where
-    I: Send + 'static,
-    T: Send + 'static,
-    F: Future<Output = T> + Send + 'static,
-{
-    let start = Arc::new(tokio::sync::Barrier::new(items.len()));
-    let handles: Vec<_> = items
-        .into_iter()
-        .map(|item| {
-            let (start, run) = (start.clone(), task(item));
-            tokio::spawn(async move {
-                start.wait().await;
-                run.await
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for handle in handles {
-        answers.push(handle.await.unwrap());
-    }
-    answers
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
