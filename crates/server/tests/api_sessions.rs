@@ -6,51 +6,13 @@
 
 use std::time::{Duration, Instant};
 
+use courier_testkit::events::{events, events_request, next_event};
 use courier_testkit::{AppSession, DESKTOP_CLIENT_ID, TestServer, api_error};
 use futures::{SinkExt as _, StreamExt as _};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// The upgrade request of `app`'s events channel.
-fn events_request(
-    server: &TestServer,
-    app: &AppSession,
-) -> tokio_tungstenite::tungstenite::handshake::client::Request {
-    let url = server.url("/api/v1/events").replace("http://", "ws://");
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "authorization",
-        format!("Bearer {}", app.access_token).parse().unwrap(),
-    );
-    request
-}
-
-/// Opens `app`'s events channel and returns it after its `ready` frame.
-async fn events(server: &TestServer, app: &AppSession) -> (Socket, Value) {
-    let request = events_request(server, app);
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let ready = next_event(&mut socket).await.expect("a ready frame");
-    (socket, ready)
-}
-
-/// The next JSON text frame, or `None` when the channel closes.
-async fn next_event(socket: &mut Socket) -> Option<Value> {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
-            .await
-            .expect("an event within 5 s")?;
-        match message.ok()? {
-            Message::Text(text) => return Some(serde_json::from_str(&text).unwrap()),
-            Message::Close(_) => return None,
-            _ => {}
-        }
-    }
-}
 
 async fn sessions(app: &AppSession) -> Vec<Value> {
     let response = app.get("/api/v1/sessions").await;

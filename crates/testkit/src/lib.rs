@@ -22,6 +22,7 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod api;
+pub mod events;
 pub mod html;
 pub mod oauth;
 pub mod outbox;

@@ -1,0 +1,177 @@
+//! Several `courier-server` instances on one PostgreSQL database, as behind a load
+//! balancer: whatever one instance issued or changed, the other honours at once
+//! (tokens, refresh, signing keys, sessions), and an event published on one reaches an
+//! events channel open on the other within a second. Each test gets a database of its
+//! own in the cluster `scripts/with-postgres.sh` provides (skipped without one, except
+//! under CI, where the test command always provides it).
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use courier_testkit::events::{events, next_event};
+use courier_testkit::{AppSession, TestServer, api_error, refresh, unique_name};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sqlx::Connection as _;
+
+/// A new, empty database in the test cluster; `None` (skip) outside CI without one.
+async fn fresh_database() -> Option<String> {
+    let url = match std::env::var("COURIER_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("COURIER_TEST_POSTGRES_URL is unset: run under scripts/with-postgres.sh")
+        }
+        _ => {
+            eprintln!("skipped: no PostgreSQL (run under scripts/with-postgres.sh)");
+            return None;
+        }
+    };
+    let name = unique_name("instances").to_lowercase().replace('-', "_");
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (base, query) = url.split_once('?').unwrap_or((&url, ""));
+    let server = base.rsplit_once('/').unwrap().0;
+    Some(format!("{server}/{name}?{query}"))
+}
+
+/// Two instances on `database`. They share one outbox folder, as instances share a
+/// mail relay: whichever claims a queued mail delivers it.
+async fn two_instances(database: &str) -> (TestServer, TestServer) {
+    let a = TestServer::start_with(|settings| settings.database_url = Some(database.into())).await;
+    let shared = a.data_dir().to_owned();
+    let b = TestServer::start_with(|settings| {
+        settings.database_url = Some(database.into());
+        settings.data_dir = shared;
+    })
+    .await;
+    (a, b)
+}
+
+/// The same tokens, talking to another instance.
+fn on(server: &TestServer, app: &AppSession) -> AppSession {
+    AppSession::new(server.base(), &app.access_token, &app.refresh_token)
+}
+
+async fn current_session_id(app: &AppSession) -> String {
+    let sessions: Vec<Value> = app.get_json("/api/v1/sessions").await;
+    sessions
+        .into_iter()
+        .find(|session| session["current"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_revocation_on_one_instance_reaches_a_channel_on_the_other_within_a_second() {
+    let Some(database) = fresh_database().await else {
+        return;
+    };
+    let (a, b) = two_instances(&database).await;
+    a.confirmed_account("ada@example.com", "ada").await;
+    let laptop = a.app_session("ada", "Laptop").await;
+    let desktop = a.app_session("ada", "Desktop").await;
+
+    // Tokens A issued work on B, and both publish the same signing keys.
+    let desktop_on_b = on(&b, &desktop);
+    let desktop_id = current_session_id(&desktop_on_b).await;
+    let jwks_a: Value = reqwest::get(a.url("/oauth/jwks"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwks_b: Value = reqwest::get(b.url("/oauth/jwks"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jwks_a, jwks_b);
+
+    // The desktop's events channel is on B; the laptop signs it out through A.
+    let (mut channel, ready) = events(&b, &desktop).await;
+    assert_eq!(ready["session_id"], desktop_id.as_str());
+    let started = Instant::now();
+    let response = laptop
+        .delete(&format!("/api/v1/sessions/{desktop_id}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let heard = next_event(&mut channel).await;
+    let heard_after = started.elapsed();
+    assert_eq!(
+        heard,
+        Some(json!({"type": "session_revoked", "session_id": desktop_id}))
+    );
+    assert!(heard_after < Duration::from_secs(1), "{heard_after:?}");
+
+    // And the revoked tokens are refused by B too.
+    let refused = desktop_on_b.get("/api/v1/sessions").await;
+    assert_eq!(
+        api_error(refused, StatusCode::UNAUTHORIZED).await["kind"],
+        "unauthorized"
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_token_rotated_on_one_instance_is_spent_on_the_other() {
+    let Some(database) = fresh_database().await else {
+        return;
+    };
+    let (a, b) = two_instances(&database).await;
+    a.confirmed_account("grace@example.com", "grace").await;
+    let app = a.app_session("grace", "Desktop").await;
+
+    let rotated = refresh(&b, &app.refresh_token).await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    let rotated: Value = rotated.json().await.unwrap();
+    let id_token = rotated["id_token"].as_str().map(str::to_owned);
+
+    // The successor works on A; the spent token, replayed on A after the grace, is
+    // refused and ends the grant everywhere.
+    a.clock().advance(60);
+    b.clock().advance(60);
+    let next = refresh(&a, rotated["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(next.status(), StatusCode::OK);
+    let replay = refresh(&a, &app.refresh_token).await;
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    let successor = AppSession::new(b.base(), rotated["access_token"].as_str().unwrap(), "");
+    assert_eq!(
+        successor.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    if let Some(id_token) = id_token {
+        let kid = id_token_kid(&id_token);
+        let jwks: Value = reqwest::get(a.url("/oauth/jwks"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            jwks["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|key| key["kid"] == kid.as_str()),
+            "an ID token signed by B names a key A publishes"
+        );
+    }
+}
+
+fn id_token_kid(id_token: &str) -> String {
+    use base64::Engine as _;
+    let header = id_token.split('.').next().unwrap();
+    let header: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(header)
+            .unwrap(),
+    )
+    .unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
