@@ -7,7 +7,8 @@
 # scripts/with-keyring.sh, the desktop app under Xvfb driven by tauri-driver,
 # Schemathesis checking the account API against its OpenAPI document, and a throwaway
 # PostgreSQL from scripts/with-postgres.sh for the tests of several server instances),
-# and the storage conformance suite a second time, on that PostgreSQL.
+# and the storage conformance suite and the server's tests a second time, on that
+# PostgreSQL (each test server on a database of its own).
 #
 # `--quick` is the edit loop's tier: formatting, clippy and the tests that need no
 # browser, window, keyring or Node (unit tests and the storage conformance suite),
@@ -88,7 +89,11 @@ fi
 echo "==> cargo test (under Xvfb, a throwaway keyring and a throwaway PostgreSQL; the desktop tests drive the real window)"
 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh scripts/with-postgres.sh \
   cargo test "${workspace[@]}"
-echo "==> the storage conformance suite again, on PostgreSQL"
-scripts/with-postgres.sh bash -c 'COURIER_TEST_DATABASE_URL="$COURIER_TEST_POSTGRES_URL" "$@"' -- \
-  cargo test "${workspace[@]}" --test conformance
+echo "==> on PostgreSQL: the storage conformance suite and the server's tests again"
+# Every server test target (with --workspace, a client test of the same name runs too).
+server_tests=()
+for file in crates/server/tests/*.rs; do server_tests+=(--test "$(basename "$file" .rs)"); done
+xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh scripts/with-postgres.sh \
+  bash -c 'COURIER_TEST_DATABASE_URL="$COURIER_TEST_POSTGRES_URL" COURIER_TEST_SERVER_DATABASE=postgres "$@"' -- \
+  cargo test "${workspace[@]}" --test conformance "${server_tests[@]}"
 echo "==> all tests passed"

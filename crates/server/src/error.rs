@@ -26,4 +26,10 @@ impl Error {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Error::Store(error) if error.is_conflict())
     }
+
+    /// True when the input held text the database cannot store (a NUL character):
+    /// the caller's mistake, answered 400 on every surface.
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, Error::Store(error) if error.is_unstorable_text())
+    }
 }

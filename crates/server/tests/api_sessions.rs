@@ -376,6 +376,10 @@ async fn a_browser_session_s_last_seen_follows_its_use() {
 #[tokio::test]
 async fn a_failed_last_seen_write_never_fails_the_page_or_call_that_made_it() {
     let server = TestServer::start().await;
+    if server.on_postgres() {
+        eprintln!("skipped on PostgreSQL: this test breaks writes with a SQLite trigger");
+        return;
+    }
     server.confirmed_account("ada@example.com", "ada").await;
     let browser = server.browser();
     let signed_in = browser

@@ -10,10 +10,23 @@ use std::time::Duration;
 use courier_store::MAIL_LEASE;
 use courier_testkit::{MAIL_TIMEOUT, PASSWORD, TestServer, hidden_value, link_in, mails_to};
 use secrecy::SecretString;
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
 
-/// The queue's rows for one recipient, oldest first: (status, body, links).
+/// The queue's rows for one recipient, oldest first: (status, body, links), read from
+/// whichever database the server keeps them in.
 async fn queued_to(server: &TestServer, to: &str) -> Vec<(String, Option<String>, String)> {
+    if let Some(url) = server.postgres_url() {
+        let pool = PgPool::connect(url).await.unwrap();
+        let rows = sqlx::query_as(
+            "SELECT status, body, links FROM mail_queue WHERE recipient = $1 ORDER BY id",
+        )
+        .bind(to)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        return rows;
+    }
     let database = format!(
         "sqlite://{}",
         server.data_dir().join("courier.db").display()

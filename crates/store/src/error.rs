@@ -13,6 +13,10 @@ pub enum StoreError {
     Database(sqlx::Error),
     #[error("database migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A text value holds a character the database cannot store (PostgreSQL refuses
+    /// NUL in text, even as a value looked up): the input was bad, not the server.
+    #[error("a text value holds a character the database cannot store")]
+    UnstorableText,
     /// The database URL names a backend this build does not have.
     #[error("configuration: {0}")]
     UnsupportedUrl(String),
@@ -26,6 +30,11 @@ impl StoreError {
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict(_))
     }
+
+    /// True when the input held text the database cannot store.
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, StoreError::UnstorableText)
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -33,6 +42,10 @@ impl From<sqlx::Error> for StoreError {
         match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Conflict("a unique value")
+            }
+            // PostgreSQL's character_not_in_repertoire: a NUL in a text parameter.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                StoreError::UnstorableText
             }
             _ => StoreError::Database(error),
         }

@@ -22,6 +22,8 @@ use crate::{PASSWORD, outbox};
 /// A running server; it stops when this is dropped.
 pub struct TestServer {
     base: String,
+    /// `None`: SQLite in the data folder.
+    database_url: Option<String>,
     clock: ManualClock,
     data_dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -50,6 +52,7 @@ impl TestServer {
             .expect("a temporary data folder");
         let mut server = Self {
             base: String::new(),
+            database_url: postgres_database().await,
             clock: ManualClock::starting_now(),
             data_dir,
             stop: None,
@@ -80,6 +83,7 @@ impl TestServer {
     /// Starts a server on this data folder and clock; returns the address it listens on.
     async fn launch(&mut self, configure: impl FnOnce(&mut Settings)) -> SocketAddr {
         let mut settings = Settings::for_data_dir(self.data_dir.path());
+        settings.database_url.clone_from(&self.database_url);
         settings.rate_limits.enabled = false;
         settings.password_hash_workers = Some(2);
         configure(&mut settings);
@@ -112,6 +116,18 @@ impl TestServer {
     /// The server's clock: advance it to expire links, sessions and tokens.
     pub fn clock(&self) -> &ManualClock {
         &self.clock
+    }
+
+    /// Whether this server keeps its data in PostgreSQL rather than the data folder's
+    /// SQLite file (`COURIER_TEST_SERVER_DATABASE=postgres`): tests that open that file
+    /// to look at rows have nothing to open then.
+    pub fn on_postgres(&self) -> bool {
+        self.database_url.is_some()
+    }
+
+    /// The PostgreSQL database this server keeps its data in, if it does.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.database_url.as_deref()
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -173,4 +189,27 @@ impl Drop for TestServer {
             let _ = stop.send(());
         }
     }
+}
+
+/// With `COURIER_TEST_SERVER_DATABASE=postgres`, a new database for one test server in
+/// the cluster `COURIER_TEST_POSTGRES_URL` names (`scripts/with-postgres.sh`), so the
+/// server's tests run on PostgreSQL; otherwise `None` (SQLite in the data folder).
+async fn postgres_database() -> Option<String> {
+    use sqlx::Connection as _;
+    if std::env::var("COURIER_TEST_SERVER_DATABASE").ok()? != "postgres" {
+        return None;
+    }
+    let url = std::env::var("COURIER_TEST_POSTGRES_URL")
+        .expect("COURIER_TEST_POSTGRES_URL (run under scripts/with-postgres.sh)");
+    let name = crate::unique_name("server");
+    let mut admin = sqlx::PgConnection::connect(&url)
+        .await
+        .expect("connecting to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("creating a test database");
+    let (base, query) = url.split_once('?').unwrap_or((&url, ""));
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    Some(format!("{server}/{name}?{query}"))
 }

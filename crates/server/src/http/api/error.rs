@@ -81,6 +81,13 @@ impl From<Error> for ApiError {
         if error.is_unique_violation() {
             return Self::new(StatusCode::CONFLICT, ErrorKind::Conflict, "already exists");
         }
+        if error.is_unstorable_text() {
+            return Self::new(
+                StatusCode::BAD_REQUEST,
+                ErrorKind::InvalidInput,
+                "a value holds a character that is not allowed (NUL)",
+            );
+        }
         tracing::error!(%error, "internal error");
         Self::internal()
     }

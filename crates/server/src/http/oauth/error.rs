@@ -47,6 +47,9 @@ impl OAuthError {
 
 impl From<Error> for OAuthError {
     fn from(error: Error) -> Self {
+        if error.is_unstorable_text() {
+            return Self::invalid_request("a parameter holds a character that is not allowed");
+        }
         tracing::error!(%error, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

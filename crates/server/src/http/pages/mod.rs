@@ -132,6 +132,9 @@ impl From<courier_store::StoreError> for PageError {
 
 impl From<Error> for PageError {
     fn from(error: Error) -> Self {
+        if error.is_unstorable_text() {
+            return Self::bad_request("A field holds a character that is not allowed.");
+        }
         tracing::error!(%error, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
