@@ -10,8 +10,11 @@ import type { Place } from "../../bindings/Place";
 import {
   type Drop,
   dropPlace,
+  findRow,
   type Moving,
   type Row,
+  type Rows,
+  rowAt,
   stepPlace,
   type TreeIndex,
 } from "./treeModel";
@@ -43,7 +46,7 @@ export type RowActions = {
 
 type Props = {
   index: TreeIndex;
-  rows: Row[];
+  rows: Rows;
   openRequest: string | null;
   onOpenRequest: (id: string) => void;
   onToggle: (row: Row, open: boolean) => void;
@@ -73,10 +76,12 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     if (element && element.clientHeight > 0) setHeight(element.clientHeight);
   });
 
-  const focusAt = rows.findIndex((row) => row.id === focusId);
+  const focusAt = focusId === null ? -1 : findRow(rows, focusId);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  const shown = rows.slice(first, last);
+  // Row objects only for the rows drawn.
+  const shown: Row[] = [];
+  for (let at = first; at < last; at++) shown.push(rowAt(rows, at));
 
   // Only while the focus is the tree's (or was lost with a row drawn anew): a re-render
   // must never pull the focus out of the URL field the person is typing in.
@@ -93,8 +98,8 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
 
   /** Focuses row `at`, scrolling it into the window first if needed. */
   const focusRow = (at: number) => {
-    const row = rows[at];
-    if (!row) return;
+    if (at < 0 || at >= rows.length) return;
+    const row = rowAt(rows, at);
     const element = list.current;
     if (element) {
       const top = at * ROW_HEIGHT;

@@ -10,6 +10,7 @@ import type { Tree } from "../../../src/bindings/Tree";
 import type { Workspace } from "../../../src/bindings/Workspace";
 import { Sidebar } from "../../../src/features/work/Sidebar";
 import { ipc, resetIpc } from "../../fakeIpc";
+import { treeColumns } from "../../fixtures";
 
 vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
 
@@ -62,7 +63,7 @@ const rowNames = () =>
 
 beforeEach(() => {
   resetIpc();
-  ipc.workspaceTree.mockResolvedValue(tree);
+  ipc.workspaceTree.mockResolvedValue(treeColumns(tree));
   ipc.requestUrls.mockResolvedValue({ r1: "/health", r2: "/login", r3: "{{base}}/orders" });
 });
 
