@@ -4,7 +4,7 @@
 // collections and folders), keyboard moves (Alt+↑/↓ among siblings; ↑/↓ between rows,
 // →/← to open and close) and HTML5 drag and drop (onto a collection or folder, or
 // between rows).
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import type { Place } from "../../bindings/Place";
 import {
@@ -56,6 +56,20 @@ type Props = {
 const movable = (row: Row): Moving | null =>
   row.kind === "collection" ? null : { kind: row.kind, id: row.id };
 
+/** What a row does with events: one object for the tree's life, so rows can skip renders. */
+type RowHandlers = {
+  keyDown: (event: React.KeyboardEvent, row: Row, at: number) => void;
+  focus: (row: Row) => void;
+  click: (row: Row) => void;
+  toggle: (row: Row, open: boolean) => void;
+  dragStart: (event: React.DragEvent, row: Row) => void;
+  dragEnd: () => void;
+  dragOver: (event: React.DragEvent, row: Row) => void;
+  dragLeave: (row: Row) => void;
+  drop: (event: React.DragEvent, row: Row) => void;
+  actions: RowActions;
+};
+
 export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, actions }: Props) {
   const list = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -79,9 +93,6 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
   const focusAt = focusId === null ? -1 : findRow(rows, focusId);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  // Row objects only for the rows drawn.
-  const shown: Row[] = [];
-  for (let at = first; at < last; at++) shown.push(rowAt(rows, at));
 
   // Only while the focus is the tree's (or was lost with a row drawn anew): a re-render
   // must never pull the focus out of the URL field the person is typing in.
@@ -111,31 +122,6 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     setFocusId(row.id);
   };
 
-  const onKeyDown = (event: React.KeyboardEvent, row: Row, at: number) => {
-    const moving = movable(row);
-    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
-      event.preventDefault();
-      if (!moving) return;
-      const place = stepPlace(index, moving, event.key === "ArrowUp" ? -1 : 1);
-      setFocusId(row.id);
-      if (place) actions.move(moving, place);
-      return;
-    }
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      focusRow(at + (event.key === "ArrowDown" ? 1 : -1));
-    } else if (event.key === "ArrowRight" && row.kind !== "request" && !row.open) {
-      event.preventDefault();
-      onToggle(row, true);
-    } else if (event.key === "ArrowLeft" && row.kind !== "request" && row.open) {
-      event.preventDefault();
-      onToggle(row, false);
-    } else if (event.key === "F2") {
-      event.preventDefault();
-      actions.rename(row);
-    }
-  };
-
   const whereIn = (event: React.DragEvent, row: Row): Drop => {
     const box = event.currentTarget.getBoundingClientRect();
     const y = (event.clientY - box.top) / (box.height || ROW_HEIGHT);
@@ -144,7 +130,115 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     return y < 0.25 ? "before" : y > 0.75 ? "after" : "into";
   };
 
+  const handlers: RowHandlers = {
+    keyDown: (event, row, at) => {
+      const moving = movable(row);
+      if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+        event.preventDefault();
+        if (!moving) return;
+        const place = stepPlace(index, moving, event.key === "ArrowUp" ? -1 : 1);
+        setFocusId(row.id);
+        if (place) actions.move(moving, place);
+        return;
+      }
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        focusRow(at + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "ArrowRight" && row.kind !== "request" && !row.open) {
+        event.preventDefault();
+        onToggle(row, true);
+      } else if (event.key === "ArrowLeft" && row.kind !== "request" && row.open) {
+        event.preventDefault();
+        onToggle(row, false);
+      } else if (event.key === "F2") {
+        event.preventDefault();
+        actions.rename(row);
+      }
+    },
+    focus: (row) => setFocusId(row.id),
+    click: (row) => (row.kind === "request" ? onOpenRequest(row.id) : onToggle(row, !row.open)),
+    toggle: onToggle,
+    dragStart: (event, row) => {
+      dragging.current = movable(row);
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", row.name);
+    },
+    dragEnd: () => {
+      dragging.current = null;
+      setDropAt(null);
+    },
+    dragOver: (event, row) => {
+      const moving = dragging.current;
+      if (!moving) return;
+      const where = whereIn(event, row);
+      if (!dropPlace(index, moving, row, where)) return;
+      event.preventDefault();
+      if (dropAt?.id !== row.id || dropAt.where !== where) setDropAt({ id: row.id, where });
+    },
+    dragLeave: (row) => setDropAt((now) => (now?.id === row.id ? null : now)),
+    drop: (event, row) => {
+      const moving = dragging.current;
+      setDropAt(null);
+      dragging.current = null;
+      if (!moving) return;
+      const place = dropPlace(index, moving, row, whereIn(event, row));
+      if (!place) return;
+      event.preventDefault();
+      actions.move(moving, place);
+    },
+    actions,
+  };
+  // The rows get one object whose calls reach this render's handlers.
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  const [stable] = useState<RowHandlers>(() => {
+    const actionOf =
+      (name: Exclude<keyof RowActions, "move">) =>
+      (row: Row): void =>
+        latest.current.actions[name](row);
+    return {
+      keyDown: (...args) => latest.current.keyDown(...args),
+      focus: (row) => latest.current.focus(row),
+      click: (row) => latest.current.click(row),
+      toggle: (row, open) => latest.current.toggle(row, open),
+      dragStart: (event, row) => latest.current.dragStart(event, row),
+      dragEnd: () => latest.current.dragEnd(),
+      dragOver: (event, row) => latest.current.dragOver(event, row),
+      dragLeave: (row) => latest.current.dragLeave(row),
+      drop: (event, row) => latest.current.drop(event, row),
+      actions: {
+        newRequest: actionOf("newRequest"),
+        newFolder: actionOf("newFolder"),
+        rename: actionOf("rename"),
+        duplicate: actionOf("duplicate"),
+        moveTo: actionOf("moveTo"),
+        exportCollection: actionOf("exportCollection"),
+        pasteCurl: actionOf("pasteCurl"),
+        remove: actionOf("remove"),
+        move: (moving, place) => latest.current.actions.move(moving, place),
+      },
+    };
+  });
+
   if (rows.length === 0) return null;
+  const drawn = [];
+  // Keyed by place in the list: as a filter changes the rows, the same elements show
+  // the new ones (fewer made and thrown away per keystroke), and a row that did not
+  // change is not drawn again (TreeRow is memoized).
+  for (let at = first; at < last; at++) {
+    const row = rowAt(rows, at);
+    drawn.push(
+      <TreeRow
+        key={at}
+        row={row}
+        at={at}
+        selected={openRequest === row.id}
+        drop={dropAt?.id === row.id ? dropAt.where : null}
+        tabbable={at === Math.max(focusAt, 0)}
+        handlers={stable}
+      />,
+    );
+  }
   return (
     <div
       ref={list}
@@ -153,104 +247,107 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
       aria-label="Collections"
       onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
     >
-      <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>
-        {shown.map((row, offset) => {
-          const at = first + offset;
-          const drop = dropAt?.id === row.id ? ` work-drop-${dropAt.where}` : "";
-          return (
-            // biome-ignore lint/a11y/useFocusableInteractive: the row's name button takes the focus
-            <div
-              key={row.id}
-              role="treeitem"
-              aria-level={row.depth + 1}
-              aria-expanded={row.kind === "request" ? undefined : row.open}
-              aria-selected={openRequest === row.id}
-              data-row-id={row.id}
-              className={`work-row work-row-${row.kind}${openRequest === row.id ? " work-row-open" : ""}${drop}`}
-              style={{ top: at * ROW_HEIGHT, paddingLeft: 4 + row.depth * 14 }}
-              draggable={row.kind !== "collection"}
-              onDragStart={(event) => {
-                dragging.current = movable(row);
-                event.dataTransfer.effectAllowed = "move";
-                event.dataTransfer.setData("text/plain", row.name);
-              }}
-              onDragEnd={() => {
-                dragging.current = null;
-                setDropAt(null);
-              }}
-              onDragOver={(event) => {
-                const moving = dragging.current;
-                if (!moving) return;
-                const where = whereIn(event, row);
-                if (!dropPlace(index, moving, row, where)) return;
-                event.preventDefault();
-                if (dropAt?.id !== row.id || dropAt.where !== where)
-                  setDropAt({ id: row.id, where });
-              }}
-              onDragLeave={() => setDropAt((now) => (now?.id === row.id ? null : now))}
-              onDrop={(event) => {
-                const moving = dragging.current;
-                setDropAt(null);
-                dragging.current = null;
-                if (!moving) return;
-                const place = dropPlace(index, moving, row, whereIn(event, row));
-                if (!place) return;
-                event.preventDefault();
-                actions.move(moving, place);
-              }}
-            >
-              {row.kind === "request" ? (
-                <span className="work-row-toggle" />
-              ) : (
-                <button
-                  type="button"
-                  className="work-row-toggle"
-                  tabIndex={-1}
-                  aria-label={`${row.open ? "Collapse" : "Expand"} ${row.name}`}
-                  onClick={() => onToggle(row, !row.open)}
-                >
-                  {row.hasChildren ? (row.open ? "▾" : "▸") : ""}
-                </button>
-              )}
-              <button
-                type="button"
-                className="work-row-name"
-                tabIndex={at === Math.max(focusAt, 0) ? 0 : -1}
-                title={row.kind === "request" ? "Alt+↑/↓ moves it, F2 renames it" : undefined}
-                onFocus={() => setFocusId(row.id)}
-                onKeyDown={(event) => onKeyDown(event, row, at)}
-                onClick={() =>
-                  row.kind === "request" ? onOpenRequest(row.id) : onToggle(row, !row.open)
-                }
-              >
-                {row.kind === "request" ? (
-                  <>
-                    <span className="work-method">{row.method}</span> {row.name}
-                  </>
-                ) : (
-                  row.name
-                )}
-              </button>
-              <span className="work-row-actions">
-                {row.kind !== "request" && (
-                  <button
-                    type="button"
-                    className="button-quiet"
-                    aria-label={`New request in ${row.name}`}
-                    onClick={() => actions.newRequest(row)}
-                  >
-                    + Request
-                  </button>
-                )}
-                <RowMenu row={row} actions={actions} />
-              </span>
-            </div>
-          );
-        })}
-      </div>
+      <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>{drawn}</div>
     </div>
   );
 }
+
+type RowProps = {
+  row: Row;
+  at: number;
+  selected: boolean;
+  drop: Drop | null;
+  tabbable: boolean;
+  handlers: RowHandlers;
+};
+
+const sameRow = (a: Row, b: Row) =>
+  a === b ||
+  (a.id === b.id &&
+    a.kind === b.kind &&
+    a.name === b.name &&
+    a.method === b.method &&
+    a.depth === b.depth &&
+    a.collectionId === b.collectionId &&
+    a.folderId === b.folderId &&
+    a.open === b.open &&
+    a.hasChildren === b.hasChildren);
+
+/** One line of the tree, drawn again only when what it shows changed. */
+const TreeRow = memo(
+  function TreeRow({ row, at, selected, drop, tabbable, handlers }: RowProps) {
+    return (
+      // biome-ignore lint/a11y/useFocusableInteractive: the row's name button takes the focus
+      <div
+        role="treeitem"
+        aria-level={row.depth + 1}
+        aria-expanded={row.kind === "request" ? undefined : row.open}
+        aria-selected={selected}
+        data-row-id={row.id}
+        className={`work-row work-row-${row.kind}${selected ? " work-row-open" : ""}${drop ? ` work-drop-${drop}` : ""}`}
+        style={{ top: at * ROW_HEIGHT, paddingLeft: 4 + row.depth * 14 }}
+        draggable={row.kind !== "collection"}
+        onDragStart={(event) => handlers.dragStart(event, row)}
+        onDragEnd={handlers.dragEnd}
+        onDragOver={(event) => handlers.dragOver(event, row)}
+        onDragLeave={() => handlers.dragLeave(row)}
+        onDrop={(event) => handlers.drop(event, row)}
+      >
+        {row.kind === "request" ? (
+          <span className="work-row-toggle" />
+        ) : (
+          <button
+            type="button"
+            className="work-row-toggle"
+            tabIndex={-1}
+            aria-label={`${row.open ? "Collapse" : "Expand"} ${row.name}`}
+            onClick={() => handlers.toggle(row, !row.open)}
+          >
+            {row.hasChildren ? (row.open ? "▾" : "▸") : ""}
+          </button>
+        )}
+        <button
+          type="button"
+          className="work-row-name"
+          tabIndex={tabbable ? 0 : -1}
+          title={row.kind === "request" ? "Alt+↑/↓ moves it, F2 renames it" : undefined}
+          onFocus={() => handlers.focus(row)}
+          onKeyDown={(event) => handlers.keyDown(event, row, at)}
+          onClick={() => handlers.click(row)}
+        >
+          {row.kind === "request" ? (
+            <>
+              <span className="work-method">{row.method}</span> {row.name}
+            </>
+          ) : (
+            row.name
+          )}
+        </button>
+        <span className="work-row-actions">
+          {row.kind !== "request" && (
+            <button
+              type="button"
+              className="button-quiet"
+              aria-label={`New request in ${row.name}`}
+              onClick={() => handlers.actions.newRequest(row)}
+            >
+              + Request
+            </button>
+          )}
+          {/* Keyed by the row: an open menu does not pass to the next row drawn here. */}
+          <RowMenu key={row.id} row={row} actions={handlers.actions} />
+        </span>
+      </div>
+    );
+  },
+  (before, after) =>
+    sameRow(before.row, after.row) &&
+    before.at === after.at &&
+    before.selected === after.selected &&
+    before.drop === after.drop &&
+    before.tabbable === after.tabbable &&
+    before.handlers === after.handlers,
+);
 
 /** The "⋯" button and the menu of what can be done with `row`. */
 function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
