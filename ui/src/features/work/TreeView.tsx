@@ -2,8 +2,14 @@
 // view and a margin are in the DOM, so 10,000 filtered matches cost what 40 do), each
 // row's actions behind a "⋯" menu shown on hover or focus (and "+ Request" on
 // collections and folders), keyboard moves (Alt+↑/↓ among siblings; ↑/↓ between rows,
-// →/← to open and close) and HTML5 drag and drop (onto a collection or folder, or
-// between rows).
+// →/← to open and close, PageUp/PageDown/Home/End) and HTML5 drag and drop (onto a
+// collection or folder, or between rows).
+//
+// The tree scrolls itself: its box does not scroll natively (overflow hidden), the
+// wheel moves it and a scrollbar of its own shows and drags the place. WebKitGTK gives
+// every natively scrolling box a composited layer of its own, about 10 MB in the web
+// process (measured beside the bare window, BENCHMARKS.md), for a list that draws 46
+// rows. VS Code's lists scroll the same way.
 import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import type { Place } from "../../bindings/Place";
@@ -90,6 +96,26 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     if (element && element.clientHeight > 0) setHeight(element.clientHeight);
   });
 
+  // The wheel (and a touchpad) scroll the tree; the page does not scroll with it.
+  const hasRows = rows.length > 0;
+  useEffect(() => {
+    const element = list.current;
+    if (!hasRows || !element) return;
+    const onWheel = (event: WheelEvent) => {
+      const unit =
+        event.deltaMode === WheelEvent.DOM_DELTA_LINE
+          ? ROW_HEIGHT
+          : event.deltaMode === WheelEvent.DOM_DELTA_PAGE
+            ? element.clientHeight
+            : 1;
+      const before = element.scrollTop;
+      element.scrollTop = before + event.deltaY * unit;
+      if (element.scrollTop !== before) event.preventDefault();
+    };
+    element.addEventListener("wheel", onWheel, { passive: false });
+    return () => element.removeEventListener("wheel", onWheel);
+  }, [hasRows]);
+
   const focusAt = focusId === null ? -1 : findRow(rows, focusId);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
@@ -141,9 +167,19 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
         if (place) actions.move(moving, place);
         return;
       }
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+      const to: Record<string, number> = {
+        ArrowDown: at + 1,
+        ArrowUp: at - 1,
+        PageDown: Math.min(rows.length - 1, at + page),
+        PageUp: Math.max(0, at - page),
+        Home: 0,
+        End: rows.length - 1,
+      };
+      const target = to[event.key];
+      if (target !== undefined) {
         event.preventDefault();
-        focusRow(at + (event.key === "ArrowDown" ? 1 : -1));
+        focusRow(target);
       } else if (event.key === "ArrowRight" && row.kind !== "request" && !row.open) {
         event.preventDefault();
         onToggle(row, true);
@@ -240,14 +276,80 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     );
   }
   return (
+    <div className="work-tree-box">
+      <div
+        ref={list}
+        className="work-tree"
+        role="tree"
+        aria-label="Collections"
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      >
+        <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>{drawn}</div>
+      </div>
+      <Scrollbar
+        total={rows.length * ROW_HEIGHT}
+        view={height}
+        scrollTop={scrollTop}
+        scrollTo={(top) => {
+          if (list.current) list.current.scrollTop = top;
+        }}
+      />
+    </div>
+  );
+}
+
+/** Narrowest the scrollbar's thumb gets, in pixels. */
+const MIN_THUMB = 24;
+
+type ScrollbarProps = {
+  /** The height of everything, of what is in view, and the place, in pixels. */
+  total: number;
+  view: number;
+  scrollTop: number;
+  scrollTo: (top: number) => void;
+};
+
+/**
+ * The tree's scrollbar: a thumb as tall as the part in view, dragged to move the place;
+ * a press on the track pages towards it. Hidden from assistive technology (the rows
+ * are reached with the keyboard) and absent when everything fits.
+ */
+function Scrollbar({ total, view, scrollTop, scrollTo }: ScrollbarProps) {
+  const drag = useRef<{ y: number; top: number } | null>(null);
+  if (total <= view) return null;
+  const thumb = Math.max(MIN_THUMB, (view * view) / total);
+  const range = total - view;
+  const perPixel = range / Math.max(1, view - thumb);
+  const thumbTop = (Math.min(scrollTop, range) / range) * (view - thumb);
+  return (
     <div
-      ref={list}
-      className="work-tree"
-      role="tree"
-      aria-label="Collections"
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      className="work-scrollbar"
+      aria-hidden="true"
+      style={{ height: view }}
+      onPointerDown={(event) => {
+        if (event.target !== event.currentTarget) return;
+        const y = event.clientY - event.currentTarget.getBoundingClientRect().top;
+        scrollTo(scrollTop + (y < thumbTop ? -view : view));
+      }}
     >
-      <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>{drawn}</div>
+      <div
+        className="work-scrollbar-thumb"
+        style={{ top: thumbTop, height: thumb }}
+        onPointerDown={(event) => {
+          event.currentTarget.setPointerCapture(event.pointerId);
+          drag.current = { y: event.clientY, top: scrollTop };
+        }}
+        onPointerMove={(event) => {
+          const from = drag.current;
+          if (from) scrollTo(from.top + (event.clientY - from.y) * perPixel);
+        }}
+        onPointerUp={() => {
+          drag.current = null;
+        }}
+        onPointerCancel={() => {
+          drag.current = null;
+        }}
+      />
     </div>
   );
 }

@@ -102,6 +102,20 @@ describe("the sidebar", () => {
     expect(ipc.moveRequest).toHaveBeenCalledTimes(1);
   });
 
+  it("moves the focus with End and Home, and the wheel scrolls the tree itself", async () => {
+    const user = renderSidebar();
+    (await screen.findByRole("button", { name: "GET Health" })).focus();
+    await user.keyboard("{End}");
+    expect(screen.getByRole("button", { name: "Orders" })).toHaveFocus();
+    await user.keyboard("{Home}");
+    expect(screen.getByRole("button", { name: "Shop API" })).toHaveFocus();
+    const tree = screen.getByRole("tree", { name: "Collections" });
+    const wheel = new WheelEvent("wheel", { deltaY: 3, deltaMode: 1, cancelable: true });
+    tree.dispatchEvent(wheel);
+    // Three lines of 30 px (the test page does no layout, so the box takes what it is given).
+    expect(tree.scrollTop).toBe(90);
+  });
+
   it("never pulls the focus back from a field outside the tree when it draws again", async () => {
     ipc.moveRequest.mockResolvedValue({} as never);
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
