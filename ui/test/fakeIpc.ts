@@ -15,6 +15,7 @@ import {
   session,
   started,
   teamMember,
+  treeColumns,
 } from "./fixtures";
 
 type IpcModule = typeof Ipc;
@@ -197,12 +198,9 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
     secrets: "sealed",
     account_id: null,
   });
-  ipc.workspaceTree.mockImplementation(async (workspaceId) => ({
-    workspace_id: workspaceId,
-    collections: [],
-    folders: [],
-    requests: [],
-  }));
+  ipc.workspaceTree.mockImplementation(async (workspaceId) =>
+    treeColumns({ workspace_id: workspaceId, collections: [], folders: [], requests: [] }),
+  );
   ipc.environments.mockResolvedValue([]);
   ipc.history.mockResolvedValue([]);
   ipc.drafts.mockResolvedValue([]);

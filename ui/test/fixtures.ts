@@ -13,6 +13,8 @@ import type { SupportRequest } from "../src/bindings/SupportRequest";
 import type { Team } from "../src/bindings/Team";
 import type { TeamDiscovery } from "../src/bindings/TeamDiscovery";
 import type { TeamMember } from "../src/bindings/TeamMember";
+import type { Tree } from "../src/bindings/Tree";
+import type { TreeColumns } from "../src/bindings/TreeColumns";
 
 export const KEYRING = 'the OS keyring (Secret Service), service "courier"';
 
@@ -221,5 +223,35 @@ export function joinRequest(overrides: Partial<JoinRequest> = {}): JoinRequest {
     email: "grace@example.com",
     created_at: now - 600,
     ...overrides,
+  };
+}
+
+/**
+ * A tree written item by item, by columns as `workspace_tree` sends it (Rust's
+ * `TreeColumns::from(Tree)`): parents by place, methods listed once.
+ */
+export function treeColumns(tree: Tree): TreeColumns {
+  const collectionAt = (id: string) => tree.collections.findIndex((c) => c.id === id);
+  const folderAt = (id: string | null) => tree.folders.findIndex((f) => f.id === id);
+  const methods = [...new Set(tree.requests.map((r) => r.method))];
+  return {
+    workspace_id: tree.workspace_id,
+    collections: tree.collections,
+    folders: {
+      id: tree.folders.map((f) => f.id),
+      name: tree.folders.map((f) => f.name),
+      collection: tree.folders.map((f) => collectionAt(f.collection_id)),
+      parent: tree.folders.map((f) => folderAt(f.parent_id)),
+      position: tree.folders.map((f) => f.position),
+    },
+    requests: {
+      id: tree.requests.map((r) => r.id),
+      name: tree.requests.map((r) => r.name),
+      methods,
+      method: tree.requests.map((r) => methods.indexOf(r.method)),
+      collection: tree.requests.map((r) => collectionAt(r.collection_id)),
+      folder: tree.requests.map((r) => folderAt(r.folder_id)),
+      position: tree.requests.map((r) => r.position),
+    },
   };
 }

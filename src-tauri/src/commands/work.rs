@@ -5,7 +5,7 @@
 use courier_client::Result;
 use courier_client::app::DesktopState;
 use courier_client::app::work::{Undo, Work, WorkspaceList};
-use courier_client::workspace::db::{Draft, DraftKey, OpenTabs, Place, Tree};
+use courier_client::workspace::db::{Draft, DraftKey, OpenTabs, Place, TreeColumns};
 use courier_client::workspace::model::{
     Collection, EntityKind, Environment, Folder, Globals, HistoryEntry, Request, RequestSpec,
     SendOptions, Variable, Workspace,
@@ -44,8 +44,8 @@ pub async fn delete_workspace(state: &DesktopState, id: String) -> Result<Undo> 
     state.work().await?.delete(EntityKind::Workspace, &id).await
 }
 
-pub async fn workspace_tree(state: &DesktopState, workspace_id: String) -> Result<Tree> {
-    Ok(state.work().await?.db().tree(&workspace_id).await?)
+pub async fn workspace_tree(state: &DesktopState, workspace_id: String) -> Result<TreeColumns> {
+    Ok(state.work().await?.db().tree(&workspace_id).await?.into())
 }
 
 pub async fn create_collection(

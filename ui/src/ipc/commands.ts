@@ -42,7 +42,7 @@ import type { TeamFields } from "../bindings/TeamFields";
 import type { TeamMember } from "../bindings/TeamMember";
 import type { TeamRole } from "../bindings/TeamRole";
 import type { TeamsChangedEvent } from "../bindings/TeamsChangedEvent";
-import type { Tree } from "../bindings/Tree";
+import type { TreeColumns } from "../bindings/TreeColumns";
 import type { Undo } from "../bindings/Undo";
 import type { Variable } from "../bindings/Variable";
 import type { Workspace } from "../bindings/Workspace";
@@ -115,8 +115,8 @@ export type Commands = {
   create_workspace: { args: { name: string }; result: Workspace };
   rename_workspace: { args: { id: string; name: string }; result: Workspace };
   delete_workspace: { args: { id: string }; result: Undo };
-  /** The sidebar: a workspace's collections, folders and requests. */
-  workspace_tree: { args: { workspaceId: string }; result: Tree };
+  /** The sidebar: a workspace's collections, folders and requests, by columns. */
+  workspace_tree: { args: { workspaceId: string }; result: TreeColumns };
   create_collection: { args: { workspaceId: string; name: string }; result: Collection };
   rename_collection: { args: { id: string; name: string }; result: Collection };
   delete_collection: { args: { id: string }; result: Undo };

@@ -35,6 +35,7 @@ mod send_options;
 mod tabs;
 mod trash;
 mod tree;
+mod tree_columns;
 mod workspaces;
 
 use std::path::Path;
@@ -56,6 +57,7 @@ pub use secrets::SecretsMode;
 pub use tabs::OpenTabs;
 pub use trash::Deleted;
 pub use tree::{CollectionNode, FilterMatch, FolderNode, PathStep, RequestNode, Tree};
+pub use tree_columns::{FolderColumns, RequestColumns, TreeColumns};
 
 /// How many history entries a workspace keeps unless told otherwise.
 pub const DEFAULT_HISTORY_LIMIT: u32 = 1_000;

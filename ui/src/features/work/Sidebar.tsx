@@ -86,7 +86,7 @@ export function Sidebar({
     return found?.kept ?? null;
   }, [index, filter, search]);
   const rows = useMemo(
-    () => (index ? visibleRows(index, expansion, kept) : []),
+    () => (index ? visibleRows(index, expansion, kept) : null),
     [index, expansion, kept],
   );
 
@@ -278,10 +278,10 @@ export function Sidebar({
       {index && index.tree.collections.length === 0 && (
         <p className="work-empty">No collections yet.</p>
       )}
-      {index && kept && rows.length === 0 && (
+      {index && kept && rows?.length === 0 && (
         <p className="work-empty">No request matches “{filter.trim()}”.</p>
       )}
-      {index && (
+      {index && rows && (
         <TreeView
           index={index}
           rows={rows}

@@ -2,16 +2,25 @@
 // view and a margin are in the DOM, so 10,000 filtered matches cost what 40 do), each
 // row's actions behind a "⋯" menu shown on hover or focus (and "+ Request" on
 // collections and folders), keyboard moves (Alt+↑/↓ among siblings; ↑/↓ between rows,
-// →/← to open and close) and HTML5 drag and drop (onto a collection or folder, or
-// between rows).
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+// →/← to open and close, PageUp/PageDown/Home/End) and HTML5 drag and drop (onto a
+// collection or folder, or between rows).
+//
+// The tree scrolls itself: its box does not scroll natively (overflow hidden), the
+// wheel moves it and a scrollbar of its own shows and drags the place. WebKitGTK gives
+// every natively scrolling box a composited layer of its own, about 10 MB in the web
+// process (measured beside the bare window, BENCHMARKS.md), for a list that draws 46
+// rows. VS Code's lists scroll the same way.
+import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import type { Place } from "../../bindings/Place";
 import {
   type Drop,
   dropPlace,
+  findRow,
   type Moving,
   type Row,
+  type Rows,
+  rowAt,
   stepPlace,
   type TreeIndex,
 } from "./treeModel";
@@ -43,7 +52,7 @@ export type RowActions = {
 
 type Props = {
   index: TreeIndex;
-  rows: Row[];
+  rows: Rows;
   openRequest: string | null;
   onOpenRequest: (id: string) => void;
   onToggle: (row: Row, open: boolean) => void;
@@ -52,6 +61,20 @@ type Props = {
 
 const movable = (row: Row): Moving | null =>
   row.kind === "collection" ? null : { kind: row.kind, id: row.id };
+
+/** What a row does with events: one object for the tree's life, so rows can skip renders. */
+type RowHandlers = {
+  keyDown: (event: React.KeyboardEvent, row: Row, at: number) => void;
+  focus: (row: Row) => void;
+  click: (row: Row) => void;
+  toggle: (row: Row, open: boolean) => void;
+  dragStart: (event: React.DragEvent, row: Row) => void;
+  dragEnd: () => void;
+  dragOver: (event: React.DragEvent, row: Row) => void;
+  dragLeave: (row: Row) => void;
+  drop: (event: React.DragEvent, row: Row) => void;
+  actions: RowActions;
+};
 
 export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, actions }: Props) {
   const list = useRef<HTMLDivElement>(null);
@@ -73,10 +96,29 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     if (element && element.clientHeight > 0) setHeight(element.clientHeight);
   });
 
-  const focusAt = rows.findIndex((row) => row.id === focusId);
+  // The wheel (and a touchpad) scroll the tree; the page does not scroll with it.
+  const hasRows = rows.length > 0;
+  useEffect(() => {
+    const element = list.current;
+    if (!hasRows || !element) return;
+    const onWheel = (event: WheelEvent) => {
+      const unit =
+        event.deltaMode === WheelEvent.DOM_DELTA_LINE
+          ? ROW_HEIGHT
+          : event.deltaMode === WheelEvent.DOM_DELTA_PAGE
+            ? element.clientHeight
+            : 1;
+      const before = element.scrollTop;
+      element.scrollTop = before + event.deltaY * unit;
+      if (element.scrollTop !== before) event.preventDefault();
+    };
+    element.addEventListener("wheel", onWheel, { passive: false });
+    return () => element.removeEventListener("wheel", onWheel);
+  }, [hasRows]);
+
+  const focusAt = focusId === null ? -1 : findRow(rows, focusId);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  const shown = rows.slice(first, last);
 
   // Only while the focus is the tree's (or was lost with a row drawn anew): a re-render
   // must never pull the focus out of the URL field the person is typing in.
@@ -93,8 +135,8 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
 
   /** Focuses row `at`, scrolling it into the window first if needed. */
   const focusRow = (at: number) => {
-    const row = rows[at];
-    if (!row) return;
+    if (at < 0 || at >= rows.length) return;
+    const row = rowAt(rows, at);
     const element = list.current;
     if (element) {
       const top = at * ROW_HEIGHT;
@@ -106,31 +148,6 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     setFocusId(row.id);
   };
 
-  const onKeyDown = (event: React.KeyboardEvent, row: Row, at: number) => {
-    const moving = movable(row);
-    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
-      event.preventDefault();
-      if (!moving) return;
-      const place = stepPlace(index, moving, event.key === "ArrowUp" ? -1 : 1);
-      setFocusId(row.id);
-      if (place) actions.move(moving, place);
-      return;
-    }
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      focusRow(at + (event.key === "ArrowDown" ? 1 : -1));
-    } else if (event.key === "ArrowRight" && row.kind !== "request" && !row.open) {
-      event.preventDefault();
-      onToggle(row, true);
-    } else if (event.key === "ArrowLeft" && row.kind !== "request" && row.open) {
-      event.preventDefault();
-      onToggle(row, false);
-    } else if (event.key === "F2") {
-      event.preventDefault();
-      actions.rename(row);
-    }
-  };
-
   const whereIn = (event: React.DragEvent, row: Row): Drop => {
     const box = event.currentTarget.getBoundingClientRect();
     const y = (event.clientY - box.top) / (box.height || ROW_HEIGHT);
@@ -139,113 +156,300 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     return y < 0.25 ? "before" : y > 0.75 ? "after" : "into";
   };
 
+  const handlers: RowHandlers = {
+    keyDown: (event, row, at) => {
+      const moving = movable(row);
+      if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+        event.preventDefault();
+        if (!moving) return;
+        const place = stepPlace(index, moving, event.key === "ArrowUp" ? -1 : 1);
+        setFocusId(row.id);
+        if (place) actions.move(moving, place);
+        return;
+      }
+      const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+      const to: Record<string, number> = {
+        ArrowDown: at + 1,
+        ArrowUp: at - 1,
+        PageDown: Math.min(rows.length - 1, at + page),
+        PageUp: Math.max(0, at - page),
+        Home: 0,
+        End: rows.length - 1,
+      };
+      const target = to[event.key];
+      if (target !== undefined) {
+        event.preventDefault();
+        focusRow(target);
+      } else if (event.key === "ArrowRight" && row.kind !== "request" && !row.open) {
+        event.preventDefault();
+        onToggle(row, true);
+      } else if (event.key === "ArrowLeft" && row.kind !== "request" && row.open) {
+        event.preventDefault();
+        onToggle(row, false);
+      } else if (event.key === "F2") {
+        event.preventDefault();
+        actions.rename(row);
+      }
+    },
+    focus: (row) => setFocusId(row.id),
+    click: (row) => (row.kind === "request" ? onOpenRequest(row.id) : onToggle(row, !row.open)),
+    toggle: onToggle,
+    dragStart: (event, row) => {
+      dragging.current = movable(row);
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", row.name);
+    },
+    dragEnd: () => {
+      dragging.current = null;
+      setDropAt(null);
+    },
+    dragOver: (event, row) => {
+      const moving = dragging.current;
+      if (!moving) return;
+      const where = whereIn(event, row);
+      if (!dropPlace(index, moving, row, where)) return;
+      event.preventDefault();
+      if (dropAt?.id !== row.id || dropAt.where !== where) setDropAt({ id: row.id, where });
+    },
+    dragLeave: (row) => setDropAt((now) => (now?.id === row.id ? null : now)),
+    drop: (event, row) => {
+      const moving = dragging.current;
+      setDropAt(null);
+      dragging.current = null;
+      if (!moving) return;
+      const place = dropPlace(index, moving, row, whereIn(event, row));
+      if (!place) return;
+      event.preventDefault();
+      actions.move(moving, place);
+    },
+    actions,
+  };
+  // The rows get one object whose calls reach this render's handlers.
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  const [stable] = useState<RowHandlers>(() => {
+    const actionOf =
+      (name: Exclude<keyof RowActions, "move">) =>
+      (row: Row): void =>
+        latest.current.actions[name](row);
+    return {
+      keyDown: (...args) => latest.current.keyDown(...args),
+      focus: (row) => latest.current.focus(row),
+      click: (row) => latest.current.click(row),
+      toggle: (row, open) => latest.current.toggle(row, open),
+      dragStart: (event, row) => latest.current.dragStart(event, row),
+      dragEnd: () => latest.current.dragEnd(),
+      dragOver: (event, row) => latest.current.dragOver(event, row),
+      dragLeave: (row) => latest.current.dragLeave(row),
+      drop: (event, row) => latest.current.drop(event, row),
+      actions: {
+        newRequest: actionOf("newRequest"),
+        newFolder: actionOf("newFolder"),
+        rename: actionOf("rename"),
+        duplicate: actionOf("duplicate"),
+        moveTo: actionOf("moveTo"),
+        exportCollection: actionOf("exportCollection"),
+        pasteCurl: actionOf("pasteCurl"),
+        remove: actionOf("remove"),
+        move: (moving, place) => latest.current.actions.move(moving, place),
+      },
+    };
+  });
+
   if (rows.length === 0) return null;
+  const drawn = [];
+  // Keyed by place in the list: as a filter changes the rows, the same elements show
+  // the new ones (fewer made and thrown away per keystroke), and a row that did not
+  // change is not drawn again (TreeRow is memoized).
+  for (let at = first; at < last; at++) {
+    const row = rowAt(rows, at);
+    drawn.push(
+      <TreeRow
+        key={at}
+        row={row}
+        at={at}
+        selected={openRequest === row.id}
+        drop={dropAt?.id === row.id ? dropAt.where : null}
+        tabbable={at === Math.max(focusAt, 0)}
+        handlers={stable}
+      />,
+    );
+  }
   return (
-    <div
-      ref={list}
-      className="work-tree"
-      role="tree"
-      aria-label="Collections"
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
-    >
-      <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>
-        {shown.map((row, offset) => {
-          const at = first + offset;
-          const drop = dropAt?.id === row.id ? ` work-drop-${dropAt.where}` : "";
-          return (
-            // biome-ignore lint/a11y/useFocusableInteractive: the row's name button takes the focus
-            <div
-              key={row.id}
-              role="treeitem"
-              aria-level={row.depth + 1}
-              aria-expanded={row.kind === "request" ? undefined : row.open}
-              aria-selected={openRequest === row.id}
-              data-row-id={row.id}
-              className={`work-row work-row-${row.kind}${openRequest === row.id ? " work-row-open" : ""}${drop}`}
-              style={{ top: at * ROW_HEIGHT, paddingLeft: 4 + row.depth * 14 }}
-              draggable={row.kind !== "collection"}
-              onDragStart={(event) => {
-                dragging.current = movable(row);
-                event.dataTransfer.effectAllowed = "move";
-                event.dataTransfer.setData("text/plain", row.name);
-              }}
-              onDragEnd={() => {
-                dragging.current = null;
-                setDropAt(null);
-              }}
-              onDragOver={(event) => {
-                const moving = dragging.current;
-                if (!moving) return;
-                const where = whereIn(event, row);
-                if (!dropPlace(index, moving, row, where)) return;
-                event.preventDefault();
-                if (dropAt?.id !== row.id || dropAt.where !== where)
-                  setDropAt({ id: row.id, where });
-              }}
-              onDragLeave={() => setDropAt((now) => (now?.id === row.id ? null : now))}
-              onDrop={(event) => {
-                const moving = dragging.current;
-                setDropAt(null);
-                dragging.current = null;
-                if (!moving) return;
-                const place = dropPlace(index, moving, row, whereIn(event, row));
-                if (!place) return;
-                event.preventDefault();
-                actions.move(moving, place);
-              }}
-            >
-              {row.kind === "request" ? (
-                <span className="work-row-toggle" />
-              ) : (
-                <button
-                  type="button"
-                  className="work-row-toggle"
-                  tabIndex={-1}
-                  aria-label={`${row.open ? "Collapse" : "Expand"} ${row.name}`}
-                  onClick={() => onToggle(row, !row.open)}
-                >
-                  {row.hasChildren ? (row.open ? "▾" : "▸") : ""}
-                </button>
-              )}
-              <button
-                type="button"
-                className="work-row-name"
-                tabIndex={at === Math.max(focusAt, 0) ? 0 : -1}
-                title={row.kind === "request" ? "Alt+↑/↓ moves it, F2 renames it" : undefined}
-                onFocus={() => setFocusId(row.id)}
-                onKeyDown={(event) => onKeyDown(event, row, at)}
-                onClick={() =>
-                  row.kind === "request" ? onOpenRequest(row.id) : onToggle(row, !row.open)
-                }
-              >
-                {row.kind === "request" ? (
-                  <>
-                    <span className="work-method">{row.method}</span> {row.name}
-                  </>
-                ) : (
-                  row.name
-                )}
-              </button>
-              <span className="work-row-actions">
-                {row.kind !== "request" && (
-                  <button
-                    type="button"
-                    className="button-quiet"
-                    aria-label={`New request in ${row.name}`}
-                    onClick={() => actions.newRequest(row)}
-                  >
-                    + Request
-                  </button>
-                )}
-                <RowMenu row={row} actions={actions} />
-              </span>
-            </div>
-          );
-        })}
+    <div className="work-tree-box">
+      <div
+        ref={list}
+        className="work-tree"
+        role="tree"
+        aria-label="Collections"
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      >
+        <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>{drawn}</div>
       </div>
+      <Scrollbar
+        total={rows.length * ROW_HEIGHT}
+        view={height}
+        scrollTop={scrollTop}
+        scrollTo={(top) => {
+          if (list.current) list.current.scrollTop = top;
+        }}
+      />
     </div>
   );
 }
+
+/** Narrowest the scrollbar's thumb gets, in pixels. */
+const MIN_THUMB = 24;
+
+type ScrollbarProps = {
+  /** The height of everything, of what is in view, and the place, in pixels. */
+  total: number;
+  view: number;
+  scrollTop: number;
+  scrollTo: (top: number) => void;
+};
+
+/**
+ * The tree's scrollbar: a thumb as tall as the part in view, dragged to move the place;
+ * a press on the track pages towards it. Hidden from assistive technology (the rows
+ * are reached with the keyboard) and absent when everything fits.
+ */
+function Scrollbar({ total, view, scrollTop, scrollTo }: ScrollbarProps) {
+  const drag = useRef<{ y: number; top: number } | null>(null);
+  if (total <= view) return null;
+  const thumb = Math.max(MIN_THUMB, (view * view) / total);
+  const range = total - view;
+  const perPixel = range / Math.max(1, view - thumb);
+  const thumbTop = (Math.min(scrollTop, range) / range) * (view - thumb);
+  return (
+    <div
+      className="work-scrollbar"
+      aria-hidden="true"
+      style={{ height: view }}
+      onPointerDown={(event) => {
+        if (event.target !== event.currentTarget) return;
+        const y = event.clientY - event.currentTarget.getBoundingClientRect().top;
+        scrollTo(scrollTop + (y < thumbTop ? -view : view));
+      }}
+    >
+      <div
+        className="work-scrollbar-thumb"
+        style={{ top: thumbTop, height: thumb }}
+        onPointerDown={(event) => {
+          event.currentTarget.setPointerCapture(event.pointerId);
+          drag.current = { y: event.clientY, top: scrollTop };
+        }}
+        onPointerMove={(event) => {
+          const from = drag.current;
+          if (from) scrollTo(from.top + (event.clientY - from.y) * perPixel);
+        }}
+        onPointerUp={() => {
+          drag.current = null;
+        }}
+        onPointerCancel={() => {
+          drag.current = null;
+        }}
+      />
+    </div>
+  );
+}
+
+type RowProps = {
+  row: Row;
+  at: number;
+  selected: boolean;
+  drop: Drop | null;
+  tabbable: boolean;
+  handlers: RowHandlers;
+};
+
+const sameRow = (a: Row, b: Row) =>
+  a === b ||
+  (a.id === b.id &&
+    a.kind === b.kind &&
+    a.name === b.name &&
+    a.method === b.method &&
+    a.depth === b.depth &&
+    a.collectionId === b.collectionId &&
+    a.folderId === b.folderId &&
+    a.open === b.open &&
+    a.hasChildren === b.hasChildren);
+
+/** One line of the tree, drawn again only when what it shows changed. */
+const TreeRow = memo(
+  function TreeRow({ row, at, selected, drop, tabbable, handlers }: RowProps) {
+    return (
+      // biome-ignore lint/a11y/useFocusableInteractive: the row's name button takes the focus
+      <div
+        role="treeitem"
+        aria-level={row.depth + 1}
+        aria-expanded={row.kind === "request" ? undefined : row.open}
+        aria-selected={selected}
+        data-row-id={row.id}
+        className={`work-row work-row-${row.kind}${selected ? " work-row-open" : ""}${drop ? ` work-drop-${drop}` : ""}`}
+        style={{ top: at * ROW_HEIGHT, paddingLeft: 4 + row.depth * 14 }}
+        draggable={row.kind !== "collection"}
+        onDragStart={(event) => handlers.dragStart(event, row)}
+        onDragEnd={handlers.dragEnd}
+        onDragOver={(event) => handlers.dragOver(event, row)}
+        onDragLeave={() => handlers.dragLeave(row)}
+        onDrop={(event) => handlers.drop(event, row)}
+      >
+        {row.kind === "request" ? (
+          <span className="work-row-toggle" />
+        ) : (
+          <button
+            type="button"
+            className="work-row-toggle"
+            tabIndex={-1}
+            aria-label={`${row.open ? "Collapse" : "Expand"} ${row.name}`}
+            onClick={() => handlers.toggle(row, !row.open)}
+          >
+            {row.hasChildren ? (row.open ? "▾" : "▸") : ""}
+          </button>
+        )}
+        <button
+          type="button"
+          className="work-row-name"
+          tabIndex={tabbable ? 0 : -1}
+          title={row.kind === "request" ? "Alt+↑/↓ moves it, F2 renames it" : undefined}
+          onFocus={() => handlers.focus(row)}
+          onKeyDown={(event) => handlers.keyDown(event, row, at)}
+          onClick={() => handlers.click(row)}
+        >
+          {row.kind === "request" ? (
+            <>
+              <span className="work-method">{row.method}</span> {row.name}
+            </>
+          ) : (
+            row.name
+          )}
+        </button>
+        <span className="work-row-actions">
+          {row.kind !== "request" && (
+            <button
+              type="button"
+              className="button-quiet"
+              aria-label={`New request in ${row.name}`}
+              onClick={() => handlers.actions.newRequest(row)}
+            >
+              + Request
+            </button>
+          )}
+          {/* Keyed by the row: an open menu does not pass to the next row drawn here. */}
+          <RowMenu key={row.id} row={row} actions={handlers.actions} />
+        </span>
+      </div>
+    );
+  },
+  (before, after) =>
+    sameRow(before.row, after.row) &&
+    before.at === after.at &&
+    before.selected === after.selected &&
+    before.drop === after.drop &&
+    before.tabbable === after.tabbable &&
+    before.handlers === after.handlers,
+);
 
 /** The "⋯" button and the menu of what can be done with `row`. */
 function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {

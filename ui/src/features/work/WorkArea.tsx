@@ -76,14 +76,15 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
   }, [workspaceId, keptForm]);
 
   // Requests that leave the tree (deleted) close their tabs.
-  const known = useRef(new Map<string, Set<string>>());
+  const known = useRef(new Map<string, string[]>());
   useEffect(() => {
     if (!tree.data) return;
-    const now = new Set(tree.data.requests.map((request) => request.id));
+    const ids = tree.data.requests.id;
     const before = known.current.get(tree.data.workspace_id);
-    known.current.set(tree.data.workspace_id, now);
+    known.current.set(tree.data.workspace_id, ids);
     if (!before) return;
-    const gone = [...before].filter((id) => !now.has(id));
+    const now = new Set(ids);
+    const gone = before.filter((id) => !now.has(id));
     if (gone.length === 0) return;
     const inWorkspace = tree.data.workspace_id;
     setTabsOf((all) => {
@@ -131,13 +132,13 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
     );
   if (!workspace) return <p className="work-empty">Opening your work…</p>;
   const memoryOnly = list.data?.secrets === "memory_only";
-  const requests = tree.data?.workspace_id === workspaceId ? tree.data.requests : [];
+  const requests = tree.data?.workspace_id === workspaceId ? tree.data.requests : null;
   const strip = (tabs?.open ?? []).map((id) => {
-    const node = requests.find((request) => request.id === id);
+    const at = requests ? requests.id.indexOf(id) : -1;
     return {
       id,
-      name: node?.name ?? "…",
-      method: node?.method ?? "",
+      name: requests?.name[at] ?? "…",
+      method: requests?.methods[requests.method[at] ?? -1] ?? "",
       status: status[id] ?? "clean",
     };
   });
@@ -201,7 +202,7 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
           <HistoryPanel
             key={workspaceId}
             workspaceId={workspaceId}
-            canOpen={(id) => requests.some((request) => request.id === id)}
+            canOpen={(id) => requests?.id.includes(id) ?? false}
             onOpen={show}
             onClose={() => setView("request")}
           />

@@ -10,7 +10,7 @@ import type { IpcError } from "../../bindings/IpcError";
 import type { OpenTabs } from "../../bindings/OpenTabs";
 import type { Request } from "../../bindings/Request";
 import type { SendOptions } from "../../bindings/SendOptions";
-import type { Tree } from "../../bindings/Tree";
+import type { TreeColumns } from "../../bindings/TreeColumns";
 import type { WorkspaceList } from "../../bindings/WorkspaceList";
 import * as ipc from "../../ipc";
 
@@ -31,7 +31,7 @@ export const useWorkspaces = (accountId: string | null) =>
   });
 
 export const useTree = (workspaceId: string | undefined) =>
-  useQuery<Tree, IpcError>({
+  useQuery<TreeColumns, IpcError>({
     queryKey: treeKey(workspaceId ?? ""),
     queryFn: () => ipc.workspaceTree(workspaceId ?? ""),
     enabled: workspaceId !== undefined,

@@ -10,6 +10,7 @@ import type { Tree } from "../../../src/bindings/Tree";
 import type { Workspace } from "../../../src/bindings/Workspace";
 import { Sidebar } from "../../../src/features/work/Sidebar";
 import { ipc, resetIpc } from "../../fakeIpc";
+import { treeColumns } from "../../fixtures";
 
 vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
 
@@ -62,7 +63,7 @@ const rowNames = () =>
 
 beforeEach(() => {
   resetIpc();
-  ipc.workspaceTree.mockResolvedValue(tree);
+  ipc.workspaceTree.mockResolvedValue(treeColumns(tree));
   ipc.requestUrls.mockResolvedValue({ r1: "/health", r2: "/login", r3: "{{base}}/orders" });
 });
 
@@ -99,6 +100,20 @@ describe("the sidebar", () => {
     // At the top already: Alt+↑ on the first row asks for nothing.
     await user.keyboard("{Alt>}{ArrowUp}{/Alt}");
     expect(ipc.moveRequest).toHaveBeenCalledTimes(1);
+  });
+
+  it("moves the focus with End and Home, and the wheel scrolls the tree itself", async () => {
+    const user = renderSidebar();
+    (await screen.findByRole("button", { name: "GET Health" })).focus();
+    await user.keyboard("{End}");
+    expect(screen.getByRole("button", { name: "Orders" })).toHaveFocus();
+    await user.keyboard("{Home}");
+    expect(screen.getByRole("button", { name: "Shop API" })).toHaveFocus();
+    const tree = screen.getByRole("tree", { name: "Collections" });
+    const wheel = new WheelEvent("wheel", { deltaY: 3, deltaMode: 1, cancelable: true });
+    tree.dispatchEvent(wheel);
+    // Three lines of 30 px (the test page does no layout, so the box takes what it is given).
+    expect(tree.scrollTop).toBe(90);
   });
 
   it("never pulls the focus back from a field outside the tree when it draws again", async () => {

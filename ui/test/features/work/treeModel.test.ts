@@ -9,12 +9,16 @@ import {
   dropPlace,
   emptyExpansion,
   filterTree,
+  findRow,
   indexTree,
+  rowAt,
+  rowList,
   searchText,
   stepPlace,
   toggled,
-  visibleRows,
+  visibleRows as visibleRowsOf,
 } from "../../../src/features/work/treeModel";
+import { treeColumns } from "../../fixtures";
 
 // API
 //   Users/            (folder, position 1)
@@ -81,7 +85,9 @@ const urls = {
   create: "{{base}}/users",
   purge: "https://example.com/everything",
 };
-const index = indexTree(tree);
+const index = indexTree(treeColumns(tree));
+/** The rows as objects. */
+const visibleRows = (...args: Parameters<typeof visibleRowsOf>) => rowList(visibleRowsOf(...args));
 const names = (rows: { name: string }[]) => rows.map((row) => row.name);
 
 describe("visible rows", () => {
@@ -107,6 +113,33 @@ describe("visible rows", () => {
   });
 });
 
+describe("a row", () => {
+  it("says where it is, whether it has children, and is found by id", () => {
+    const open = { ...emptyExpansion(), openFolders: new Set(["users"]) };
+    const rows = visibleRowsOf(index, open, null);
+    const at = findRow(rows, "admin");
+    expect(rowAt(rows, at)).toEqual({
+      kind: "folder",
+      id: "admin",
+      name: "Admin",
+      depth: 2,
+      collectionId: "c",
+      folderId: "users",
+      open: false,
+      hasChildren: true,
+    });
+    expect(rowAt(rows, findRow(rows, "create"))).toMatchObject({
+      kind: "request",
+      method: "POST",
+      folderId: "users",
+      collectionId: "c",
+    });
+    expect(rowAt(rows, findRow(rows, "c"))).toMatchObject({ kind: "collection", open: true });
+    // Inside a closed folder: not a row.
+    expect(findRow(rows, "admins")).toBe(-1);
+  });
+});
+
 describe("the filter", () => {
   const filtered = (text: string) => {
     const found = filterTree(index, text, searchText(index, urls));
@@ -123,7 +156,7 @@ describe("the filter", () => {
     expect(filtered("/users")).toEqual(["API", "Users", "List users", "Create user"]);
   });
 
-  it("narrows the previous result as one types on, and searches everything again otherwise", () => {
+  it("gives the same result typing on as typing the whole term, and searches anew for another", () => {
     const search = searchText(index, urls);
     const users = filterTree(index, "user", search);
     const typedOn = filterTree(index, "users", search, users);
@@ -153,7 +186,7 @@ describe("the filter", () => {
     expect(use?.kept).toBe(us?.kept);
     // ...but "usex" leaves none: a new result.
     const usex = filterTree(index, "usex", search, use);
-    expect(usex?.matches).toEqual([]);
+    expect(usex?.matches).toHaveLength(0);
     expect(usex?.kept).not.toBe(use?.kept);
     expect(usex && names(visibleRows(index, emptyExpansion(), usex.kept))).toEqual([]);
   });
@@ -192,7 +225,7 @@ describe("the filter", () => {
         bigUrls[id] = `https://api.example.com/items/${f}/${r}`;
       }
     }
-    const bigIndex = indexTree(big);
+    const bigIndex = indexTree(treeColumns(big));
     const kept = filterTree(bigIndex, "request 42-1", searchText(bigIndex, bigUrls))?.kept ?? null;
     expect(names(visibleRows(bigIndex, emptyExpansion(), kept))).toEqual([
       "Big",

@@ -11,7 +11,7 @@ import type { Request } from "../../../src/bindings/Request";
 import type { RequestNode } from "../../../src/bindings/RequestNode";
 import { WorkArea } from "../../../src/features/work/WorkArea";
 import { ipc, resetIpc } from "../../fakeIpc";
-import { requestSpec as spec } from "../../fixtures";
+import { requestSpec as spec, treeColumns } from "../../fixtures";
 
 vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
 
@@ -57,12 +57,14 @@ describe("work area tabs", () => {
   beforeEach(() => {
     resetIpc();
     nodes = [node("r1", "Health"), node("r2", "Orders")];
-    ipc.workspaceTree.mockImplementation(async (workspaceId) => ({
-      workspace_id: workspaceId,
-      collections: [{ id: "c1", name: "Shop", position: 0 }],
-      folders: [],
-      requests: nodes,
-    }));
+    ipc.workspaceTree.mockImplementation(async (workspaceId) =>
+      treeColumns({
+        workspace_id: workspaceId,
+        collections: [{ id: "c1", name: "Shop", position: 0 }],
+        folders: [],
+        requests: nodes,
+      }),
+    );
     ipc.request.mockImplementation(async (id) => request(id, id === "r1" ? "Health" : "Orders"));
     ipc.unresolvedVariables.mockResolvedValue([]);
   });

@@ -136,8 +136,8 @@ macro_rules! with_ipc_table {
                     create_workspace(name: String) -> $crate::workspace::model::Workspace;
                     rename_workspace(id: String, name: String) -> $crate::workspace::model::Workspace;
                     delete_workspace(id: String) -> $crate::app::work::Undo;
-                    /// The sidebar: a workspace's collections, folders and requests.
-                    workspace_tree(workspace_id: String) -> $crate::workspace::db::Tree;
+                    /// The sidebar: a workspace's collections, folders and requests, by columns.
+                    workspace_tree(workspace_id: String) -> $crate::workspace::db::TreeColumns;
                     create_collection(workspace_id: String, name: String)
                         -> $crate::workspace::model::Collection;
                     rename_collection(id: String, name: String) -> $crate::workspace::model::Collection;
