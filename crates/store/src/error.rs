@@ -20,6 +20,10 @@ pub enum StoreError {
     /// The database URL names a backend this build does not have.
     #[error("configuration: {0}")]
     UnsupportedUrl(String),
+    /// A move between databases was refused before anything was written (the
+    /// target already holds rows).
+    #[error("refused: {0}")]
+    Refused(String),
     /// A value could not be encoded for storage.
     #[error("encoding {what}: {message}")]
     Encode { what: &'static str, message: String },

@@ -11,6 +11,7 @@
 //! calls it inside its transaction, so a second backend cannot decide differently.
 //! The backend is chosen from the database URL's scheme ([`connect`]): [`sqlite`] (the
 //! embedded default) or [`postgres`] (several server instances on one database). `tests/conformance` runs every method against the backend a URL names.
+//! [`transfer`] moves an installation from SQLite to PostgreSQL.
 
 mod accounts;
 mod authorizations;
@@ -27,6 +28,7 @@ mod sessions;
 pub mod sqlite;
 mod support;
 mod teams;
+pub mod transfer;
 mod upkeep;
 
 use std::sync::Arc;

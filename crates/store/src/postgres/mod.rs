@@ -56,6 +56,11 @@ impl PgStore {
         Ok(Self { pool })
     }
 
+    /// The pool, for [`crate::transfer`].
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     async fn write(&self) -> Result<Tx> {
         Ok(self.pool.begin().await?)
     }

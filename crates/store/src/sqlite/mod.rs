@@ -80,6 +80,11 @@ impl SqliteStore {
         })
     }
 
+    /// The read pool, for [`crate::transfer`].
+    pub(crate) fn reads(&self) -> &SqlitePool {
+        &self.reads
+    }
+
     async fn write(&self) -> Result<Tx> {
         Ok(self.writes.begin_with("BEGIN IMMEDIATE").await?)
     }
