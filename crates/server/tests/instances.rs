@@ -10,33 +10,9 @@
 use std::time::{Duration, Instant};
 
 use courier_testkit::events::{events, next_event};
-use courier_testkit::{AppSession, TestServer, api_error, refresh, unique_name};
+use courier_testkit::{AppSession, TestServer, api_error, fresh_postgres_database, refresh};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sqlx::Connection as _;
-
-/// A new, empty database in the test cluster; `None` (skip) outside CI without one.
-async fn fresh_database() -> Option<String> {
-    let url = match std::env::var("COURIER_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("COURIER_TEST_POSTGRES_URL is unset: run under scripts/with-postgres.sh")
-        }
-        _ => {
-            eprintln!("skipped: no PostgreSQL (run under scripts/with-postgres.sh)");
-            return None;
-        }
-    };
-    let name = unique_name("instances").to_lowercase().replace('-', "_");
-    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let (base, query) = url.split_once('?').unwrap_or((&url, ""));
-    let server = base.rsplit_once('/').unwrap().0;
-    Some(format!("{server}/{name}?{query}"))
-}
 
 /// Two instances on `database`. They share one outbox folder, as instances share a
 /// mail relay: whichever claims a queued mail delivers it.
@@ -69,7 +45,7 @@ async fn current_session_id(app: &AppSession) -> String {
 
 #[tokio::test]
 async fn a_revocation_on_one_instance_reaches_a_channel_on_the_other_within_a_second() {
-    let Some(database) = fresh_database().await else {
+    let Some(database) = fresh_postgres_database().await else {
         return;
     };
     let (a, b) = two_instances(&database).await;
@@ -120,7 +96,7 @@ async fn a_revocation_on_one_instance_reaches_a_channel_on_the_other_within_a_se
 
 #[tokio::test]
 async fn a_refresh_token_rotated_on_one_instance_is_spent_on_the_other() {
-    let Some(database) = fresh_database().await else {
+    let Some(database) = fresh_postgres_database().await else {
         return;
     };
     let (a, b) = two_instances(&database).await;

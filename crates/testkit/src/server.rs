@@ -68,6 +68,14 @@ impl TestServer {
     /// settings as in [`TestServer::start_with`]. It listens on a new port:
     /// [`TestServer::base`] changes.
     pub async fn restart_with(&mut self, configure: impl FnOnce(&mut Settings)) {
+        self.stop().await;
+        self.launch(configure).await;
+    }
+
+    /// Stops the server and waits until it has, keeping its data folder and clock, so
+    /// a test can work on the stopped installation's files (move its data elsewhere)
+    /// before [`TestServer::restart_with`] starts it again.
+    pub async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -77,7 +85,6 @@ impl TestServer {
                 .expect("the server task")
                 .expect("the server stopping cleanly");
         }
-        self.launch(configure).await;
     }
 
     /// Starts a server on this data folder and clock; returns the address it listens on.
@@ -195,21 +202,43 @@ impl Drop for TestServer {
 /// the cluster `COURIER_TEST_POSTGRES_URL` names (`scripts/with-postgres.sh`), so the
 /// server's tests run on PostgreSQL; otherwise `None` (SQLite in the data folder).
 async fn postgres_database() -> Option<String> {
-    use sqlx::Connection as _;
     if std::env::var("COURIER_TEST_SERVER_DATABASE").ok()? != "postgres" {
         return None;
     }
     let url = std::env::var("COURIER_TEST_POSTGRES_URL")
         .expect("COURIER_TEST_POSTGRES_URL (run under scripts/with-postgres.sh)");
+    Some(create_database(&url).await)
+}
+
+/// A new, empty database in the cluster `scripts/with-postgres.sh` provides, for a
+/// test that needs PostgreSQL whatever the run's default; `None` (the test skips)
+/// without one, except under CI (`CI` set), where the test command always has one.
+pub async fn fresh_postgres_database() -> Option<String> {
+    let url = match std::env::var("COURIER_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("COURIER_TEST_POSTGRES_URL is unset: run under scripts/with-postgres.sh")
+        }
+        _ => {
+            eprintln!("skipped: no PostgreSQL (run under scripts/with-postgres.sh)");
+            return None;
+        }
+    };
+    Some(create_database(&url).await)
+}
+
+/// Creates a uniquely named database beside the one `url` names; returns its URL.
+async fn create_database(url: &str) -> String {
+    use sqlx::Connection as _;
     let name = crate::unique_name("server");
-    let mut admin = sqlx::PgConnection::connect(&url)
+    let mut admin = sqlx::PgConnection::connect(url)
         .await
         .expect("connecting to the test cluster");
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await
         .expect("creating a test database");
-    let (base, query) = url.split_once('?').unwrap_or((&url, ""));
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
-    Some(format!("{server}/{name}?{query}"))
+    format!("{server}/{name}?{query}")
 }
