@@ -1,12 +1,15 @@
 //! The `courier-server` binary: flags over the configuration file and environment,
-//! logging, and a graceful shutdown on Ctrl-C or SIGTERM.
+//! logging, and a graceful shutdown on Ctrl-C or SIGTERM. Without a subcommand it
+//! serves; `migrate` brings the configured database's schema up to date and exits (the
+//! upgrade step before starting new instances), and `move-data` copies an installation
+//! from SQLite into an empty PostgreSQL database.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use courier_server::{Server, Settings, SystemClock};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
@@ -34,6 +37,29 @@ struct Args {
     /// TOML configuration file.
     #[arg(long)]
     config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// What to do instead of serving.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the database migrations and exit (stop the instances first, start them after).
+    Migrate {
+        /// Database URL (default: the configured one, else the data folder's SQLite file).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Copy every row from a stopped SQLite installation into an empty PostgreSQL
+    /// database, in one transaction, and print the rows moved per table.
+    MoveData {
+        /// The SQLite database, sqlite://PATH.
+        #[arg(long)]
+        from: String,
+        /// The empty PostgreSQL database, postgres://….
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[tokio::main]
@@ -61,6 +87,46 @@ async fn main() -> anyhow::Result<()> {
     if let Some(url) = args.smtp_url {
         settings.smtp_url = Some(SecretString::from(url));
     }
+    match args.command {
+        None => serve(settings).await,
+        Some(Command::Migrate { database_url }) => {
+            if database_url.is_some() {
+                settings.database_url = database_url;
+            }
+            migrate(&settings.database_url()).await
+        }
+        Some(Command::MoveData { from, to }) => move_data(&from, &to).await,
+    }
+}
+
+/// Opening a store runs its migrations; nothing else is touched.
+async fn migrate(url: &str) -> anyhow::Result<()> {
+    courier_store::connect(url)
+        .await
+        .context("cannot migrate the database")?;
+    tracing::info!("database schema up to date");
+    #[allow(clippy::print_stdout)]
+    {
+        println!("migrated");
+    }
+    Ok(())
+}
+
+async fn move_data(from: &str, to: &str) -> anyhow::Result<()> {
+    let report = courier_store::transfer::copy_sqlite_to_postgres(from, to)
+        .await
+        .context("nothing was moved")?;
+    #[allow(clippy::print_stdout)]
+    {
+        for (table, rows) in &report.tables {
+            println!("{table}: {rows}");
+        }
+        println!("moved");
+    }
+    Ok(())
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
     if !settings.addr.ip().is_loopback()
         && settings
             .issuer

@@ -216,7 +216,9 @@ impl Settings {
         }
     }
 
-    pub(crate) fn database_url(&self) -> String {
+    /// The database this configuration names: `database_url`, else `courier.db` in the
+    /// data folder.
+    pub fn database_url(&self) -> String {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("courier.db").display()))
