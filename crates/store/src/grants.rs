@@ -2,6 +2,7 @@
 //! the rules every backend applies to them: [`refreshing`] (a spent refresh token
 //! that comes back revokes the whole grant) and [`signing_out`].
 
+use crate::rotations::RotationHold;
 use crate::{Result, UnixTime, User};
 
 /// One signed-in app on one device.
@@ -118,6 +119,11 @@ pub trait Grants: Send + Sync {
         seen: &ClientSeen,
         reuse_grace: UnixTime,
     ) -> Result<RefreshOutcome>;
+    /// Keeps refresh rotations waiting until the returned hold drops; then they are
+    /// applied together, as rotations arriving together are. For tests that need to
+    /// know what one transaction applies.
+    #[doc(hidden)]
+    async fn hold_rotations(&self) -> RotationHold;
     /// The live grant and account behind an unexpired access token.
     async fn access_context(&self, digest: &str, now: UnixTime) -> Result<Option<AccessContext>>;
     /// Records that the grant was used at `now` (never moves `last_used_at` back).
@@ -210,6 +216,19 @@ pub(crate) fn refreshing(
     }
     Refreshing::Rotate {
         grant_id: token.grant_id,
+    }
+}
+
+/// A rotation's outcome once its grant has been updated: `grant` as it now is, with
+/// its account found among `users` (read after the commit; gone means deleted
+/// meanwhile, and a deleted account's tokens are invalid).
+pub(crate) fn rotated(grant: Grant, users: &[User]) -> RefreshOutcome {
+    match users.iter().find(|user| user.id == grant.user_id) {
+        Some(user) => RefreshOutcome::Rotated {
+            grant: Box::new(grant),
+            user: Box::new(user.clone()),
+        },
+        None => RefreshOutcome::Invalid,
     }
 }
 

@@ -23,6 +23,7 @@ mod links;
 mod mail_queue;
 pub mod postgres;
 mod profiles;
+mod rotations;
 mod server_secrets;
 mod sessions;
 pub mod sqlite;
@@ -51,6 +52,8 @@ pub use mail_queue::{
     MailRecord, MailStatus, OutgoingMail, retry_delay,
 };
 pub use profiles::{NewAvatar, ProfileChanges, ProfileRecord, Profiles};
+#[doc(hidden)]
+pub use rotations::RotationHold;
 pub use server_secrets::{ServerSecrets, SigningKeyRecord};
 pub use sessions::{
     KeepSessions, NewWebSession, SessionRecord, SessionSource, Sessions, WebSession, WebSessions,

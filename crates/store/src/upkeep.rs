@@ -1,4 +1,4 @@
-//! Housekeeping: spent proof-of-work challenges and deleting rows nobody can use any
+//! Housekeeping: spent proof-of-work challenges, readiness, and deleting rows nobody can use any
 //! more. How long spent rows stay is decided here ([`Cutoffs`]), once for every backend.
 
 use crate::{Result, UnixTime};
@@ -22,6 +22,8 @@ pub trait Upkeep: Send + Sync {
     /// abandoned mails) as [`Cutoffs`] says, so the database does not grow forever;
     /// returns how many.
     async fn purge_expired(&self, now: UnixTime) -> Result<u64>;
+    /// Returns once the database has answered a query (readiness).
+    async fn ping(&self) -> Result<()>;
 }
 
 /// Rows expiring at or before these times are purged.

@@ -11,7 +11,7 @@ use crate::{
     User,
 };
 
-const USER_COLUMNS: &str =
+pub(super) const USER_COLUMNS: &str =
     "id, email, username, password_hash, name, email_confirmed_at, created_at";
 
 /// Sets the account's password hash inside `tx` (locking its row), and cancels a

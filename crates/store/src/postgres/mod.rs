@@ -16,6 +16,7 @@ mod grants;
 mod links;
 mod mail_queue;
 mod profiles;
+mod rotations;
 mod server_secrets;
 mod sessions;
 mod support;
@@ -28,10 +29,13 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::Result;
+use crate::rotations::RotationQueue;
 
 /// The PostgreSQL backend.
 pub struct PgStore {
     pool: PgPool,
+    /// Refresh rotations, committed together when they arrive together.
+    rotations: RotationQueue,
 }
 
 /// A write transaction.
@@ -41,6 +45,9 @@ type Tx = Transaction<'static, Postgres>;
 /// cores, small enough that several instances stay under PostgreSQL's default
 /// `max_connections` (100).
 const MAX_CONNECTIONS: u32 = 16;
+
+/// Rotation workers per instance: one batch commits while the next is read.
+const ROTATION_WORKERS: usize = 2;
 
 impl PgStore {
     /// Connects to the database at `url` (`postgres://…`) and runs the migrations.
@@ -53,7 +60,11 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        let rotations = RotationQueue::start(
+            rotations::PgRotations { pool: pool.clone() },
+            ROTATION_WORKERS,
+        );
+        Ok(Self { pool, rotations })
     }
 
     /// The pool, for [`crate::transfer`].

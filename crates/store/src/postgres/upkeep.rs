@@ -8,6 +8,11 @@ use crate::{Result, UnixTime, Upkeep};
 
 #[async_trait::async_trait]
 impl Upkeep for PgStore {
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     async fn spend_challenge(&self, digest: &str, expires_at: UnixTime) -> Result<bool> {
         let inserted = sqlx::query(
             "INSERT INTO spent_challenges (digest, expires_at) VALUES ($1, $2) \

@@ -2,14 +2,18 @@
 //! refresh token's state; what presenting it does is [`crate::grants::refreshing`]'s
 //! call.
 
-use super::{SqliteStore, Tx};
-use crate::grants::{RefreshState, Refreshing, refreshing, signing_out};
+use sqlx::SqlitePool;
+
+use super::accounts::USER_COLUMNS;
+use super::{SqliteStore, Tx, begin_write};
+use crate::grants::{RefreshState, Refreshing, refreshing, rotated, signing_out};
+use crate::rotations::{Rotation, RotationHold};
 use crate::{
-    AccessContext, Accounts as _, ClientSeen, EarlierGrants, Grant, Grants, IssuedTokens,
-    RefreshOutcome, Result, RevokeReason, RevokedGrant, UnixTime, User,
+    AccessContext, ClientSeen, EarlierGrants, Grant, Grants, IssuedTokens, RefreshOutcome, Result,
+    RevokeReason, RevokedGrant, UnixTime, User,
 };
 
-const GRANT_COLUMNS: &str = "id, user_id, client_id, scope, keep_signed_in, auth_time, \
+pub(super) const GRANT_COLUMNS: &str = "id, user_id, client_id, scope, keep_signed_in, auth_time, \
      created_at, expires_at, device_name, device_os, user_agent, ip, first_used_at, last_used_at";
 
 /// Inserts a new grant inside `tx`.
@@ -85,6 +89,16 @@ pub(super) async fn revoke_in(
     Ok(())
 }
 
+/// The accounts `ids`, read on the read pool.
+pub(super) async fn users_in(reads: &SqlitePool, ids: &[String]) -> Result<Vec<User>> {
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users WHERE id IN (SELECT value FROM json_each(?))");
+    Ok(sqlx::query_as(&sql)
+        .bind(serde_json::json!(ids).to_string())
+        .fetch_all(reads)
+        .await?)
+}
+
 /// The state of the refresh token `digest` and its grant, read inside `tx`.
 async fn refresh_state_in(tx: &mut Tx, digest: &str) -> Result<Option<RefreshState>> {
     #[allow(clippy::type_complexity)]
@@ -105,21 +119,7 @@ async fn refresh_state_in(tx: &mut Tx, digest: &str) -> Result<Option<RefreshSta
     let Some((grant_id, client_id, used_at, revoked_at, expires_at, user_id)) = row else {
         return Ok(None);
     };
-    // Only a spent token (the rare path) needs to know whether its chain moved on.
-    let chain_moved_on = match used_at {
-        None => false,
-        Some(used_at) => {
-            sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE grant_id = ? \
-                 AND digest != ? AND created_at >= ? AND used_at IS NOT NULL)",
-            )
-            .bind(&grant_id)
-            .bind(digest)
-            .bind(used_at)
-            .fetch_one(&mut **tx)
-            .await?
-        }
-    };
+    let chain_moved_on = chain_moved_on_in(tx, &grant_id, digest, used_at).await?;
     Ok(Some(RefreshState {
         grant_id,
         user_id,
@@ -129,6 +129,85 @@ async fn refresh_state_in(tx: &mut Tx, digest: &str) -> Result<Option<RefreshSta
         expires_at,
         chain_moved_on,
     }))
+}
+
+/// Whether a token of `grant_id` issued when (or after) the token `digest` was spent
+/// at `used_at` has itself been used. Only a spent token (the rare path) asks.
+pub(super) async fn chain_moved_on_in(
+    tx: &mut Tx,
+    grant_id: &str,
+    digest: &str,
+    used_at: Option<UnixTime>,
+) -> Result<bool> {
+    let Some(used_at) = used_at else {
+        return Ok(false);
+    };
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE grant_id = ? \
+         AND digest != ? AND created_at >= ? AND used_at IS NOT NULL)",
+    )
+    .bind(grant_id)
+    .bind(digest)
+    .bind(used_at)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// One rotation in a transaction of its own: the path of a lone refresh, and of a
+/// rotation a batch left out ([`crate::rotations`]).
+pub(super) async fn rotate_alone(
+    writes: &SqlitePool,
+    reads: &SqlitePool,
+    rotation: &Rotation,
+) -> Result<RefreshOutcome> {
+    let Rotation {
+        digest,
+        client_id,
+        now,
+        tokens,
+        seen,
+        reuse_grace,
+    } = rotation;
+    let now = *now;
+    let mut tx = begin_write(writes).await?;
+    let state = refresh_state_in(&mut tx, digest).await?;
+    let grant_id = match refreshing(state, client_id, now, *reuse_grace) {
+        Refreshing::Invalid => return Ok(RefreshOutcome::Invalid),
+        Refreshing::Replayed(revoked) => {
+            revoke_in(&mut tx, &revoked.grant_id, now, RevokeReason::RefreshReuse).await?;
+            tx.commit().await?;
+            return Ok(RefreshOutcome::Reused(revoked));
+        }
+        Refreshing::Rotate { grant_id } => {
+            sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE digest = ?")
+                .bind(now)
+                .bind(digest)
+                .execute(&mut *tx)
+                .await?;
+            grant_id
+        }
+        // Already spent; the new pair joins its unused successor.
+        Refreshing::Retry { grant_id } => grant_id,
+    };
+    insert_tokens_in(&mut tx, &grant_id, tokens, now).await?;
+    let sql = format!(
+        "UPDATE grants SET last_used_at = ?, user_agent = COALESCE(?, user_agent), \
+         ip = COALESCE(?, ip) WHERE id = ? RETURNING {GRANT_COLUMNS}"
+    );
+    let grant: Option<Grant> = sqlx::query_as(&sql)
+        .bind(now)
+        .bind(&seen.user_agent)
+        .bind(&seen.ip)
+        .bind(&grant_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    // Read after the commit, on the read pool: the single writer is free sooner.
+    let Some(grant) = grant else {
+        return Ok(RefreshOutcome::Invalid);
+    };
+    let user = users_in(reads, std::slice::from_ref(&grant.user_id)).await?;
+    Ok(rotated(grant, &user))
 }
 
 #[async_trait::async_trait]
@@ -142,51 +221,20 @@ impl Grants for SqliteStore {
         seen: &ClientSeen,
         reuse_grace: UnixTime,
     ) -> Result<RefreshOutcome> {
-        let mut tx = self.write().await?;
-        let state = refresh_state_in(&mut tx, digest).await?;
-        let grant_id = match refreshing(state, client_id, now, reuse_grace) {
-            Refreshing::Invalid => return Ok(RefreshOutcome::Invalid),
-            Refreshing::Replayed(revoked) => {
-                revoke_in(&mut tx, &revoked.grant_id, now, RevokeReason::RefreshReuse).await?;
-                tx.commit().await?;
-                return Ok(RefreshOutcome::Reused(revoked));
-            }
-            Refreshing::Rotate { grant_id } => {
-                sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE digest = ?")
-                    .bind(now)
-                    .bind(digest)
-                    .execute(&mut *tx)
-                    .await?;
-                grant_id
-            }
-            // Already spent; the new pair joins its unused successor.
-            Refreshing::Retry { grant_id } => grant_id,
-        };
-        insert_tokens_in(&mut tx, &grant_id, tokens, now).await?;
-        let sql = format!(
-            "UPDATE grants SET last_used_at = ?, user_agent = COALESCE(?, user_agent), \
-             ip = COALESCE(?, ip) WHERE id = ? RETURNING {GRANT_COLUMNS}"
-        );
-        let grant: Option<Grant> = sqlx::query_as(&sql)
-            .bind(now)
-            .bind(&seen.user_agent)
-            .bind(&seen.ip)
-            .bind(&grant_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        // Read after the commit, on the read pool: the single writer is free sooner.
-        let user = match &grant {
-            Some(grant) => self.user_by_id(&grant.user_id).await?,
-            None => None,
-        };
-        match (grant, user) {
-            (Some(grant), Some(user)) => Ok(RefreshOutcome::Rotated {
-                grant: Box::new(grant),
-                user: Box::new(user),
-            }),
-            _ => Ok(RefreshOutcome::Invalid),
-        }
+        self.rotations
+            .rotate(Rotation {
+                digest: digest.to_owned(),
+                client_id: client_id.to_owned(),
+                now,
+                tokens: tokens.clone(),
+                seen: seen.clone(),
+                reuse_grace,
+            })
+            .await
+    }
+
+    async fn hold_rotations(&self) -> RotationHold {
+        self.rotations.hold().await
     }
 
     async fn access_context(&self, digest: &str, now: UnixTime) -> Result<Option<AccessContext>> {

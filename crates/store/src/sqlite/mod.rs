@@ -15,6 +15,7 @@ mod grants;
 mod links;
 mod mail_queue;
 mod profiles;
+mod rotations;
 mod server_secrets;
 mod sessions;
 mod support;
@@ -28,12 +29,15 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::Result;
+use crate::rotations::RotationQueue;
 
 /// The SQLite backend.
 pub struct SqliteStore {
     reads: SqlitePool,
     writes: SqlitePool,
     checkpoints: tokio::task::JoinHandle<()>,
+    /// Refresh rotations, committed together when they arrive together.
+    rotations: RotationQueue,
 }
 
 /// A write transaction on the single writer.
@@ -73,10 +77,19 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         let checkpoints = tokio::spawn(checkpoint_forever(reads.clone()));
+        // One worker: there is one writer to feed.
+        let rotations = RotationQueue::start(
+            rotations::SqliteRotations {
+                reads: reads.clone(),
+                writes: writes.clone(),
+            },
+            1,
+        );
         Ok(Self {
             reads,
             writes,
             checkpoints,
+            rotations,
         })
     }
 
@@ -86,8 +99,13 @@ impl SqliteStore {
     }
 
     async fn write(&self) -> Result<Tx> {
-        Ok(self.writes.begin_with("BEGIN IMMEDIATE").await?)
+        begin_write(&self.writes).await
     }
+}
+
+/// Begins a write transaction on the single writer.
+async fn begin_write(writes: &SqlitePool) -> Result<Tx> {
+    Ok(writes.begin_with("BEGIN IMMEDIATE").await?)
 }
 
 /// Folds the log into the database without blocking writers (`PASSIVE`).

@@ -550,6 +550,12 @@ async fn a_replay_a_day_after_use_is_refused_without_revoking() {
 }
 
 #[tokio::test]
+async fn an_open_database_answers_a_ping() {
+    let store = backend::open().await;
+    store.ping().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_challenge_is_spent_once_until_purged() {
     let store = backend::open().await;
     let challenge = unique("pow-");
@@ -957,6 +963,126 @@ async fn a_spent_refresh_token_racing_its_successor_is_a_retry_only_before_the_s
         for (_, _, issued) in &attempts {
             let context = store.access_context(&issued.access_digest, NOW + 13);
             assert!(context.await.unwrap().is_none());
+        }
+    }
+}
+
+/// What one grant of [`rotations_applied_together_each_get_what_they_would_alone`]
+/// presents.
+#[derive(Clone, Copy, Debug)]
+enum Presented {
+    /// Its live token: rotates.
+    Live,
+    /// A token spent a moment ago whose successor is unused: an honest retry.
+    JustSpent,
+    /// A token spent before its successor was used: theft, revokes the grant.
+    MovedOn,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rotations_applied_together_each_get_what_they_would_alone() {
+    let store = backend::open().await;
+    let (ada, bob) = (user(&*store).await, user(&*store).await);
+    // 3 × 12 grants of two accounts; each presents one kind of token, and the first
+    // live one twice (the second presentation is a retry of the first).
+    let kinds = [Presented::Live, Presented::JustSpent, Presented::MovedOn];
+    let mut cases = Vec::new();
+    for i in 0..36 {
+        let owner = if i % 2 == 0 { &ada } else { &bob };
+        let (grant, first) = signed_in(&*store, owner).await;
+        let first = first.refresh_digest.unwrap();
+        let kind = kinds[i % 3];
+        let presented = match kind {
+            Presented::Live => first,
+            Presented::JustSpent => {
+                rotate_with(&*store, &first, NOW + 10, &tokens(NOW + 10)).await;
+                first
+            }
+            Presented::MovedOn => {
+                let successor = tokens(NOW + 10);
+                rotate_with(&*store, &first, NOW + 10, &successor).await;
+                let next = successor.refresh_digest.unwrap();
+                rotate_with(&*store, &next, NOW + 11, &tokens(NOW + 11)).await;
+                first
+            }
+        };
+        cases.push((grant, owner.id.clone(), kind, presented));
+    }
+    let mut attempts: Vec<_> = cases
+        .iter()
+        .map(|(_, _, _, presented)| (presented.as_str(), NOW + 12, tokens(NOW + 12)))
+        .collect();
+    attempts.push((cases[0].3.as_str(), NOW + 12, tokens(NOW + 12)));
+    // All of them in one transaction: held in the queue until every one waits there.
+    let hold = store.hold_rotations().await;
+    let pending: Vec<_> = attempts
+        .iter()
+        .map(|(digest, at, issued)| {
+            let (store, digest, at, issued) = (
+                Arc::clone(&store.store),
+                digest.to_string(),
+                *at,
+                issued.clone(),
+            );
+            tokio::spawn(async move {
+                rotate_seen(&*store, &digest, at, &issued, &ClientSeen::default()).await
+            })
+        })
+        .collect();
+    while hold.queued() < attempts.len() {
+        tokio::task::yield_now().await;
+    }
+    drop(hold);
+    let mut outcomes = Vec::new();
+    for rotation in pending {
+        outcomes.push(rotation.await.unwrap());
+    }
+
+    let case_of = |i: usize| &cases[if i == cases.len() { 0 } else { i }];
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let (grant, owner, kind, _) = case_of(i);
+        match (kind, outcome) {
+            (
+                Presented::Live | Presented::JustSpent,
+                RefreshOutcome::Rotated { grant: g, user },
+            ) => {
+                assert_eq!(
+                    (g.id.as_str(), user.id.as_str()),
+                    (grant.id.as_str(), owner.as_str())
+                );
+                assert_eq!(g.last_used_at, NOW + 12, "attempt {i}");
+            }
+            (Presented::MovedOn, RefreshOutcome::Reused(revoked)) => {
+                assert_eq!(
+                    revoked,
+                    &RevokedGrant {
+                        grant_id: grant.id.clone(),
+                        user_id: owner.clone()
+                    }
+                );
+            }
+            (kind, outcome) => panic!("attempt {i} ({kind:?}) got {outcome:?}"),
+        }
+    }
+    for (grant, _, kind, _) in &cases {
+        let stored = store.grant(&grant.id).await.unwrap().unwrap();
+        let last_used = match kind {
+            Presented::MovedOn => NOW + 11,
+            _ => NOW + 12,
+        };
+        assert_eq!(stored.last_used_at, last_used, "{kind:?}");
+    }
+    // Every new pair works exactly when its grant lives.
+    for (i, (_, _, issued)) in attempts.iter().enumerate() {
+        let (_, _, kind, _) = case_of(i);
+        let lives = !matches!(kind, Presented::MovedOn);
+        let context = store.access_context(&issued.access_digest, NOW + 13).await;
+        assert_eq!(context.unwrap().is_some(), lives, "attempt {i}");
+        let next =
+            backend::rotate(&*store, issued.refresh_digest.as_deref().unwrap(), NOW + 14).await;
+        match (lives, &next) {
+            (true, RefreshOutcome::Rotated { .. }) | (false, RefreshOutcome::Invalid) => {}
+            _ => panic!("attempt {i} ({kind:?}) then: {next:?}"),
         }
     }
 }
