@@ -93,6 +93,26 @@ need_postgres() {
   fi
 }
 
+# need_nginx installs Debian's nginx for the test that puts two server instances behind
+# it (crates/server/tests/behind_nginx.rs starts its own nginx on a free loopback port).
+# The package's own service is kept from starting on install: a policy-rc.d that
+# refuses every start is put in place for the install (unless one is there already,
+# as in Docker images) and removed after it, so nothing listens on port 80 because of
+# the tests.
+need_nginx() {
+  [ -x /usr/sbin/nginx ] && return 0
+  local sudo="" guard=/usr/sbin/policy-rc.d made_guard="" status=0
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ ! -e "$guard" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$guard" >/dev/null
+    $sudo chmod +x "$guard"
+    made_guard=1
+  fi
+  need_packages /usr/sbin/nginx:nginx || status=$?
+  if [ -n "$made_guard" ]; then $sudo rm -f "$guard"; fi
+  return "$status"
+}
+
 # need_contract_tools installs Schemathesis (PyPI) into a virtualenv beside the build
 # folder and exports COURIER_SCHEMATHESIS, the `st` the API contract test runs.
 SCHEMATHESIS_VERSION="4.32.5"

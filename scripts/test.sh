@@ -6,7 +6,8 @@
 # included: headless Chromium, an OpenID provider on Node, a throwaway keyring from
 # scripts/with-keyring.sh, the desktop app under Xvfb driven by tauri-driver,
 # Schemathesis checking the account API against its OpenAPI document, and a throwaway
-# PostgreSQL from scripts/with-postgres.sh for the tests of several server instances),
+# PostgreSQL from scripts/with-postgres.sh for the tests of several server instances,
+# one of them behind an nginx it starts itself),
 # and the storage conformance suite and the server's tests a second time, on that
 # PostgreSQL (each test server on a database of its own).
 #
@@ -41,6 +42,7 @@ need_ui_deps
 need_desktop_tools
 need_contract_tools
 need_postgres
+need_nginx
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 echo "==> cargo fmt --check"
@@ -90,9 +92,15 @@ echo "==> cargo test (under Xvfb, a throwaway keyring and a throwaway PostgreSQL
 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh scripts/with-postgres.sh \
   cargo test "${workspace[@]}"
 echo "==> on PostgreSQL: the storage conformance suite and the server's tests again"
-# Every server test target (with --workspace, a client test of the same name runs too).
+# Every server test target (with --workspace, a client test of the same name runs too),
+# except those that always run on PostgreSQL (several instances, behind nginx): they
+# ran above already.
 server_tests=()
-for file in crates/server/tests/*.rs; do server_tests+=(--test "$(basename "$file" .rs)"); done
+for file in crates/server/tests/*.rs; do
+  name="$(basename "$file" .rs)"
+  case "$name" in instances | behind_nginx) continue ;; esac
+  server_tests+=(--test "$name")
+done
 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh scripts/with-postgres.sh \
   bash -c 'COURIER_TEST_DATABASE_URL="$COURIER_TEST_POSTGRES_URL" COURIER_TEST_SERVER_DATABASE=postgres "$@"' -- \
   cargo test "${workspace[@]}" --test conformance "${server_tests[@]}"

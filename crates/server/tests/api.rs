@@ -28,15 +28,7 @@ async fn every_secured_operation_refuses_a_revoked_token_with_kind_unauthorized(
     server.confirmed_account("ada@example.com", "ada").await;
     let app = server.app_session("ada", "Ada's laptop").await;
     // Revoke the session's tokens (as signing out does); the token then fails.
-    let revoked = reqwest::Client::new()
-        .post(server.url("/oauth/revoke"))
-        .form(&[
-            ("token", app.refresh_token.as_str()),
-            ("client_id", courier_testkit::DESKTOP_CLIENT_ID),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let revoked = courier_testkit::revoke(&server, &app.refresh_token).await;
     assert_eq!(revoked.status(), StatusCode::OK);
     let document: serde_json::Value = reqwest::get(server.url("/api/v1/openapi.json"))
         .await

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use courier_testkit::events::{events, events_request, next_event};
-use courier_testkit::{AppSession, DESKTOP_CLIENT_ID, TestServer, api_error};
+use courier_testkit::{AppSession, DESKTOP_CLIENT_ID, TestServer, api_error, revoke};
 use futures::{SinkExt as _, StreamExt as _};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -181,15 +181,7 @@ async fn signing_out_an_app_or_reusing_its_refresh_token_publishes_the_revocatio
     let (b_id, c_id) = (session_id(&b).await, session_id(&c).await);
     let (mut watcher, _) = events(&server, &a).await;
     // RFC 7009 sign-out of B.
-    let revoked = reqwest::Client::new()
-        .post(server.url("/oauth/revoke"))
-        .form(&[
-            ("token", b.refresh_token.as_str()),
-            ("client_id", DESKTOP_CLIENT_ID),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let revoked = revoke(&server, &b.refresh_token).await;
     assert_eq!(revoked.status(), StatusCode::OK);
     assert_eq!(
         next_event(&mut watcher).await,

@@ -19,7 +19,15 @@ pub fn events_request(
     server: &TestServer,
     app: &AppSession,
 ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
-    let url = server.url("/api/v1/events").replace("http://", "ws://");
+    events_request_at(server.base(), app)
+}
+
+/// The upgrade request of `app`'s events channel on the server (or balancer) at `base`.
+pub fn events_request_at(
+    base: &str,
+    app: &AppSession,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let url = format!("{base}/api/v1/events").replace("http://", "ws://");
     let mut request = url.into_client_request().expect("an events URL");
     request.headers_mut().insert(
         "authorization",
@@ -32,7 +40,12 @@ pub fn events_request(
 
 /// Opens `app`'s events channel and returns it after its `ready` frame.
 pub async fn events(server: &TestServer, app: &AppSession) -> (Socket, Value) {
-    let request = events_request(server, app);
+    events_at(server.base(), app).await
+}
+
+/// Like [`events`] on the server (or balancer) at `base`.
+pub async fn events_at(base: &str, app: &AppSession) -> (Socket, Value) {
+    let request = events_request_at(base, app);
     let (mut socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("the events channel opens");

@@ -39,8 +39,9 @@ pub use html::{
     set_cookie_named, set_cookies, signed_in_user, signed_in_user_in, signed_in_with_cookie,
 };
 pub use oauth::{
-    AuthorizeRequest, authorize_as, authorize_in, callback_params, exchange_code, param, refresh,
-    signed_in_tokens, token_call, userinfo,
+    AuthorizeRequest, authorize_as, authorize_in, callback_params, exchange_code, exchange_code_at,
+    param, refresh, refresh_at, revoke, revoke_at, signed_in_tokens, token_call, token_call_at,
+    userinfo,
 };
 pub use outbox::{
     MAIL_TIMEOUT, link_in, mails_to, wait_for_invitation_link, wait_for_invitation_token,
@@ -48,7 +49,7 @@ pub use outbox::{
 };
 pub use pkce::{Pkce, random_token, unique_name};
 pub use scripted::{ScriptedBrowser, location};
-pub use server::{TestServer, fresh_postgres_database};
+pub use server::{TestServer, app_session_at, confirmed_account_at, fresh_postgres_database};
 
 /// The password every test account is created with.
 pub const PASSWORD: &str = "plum-orbit-kettle-92";

@@ -115,8 +115,13 @@ pub async fn authorize_in(
 
 /// A token-endpoint call with form `fields`.
 pub async fn token_call(server: &TestServer, fields: &[(&str, &str)]) -> Response {
+    token_call_at(server.base(), fields).await
+}
+
+/// A token-endpoint call with form `fields` to the server (or balancer) at `base`.
+pub async fn token_call_at(base: &str, fields: &[(&str, &str)]) -> Response {
     reqwest::Client::new()
-        .post(server.url("/oauth/token"))
+        .post(format!("{base}/oauth/token"))
         .form(fields)
         .send()
         .await
@@ -129,8 +134,17 @@ pub async fn exchange_code(
     request: &AuthorizeRequest,
     code: &str,
 ) -> serde_json::Value {
-    let response = token_call(
-        server,
+    exchange_code_at(server.base(), request, code).await
+}
+
+/// Like [`exchange_code`] with the server (or balancer) at `base`.
+pub async fn exchange_code_at(
+    base: &str,
+    request: &AuthorizeRequest,
+    code: &str,
+) -> serde_json::Value {
+    let response = token_call_at(
+        base,
         &[
             ("grant_type", "authorization_code"),
             ("code", code),
@@ -146,8 +160,13 @@ pub async fn exchange_code(
 
 /// A refresh-token grant for the desktop app.
 pub async fn refresh(server: &TestServer, refresh_token: &str) -> Response {
-    token_call(
-        server,
+    refresh_at(server.base(), refresh_token).await
+}
+
+/// Like [`refresh`] with the server (or balancer) at `base`.
+pub async fn refresh_at(base: &str, refresh_token: &str) -> Response {
+    token_call_at(
+        base,
         &[
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token),
@@ -155,6 +174,21 @@ pub async fn refresh(server: &TestServer, refresh_token: &str) -> Response {
         ],
     )
     .await
+}
+
+/// The desktop app signing out (RFC 7009): revokes the grant `token` belongs to.
+pub async fn revoke(server: &TestServer, token: &str) -> Response {
+    revoke_at(server.base(), token).await
+}
+
+/// Like [`revoke`] with the server (or balancer) at `base`.
+pub async fn revoke_at(base: &str, token: &str) -> Response {
+    reqwest::Client::new()
+        .post(format!("{base}/oauth/revoke"))
+        .form(&[("token", token), ("client_id", DESKTOP_CLIENT_ID)])
+        .send()
+        .await
+        .unwrap()
 }
 
 /// `GET /oauth/userinfo` with `access_token`.

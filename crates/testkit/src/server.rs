@@ -15,7 +15,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::api::AppSession;
-use crate::oauth::{AuthorizeRequest, authorize_as, exchange_code, param};
+use crate::oauth::{AuthorizeRequest, authorize_in, exchange_code_at, param};
 use crate::scripted::ScriptedBrowser;
 use crate::{PASSWORD, outbox};
 
@@ -159,9 +159,7 @@ impl TestServer {
     /// Signs up `username` with `email` and [`PASSWORD`] in a fresh browser and
     /// confirms the address through the mailed link: an account that can sign in.
     pub async fn confirmed_account(&self, email: &str, username: &str) {
-        let browser = self.browser();
-        browser.sign_up(email, username, PASSWORD).await;
-        browser.confirm_from_outbox(&self.outbox(), email).await;
+        confirmed_account_at(&self.base, &self.outbox(), email, username).await;
     }
 
     /// Whether `password` signs `identifier` in on the web (in a fresh browser).
@@ -176,18 +174,32 @@ impl TestServer {
     /// Signs `identifier` in as the desktop app would (Keep me signed in, a fresh
     /// browser, device name `device`): a new grant, i.e. a new session.
     pub async fn app_session(&self, identifier: &str, device: &str) -> AppSession {
-        let request = AuthorizeRequest::new()
-            .with("device_name", device)
-            .with("device_os", "Linux");
-        let params = authorize_as(self, &request, identifier, true).await;
-        let code = param(&params, "code").expect("a code").to_owned();
-        let body = exchange_code(self, &request, &code).await;
-        AppSession::new(
-            &self.base,
-            body["access_token"].as_str().unwrap(),
-            body["refresh_token"].as_str().unwrap(),
-        )
+        app_session_at(&self.base, identifier, device).await
     }
+}
+
+/// [`TestServer::confirmed_account`] on the server (or the balancer in front of
+/// several) at `base`, whose mail lands in `outbox_dir`.
+pub async fn confirmed_account_at(base: &str, outbox_dir: &Path, email: &str, username: &str) {
+    let browser = ScriptedBrowser::new(base);
+    browser.sign_up(email, username, PASSWORD).await;
+    browser.confirm_from_outbox(outbox_dir, email).await;
+}
+
+/// [`TestServer::app_session`] on the server (or the balancer in front of several) at
+/// `base`.
+pub async fn app_session_at(base: &str, identifier: &str, device: &str) -> AppSession {
+    let request = AuthorizeRequest::new()
+        .with("device_name", device)
+        .with("device_os", "Linux");
+    let params = authorize_in(&ScriptedBrowser::new(base), &request, identifier, true).await;
+    let code = param(&params, "code").expect("a code").to_owned();
+    let body = exchange_code_at(base, &request, &code).await;
+    AppSession::new(
+        base,
+        body["access_token"].as_str().unwrap(),
+        body["refresh_token"].as_str().unwrap(),
+    )
 }
 
 impl Drop for TestServer {
