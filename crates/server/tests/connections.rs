@@ -41,3 +41,54 @@ async fn a_connection_that_never_finishes_its_request_head_is_closed() {
         );
     }
 }
+
+#[tokio::test]
+async fn readiness_follows_the_database_and_says_nothing_of_its_internals() {
+    let Some(database) = courier_testkit::fresh_postgres_database().await else {
+        return;
+    };
+    let server =
+        TestServer::start_with(|settings| settings.database_url = Some(database.clone())).await;
+    let ready = reqwest::get(server.url("/ready")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+
+    // The database stops taking connections and drops the server's.
+    let base = database.split('?').next().unwrap();
+    let name = base.rsplit('/').next().unwrap();
+    let admin = sqlx::PgPool::connect(&std::env::var("COURIER_TEST_POSTGRES_URL").unwrap())
+        .await
+        .unwrap();
+    let cut_off = |allow: bool| {
+        let (admin, name) = (admin.clone(), name.to_owned());
+        async move {
+            sqlx::query(&format!(
+                "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS {allow}"
+            ))
+            .execute(&admin)
+            .await
+            .unwrap();
+            if !allow {
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                )
+                .bind(&name)
+                .execute(&admin)
+                .await
+                .unwrap();
+            }
+        }
+    };
+    cut_off(false).await;
+    let not_ready = reqwest::get(server.url("/ready")).await.unwrap();
+    assert_eq!(not_ready.status(), 503);
+    let text = not_ready.text().await.unwrap();
+    assert_eq!(text, "not ready: the database does not answer");
+    // Alive all the same: a balancer's liveness check does not restart it.
+    let health = reqwest::get(server.url("/health")).await.unwrap();
+    assert_eq!(health.status(), 200);
+
+    cut_off(true).await;
+    let again = reqwest::get(server.url("/ready")).await.unwrap();
+    assert_eq!(again.status(), 200, "ready again once the database is back");
+}

@@ -1,4 +1,4 @@
-//! The whole HTTP surface: pages, OAuth endpoints, the JSON API, health, and the
+//! The whole HTTP surface: pages, OAuth endpoints, the JSON API, health and readiness, and the
 //! layers every request passes through (body limit, timeout, tracing, security
 //! headers). Unknown addresses and methods answer as a page, or as JSON under `/api/`.
 
@@ -26,7 +26,8 @@ pub fn build(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(crate::http::oauth::routes())
         .merge(crate::http::api::routes())
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(crate::http::health::health))
+        .route("/ready", get(crate::http::health::ready))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
