@@ -1,6 +1,7 @@
 //! The `courier-server` binary's interface that scripts rely on: `--addr` with port
 //! 0, `--data-dir`, the `listening on http://HOST:PORT` line once it accepts
-//! connections, configuration through `COURIER_…` variables, and a clean exit on SIGTERM.
+//! connections, configuration through `COURIER_…` variables, JSON log lines for a
+//! collector, and a clean exit on SIGTERM.
 
 #![allow(clippy::unwrap_used)]
 
@@ -79,4 +80,45 @@ fn a_bad_configuration_is_a_clear_error_not_a_panic() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unsupported database URL"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn logs_one_json_object_a_line_when_asked() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_courier-server"))
+        .args(["--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir.path())
+        .env("COURIER_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut listening = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut listening)
+        .unwrap();
+    assert!(listening.starts_with("listening on "), "{listening}");
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = child.wait_with_output().unwrap();
+    let logs = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    assert!(!lines.is_empty(), "the server logs its start");
+    for line in &lines {
+        assert!(
+            line["timestamp"].is_string() && line["level"].is_string(),
+            "{line}"
+        );
+        assert!(line["message"].is_string(), "{line}");
+    }
 }
