@@ -100,6 +100,8 @@ need_postgres() {
 # as in Docker images) and removed after it, so nothing listens on port 80 because of
 # the tests.
 need_nginx() {
+  # openssl makes the throwaway certificate scripts/check-deploy.sh tests nginx.conf with.
+  need_packages /usr/bin/openssl:openssl
   [ -x /usr/sbin/nginx ] && return 0
   local sudo="" guard=/usr/sbin/policy-rc.d made_guard="" status=0
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -91,6 +91,10 @@ fi
 echo "==> cargo test (under Xvfb, a throwaway keyring and a throwaway PostgreSQL; the desktop tests drive the real window)"
 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh scripts/with-postgres.sh \
   cargo test "${workspace[@]}"
+echo "==> deployment files (deploy/): nginx -t, systemd-analyze verify"
+target_dir="$(cargo metadata --format-version 1 --no-deps --locked |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+scripts/check-deploy.sh "$target_dir/debug/courier-server"
 echo "==> on PostgreSQL: the storage conformance suite and the server's tests again"
 # Every server test target (with --workspace, a client test of the same name runs too),
 # except those that always run on PostgreSQL (several instances, behind nginx): they
