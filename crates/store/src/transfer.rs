@@ -191,6 +191,10 @@ pub const TABLES: &[Table] = &[
         columns: &[("digest", Text), ("expires_at", Int)],
     },
     Table {
+        name: "attempt_counters",
+        columns: &[("key", Text), ("attempts", Int), ("expires_at", Int)],
+    },
+    Table {
         name: "mail_queue",
         columns: &[
             ("id", Text),

@@ -1,4 +1,4 @@
-//! Housekeeping: spent proof-of-work challenges, readiness, and deleting rows nobody can use any
+//! Housekeeping: spent proof-of-work challenges, attempt counters, readiness, and deleting rows nobody can use any
 //! more. How long spent rows stay is decided here ([`Cutoffs`]), once for every backend.
 
 use crate::{Result, UnixTime};
@@ -12,7 +12,7 @@ const SPENT_KEPT_FOR: i64 = 24 * 60 * 60;
 /// that signed out recently is not "new" when it signs in again.
 const ENDED_GRANTS_KEPT_FOR: i64 = 30 * 24 * 60 * 60;
 
-/// Proof-of-work replay protection and the purge.
+/// Proof-of-work replay protection, attempt counters, readiness and the purge.
 #[async_trait::async_trait]
 pub trait Upkeep: Send + Sync {
     /// Records a solved proof-of-work challenge; false if it was already spent.
@@ -22,6 +22,13 @@ pub trait Upkeep: Send + Sync {
     /// abandoned mails) as [`Cutoffs`] says, so the database does not grow forever;
     /// returns how many.
     async fn purge_expired(&self, now: UnixTime) -> Result<u64>;
+    /// Counts one attempt against `key` and returns the attempts counted in its
+    /// window so far, this one included. The window opens at a key's first attempt
+    /// and lasts `window` seconds; the first attempt after it opens a new one. Every
+    /// instance on the database counts into the same window.
+    async fn count_attempt(&self, key: &str, now: UnixTime, window: i64) -> Result<u32>;
+    /// Forgets the attempts counted against `key`.
+    async fn forget_attempts(&self, key: &str) -> Result<()>;
     /// Returns once the database has answered a query (readiness).
     async fn ping(&self) -> Result<()>;
 }
@@ -29,7 +36,8 @@ pub trait Upkeep: Send + Sync {
 /// Rows expiring at or before these times are purged.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cutoffs {
-    /// Access tokens, authorization requests, browser sessions, spent challenges.
+    /// Access tokens, authorization requests, browser sessions, spent challenges,
+    /// attempt counters whose window has passed.
     pub expired: UnixTime,
     /// Authorization codes, mail links, spent refresh tokens, and mails delivered or
     /// abandoned (their bodies are already gone; the rest records what was sent).

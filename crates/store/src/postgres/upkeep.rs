@@ -1,4 +1,4 @@
-//! PostgreSQL side of [`Upkeep`]: `spent_challenges` and the purge, whose cutoffs come
+//! PostgreSQL side of [`Upkeep`]: `spent_challenges`, `attempt_counters` and the purge, whose cutoffs come
 //! from [`crate::upkeep::Cutoffs`]. Two instances purging at once delete disjoint
 //! rows or nothing: a row already deleted is simply not counted twice.
 
@@ -10,6 +10,32 @@ use crate::{Result, UnixTime, Upkeep};
 impl Upkeep for PgStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn count_attempt(&self, key: &str, now: UnixTime, window: i64) -> Result<u32> {
+        let attempts: i64 = sqlx::query_scalar(
+            "INSERT INTO attempt_counters (key, attempts, expires_at) VALUES ($1, 1, $2 + $3) \
+             ON CONFLICT (key) DO UPDATE SET \
+             attempts = CASE WHEN attempt_counters.expires_at > $2 \
+                 THEN attempt_counters.attempts + 1 ELSE 1 END, \
+             expires_at = CASE WHEN attempt_counters.expires_at > $2 \
+                 THEN attempt_counters.expires_at ELSE $2 + $3 END \
+             RETURNING attempts",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(window)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(attempts).unwrap_or(u32::MAX))
+    }
+
+    async fn forget_attempts(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM attempt_counters WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -42,6 +68,10 @@ impl Upkeep for PgStore {
             ("DELETE FROM mail_links WHERE expires_at <= $1", spent),
             (
                 "DELETE FROM spent_challenges WHERE expires_at <= $1",
+                expired,
+            ),
+            (
+                "DELETE FROM attempt_counters WHERE expires_at <= $1",
                 expired,
             ),
             (

@@ -1,4 +1,4 @@
-//! SQLite side of [`Upkeep`]: `spent_challenges` and the purge, whose cutoffs come
+//! SQLite side of [`Upkeep`]: `spent_challenges`, `attempt_counters` and the purge, whose cutoffs come
 //! from [`crate::upkeep::Cutoffs`].
 
 use super::SqliteStore;
@@ -9,6 +9,32 @@ use crate::{Result, UnixTime, Upkeep};
 impl Upkeep for SqliteStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.reads).await?;
+        Ok(())
+    }
+
+    async fn count_attempt(&self, key: &str, now: UnixTime, window: i64) -> Result<u32> {
+        let attempts: i64 = sqlx::query_scalar(
+            "INSERT INTO attempt_counters (key, attempts, expires_at) VALUES (?1, 1, ?2 + ?3) \
+             ON CONFLICT (key) DO UPDATE SET \
+             attempts = CASE WHEN attempt_counters.expires_at > ?2 \
+                 THEN attempt_counters.attempts + 1 ELSE 1 END, \
+             expires_at = CASE WHEN attempt_counters.expires_at > ?2 \
+                 THEN attempt_counters.expires_at ELSE ?2 + ?3 END \
+             RETURNING attempts",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(window)
+        .fetch_one(&self.writes)
+        .await?;
+        Ok(u32::try_from(attempts).unwrap_or(u32::MAX))
+    }
+
+    async fn forget_attempts(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM attempt_counters WHERE key = ?")
+            .bind(key)
+            .execute(&self.writes)
+            .await?;
         Ok(())
     }
 
@@ -41,6 +67,10 @@ impl Upkeep for SqliteStore {
             ("DELETE FROM mail_links WHERE expires_at <= ?", spent),
             (
                 "DELETE FROM spent_challenges WHERE expires_at <= ?",
+                expired,
+            ),
+            (
+                "DELETE FROM attempt_counters WHERE expires_at <= ?",
                 expired,
             ),
             (

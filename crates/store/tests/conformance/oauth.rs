@@ -556,6 +556,54 @@ async fn an_open_database_answers_a_ping() {
 }
 
 #[tokio::test]
+async fn attempts_count_in_a_window_opened_by_the_first_and_are_forgotten_on_request() {
+    let store = backend::open().await;
+    let (ada, bob) = (unique("attempts-"), unique("attempts-"));
+    for expected in 1..=3 {
+        assert_eq!(store.count_attempt(&ada, NOW, 900).await.unwrap(), expected);
+    }
+    assert_eq!(
+        store.count_attempt(&bob, NOW + 10, 900).await.unwrap(),
+        1,
+        "keys apart"
+    );
+    assert_eq!(store.count_attempt(&ada, NOW + 899, 900).await.unwrap(), 4);
+    // The window opened at NOW is over at NOW + 900: the next attempt opens another.
+    assert_eq!(store.count_attempt(&ada, NOW + 900, 900).await.unwrap(), 1);
+    assert_eq!(store.count_attempt(&ada, NOW + 1000, 900).await.unwrap(), 2);
+    store.forget_attempts(&ada).await.unwrap();
+    assert_eq!(store.count_attempt(&ada, NOW + 1001, 900).await.unwrap(), 1);
+    assert_eq!(store.count_attempt(&bob, NOW + 11, 900).await.unwrap(), 2);
+    // A passed window is purged; one still open is kept.
+    store.purge_expired(NOW + 910).await.unwrap();
+    assert_eq!(
+        store.count_attempt(&bob, NOW + 12, 900).await.unwrap(),
+        1,
+        "bob's was purged"
+    );
+    assert_eq!(
+        store.count_attempt(&ada, NOW + 1002, 900).await.unwrap(),
+        2,
+        "ada's kept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn attempts_counted_at_once_on_many_connections_are_each_counted() {
+    let store = backend::open().await;
+    let key = unique("attempts-");
+    let counts = at_once(&store.store, RACERS, |_, store| {
+        let key = key.clone();
+        async move { store.count_attempt(&key, NOW, 900).await.unwrap() }
+    })
+    .await;
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    let expected: Vec<u32> = (1..=RACERS as u32).collect();
+    assert_eq!(sorted, expected, "each attempt saw the others: {counts:?}");
+}
+
+#[tokio::test]
 async fn a_challenge_is_spent_once_until_purged() {
     let store = backend::open().await;
     let challenge = unique("pow-");
