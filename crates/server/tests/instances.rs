@@ -17,11 +17,24 @@ use serde_json::{Value, json};
 /// Two instances on `database`. They share one outbox folder, as instances share a
 /// mail relay: whichever claims a queued mail delivers it.
 async fn two_instances(database: &str) -> (TestServer, TestServer) {
-    let a = TestServer::start_with(|settings| settings.database_url = Some(database.into())).await;
+    two_instances_with(database, |_| {}).await
+}
+
+/// Two instances on `database`, both configured by `configure` as well.
+async fn two_instances_with(
+    database: &str,
+    configure: impl Fn(&mut courier_testkit::Settings),
+) -> (TestServer, TestServer) {
+    let a = TestServer::start_with(|settings| {
+        settings.database_url = Some(database.into());
+        configure(settings);
+    })
+    .await;
     let shared = a.data_dir().to_owned();
     let b = TestServer::start_with(|settings| {
         settings.database_url = Some(database.into());
         settings.data_dir = shared;
+        configure(settings);
     })
     .await;
     (a, b)
@@ -150,4 +163,36 @@ fn id_token_kid(id_token: &str) -> String {
     )
     .unwrap();
     header["kid"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn failed_sign_ins_spread_over_both_instances_count_together() {
+    let Some(database) = fresh_postgres_database().await else {
+        return;
+    };
+    let (a, b) = two_instances_with(&database, |settings| {
+        settings.rate_limits.enabled = true;
+        settings.rate_limits.signin_per_ip_per_minute = 1000;
+        settings.rate_limits.signin_failures_per_account = 4;
+    })
+    .await;
+    a.confirmed_account("ada@example.com", "ada").await;
+    // Four guesses, two on each instance: each instance alone has seen only two.
+    for server in [&a, &b, &a, &b] {
+        let guess = server
+            .browser()
+            .sign_in_at("/signin", "ada", "wrong-password-1", false)
+            .await;
+        assert_eq!(guess.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The fifth attempt, on either, must answer the "I'm not a robot" check first.
+    for server in [&a, &b] {
+        let asked = server
+            .browser()
+            .sign_in_at("/signin", "ada", "wrong-password-1", false)
+            .await;
+        assert_eq!(asked.status(), StatusCode::BAD_REQUEST);
+        let page = asked.text().await.unwrap();
+        assert!(page.contains("many failed sign-ins"), "{page}");
+    }
 }

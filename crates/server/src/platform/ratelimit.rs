@@ -1,7 +1,8 @@
 //! In-memory rate limits: fixed windows keyed by (rule, client address or account),
 //! measured on the injected clock. Per instance; with several instances behind a
 //! balancer each enforces its own share, which is the accepted trade-off for not
-//! writing to the database on every attempt.
+//! writing to the database on every attempt. The one count that must not be split
+//! (failed sign-ins per account) goes to the database under [`RateLimiter::shared_key`].
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -75,31 +76,19 @@ impl RateLimiter {
         self.check_and(rule, key, hits)
     }
 
-    /// Counts a hit for `key` under `rule` and returns how many it has had in the
-    /// window so far, this one included, never refusing: for limits that answer by
-    /// asking more of the client rather than by saying no. 0 when limits are off.
-    pub fn tally(&self, rule: Rule, key: &str) -> u32 {
-        if !self.enabled || rule.max == 0 {
-            return 0;
-        }
-        let now = self.clock.now();
-        let digest = key_digest(rule, key);
-        let mut shard = self.shard(&digest);
-        let window = shard.current(digest, now, rule.window);
-        window.hits = window.hits.saturating_add(1);
-        window.hits
-    }
-
     /// Fails if `key` is already over `rule`, without counting a hit.
     #[cfg(test)]
     pub fn check(&self, rule: Rule, key: &str) -> Result<(), RetryAfter> {
         self.check_and(rule, key, 0)
     }
 
-    /// Forgets `key`'s hits under `rule` (for example after a successful sign-in).
-    pub fn reset(&self, rule: Rule, key: &str) {
-        let digest = key_digest(rule, key);
-        self.shard(&digest).windows.remove(&digest);
+    /// What `key` is counted under in the database, for a limit every instance must
+    /// share ([`courier_store::Upkeep::count_attempt`]): the same digest of (rule,
+    /// key), in base64url. `None` when limits are off (or the rule is).
+    pub fn shared_key(&self, rule: Rule, key: &str) -> Option<String> {
+        use base64::Engine as _;
+        (self.enabled && rule.max > 0)
+            .then(|| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key_digest(rule, key)))
     }
 
     fn shard(&self, digest: &KeyDigest) -> std::sync::MutexGuard<'_, Shard> {
@@ -256,22 +245,15 @@ mod tests {
     }
 
     #[test]
-    fn a_tally_counts_past_the_limit_and_starts_again_with_the_window() {
-        let clock = ManualClock::starting_now();
-        let limiter = RateLimiter::new(Arc::new(clock.clone()), true);
-        let counts: Vec<u32> = (0..5).map(|_| limiter.tally(RULE, "a")).collect();
-        assert_eq!(counts, [1, 2, 3, 4, 5]);
-        assert_eq!(
-            limiter.hit(RULE, "a"),
-            Err(RetryAfter(60)),
-            "one window for both"
-        );
-        clock.advance(60);
-        assert_eq!(limiter.tally(RULE, "a"), 1);
-        limiter.reset(RULE, "a");
-        assert_eq!(limiter.tally(RULE, "a"), 1);
-        let off = RateLimiter::new(Arc::new(clock), false);
-        assert_eq!(off.tally(RULE, "a"), 0);
+    fn a_shared_key_is_the_digest_of_rule_and_key_and_none_while_limits_are_off() {
+        let clock = Arc::new(ManualClock::starting_now());
+        let limiter = RateLimiter::new(clock.clone(), true);
+        let key = limiter.shared_key(RULE, "a").unwrap();
+        assert_eq!(key.len(), 22, "16 bytes in base64url: {key}");
+        assert_eq!(limiter.shared_key(RULE, "a"), Some(key.clone()));
+        assert_ne!(limiter.shared_key(RULE, "b"), Some(key));
+        let off = RateLimiter::new(clock, false);
+        assert_eq!(off.shared_key(RULE, "a"), None);
     }
 
     #[test]

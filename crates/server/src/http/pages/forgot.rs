@@ -205,7 +205,7 @@ pub async fn reset(
         Ok(user_id) => {
             // The owner proved they hold the address: earlier wrong guesses (maybe
             // someone else's) must not keep them out with the new password.
-            super::signin::forget_failed_sign_ins(&state, &user_id);
+            super::signin::forget_failed_sign_ins(&state, &user_id).await?;
             Ok(Redirect::to("/signin?notice=password-reset").into_response())
         }
         Err(ResetError::Link(check)) => Err(link_error(&check)),

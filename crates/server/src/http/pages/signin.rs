@@ -89,9 +89,34 @@ fn guard_doublings(failures: u32, limit: u32) -> Option<u32> {
     (failures > limit).then(|| (failures - limit - 1) / limit.max(1))
 }
 
+/// Counts this sign-in attempt against `account_key` and returns the attempts in the
+/// window so far. In the database, so that guesses spread over several instances
+/// behind a balancer are counted together.
+async fn count_attempt(state: &AppState, account_key: &str) -> Result<u32, PageError> {
+    let rule = account_rule(state);
+    Ok(match state.limiter.shared_key(rule, account_key) {
+        Some(key) => {
+            let now = state.clock.now();
+            state.store.count_attempt(&key, now, rule.window).await?
+        }
+        None => 0,
+    })
+}
+
+/// Forgets the failed sign-ins counted against `account_key`.
+async fn forget_attempts(state: &AppState, account_key: &str) -> Result<(), PageError> {
+    if let Some(key) = state.limiter.shared_key(account_rule(state), account_key) {
+        state.store.forget_attempts(&key).await?;
+    }
+    Ok(())
+}
+
 /// Forgets the failed sign-ins counted against an account (after a password reset).
-pub(super) fn forget_failed_sign_ins(state: &AppState, user_id: &str) {
-    state.limiter.reset(account_rule(state), &user_key(user_id));
+pub(super) async fn forget_failed_sign_ins(
+    state: &AppState,
+    user_id: &str,
+) -> Result<(), PageError> {
+    forget_attempts(state, &user_key(user_id)).await
 }
 
 fn user_key(user_id: &str) -> String {
@@ -244,8 +269,10 @@ pub async fn submit(
     // Counted before the password is checked (and forgotten on success), so that
     // guesses sent at the same time all see each other.
     let account_key = account_key(identifier, user.as_ref());
-    let rule = account_rule(&state);
-    let guard = guard_doublings(state.limiter.tally(rule, &account_key), rule.max);
+    let guard = guard_doublings(
+        count_attempt(&state, &account_key).await?,
+        account_rule(&state).max,
+    );
     let keep = form.keep.is_some();
     let refuse = |status: StatusCode, error: &'static str| -> Result<Response, PageError> {
         let markup = SigninPage {
@@ -285,7 +312,7 @@ pub async fn submit(
         Some(user) if verified && accounts::password_opens(&user) => user,
         _ => return refuse(StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS),
     };
-    state.limiter.reset(rule, &account_key);
+    forget_attempts(&state, &account_key).await?;
     let (cookie, signed_in_at) = session::start(&state, &headers, &user, keep, &client).await?;
     let invitation = invitation::return_token(form.req.as_deref(), form.invitation.as_deref());
     let response = match (&request, invitation) {
