@@ -48,7 +48,7 @@ pub use outbox::{
 };
 pub use pkce::{Pkce, random_token, unique_name};
 pub use scripted::{ScriptedBrowser, location};
-pub use server::{TestServer, fresh_postgres_database};
+pub use server::{TestServer, create_database, fresh_postgres_database};
 
 /// The password every test account is created with.
 pub const PASSWORD: &str = "plum-orbit-kettle-92";
