@@ -84,6 +84,8 @@ struct Config {
     signin_clients: usize,
     /// `COURIER_BENCH_THREADS`: load threads.
     threads: usize,
+    /// `COURIER_BENCH_WRK_ROUNDS`: alternations of the wrk-style endpoints.
+    wrk_rounds: u32,
     /// `COURIER_BENCH_DATABASE_URL`, else `COURIER_TEST_POSTGRES_URL`: a PostgreSQL
     /// cluster to make a fresh database on; SQLite when neither is set.
     postgres: Option<String>,
@@ -104,6 +106,7 @@ impl Config {
             probe_rate: number("COURIER_BENCH_PROBE_RATE", 100.0)?,
             signin_clients: number("COURIER_BENCH_SIGNIN_CLIENTS", 16)?,
             threads: number("COURIER_BENCH_THREADS", 2_usize)?.max(1),
+            wrk_rounds: number("COURIER_BENCH_WRK_ROUNDS", 3)?,
             postgres: url("COURIER_BENCH_DATABASE_URL")
                 .or_else(|| url("COURIER_TEST_POSTGRES_URL")),
         })
@@ -151,10 +154,19 @@ impl Bench {
         &self,
         start: impl FnOnce(Window) -> anyhow::Result<T>,
     ) -> anyhow::Result<(T, Usage)> {
+        self.phase_of(Duration::from_secs(self.config.seconds), start)
+    }
+
+    /// [`Bench::phase`] with a measured part of `length`.
+    fn phase_of<T>(
+        &self,
+        length: Duration,
+        start: impl FnOnce(Window) -> anyhow::Result<T>,
+    ) -> anyhow::Result<(T, Usage)> {
         let now = Instant::now();
         let window = Window {
             from: now + WARM_UP,
-            until: now + WARM_UP + Duration::from_secs(self.config.seconds),
+            until: now + WARM_UP + length,
         };
         let loads = start(window)?;
         std::thread::sleep(window.from.saturating_duration_since(Instant::now()));
@@ -390,7 +402,9 @@ fn probe(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `/health`, `/oauth/userinfo` and `/api/v1/me` closed loop, one window each.
+/// `/health`, `/oauth/userinfo` and `/api/v1/me` closed loop, in alternating windows
+/// (`COURIER_BENCH_WRK_ROUNDS` rounds sharing the measured seconds), so that other
+/// work on the machine weighs on each endpoint alike.
 fn wrk(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
     let config = &bench.config;
     let tokens: Vec<String> = bench
@@ -398,14 +412,28 @@ fn wrk(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
         .into_iter()
         .map(|grant| grant.access_token)
         .collect();
-    let endpoint = |path: &'static str, bearer: bool| {
-        let label = format!("GET {path}, closed loop");
-        let (samples, usage) = quietest(&label, config.attempts, || {
-            let (loads, usage) = bench.phase(|window| {
+    let endpoints = [
+        ("/health", false, ""),
+        (
+            "/oauth/userinfo",
+            true,
+            "/oauth/userinfo rate vs /health, 64 conns",
+        ),
+        ("/api/v1/me", true, "/api/v1/me rate vs /health, 64 conns"),
+    ];
+    let rounds = config.wrk_rounds.max(1);
+    let length = Duration::from_secs_f64(config.seconds as f64 / rounds as f64);
+    let mut measured: Vec<(Samples, Vec<Usage>)> = endpoints
+        .iter()
+        .map(|_| (Samples::default(), Vec::new()))
+        .collect();
+    for _ in 0..rounds {
+        for ((path, bearer, _), (total, usages)) in endpoints.iter().zip(&mut measured) {
+            let (loads, usage) = bench.phase_of(length, |window| {
                 let scripts = tokens
                     .iter()
                     .map(|token| {
-                        if bearer {
+                        if *bearer {
                             Get::bearer(&bench.host, path, token)
                         } else {
                             Get::new(&bench.host, path)
@@ -414,19 +442,30 @@ fn wrk(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
                     .collect();
                 bench.closed("wrk", scripts, window)
             })?;
-            Ok((join(loads)?.0, usage))
-        })?;
-        anyhow::Ok(Row::new(label, &samples, Some(usage)))
-    };
-    let health = endpoint("/health", false)?;
-    for (path, what) in [
-        (
-            "/oauth/userinfo",
-            "/oauth/userinfo rate vs /health, 64 conns",
-        ),
-        ("/api/v1/me", "/api/v1/me rate vs /health, 64 conns"),
-    ] {
-        let row = endpoint(path, true)?;
+            let (samples, _) = join(loads)?;
+            // Windows one after another: their lengths add up, their clients do not.
+            let (secs, connections) = (total.secs + samples.secs, samples.connections);
+            total.merge(samples);
+            total.secs = secs;
+            total.connections = connections;
+            usages.push(usage);
+        }
+    }
+    let mut rows = endpoints
+        .iter()
+        .zip(&measured)
+        .map(|((path, _, _), (samples, usages))| {
+            Row::new(
+                format!("GET {path}, closed loop"),
+                samples,
+                Some(Usage::mean(usages)),
+            )
+        });
+    let health = rows
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("no /health row"))?;
+    let others: Vec<Row> = rows.collect();
+    for ((_, _, what), row) in endpoints.iter().skip(1).zip(&others) {
         let share = row.rate / health.rate.max(1.0);
         report.checks.push(Check {
             what,
@@ -439,8 +478,8 @@ fn wrk(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
             ),
             pass: row.clean() && health.clean() && share >= targets::SHARE_OF_HEALTH,
         });
-        report.rows.push(row);
     }
-    report.rows.insert(report.rows.len() - 2, health);
+    report.rows.push(health);
+    report.rows.extend(others);
     Ok(())
 }

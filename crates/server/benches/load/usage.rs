@@ -80,6 +80,21 @@ pub struct Usage {
 }
 
 impl Usage {
+    /// The average of several windows of the same length.
+    pub fn mean(usages: &[Usage]) -> Self {
+        let n = usages.len().max(1) as f64;
+        let sum = |field: fn(&Usage) -> f64| usages.iter().map(field).sum::<f64>() / n;
+        Self {
+            workers: sum(|usage| usage.workers),
+            argon2: sum(|usage| usage.argon2),
+            sqlite: sum(|usage| usage.sqlite),
+            server: sum(|usage| usage.server),
+            database: sum(|usage| usage.database),
+            generator: sum(|usage| usage.generator),
+            outside: sum(|usage| usage.outside),
+        }
+    }
+
     pub fn between(before: &Snapshot, after: &Snapshot) -> Self {
         let wall = after.at.duration_since(before.at).as_secs_f64() * TICKS_PER_SECOND;
         let cores = |ticks: u64| ticks as f64 / wall;
