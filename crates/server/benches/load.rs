@@ -14,7 +14,8 @@
 //! 3. A `GET /oauth/userinfo` probe paced at 100/s, alone and then while 16 clients
 //!    sign in with the password over and over (saturating the Argon2 threads).
 //! 4. `GET /health`, `/oauth/userinfo` and `/api/v1/me`, 64 connections closed loop on
-//!    the 2 load threads (as `wrk -t2 -c64`), each endpoint's rate against `/health`'s.
+//!    the 2 load threads (as `wrk -t2 -c64`) in alternating windows, each endpoint's
+//!    rate against `/health`'s.
 //!
 //! Each window has a warm-up; CPU use is read from /proc for the server, PostgreSQL's
 //! processes, this process and the rest of the machine, and a window that shared the
