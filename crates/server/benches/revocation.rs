@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
     for account in &grants {
         let mut open = Vec::new();
         for grant in account {
-            open.push(open_channel(&server.base, grant).await?);
+            open.push(open_channel(&server.base, &grant.access_token).await?);
         }
         channels.push(open);
     }

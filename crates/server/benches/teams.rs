@@ -185,10 +185,7 @@ async fn main() -> anyhow::Result<()> {
     let (arrivals_tx, mut arrivals) = mpsc::unbounded_channel();
     for (index, listener) in listeners.iter().enumerate() {
         for token in &listener.tokens {
-            let grant = support::Grant {
-                access_token: token.clone(),
-            };
-            let (socket, _) = open_channel(&server.base, &grant).await?;
+            let (socket, _) = open_channel(&server.base, token).await?;
             follow(socket, index, arrivals_tx.clone());
         }
     }

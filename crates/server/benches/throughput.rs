@@ -24,20 +24,18 @@ mod ceiling;
 mod cpu;
 #[path = "throughput/fixtures.rs"]
 mod fixtures;
-#[path = "throughput/load.rs"]
-mod load;
 #[path = "throughput/report.rs"]
 mod report;
-#[path = "throughput/scripts.rs"]
-mod scripts;
 #[path = "throughput/store.rs"]
 mod store;
+#[path = "support/mod.rs"]
+mod support;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, anyhow};
+use anyhow::Context as _;
 use courier_server::ManualClock;
 use hyper::header::HeaderValue;
 
@@ -45,7 +43,8 @@ use ceiling::Argon2Ceiling;
 use fixtures::{ACCOUNTS, Fixtures};
 use load::Window;
 use report::{Check, Report, Row, ms};
-use scripts::{Refresh, SignIn, UserInfo};
+use scripts::{Get, Refresh, SignIn};
+use support::{load, quietest, scripts};
 
 /// Measured seconds per scenario, after the warm-up (`COURIER_BENCH_SECONDS` overrides).
 const DEFAULT_SECONDS: u64 = 10;
@@ -101,14 +100,7 @@ struct Config {
 
 impl Config {
     fn from_env() -> anyhow::Result<Self> {
-        fn number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
-            match std::env::var(name) {
-                Ok(value) => value
-                    .parse()
-                    .map_err(|_| anyhow!("{name} must be a whole number, not {value:?}")),
-                Err(_) => Ok(default),
-            }
-        }
+        use support::env_number as number;
         Ok(Self {
             seconds: number("COURIER_BENCH_SECONDS", DEFAULT_SECONDS)?,
             only: std::env::var("COURIER_BENCH_ONLY")
@@ -233,7 +225,7 @@ fn signin(bench: &Bench, argon2: &Argon2Ceiling, report: &mut Report) -> anyhow:
         addr,
         ref host,
     } = *bench;
-    let probe = || UserInfo::new(host, &fixtures.probe_access);
+    let probe = || Get::user_info(host, &fixtures.probe_access);
     let (idle, idle_cpu) = quietest("idle probe", config.attempts, || {
         let (load, cpu) = phase(config.seconds, |window| {
             load::paced("bench-probe", addr, probe(), PROBE_INTERVAL, window)
@@ -339,7 +331,7 @@ fn userinfo(bench: &Bench, report: &mut Report) -> anyhow::Result<()> {
                 .fixtures
                 .access_tokens
                 .iter()
-                .map(|token| UserInfo::new(&bench.host, token))
+                .map(|token| Get::user_info(&bench.host, token))
                 .collect();
             load::closed_loop("bench-load", bench.addr, scripts, window)
         })?;
@@ -365,37 +357,6 @@ async fn keep_time(clock: ManualClock) {
         second.tick().await;
         clock.advance(1);
     }
-}
-
-/// Runs a scenario, and again (up to `attempts` runs in all) while something outside
-/// this process used more than [`BUSY_CORES`] of the machine; keeps the quietest run.
-fn quietest<T>(
-    scenario: &str,
-    attempts: u32,
-    mut run: impl FnMut() -> anyhow::Result<(T, cpu::Usage)>,
-) -> anyhow::Result<(T, cpu::Usage)> {
-    let mut quietest: Option<(T, cpu::Usage)> = None;
-    for attempt in 1..=attempts.max(1) {
-        let (result, usage) = run()?;
-        let disturbed = usage.disturbed();
-        if disturbed {
-            println!(
-                "{scenario}: run {attempt} of at most {attempts} shared the machine \
-                 ({:.2} cores used outside this process)",
-                usage.outside
-            );
-        }
-        if quietest
-            .as_ref()
-            .is_none_or(|(_, best)| usage.outside < best.outside)
-        {
-            quietest = Some((result, usage));
-        }
-        if !disturbed {
-            break;
-        }
-    }
-    quietest.ok_or_else(|| anyhow!("{scenario} never ran"))
 }
 
 /// Starts the load of one scenario, measures CPU use over its window and returns

@@ -49,7 +49,9 @@ pub use outbox::{
 };
 pub use pkce::{Pkce, random_token, unique_name};
 pub use scripted::{ScriptedBrowser, location};
-pub use server::{TestServer, app_session_at, confirmed_account_at, fresh_postgres_database};
+pub use server::{
+    TestServer, app_session_at, confirmed_account_at, create_database, fresh_postgres_database,
+};
 
 /// The password every test account is created with.
 pub const PASSWORD: &str = "plum-orbit-kettle-92";

@@ -240,7 +240,7 @@ pub async fn fresh_postgres_database() -> Option<String> {
 }
 
 /// Creates a uniquely named database beside the one `url` names; returns its URL.
-async fn create_database(url: &str) -> String {
+pub async fn create_database(url: &str) -> String {
     use sqlx::Connection as _;
     let name = crate::unique_name("server");
     let mut admin = sqlx::PgConnection::connect(url)

@@ -3,10 +3,15 @@
 //! events channels per account and per address off), accounts made
 //! through the real pages with as many app grants as asked (one password sign-in,
 //! then code flows that reuse the browser session), authenticated events channels,
-//! and percentiles. Included by each bench with `#[path]`; not every bench uses every
-//! piece.
+//! and percentiles; the lean HTTP load generator and its scripts ([`load`],
+//! [`scripts`]) and CPU times from /proc ([`proc`]). Included by each bench with
+//! `#[path]`; not every bench uses every piece.
 
 #![allow(dead_code)]
+
+pub mod load;
+pub mod proc;
+pub mod scripts;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
@@ -25,9 +30,11 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// One app sign-in: its access token (what the API and the events channel take).
+/// One app sign-in: its access token (what the API and the events channel take) and
+/// the refresh token that starts its rotation chain.
 pub struct Grant {
     pub access_token: String,
+    pub refresh_token: String,
 }
 
 /// The child server; killed when dropped.
@@ -46,10 +53,20 @@ impl Drop for ServerProcess {
 
 impl ServerProcess {
     pub fn start() -> anyhow::Result<Self> {
+        Self::start_with(None)
+    }
+
+    /// The server on `database_url` (`postgres://…`), or on SQLite in its data folder.
+    pub fn start_with(database_url: Option<&str>) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_courier-server"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_courier-server"));
+        command
             .args(["--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir.path())
+            .arg(data_dir.path());
+        if let Some(url) = database_url {
+            command.args(["--database-url", url]);
+        }
+        let mut child = command
             .env("COURIER_RATE_LIMITS__ENABLED", "false")
             // One load generator plays a thousand apps from one address.
             .env("COURIER_CONNECTIONS__EVENT_CHANNELS_PER_ACCOUNT", "1000")
@@ -151,11 +168,16 @@ pub async fn new_grant(
         .await?
         .json()
         .await?;
-    let access_token = body["access_token"]
-        .as_str()
-        .ok_or_else(|| anyhow!("no access token: {body}"))?
-        .to_owned();
-    Ok(Grant { access_token })
+    let token = |name: &str| {
+        body[name]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow!("no {name}: {body}"))
+    };
+    Ok(Grant {
+        access_token: token("access_token")?,
+        refresh_token: token("refresh_token")?,
+    })
 }
 
 /// A confirmed account `username` (`username@example.com`) signed in on `grants`
@@ -166,12 +188,7 @@ pub async fn account_with_grants(
     username: String,
     grants: usize,
 ) -> anyhow::Result<Vec<Grant>> {
-    let browser = ScriptedBrowser::new(&base);
-    let email = format!("{username}@example.com");
-    browser.sign_up(&email, &username, PASSWORD).await;
-    browser.confirm_from_outbox(&outbox, &email).await;
-    let signed_in = browser.sign_in_at("/signin", &email, PASSWORD, true).await;
-    anyhow::ensure!(signed_in.status().is_redirection(), "sign-in of {email}");
+    let browser = signed_in_browser(&base, &outbox, &username).await?;
     let mut made = Vec::with_capacity(grants);
     for i in 0..grants {
         made.push(new_grant(&base, &browser, &format!("{username} device {i}")).await?);
@@ -179,14 +196,30 @@ pub async fn account_with_grants(
     Ok(made)
 }
 
+/// A browser signed in (kept) to a new confirmed account `username`
+/// (`username@example.com`, [`PASSWORD`]), made through the sign-up page and the
+/// confirmation mail: [`new_grant`] then needs no password.
+pub async fn signed_in_browser(
+    base: &str,
+    outbox: &std::path::Path,
+    username: &str,
+) -> anyhow::Result<ScriptedBrowser> {
+    let browser = ScriptedBrowser::new(base);
+    let email = format!("{username}@example.com");
+    browser.sign_up(&email, username, PASSWORD).await;
+    browser.confirm_from_outbox(outbox, &email).await;
+    let signed_in = browser.sign_in_at("/signin", &email, PASSWORD, true).await;
+    anyhow::ensure!(signed_in.status().is_redirection(), "sign-in of {email}");
+    Ok(browser)
+}
+
 /// Opens a grant's events channel; returns it with the session id from `ready`.
-pub async fn open_channel(base: &str, grant: &Grant) -> anyhow::Result<(Socket, String)> {
+pub async fn open_channel(base: &str, access_token: &str) -> anyhow::Result<(Socket, String)> {
     let mut request =
         format!("{}/api/v1/events", base.replace("http://", "ws://")).into_client_request()?;
-    request.headers_mut().insert(
-        "authorization",
-        format!("Bearer {}", grant.access_token).parse()?,
-    );
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {access_token}").parse()?);
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
     match socket.next().await {
         Some(Ok(Message::Text(text))) => {
@@ -201,10 +234,69 @@ pub async fn open_channel(base: &str, grant: &Grant) -> anyhow::Result<(Socket, 
     }
 }
 
+/// The number in environment variable `name`, or `default` when it is unset.
+pub fn env_number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .parse()
+            .map_err(|_| anyhow!("{name} must be a number, not {value:?}")),
+        Err(_) => Ok(default),
+    }
+}
+
+/// What a window's CPU accounting says about other work on the machine.
+pub trait Disturbance {
+    /// Cores used by everything the bench does not account for.
+    fn outside(&self) -> f64;
+    /// Whether that was enough to question the window's numbers.
+    fn disturbed(&self) -> bool;
+}
+
+/// Runs a scenario, and again (up to `attempts` runs in all) while other work shared
+/// the machine; keeps the quietest run.
+pub fn quietest<T, U: Disturbance>(
+    scenario: &str,
+    attempts: u32,
+    mut run: impl FnMut() -> anyhow::Result<(T, U)>,
+) -> anyhow::Result<(T, U)> {
+    let mut quietest: Option<(T, U)> = None;
+    for attempt in 1..=attempts.max(1) {
+        let (result, usage) = run()?;
+        let disturbed = usage.disturbed();
+        if disturbed {
+            println!(
+                "{scenario}: run {attempt} of at most {attempts} shared the machine \
+                 ({:.2} cores used outside the bench)",
+                usage.outside()
+            );
+        }
+        if quietest
+            .as_ref()
+            .is_none_or(|(_, best)| usage.outside() < best.outside())
+        {
+            quietest = Some((result, usage));
+        }
+        if !disturbed {
+            break;
+        }
+    }
+    quietest.ok_or_else(|| anyhow!("{scenario} never ran"))
+}
+
 /// The `p` quantile (0–1) of `sorted`, nearest rank.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[index]
+}
+
+/// The `p` quantile (0–1) of `sorted` microseconds, nearest rank, in milliseconds;
+/// `None` when nothing was measured.
+pub fn percentile_ms(sorted: &[u32], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(f64::from(sorted[rank - 1]) / 1e3)
 }
 
 /// `duration` in milliseconds with two decimals, for reports.

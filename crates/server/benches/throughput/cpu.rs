@@ -4,54 +4,8 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use anyhow::Context as _;
-
-/// `USER_HZ`: the unit of /proc's CPU times on Linux.
-const TICKS_PER_SECOND: f64 = 100.0;
-
-/// The CPU model, from /proc/cpuinfo.
-pub fn model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| model.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned())
-}
-
-/// utime + stime, in ticks, from a /proc `stat` file (fields after `(comm)`).
-fn stat_ticks(stat: &str) -> Option<(String, u64)> {
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let comm = stat[open + 1..close].to_owned();
-    let mut fields = stat[close + 1..].split_whitespace().skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some((comm, utime + stime))
-}
-
-/// CPU seconds the calling thread has used so far.
-pub fn this_thread() -> anyhow::Result<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat")?;
-    let (_, ticks) = stat_ticks(&stat).context("unreadable /proc/thread-self/stat")?;
-    Ok(ticks as f64 / TICKS_PER_SECOND)
-}
-
-/// Minor page faults the calling thread has taken so far.
-pub fn this_thread_faults() -> anyhow::Result<u64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat")?;
-    let close = stat
-        .rfind(')')
-        .context("unreadable /proc/thread-self/stat")?;
-    // state ppid pgrp session tty_nr tpgid flags minflt
-    let faults = stat[close + 1..].split_whitespace().nth(7);
-    faults
-        .and_then(|faults| faults.parse().ok())
-        .context("unreadable /proc/thread-self/stat")
-}
+use super::support::proc::{self, TICKS_PER_SECOND};
+pub use super::support::proc::{model, this_thread_faults};
 
 /// CPU times of the machine, this process and each of its threads at one moment.
 pub struct Snapshot {
@@ -66,34 +20,9 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn take() -> anyhow::Result<Self> {
         let at = Instant::now();
-        let stat = std::fs::read_to_string("/proc/stat")?;
-        let machine = stat
-            .lines()
-            .next()
-            .and_then(|line| line.strip_prefix("cpu "))
-            .map(|line| {
-                line.split_whitespace()
-                    .filter_map(|field| field.parse::<u64>().ok())
-                    .enumerate()
-                    // user nice system idle iowait irq softirq steal: interrupt time
-                    // is left out, as loopback traffic (this bench's own) lands there.
-                    .filter(|(index, _)| matches!(index, 0 | 1 | 2 | 7))
-                    .map(|(_, ticks)| ticks)
-                    .sum()
-            })
-            .context("unreadable /proc/stat")?;
-        let (_, process) = stat_ticks(&std::fs::read_to_string("/proc/self/stat")?)
-            .context("unreadable /proc/self/stat")?;
-        let mut threads = HashMap::new();
-        for entry in std::fs::read_dir("/proc/self/task")? {
-            let entry = entry?;
-            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-                continue; // the thread has just ended
-            };
-            if let Some(thread) = stat_ticks(&stat) {
-                threads.insert(entry.file_name().to_string_lossy().into_owned(), thread);
-            }
-        }
+        let machine = proc::machine_ticks()?;
+        let process = proc::process_ticks("self")?;
+        let threads = proc::thread_ticks("self")?;
         Ok(Self {
             at,
             machine,
@@ -116,12 +45,18 @@ pub struct Usage {
     pub outside: f64,
 }
 
-impl Usage {
-    /// Whether other work took a noticeable share of the machine.
-    pub fn disturbed(&self) -> bool {
-        self.outside > super::BUSY_CORES
+impl super::support::Disturbance for Usage {
+    fn outside(&self) -> f64 {
+        self.outside
     }
 
+    /// Whether other work took a noticeable share of the machine.
+    fn disturbed(&self) -> bool {
+        self.outside > super::BUSY_CORES
+    }
+}
+
+impl Usage {
     /// What was used from `before` to `after`.
     pub fn between(before: &Snapshot, after: &Snapshot) -> Self {
         let wall = after.at.duration_since(before.at).as_secs_f64() * TICKS_PER_SECOND;

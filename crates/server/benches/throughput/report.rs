@@ -2,6 +2,8 @@
 
 use super::cpu;
 use super::load::Samples;
+use super::support::Disturbance as _;
+use super::support::percentile_ms as percentile;
 
 /// Everything measured, printed at the end.
 #[derive(Default)]
@@ -143,15 +145,6 @@ pub struct Check {
     pub goal: String,
     pub measured: String,
     pub pass: bool,
-}
-
-/// Nearest-rank percentile of sorted microseconds, in milliseconds.
-pub fn percentile(sorted: &[u32], p: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    Some(f64::from(sorted[rank - 1]) / 1e3)
 }
 
 /// Milliseconds for the report, or `-` when nothing was measured.

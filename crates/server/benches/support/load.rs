@@ -87,12 +87,23 @@ pub struct Samples {
     pub secs: f64,
     /// CPU seconds the load thread itself used in the window.
     pub cpu_secs: f64,
+    /// Open loop: latency of each successful request from when it really left, which
+    /// leaves out the wait for the previous answer (what a closed loop reports).
+    pub from_send: Vec<u32>,
+    /// Open loop: answers that arrived inside the window (the rate achieved).
+    pub answered: usize,
 }
 
 impl Samples {
-    fn merge(&mut self, other: Samples) {
+    /// Adds another thread's or connection's samples to these.
+    pub fn merge(&mut self, other: Samples) {
         self.micros.extend(other.micros);
         self.lateness.extend(other.lateness);
+        self.from_send.extend(other.from_send);
+        self.answered += other.answered;
+        self.connections += other.connections;
+        self.cpu_secs += other.cpu_secs;
+        self.secs = self.secs.max(other.secs);
         self.errors += other.errors;
         if self.first_error.is_none() {
             self.first_error = other.first_error;
@@ -103,10 +114,10 @@ impl Samples {
     pub fn lateness_p99(&self) -> Option<f64> {
         let mut late = self.lateness.clone();
         late.sort_unstable();
-        super::report::percentile(&late, 0.99)
+        super::percentile_ms(&late, 0.99)
     }
 
-    fn error(&mut self, error: String) {
+    pub fn error(&mut self, error: String) {
         self.errors += 1;
         self.first_error.get_or_insert(error);
     }
@@ -168,7 +179,9 @@ pub fn paced<S: Script>(
     })
 }
 
-fn on_own_thread<S, F, Fut>(name: &str, window: Window, load: F) -> anyhow::Result<Load<S>>
+/// Runs `load` on a thread of its own (named `name`) with a current-thread runtime,
+/// and adds the CPU that thread used during the window to its samples.
+pub fn on_own_thread<S, F, Fut>(name: &str, window: Window, load: F) -> anyhow::Result<Load<S>>
 where
     S: Send + 'static,
     F: FnOnce() -> Fut + Send + 'static,
@@ -194,9 +207,9 @@ where
 /// CPU seconds this (current-thread runtime's) thread uses during the window.
 async fn own_cpu_during(window: Window) -> anyhow::Result<f64> {
     tokio::time::sleep_until(window.from.into()).await;
-    let before = super::cpu::this_thread()?;
+    let before = super::proc::this_thread()?;
     tokio::time::sleep_until(window.until.into()).await;
-    Ok(super::cpu::this_thread()? - before)
+    Ok(super::proc::this_thread()? - before)
 }
 
 /// One connection running `script` until the window ends: a request, the answer read
@@ -231,39 +244,82 @@ async fn drive<S: Script>(
         let outcome = connection.send(script.request()).await;
         let done = Instant::now();
         let counted = done >= window.from && done <= window.until;
-        let micros = |since: Instant, until: Instant| {
-            u32::try_from(until.saturating_duration_since(since).as_micros()).unwrap_or(u32::MAX)
-        };
         if counted && let Some(due) = due {
             samples.lateness.push(micros(due, sent));
         }
-        match outcome.map(|reply| script.check(&reply)) {
-            Ok(Verdict::Ok) if counted => samples.micros.push(micros(sent, done)),
-            Ok(Verdict::Ok) => {}
-            Ok(Verdict::Error(error)) if counted => samples.error(error),
-            Ok(Verdict::Error(_)) => {}
-            Ok(Verdict::Stop(error)) => {
-                samples.error(error);
-                break;
-            }
-            Err(error) => {
-                if counted {
-                    samples.error(format!("{error:#}"));
-                }
-                connection = Connection::open(addr).await?;
-            }
+        match judge(
+            &mut script,
+            outcome,
+            counted,
+            micros(sent, done),
+            &mut samples,
+        ) {
+            Next::Stop => break,
+            Next::Reopen => connection = Connection::open(addr).await?,
+            Next::Succeeded | Next::Failed => {}
         }
     }
     Ok((samples, script))
 }
 
+/// Microseconds from `since` to `until`, for samples.
+pub fn micros(since: Instant, until: Instant) -> u32 {
+    u32::try_from(until.saturating_duration_since(since).as_micros()).unwrap_or(u32::MAX)
+}
+
+/// What a connection does after an answer.
+pub enum Next {
+    Succeeded,
+    /// An error answer or a failure that leaves the connection usable.
+    Failed,
+    /// The script cannot carry on (a broken refresh chain).
+    Stop,
+    /// The connection broke: open another.
+    Reopen,
+}
+
+/// Judges one answer (or failure) with `script`, and counts it in `samples` (a
+/// success with latency `micros`) when `counted`; a script's stop counts always.
+pub fn judge<S: Script>(
+    script: &mut S,
+    outcome: anyhow::Result<Reply>,
+    counted: bool,
+    micros: u32,
+    samples: &mut Samples,
+) -> Next {
+    match outcome.map(|reply| script.check(&reply)) {
+        Ok(Verdict::Ok) => {
+            if counted {
+                samples.micros.push(micros);
+            }
+            Next::Succeeded
+        }
+        Ok(Verdict::Error(error)) => {
+            if counted {
+                samples.error(error);
+            }
+            Next::Failed
+        }
+        Ok(Verdict::Stop(error)) => {
+            samples.error(error);
+            Next::Stop
+        }
+        Err(error) => {
+            if counted {
+                samples.error(format!("{error:#}"));
+            }
+            Next::Reopen
+        }
+    }
+}
+
 /// One keep-alive HTTP/1.1 connection.
-struct Connection {
+pub struct Connection {
     sender: http1::SendRequest<Body>,
 }
 
 impl Connection {
-    async fn open(addr: SocketAddr) -> anyhow::Result<Self> {
+    pub async fn open(addr: SocketAddr) -> anyhow::Result<Self> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
@@ -273,7 +329,7 @@ impl Connection {
         Ok(Self { sender })
     }
 
-    async fn send(&mut self, request: Request<Body>) -> anyhow::Result<Reply> {
+    pub async fn send(&mut self, request: Request<Body>) -> anyhow::Result<Reply> {
         self.sender.ready().await?;
         let response = self.sender.send_request(request).await?;
         let (parts, body) = response.into_parts();

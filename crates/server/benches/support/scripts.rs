@@ -5,7 +5,8 @@ use hyper::body::Bytes;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 
-use super::common;
+use courier_testkit as common;
+
 use super::load::{Body, FORM, Reply, Script, Verdict, request};
 
 /// `GET /signin` once for the CSRF cookie and token, then `POST /signin` with the
@@ -156,40 +157,49 @@ impl Script for Refresh {
     }
 }
 
-/// `GET /oauth/userinfo` with one grant's bearer token.
-pub struct UserInfo {
+/// `GET path`, with one grant's bearer token or none; a 200 is success.
+pub struct Get {
     host: HeaderValue,
-    authorization: HeaderValue,
+    path: &'static str,
+    authorization: Option<HeaderValue>,
 }
 
-impl UserInfo {
-    pub fn new(host: &HeaderValue, access_token: &str) -> Self {
+impl Get {
+    pub fn new(host: &HeaderValue, path: &'static str) -> Self {
         Self {
             host: host.clone(),
-            authorization: HeaderValue::from_str(&format!("Bearer {access_token}"))
-                .unwrap_or_else(|_| HeaderValue::from_static("")),
+            path,
+            authorization: None,
         }
+    }
+
+    pub fn bearer(host: &HeaderValue, path: &'static str, access_token: &str) -> Self {
+        Self {
+            authorization: HeaderValue::from_str(&format!("Bearer {access_token}")).ok(),
+            ..Self::new(host, path)
+        }
+    }
+
+    /// `GET /oauth/userinfo`.
+    pub fn user_info(host: &HeaderValue, access_token: &str) -> Self {
+        Self::bearer(host, "/oauth/userinfo", access_token)
     }
 }
 
-impl Script for UserInfo {
+impl Script for Get {
     fn request(&self) -> Request<Body> {
-        request(
-            Method::GET,
-            "/oauth/userinfo",
-            &[
-                (header::HOST, &self.host),
-                (header::AUTHORIZATION, &self.authorization),
-            ],
-            Bytes::new(),
-        )
+        let mut headers = vec![(header::HOST, &self.host)];
+        if let Some(authorization) = &self.authorization {
+            headers.push((header::AUTHORIZATION, authorization));
+        }
+        request(Method::GET, self.path, &headers, Bytes::new())
     }
 
     fn check(&mut self, reply: &Reply) -> Verdict {
         if reply.status == StatusCode::OK {
             Verdict::Ok
         } else {
-            Verdict::Error(format!("user info answered {}", reply.status))
+            Verdict::Error(format!("GET {} answered {}", self.path, reply.status))
         }
     }
 }
