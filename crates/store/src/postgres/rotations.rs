@@ -5,7 +5,7 @@
 //! batch costs the same handful of round trips whatever its size. What each rotation
 //! does is [`crate::rotations::plan`]'s call.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::PgPool;
 
@@ -30,6 +30,13 @@ impl RotateTogether for PgRotations {
 
     async fn rotate_together(&self, batch: &[Rotation]) -> Result<Vec<Option<RefreshOutcome>>> {
         let mut tx = self.pool.begin().await?;
+        // Every statement below finds its rows by key. With array parameters the planner
+        // may pick a scan of the whole token table when its statistics are stale (a
+        // young table that grows by thousands of rows a second looks empty to it), so
+        // this transaction does not let it.
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await?;
         let digests: Vec<&str> = batch.iter().map(|r| r.digest.as_str()).collect();
         // `refresh_tokens.grant_id` never changes, so finding the grants before their
         // locks is safe; the tokens are read once the grants are locked.
@@ -83,15 +90,16 @@ impl RotateTogether for PgRotations {
         }
 
         let rows = Columns::of(batch, &plan.writing);
-        sqlx::query(
-            "UPDATE refresh_tokens SET used_at = u.at \
-             FROM UNNEST($1::text[], $2::bigint[]) AS u(spent, at) \
-             WHERE refresh_tokens.digest = u.spent",
-        )
-        .bind(&rows.spent)
-        .bind(&rows.spent_at)
-        .execute(&mut *tx)
-        .await?;
+        // One statement per second the batch spans (almost always one): `= ANY` probes
+        // the primary key for each token, where a join with the array could be planned
+        // as a scan of every refresh token ever issued.
+        for (at, spent) in &rows.spent {
+            sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE digest = ANY($2)")
+                .bind(at)
+                .bind(spent)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO access_tokens (digest, grant_id, expires_at) \
              SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[])",
@@ -115,7 +123,7 @@ impl RotateTogether for PgRotations {
              user_agent = COALESCE(u.agent, grants.user_agent), ip = COALESCE(u.address, grants.ip) \
              FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[]) \
                   AS u(grant_id, at, agent, address) \
-             WHERE grants.id = u.grant_id RETURNING {GRANT_COLUMNS}"
+             WHERE grants.id = ANY($1) AND grants.id = u.grant_id RETURNING {GRANT_COLUMNS}"
         );
         let updated: Vec<Grant> = sqlx::query_as(&sql)
             .bind(&rows.grant)
@@ -143,9 +151,8 @@ struct Columns {
     access_expires: Vec<UnixTime>,
     agent: Vec<Option<String>>,
     address: Vec<Option<String>>,
-    /// Tokens spent now (not an honest retry's, already spent).
-    spent: Vec<String>,
-    spent_at: Vec<UnixTime>,
+    /// Tokens spent now (not an honest retry's, already spent), by the time spent.
+    spent: BTreeMap<UnixTime, Vec<String>>,
     /// New refresh tokens.
     refresh: Vec<String>,
     refresh_grant: Vec<String>,
@@ -169,8 +176,8 @@ impl Columns {
             rows.agent.push(rotation.seen.user_agent.clone());
             rows.address.push(rotation.seen.ip.clone());
             if *spends {
-                rows.spent.push(rotation.digest.clone());
-                rows.spent_at.push(rotation.now);
+                let spent = rows.spent.entry(rotation.now).or_default();
+                spent.push(rotation.digest.clone());
             }
             if let Some(refresh) = &rotation.tokens.refresh_digest {
                 rows.refresh.push(refresh.clone());
