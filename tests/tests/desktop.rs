@@ -1870,6 +1870,10 @@ impl Desktop {
     /// the confirm step shows.
     async fn ask_to_remove(&self, name: &str) {
         self.wait_for_label(".team-row", name).await;
+        // Once seen without its Remove button a moment after the row was drawn (CI,
+        // 2026-12-03; the page text a moment later had it): wait for the button itself.
+        self.wait_for_label("button", &format!("Remove {name}"))
+            .await;
         self.window
             .find(&format!("[aria-label='Remove {name}']"))
             .await
