@@ -2183,6 +2183,8 @@ async fn a_team_found_by_email_domain_is_asked_to_join_from_the_team_step_and_ap
         desktop
             .scroll_to("[aria-labelledby=team-join-requests-title]")
             .await;
+        // The requests load after the switch: wait for Grace's before pressing it.
+        desktop.wait_for_label("button", "Approve grace").await;
         desktop
             .window
             .find("[aria-label='Approve grace']")
