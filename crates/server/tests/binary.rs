@@ -8,18 +8,27 @@
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 
+/// Starts the binary on a free loopback port with a data folder in `data_dir`, the
+/// `env` variables set and stderr going to `stderr`; stdout is piped.
+fn start(data_dir: &std::path::Path, env: &[(&str, &str)], stderr: Stdio) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_courier-server"))
+        .args(["--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn prints_its_address_serves_and_takes_environment_configuration() {
     let data_dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_courier-server"))
-        .args(["--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir.path())
-        .env("COURIER_ISSUER", "http://courier.test:1234")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let env = [
+        ("COURIER_ISSUER", "http://courier.test:1234"),
+        ("RUST_LOG", "warn"),
+    ];
+    let mut child = start(data_dir.path(), &env, Stdio::null());
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -85,15 +94,8 @@ fn a_bad_configuration_is_a_clear_error_not_a_panic() {
 #[test]
 fn logs_one_json_object_a_line_when_asked() {
     let data_dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_courier-server"))
-        .args(["--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir.path())
-        .env("COURIER_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let env = [("COURIER_LOG_FORMAT", "json"), ("RUST_LOG", "info")];
+    let mut child = start(data_dir.path(), &env, Stdio::piped());
     let mut listening = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut listening)
