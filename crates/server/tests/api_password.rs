@@ -97,6 +97,26 @@ async fn keep_other_sessions_keeps_them() {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(b.get("/api/v1/sessions").await.status(), StatusCode::OK);
     assert!(server.signs_in("ada", NEW_PASSWORD).await);
+
+    // At once, with the same token the server has just checked: the current password
+    // is now the new one, never the one the token's session started with.
+    let with_old = a
+        .post_json(
+            "/api/v1/me/password",
+            &change(PASSWORD, "velvet-harbor-orbit-77", true),
+        )
+        .await;
+    assert_eq!(
+        api_error(with_old, StatusCode::BAD_REQUEST).await["fields"][0]["field"],
+        "current_password"
+    );
+    let again = a
+        .post_json(
+            "/api/v1/me/password",
+            &change(NEW_PASSWORD, "velvet-harbor-orbit-77", true),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]

@@ -56,9 +56,14 @@ pub enum RefreshOutcome {
 pub struct AccessContext {
     pub grant_id: String,
     pub scope: String,
+    /// When this access token expires.
+    pub token_expires_at: UnixTime,
     /// When the grant (the signed-in session) ends, whatever its tokens say.
     pub grant_expires_at: UnixTime,
     pub last_used_at: UnixTime,
+    /// The account, with `password_hash` left empty: a bearer check never needs it,
+    /// and a context kept in memory must not carry one that a password change has
+    /// replaced. Code that checks a password reads the account afresh.
     pub user: User,
 }
 

@@ -2,6 +2,7 @@
 //! sessions ended in the same transaction as the new hash, the event channels told,
 //! and the "password changed" security notice.
 
+use courier_proto::ServerEvent;
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::error::Error;
@@ -13,7 +14,7 @@ use crate::platform::password::{self, PasswordHasher};
 use crate::platform::ratelimit::{RateLimiter, RetryAfter, Rule};
 use crate::sessions;
 use crate::settings::RateLimitSettings;
-use courier_store::{KeepSessions, Store, User};
+use courier_store::{KeepSessions, Store};
 
 /// What changing a password needs from the server.
 pub struct Deps<'a> {
@@ -36,6 +37,9 @@ pub enum ChangeError {
     Weak(String),
     #[error("too many attempts")]
     RateLimited(RetryAfter),
+    /// The account no longer exists.
+    #[error("the account no longer exists")]
+    AccountGone,
     #[error(transparent)]
     Internal(#[from] Error),
 }
@@ -55,20 +59,26 @@ pub fn change_rule(limits: &RateLimitSettings) -> Rule {
     }
 }
 
-/// Changes `user`'s password after checking the current one. Unless `keep_others`,
+/// Changes the password of the account `user_id` after checking the current one
+/// against the hash stored now (never a copy from the access cache, which holds none). Unless `keep_others`,
 /// every other session (apps and browsers) ends; `current` (the caller's session)
 /// always stays.
 pub async fn change(
     deps: &Deps<'_>,
-    user: &User,
+    user_id: &str,
     current: &str,
     current_password: &SecretString,
     new_password: &SecretString,
     keep_others: bool,
 ) -> Result<(), ChangeError> {
     deps.limiter
-        .hit(change_rule(deps.limits), &user.id)
+        .hit(change_rule(deps.limits), user_id)
         .map_err(ChangeError::RateLimited)?;
+    let user = &deps
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or(ChangeError::AccountGone)?;
     if !deps
         .passwords
         .verify(current_password, Some(&user.password_hash))
@@ -89,6 +99,8 @@ pub async fn change(
         .change_password(&user.id, &hash, keep, deps.clock.now())
         .await?;
     sessions::ended(deps.events, &user.id, &ended);
+    // A waiting address change was cancelled with the old password.
+    deps.events.publish(&user.id, ServerEvent::ProfileChanged);
     notices::password_changed(
         deps.store,
         deps.mailer,

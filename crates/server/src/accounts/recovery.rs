@@ -4,6 +4,7 @@
 //! channels and sends the "password changed" security notice.
 //! Requesting a link answers the same whether or not the address has an account.
 
+use courier_proto::ServerEvent;
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::error::Error;
@@ -153,6 +154,8 @@ pub async fn reset(
         LinkOutcome::Unknown => return Err(ResetError::Link(LinkCheck::Invalid)),
     }
     sessions::ended(deps.events, &user.id, &ended);
+    // A waiting address change was cancelled with the old password.
+    deps.events.publish(&user.id, ServerEvent::ProfileChanged);
     notices::password_changed(
         deps.store,
         deps.mailer,

@@ -267,13 +267,13 @@ impl Grants for PgStore {
             String,
             String,
             String,
-            String,
+            UnixTime,
             Option<String>,
             Option<UnixTime>,
             UnixTime,
         )> = sqlx::query_as(
             "SELECT g.id, g.scope, g.last_used_at, g.expires_at, u.id, u.email, u.username, \
-                 u.password_hash, u.name, u.email_confirmed_at, u.created_at \
+                 a.expires_at, u.name, u.email_confirmed_at, u.created_at \
                  FROM access_tokens a JOIN grants g ON g.id = a.grant_id \
                  JOIN users u ON u.id = g.user_id \
                  WHERE a.digest = $1 AND a.expires_at > $2 AND g.revoked_at IS NULL \
@@ -292,20 +292,21 @@ impl Grants for PgStore {
                 id,
                 email,
                 username,
-                password_hash,
+                token_expires_at,
                 name,
                 email_confirmed_at,
                 created_at,
             )| AccessContext {
                 grant_id,
                 scope,
+                token_expires_at,
                 grant_expires_at,
                 last_used_at,
                 user: User {
                     id,
                     email,
                     username,
-                    password_hash,
+                    password_hash: String::new(),
                     name,
                     email_confirmed_at,
                     created_at,

@@ -355,8 +355,21 @@ async fn access_tokens_expire_at_their_second_and_touching_never_goes_back() {
     let access = &issued.access_digest;
     let context = store.access_context(access, NOW).await.unwrap().unwrap();
     assert_eq!(
-        (context.scope.as_str(), context.last_used_at),
-        ("openid offline_access", NOW)
+        (
+            context.scope.as_str(),
+            context.last_used_at,
+            context.token_expires_at,
+            context.user.id.as_str(),
+            context.user.password_hash.as_str(),
+        ),
+        (
+            "openid offline_access",
+            NOW,
+            issued.access_expires_at,
+            ada.id.as_str(),
+            "",
+        ),
+        "a context carries its token's expiry and never the password hash"
     );
     assert!(
         store

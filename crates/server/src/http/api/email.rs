@@ -70,9 +70,16 @@ pub async fn change(
         .hit(rule(&state), &user.id)
         .map_err(|retry| ApiError::too_many_requests(retry.0))?;
     let password = SecretString::from(change.current_password);
+    // Against the hash stored now: the authenticated copy (perhaps from the access
+    // cache) holds none.
+    let stored = state
+        .store
+        .user_by_id(&user.id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("this account no longer exists"))?;
     if !state
         .passwords
-        .verify(&password, Some(&user.password_hash))
+        .verify(&password, Some(&stored.password_hash))
         .await?
     {
         return Err(ApiError::invalid_field(

@@ -35,7 +35,7 @@ pub async fn change(
     let new = SecretString::from(change.new_password);
     match password::change(
         &password::Deps::from(&state),
-        &auth.user,
+        &auth.user.id,
         &auth.session_id,
         &current,
         &new,
@@ -50,6 +50,9 @@ pub async fn change(
         )),
         Err(ChangeError::Weak(message)) => Err(ApiError::invalid_field("new_password", message)),
         Err(ChangeError::RateLimited(retry)) => Err(ApiError::too_many_requests(retry.0)),
+        Err(ChangeError::AccountGone) => {
+            Err(ApiError::unauthorized("this account no longer exists"))
+        }
         Err(ChangeError::Internal(error)) => Err(error.into()),
     }
 }

@@ -20,6 +20,7 @@ use crate::http::client::ClientInfo;
 use crate::platform::crypto::token_digest;
 use crate::platform::validate;
 use crate::state::AppState;
+use courier_proto::ServerEvent;
 use courier_store::{EmailChangeOutcome, LinkOutcome, LinkPurpose};
 
 #[derive(Debug, Deserialize)]
@@ -89,7 +90,9 @@ pub async fn submit(
     let outcome = match outcome {
         // Confirmed: the password works from now on, so the next step is Sign In, and
         // after it the invitation this browser signed up from, if any.
-        LinkOutcome::Used { .. } => {
+        LinkOutcome::Used { user_id } => {
+            // `email_verified` changed for any app already holding a token.
+            state.events.publish(&user_id, ServerEvent::ProfileChanged);
             let next = invitation::with_return(
                 "/signin?notice=email-confirmed",
                 invitation::remembered(&state, &headers).as_deref(),
