@@ -45,6 +45,17 @@ fn on(server: &TestServer, app: &AppSession) -> AppSession {
     AppSession::new(server.base(), &app.access_token, &app.refresh_token)
 }
 
+/// Two instances on a fresh database, and Ada signed in through A on her laptop and
+/// her desktop (`None`: no PostgreSQL here, the test is skipped).
+async fn ada_signed_in_twice() -> Option<(TestServer, TestServer, AppSession, AppSession)> {
+    let database = fresh_postgres_database().await?;
+    let (a, b) = two_instances(&database).await;
+    a.confirmed_account("ada@example.com", "ada").await;
+    let laptop = a.app_session("ada", "Laptop").await;
+    let desktop = a.app_session("ada", "Desktop").await;
+    Some((a, b, laptop, desktop))
+}
+
 async fn current_session_id(app: &AppSession) -> String {
     let sessions: Vec<Value> = app.get_json("/api/v1/sessions").await;
     sessions
@@ -58,13 +69,9 @@ async fn current_session_id(app: &AppSession) -> String {
 
 #[tokio::test]
 async fn a_revocation_on_one_instance_reaches_a_channel_on_the_other_within_a_second() {
-    let Some(database) = fresh_postgres_database().await else {
+    let Some((a, b, laptop, desktop)) = ada_signed_in_twice().await else {
         return;
     };
-    let (a, b) = two_instances(&database).await;
-    a.confirmed_account("ada@example.com", "ada").await;
-    let laptop = a.app_session("ada", "Laptop").await;
-    let desktop = a.app_session("ada", "Desktop").await;
 
     // Tokens A issued work on B, and both publish the same signing keys.
     let desktop_on_b = on(&b, &desktop);
@@ -105,6 +112,61 @@ async fn a_revocation_on_one_instance_reaches_a_channel_on_the_other_within_a_se
         api_error(refused, StatusCode::UNAUTHORIZED).await["kind"],
         "unauthorized"
     );
+}
+
+/// Asks `app`'s instance for `/api/v1/me` until `done` holds, for at most a second
+/// (the time an event may take between instances); returns how long that took.
+async fn within_a_second(app: &AppSession, done: impl Fn(StatusCode, &Value) -> bool) -> Duration {
+    let started = Instant::now();
+    loop {
+        let response = app.get("/api/v1/me").await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        if done(status, &body) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "still {status} {body} after a second"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn what_one_instance_remembers_of_a_token_follows_changes_made_through_the_other() {
+    let Some((a, b, laptop, desktop)) = ada_signed_in_twice().await else {
+        return;
+    };
+    let desktop_on_b = on(&b, &desktop);
+    let desktop_id = current_session_id(&desktop_on_b).await;
+    // B has just checked the desktop's token and read the profile: it remembers both,
+    // and no events channel is open anywhere.
+    let before: Value = desktop_on_b.get_json("/api/v1/me").await;
+    assert_eq!(before["name"], Value::Null);
+
+    let renamed = laptop
+        .patch_json("/api/v1/me", &json!({"name": "Ada Lovelace"}))
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let seen_after = within_a_second(&desktop_on_b, |status, me| {
+        status == StatusCode::OK && me["name"] == "Ada Lovelace"
+    })
+    .await;
+    eprintln!("the new name was served by B after {seen_after:?}");
+
+    let response = laptop
+        .delete(&format!("/api/v1/sessions/{desktop_id}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let refused_after = within_a_second(&desktop_on_b, |status, error| {
+        status == StatusCode::UNAUTHORIZED && error["kind"] == "unauthorized"
+    })
+    .await;
+    eprintln!("B refused the signed-out token after {refused_after:?}");
+    // Through A itself, at once.
+    let on_a = on(&a, &desktop).get("/api/v1/me").await;
+    assert_eq!(on_a.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -5,12 +5,18 @@
 //! its [`EventBus`], which carries it to the other instances (none with the embedded
 //! SQLite store; PostgreSQL `LISTEN/NOTIFY` in [`super::bus_postgres`] when several
 //! instances share a database).
+//!
+//! Every event this instance learns of, its own or another's, passes one place
+//! ([`LocalChannels::deliver`]), so that is where the [`AccessCache`] forgets what the
+//! event may have changed, before any channel hears of it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use courier_proto::ServerEvent;
 use tokio::sync::broadcast;
+
+use super::access_cache::AccessCache;
 
 /// Events an account's channels have not read yet; a channel that falls this far
 /// behind is told it lagged and closes (the app reconnects and re-reads its state).
@@ -99,6 +105,11 @@ impl EventHub {
         }
     }
 
+    /// What this instance remembers of access tokens, kept in step with the events.
+    pub fn access_cache(&self) -> &AccessCache {
+        &self.local.access
+    }
+
     /// Accounts with at least one channel open (for tests).
     #[cfg(test)]
     pub fn open_accounts(&self) -> usize {
@@ -106,10 +117,11 @@ impl EventHub {
     }
 }
 
-/// This instance's open channels, by account.
+/// This instance's open channels, by account, and its copies of account data.
 #[derive(Default)]
 pub struct LocalChannels {
     accounts: Mutex<HashMap<String, broadcast::Sender<Event>>>,
+    access: AccessCache,
 }
 
 impl LocalChannels {
@@ -124,6 +136,11 @@ impl LocalChannels {
 
     /// Sends `event` to this instance's open channels of `user_id` (none: nothing to do).
     pub fn deliver(&self, user_id: &str, event: ServerEvent) {
+        // Team changes touch nothing a token's context or a profile holds; any other
+        // event (a session ended, the profile or address changed) may.
+        if !matches!(event, ServerEvent::TeamsChanged { .. }) {
+            self.access.account_changed(user_id);
+        }
         let mut accounts = self.accounts.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(sender) = accounts.get(user_id)
             && sender.send(Arc::new(event)).is_err()
@@ -137,10 +154,16 @@ impl LocalChannels {
     /// see [`broadcast::error::RecvError::Closed`]), and the apps reconnect and read
     /// their state again.
     pub fn missed_events(&self) {
+        self.access.missed_events();
         self.accounts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
+    }
+
+    /// The bus listens again after [`Self::missed_events`]: events arrive again.
+    pub fn listening_again(&self) {
+        self.access.listening_again();
     }
 
     /// Accounts with at least one channel open (for tests).

@@ -1,9 +1,10 @@
 //! Platform pieces the domains and the HTTP layer build on, with no account rules:
 //! time, secrets and tokens, private files and folders, the public origin, the signing key, password hashing,
-//! proof of work, rate limits, outgoing mail, the in-process event hub and the caps on
-//! its channels, `User-Agent`
+//! proof of work, rate limits, outgoing mail, the in-process event hub, the caps on
+//! its channels and the access-token cache it keeps in step, `User-Agent`
 //! reading and field validation.
 
+pub(crate) mod access_cache;
 pub(crate) mod bus_postgres;
 pub(crate) mod channel_slots;
 pub(crate) mod clock;

@@ -12,6 +12,7 @@ use courier_proto::{ErrorBody, FieldError, Profile, ProfileUpdate, PublicProfile
 use super::auth::Authenticated;
 use super::error::ApiError;
 use super::json::{ApiJson, payload_too_large};
+use crate::http::oauth::userinfo;
 use crate::platform::crypto::new_id;
 use crate::platform::ratelimit::Rule;
 use crate::profile;
@@ -45,7 +46,10 @@ pub async fn show(
     auth: Authenticated,
     State(state): State<AppState>,
 ) -> Result<Json<Profile>, ApiError> {
-    Ok(Json(current(&state, &auth.user.id).await?))
+    let record = userinfo::remembered_profile(&state, &auth.user.id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("this account no longer exists"))?;
+    Ok(Json(profile::owner_view(&state.issuer, &record)))
 }
 
 /// Updates the fields present in the body (all or none); an empty string clears an

@@ -10,13 +10,14 @@ use super::error::OAuthError;
 use crate::platform::clock::durations;
 use crate::platform::crypto::token_digest;
 use crate::state::AppState;
-use courier_store::AccessContext;
+use courier_store::{AccessContext, ProfileRecord, StoreError};
 
 /// How stale a grant's "last used" may get before a request refreshes it; keeps
 /// the hot path free of writes.
 const LAST_USED_RESOLUTION: i64 = durations::MINUTE;
 
-/// The live grant and account behind the request's `Authorization: Bearer` token.
+/// The live grant and account behind the request's `Authorization: Bearer` token,
+/// from the instance's [`AccessCache`](crate::platform::access_cache) when it has them.
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
@@ -33,18 +34,50 @@ pub async fn authenticate(
         .filter(|token| !token.is_empty())
         .ok_or_else(|| OAuthError::invalid_token("an access token is required"))?;
     let now = state.clock.now();
-    let context = state
-        .store
-        .access_context(&token_digest(token), now)
-        .await?
-        .ok_or_else(|| OAuthError::invalid_token("the access token is not valid or has expired"))?;
-    if now - context.last_used_at >= LAST_USED_RESOLUTION
-        && let Err(error) = state.store.touch_grant(&context.grant_id, now).await
-    {
-        // "Last active" on the sessions screen may lag; the request itself is fine.
-        tracing::warn!(%error, "recording a session's last use failed");
+    let digest = token_digest(token);
+    let cache = state.events.access_cache();
+    let context = match cache.context(&digest, now) {
+        Some(context) => context,
+        None => {
+            let read = cache.begin_read();
+            let context = state
+                .store
+                .access_context(&digest, now)
+                .await?
+                .ok_or_else(|| {
+                    OAuthError::invalid_token("the access token is not valid or has expired")
+                })?;
+            cache.keep_context(read, &digest, &context, now);
+            context
+        }
+    };
+    if now - context.last_used_at >= LAST_USED_RESOLUTION {
+        match state.store.touch_grant(&context.grant_id, now).await {
+            Ok(()) => cache.touched(&digest, now),
+            // "Last active" on the sessions screen may lag; the request itself is fine.
+            Err(error) => tracing::warn!(%error, "recording a session's last use failed"),
+        }
     }
     Ok(context)
+}
+
+/// The profile of an account a request was just authenticated for, from the
+/// instance's cache when it has it (read paths only: after a change, read the store).
+pub async fn remembered_profile(
+    state: &AppState,
+    user_id: &str,
+) -> Result<Option<ProfileRecord>, StoreError> {
+    let now = state.clock.now();
+    let cache = state.events.access_cache();
+    if let Some(profile) = cache.profile(user_id, now) {
+        return Ok(Some(profile));
+    }
+    let read = cache.begin_read();
+    let profile = state.store.profile(user_id).await?;
+    if let Some(profile) = &profile {
+        cache.keep_profile(read, profile, now);
+    }
+    Ok(profile)
 }
 
 /// `GET|POST /oauth/userinfo`.
@@ -59,9 +92,7 @@ pub async fn show(
     let with_profile = scopes.contains(&"profile");
     // The profile name and the avatar's (versioned, absolute) URL.
     let picture = if with_profile {
-        state
-            .store
-            .profile(&user.id)
+        remembered_profile(&state, &user.id)
             .await?
             .and_then(|record| crate::profile::owner_view(&state.issuer, &record).avatar_url)
     } else {
