@@ -20,6 +20,8 @@ use tokio::task::JoinHandle;
 
 use std::collections::HashMap;
 
+use sqlx::FromRow as _;
+
 use crate::grants::{RefreshState, Refreshing, refreshing, rotated};
 use crate::{
     ClientSeen, Grant, IssuedTokens, RefreshOutcome, Result, RevokedGrant, StoreError, UnixTime,
@@ -161,12 +163,8 @@ async fn work<B: RotateTogether>(backend: Arc<B>, shared: Arc<Shared>) {
 
 /// Applies one batch and answers its callers.
 async fn apply<B: RotateTogether>(backend: &B, rotations: Vec<Rotation>, replies: Vec<Reply>) {
-    // Alone, the batch's statements would only cost more than the single path's.
-    if rotations.len() == 1 {
-        let outcome = backend.rotate_alone(&rotations[0]).await;
-        answer(replies, vec![outcome]);
-        return;
-    }
+    // A batch of one too: the batch path makes fewer calls to the database than the
+    // lone path, which is for what a batch cannot decide.
     let outcomes = match backend.rotate_together(&rotations).await {
         Ok(outcomes) => outcomes,
         Err(error) => {
@@ -212,6 +210,51 @@ fn later_of_same_grant(
             repeated_digest || repeated_grant
         })
         .collect()
+}
+
+/// A token of a batch as a backend reads it, with its grant (columns named as the
+/// fields), beside its account (columns named as [`User`]'s).
+#[derive(sqlx::FromRow)]
+pub(crate) struct BatchToken {
+    digest: String,
+    grant_id: String,
+    client_id: String,
+    used_at: Option<UnixTime>,
+    revoked_at: Option<UnixTime>,
+    grant_expires_at: UnixTime,
+    user_id: String,
+    chain_moved_on: bool,
+}
+
+/// The state of each token read for a batch, by digest, and their accounts.
+pub(crate) fn batch_states<R: sqlx::Row>(
+    rows: &[R],
+) -> Result<(HashMap<String, RefreshState>, Vec<User>)>
+where
+    BatchToken: for<'r> sqlx::FromRow<'r, R>,
+    User: for<'r> sqlx::FromRow<'r, R>,
+{
+    let mut states = HashMap::new();
+    let mut users: Vec<User> = Vec::new();
+    for row in rows {
+        let token = BatchToken::from_row(row)?;
+        if !users.iter().any(|user| user.id == token.user_id) {
+            users.push(User::from_row(row)?);
+        }
+        states.insert(
+            token.digest,
+            RefreshState {
+                grant_id: token.grant_id,
+                user_id: token.user_id,
+                client_id: token.client_id,
+                used_at: token.used_at,
+                revoked_at: token.revoked_at,
+                expires_at: token.grant_expires_at,
+                chain_moved_on: token.chain_moved_on,
+            },
+        );
+    }
+    Ok((states, users))
 }
 
 /// What a batch does, decided before it writes.

@@ -1,17 +1,15 @@
 //! PostgreSQL side of [`crate::rotations`]: a batch of refresh rotations in one
-//! transaction. It locks the grants of all the batch's tokens in id order (the order
-//! of every multi-grant lock, so batches of two instances cannot deadlock), reads the
-//! tokens, and writes each table with one statement over arrays (`UNNEST`), so the
-//! batch costs the same handful of round trips whatever its size. What each rotation
-//! does is [`crate::rotations::plan`]'s call.
+//! transaction, in five round trips whatever its size: begin; lock the grants of all
+//! the batch's tokens in id order (the order of every multi-grant lock, so batches of
+//! two instances cannot deadlock); read the tokens with their chains and accounts
+//! (after the locks, so what it reads is what the locks protect); one statement that
+//! writes every table over arrays (`UNNEST`, data-modifying `WITH`); commit. What each
+//! rotation does is [`crate::rotations::plan`]'s call.
 
-use std::collections::{BTreeMap, HashMap};
+use sqlx::{PgPool, Row as _};
 
-use sqlx::PgPool;
-
-use super::grants::{GRANT_COLUMNS, chain_moved_on_in, revoke_in, rotate_alone, users_in};
-use crate::grants::RefreshState;
-use crate::rotations::{RotateTogether, Rotation, Writing, plan};
+use super::grants::{GRANT_COLUMNS, revoke_in, rotate_alone};
+use crate::rotations::{RotateTogether, Rotation, Writing, batch_states, plan};
 use crate::{Grant, RefreshOutcome, Result, RevokeReason, UnixTime};
 
 /// The pool a rotation worker writes through.
@@ -19,8 +17,53 @@ pub(super) struct PgRotations {
     pub pool: PgPool,
 }
 
-/// A locked grant: `(user, client, revoked, expires)` by id.
-type GrantRow = (String, String, String, Option<UnixTime>, UnixTime);
+/// Every statement of a batch finds its rows by key. With array parameters the
+/// planner may pick a scan of the whole token table when its statistics are stale (a
+/// young table that grows by thousands of rows a second looks empty to it), so the
+/// batch's transaction does not let it.
+const BEGIN: &str = "BEGIN; SET LOCAL enable_seqscan = off";
+
+/// Locks the grants of the tokens `$1` in id order. `refresh_tokens.grant_id` never
+/// changes, so finding the grants before their locks is safe.
+const LOCK_GRANTS: &str = "SELECT id FROM grants \
+     WHERE id IN (SELECT grant_id FROM refresh_tokens WHERE digest = ANY($1)) \
+     ORDER BY id FOR UPDATE";
+
+/// The tokens `$1` with their grants, whether a spent one's chain has moved on, and
+/// their accounts (columns with [`User`]'s names); a token whose grant is not among
+/// the locked `$2` (issued since the lock) comes without them.
+const READ_BATCH: &str = "SELECT r.digest, r.grant_id, r.used_at, g.id IS NOT NULL AS locked, \
+     g.client_id, g.revoked_at, g.expires_at AS grant_expires_at, g.user_id, \
+     (r.used_at IS NOT NULL AND EXISTS (SELECT 1 FROM refresh_tokens n \
+        WHERE n.grant_id = r.grant_id AND n.digest <> r.digest \
+        AND n.created_at >= r.used_at AND n.used_at IS NOT NULL)) AS chain_moved_on, \
+     u.id, u.email, u.username, u.password_hash, u.name, u.email_confirmed_at, u.created_at \
+     FROM refresh_tokens r LEFT JOIN grants g ON g.id = r.grant_id AND g.id = ANY($2) \
+     LEFT JOIN users u ON u.id = g.user_id WHERE r.digest = ANY($1)";
+
+/// The batch's writes, returning each updated grant: `$1`–`$4` one row per writing
+/// rotation (grant, time, agent, address), `$5`–`$7` its access token, `$8`–`$9` the
+/// tokens spent now, `$10`–`$12` the new refresh tokens. `= ANY` probes the primary
+/// key for each token, where a join with the array alone could be planned as a scan.
+fn write_batch() -> String {
+    format!(
+        "WITH spent AS ( \
+           UPDATE refresh_tokens SET used_at = s.at \
+           FROM UNNEST($8::text[], $9::bigint[]) AS s(digest, at) \
+           WHERE refresh_tokens.digest = ANY($8) AND refresh_tokens.digest = s.digest), \
+         access AS ( \
+           INSERT INTO access_tokens (digest, grant_id, expires_at) \
+           SELECT * FROM UNNEST($5::text[], $6::text[], $7::bigint[])), \
+         refresh AS ( \
+           INSERT INTO refresh_tokens (digest, grant_id, created_at) \
+           SELECT * FROM UNNEST($10::text[], $11::text[], $12::bigint[])) \
+         UPDATE grants SET last_used_at = u.at, \
+           user_agent = COALESCE(u.agent, grants.user_agent), ip = COALESCE(u.address, grants.ip) \
+         FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[]) \
+              AS u(grant_id, at, agent, address) \
+         WHERE grants.id = ANY($1) AND grants.id = u.grant_id RETURNING {GRANT_COLUMNS}"
+    )
+}
 
 #[async_trait::async_trait]
 impl RotateTogether for PgRotations {
@@ -29,56 +72,32 @@ impl RotateTogether for PgRotations {
     }
 
     async fn rotate_together(&self, batch: &[Rotation]) -> Result<Vec<Option<RefreshOutcome>>> {
-        let mut tx = self.pool.begin().await?;
-        // Every statement below finds its rows by key. With array parameters the planner
-        // may pick a scan of the whole token table when its statistics are stale (a
-        // young table that grows by thousands of rows a second looks empty to it), so
-        // this transaction does not let it.
-        sqlx::query("SET LOCAL enable_seqscan = off")
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.pool.begin_with(BEGIN).await?;
         let digests: Vec<&str> = batch.iter().map(|r| r.digest.as_str()).collect();
-        // `refresh_tokens.grant_id` never changes, so finding the grants before their
-        // locks is safe; the tokens are read once the grants are locked.
-        let grants: Vec<GrantRow> = sqlx::query_as(
-            "SELECT id, user_id, client_id, revoked_at, expires_at FROM grants \
-             WHERE id IN (SELECT grant_id FROM refresh_tokens WHERE digest = ANY($1)) \
-             ORDER BY id FOR UPDATE",
-        )
-        .bind(&digests)
-        .fetch_all(&mut *tx)
-        .await?;
-        let grants: HashMap<String, GrantRow> =
-            grants.into_iter().map(|row| (row.0.clone(), row)).collect();
-        let tokens: Vec<(String, String, Option<UnixTime>)> = sqlx::query_as(
-            "SELECT digest, grant_id, used_at FROM refresh_tokens WHERE digest = ANY($1)",
-        )
-        .bind(&digests)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut states = HashMap::new();
-        for (digest, grant_id, used_at) in tokens {
-            // A grant not locked above: left to the lone path, which locks it.
-            let Some((_, user_id, client_id, revoked_at, expires_at)) = grants.get(&grant_id)
-            else {
-                states.insert(digest, None);
-                continue;
-            };
-            let chain_moved_on = chain_moved_on_in(&mut tx, &grant_id, &digest, used_at).await?;
-            let state = RefreshState {
-                grant_id,
-                user_id: user_id.clone(),
-                client_id: client_id.clone(),
-                used_at,
-                revoked_at: *revoked_at,
-                expires_at: *expires_at,
-                chain_moved_on,
-            };
-            states.insert(digest, Some(state));
+        let locked: Vec<String> = sqlx::query_scalar(LOCK_GRANTS)
+            .bind(&digests)
+            .fetch_all(&mut *tx)
+            .await?;
+        let rows = sqlx::query(READ_BATCH)
+            .bind(&digests)
+            .bind(&locked)
+            .fetch_all(&mut *tx)
+            .await?;
+        // A token whose grant was not locked (issued since) is left to the lone path,
+        // which locks it; a token not found at all is unknown.
+        let mut unlocked = Vec::new();
+        let mut locked_rows = Vec::with_capacity(rows.len());
+        for row in rows {
+            if row.try_get::<bool, _>("locked")? {
+                locked_rows.push(row);
+            } else {
+                unlocked.push(row.try_get::<String, _>("digest")?);
+            }
         }
+        let (states, users) = batch_states(&locked_rows)?;
         let plan = plan(batch, |r| match states.get(&r.digest) {
-            Some(Some(state)) => Some(Some(state.clone())),
-            Some(None) => None,
+            Some(state) => Some(Some(state.clone())),
+            None if unlocked.contains(&r.digest) => None,
             None => Some(None),
         });
         for (revoked, now) in &plan.revoke {
@@ -90,53 +109,22 @@ impl RotateTogether for PgRotations {
         }
 
         let rows = Columns::of(batch, &plan.writing);
-        // One statement per second the batch spans (almost always one): `= ANY` probes
-        // the primary key for each token, where a join with the array could be planned
-        // as a scan of every refresh token ever issued.
-        for (at, spent) in &rows.spent {
-            sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE digest = ANY($2)")
-                .bind(at)
-                .bind(spent)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "INSERT INTO access_tokens (digest, grant_id, expires_at) \
-             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[])",
-        )
-        .bind(&rows.access)
-        .bind(&rows.grant)
-        .bind(&rows.access_expires)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO refresh_tokens (digest, grant_id, created_at) \
-             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[])",
-        )
-        .bind(&rows.refresh)
-        .bind(&rows.refresh_grant)
-        .bind(&rows.refresh_at)
-        .execute(&mut *tx)
-        .await?;
-        let sql = format!(
-            "UPDATE grants SET last_used_at = u.at, \
-             user_agent = COALESCE(u.agent, grants.user_agent), ip = COALESCE(u.address, grants.ip) \
-             FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[]) \
-                  AS u(grant_id, at, agent, address) \
-             WHERE grants.id = ANY($1) AND grants.id = u.grant_id RETURNING {GRANT_COLUMNS}"
-        );
-        let updated: Vec<Grant> = sqlx::query_as(&sql)
+        let updated: Vec<Grant> = sqlx::query_as(&write_batch())
             .bind(&rows.grant)
             .bind(&rows.at)
             .bind(&rows.agent)
             .bind(&rows.address)
+            .bind(&rows.access)
+            .bind(&rows.grant)
+            .bind(&rows.access_expires)
+            .bind(&rows.spent)
+            .bind(&rows.spent_at)
+            .bind(&rows.refresh)
+            .bind(&rows.refresh_grant)
+            .bind(&rows.refresh_at)
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;
-
-        // Read after the commit: the grants' locks are released sooner.
-        let user_ids: Vec<String> = updated.iter().map(|g| g.user_id.clone()).collect();
-        let users = users_in(&self.pool, &user_ids).await?;
         Ok(plan.finish(updated, &users))
     }
 }
@@ -151,8 +139,9 @@ struct Columns {
     access_expires: Vec<UnixTime>,
     agent: Vec<Option<String>>,
     address: Vec<Option<String>>,
-    /// Tokens spent now (not an honest retry's, already spent), by the time spent.
-    spent: BTreeMap<UnixTime, Vec<String>>,
+    /// Tokens spent now (not an honest retry's, already spent), and when.
+    spent: Vec<String>,
+    spent_at: Vec<UnixTime>,
     /// New refresh tokens.
     refresh: Vec<String>,
     refresh_grant: Vec<String>,
@@ -176,8 +165,8 @@ impl Columns {
             rows.agent.push(rotation.seen.user_agent.clone());
             rows.address.push(rotation.seen.ip.clone());
             if *spends {
-                let spent = rows.spent.entry(rotation.now).or_default();
-                spent.push(rotation.digest.clone());
+                rows.spent.push(rotation.digest.clone());
+                rows.spent_at.push(rotation.now);
             }
             if let Some(refresh) = &rotation.tokens.refresh_digest {
                 rows.refresh.push(refresh.clone());
