@@ -152,21 +152,27 @@ impl Desktop {
         self.window.click_button(text).await.unwrap();
     }
 
-    /// Clicks the entry of the open menu (accounts, or teams) that names `who`.
+    /// Clicks the entry of the open menu (accounts, or teams) that names `who`, once
+    /// it is there (a team just joined is listed when the teams have reloaded).
     async fn click_menu_entry(&self, who: &str) {
-        let entries = self
+        let entry = self
             .window
-            .webdriver()
-            .find_all(fantoccini::Locator::Css("[role=menuitemradio]"))
+            .wait_until(&format!("a menu entry for {who}"), || async {
+                let entries = self
+                    .window
+                    .webdriver()
+                    .find_all(fantoccini::Locator::Css("[role=menuitemradio]"))
+                    .await?;
+                for entry in entries {
+                    if entry.text().await?.contains(who) {
+                        return Ok(Some(entry));
+                    }
+                }
+                Ok(None)
+            })
             .await
             .unwrap();
-        for entry in entries {
-            if entry.text().await.unwrap().contains(who) {
-                entry.click().await.unwrap();
-                return;
-            }
-        }
-        panic!("no menu entry for {who}");
+        entry.click().await.unwrap();
     }
 
     async fn open_account_menu(&self) {
