@@ -29,14 +29,15 @@ const LOCK_GRANTS: &str = "SELECT id FROM grants \
      WHERE id IN (SELECT grant_id FROM refresh_tokens WHERE digest = ANY($1)) \
      ORDER BY id FOR UPDATE";
 
-/// The tokens `$1` with their grants, whether a spent one's chain has moved on, and
+/// The tokens `$1` with their grants, whether a spent one's chain has moved on
+/// (asked only of a spent token: `CASE` decides in order, `AND` may not), and
 /// their accounts (columns with [`User`]'s names); a token whose grant is not among
 /// the locked `$2` (issued since the lock) comes without them.
 const READ_BATCH: &str = "SELECT r.digest, r.grant_id, r.used_at, g.id IS NOT NULL AS locked, \
      g.client_id, g.revoked_at, g.expires_at AS grant_expires_at, g.user_id, \
-     (r.used_at IS NOT NULL AND EXISTS (SELECT 1 FROM refresh_tokens n \
+     CASE WHEN r.used_at IS NULL THEN FALSE ELSE EXISTS (SELECT 1 FROM refresh_tokens n \
         WHERE n.grant_id = r.grant_id AND n.digest <> r.digest \
-        AND n.created_at >= r.used_at AND n.used_at IS NOT NULL)) AS chain_moved_on, \
+        AND n.created_at >= r.used_at AND n.used_at IS NOT NULL) END AS chain_moved_on, \
      u.id, u.email, u.username, u.password_hash, u.name, u.email_confirmed_at, u.created_at \
      FROM refresh_tokens r LEFT JOIN grants g ON g.id = r.grant_id AND g.id = ANY($2) \
      LEFT JOIN users u ON u.id = g.user_id WHERE r.digest = ANY($1)";

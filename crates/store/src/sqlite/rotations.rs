@@ -21,16 +21,19 @@ pub(super) struct SqliteRotations {
 }
 
 /// The batch's tokens (`?1`: a JSON array of digests) with their grants, whether each
-/// spent one's chain has moved on (asked only of a spent token, the rare path), and
-/// their accounts, whose columns keep [`User`]'s names.
+/// spent one's chain has moved on (asked only of a spent token, the rare path: `CASE`
+/// decides in order, where `AND` may evaluate both sides and walk the chain), and
+/// their accounts, whose columns keep [`User`]'s names. `CROSS JOIN` keeps SQLite's
+/// join order: from the digests, each token by its key; left to choose, the planner
+/// may start from the (few) accounts and walk every token of their grants.
 const READ_BATCH: &str = "SELECT r.digest, r.grant_id, g.client_id, r.used_at, g.revoked_at, \
      g.expires_at AS grant_expires_at, g.user_id, \
-     (r.used_at IS NOT NULL AND EXISTS (SELECT 1 FROM refresh_tokens n \
+     CASE WHEN r.used_at IS NULL THEN FALSE ELSE EXISTS (SELECT 1 FROM refresh_tokens n \
         WHERE n.grant_id = r.grant_id AND n.digest != r.digest \
-        AND n.created_at >= r.used_at AND n.used_at IS NOT NULL)) AS chain_moved_on, \
+        AND n.created_at >= r.used_at AND n.used_at IS NOT NULL) END AS chain_moved_on, \
      u.id, u.email, u.username, u.password_hash, u.name, u.email_confirmed_at, u.created_at \
-     FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id JOIN users u ON u.id = g.user_id \
-     WHERE r.digest IN (SELECT value FROM json_each(?1))";
+     FROM json_each(?1) AS d CROSS JOIN refresh_tokens r ON r.digest = d.value \
+     CROSS JOIN grants g ON g.id = r.grant_id CROSS JOIN users u ON u.id = g.user_id";
 
 /// The batch's writes (`?1`: a JSON array of rows), returning each updated grant.
 fn write_batch() -> String {
