@@ -43,8 +43,12 @@ pub struct SqliteStore {
 /// A write transaction on the single writer.
 type Tx = Transaction<'static, Sqlite>;
 
-/// How often the write-ahead log is folded back into the database file.
-const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+/// How often the write-ahead log is folded back into the database file. Each fold
+/// copies what changed since the last and syncs the file, taking a core meanwhile:
+/// once a second, under 2,000 refreshes/s it was long enough to queue requests behind
+/// it (paced p99 24–28 ms); every 250 ms it is not (7–8 ms), and the capacity is the
+/// same (BENCHMARKS.md). More often than that, the syncs start to cost capacity.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
 
 impl Drop for SqliteStore {
     fn drop(&mut self) {
