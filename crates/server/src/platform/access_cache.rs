@@ -4,19 +4,19 @@
 //! database stays the truth; an entry is a copy that goes as soon as anything could
 //! have changed what it copies:
 //! - every event of the account (a session revoked, the profile or the address
-//!   changed), published here or arriving from another instance on the bus, drops the
-//!   account's entries before any channel hears of it
+//!   changed) drops the account's entries before any channel hears of it
 //!   ([`super::hub::LocalChannels::deliver`]);
-//! - while the bus may be losing events the cache is empty and keeps nothing, until
-//!   the bus listens again;
-//! - an entry never outlives its token, its grant, or [`MAX_AGE`] (the safety net
-//!   for a notification lost between instances);
+//! - an entry never outlives its token, its grant, or [`MAX_AGE`];
 //! - a database read that an event overtook is not kept: each event moves the
 //!   [`Generation`], and a read keeps its result only if none moved since it began.
 //!
-//! So a revocation through this instance is seen on its very next request, and one
-//! through another instance as soon as its notification arrives (milliseconds).
-//! Unknown and refused tokens are never remembered: they always ask the database.
+//! So a revocation or a profile change is seen on the very next request. That holds
+//! only where every change is made by this process: the cache is **on for a server
+//! alone** (the embedded SQLite store) and **off when instances share a database**
+//! ([`AccessCache::off`]). There, an event from another instance arrives a few
+//! milliseconds after its write, and a person who changes their profile through one
+//! instance and reads it back through another (a load balancer's next pick) would see
+//! the old one. Unknown and refused tokens are never remembered.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -39,8 +39,8 @@ pub struct AccessCache {
 }
 
 struct Remembered {
-    /// Off while events may be lost (the bus lost its connection).
-    trusted: bool,
+    /// Keeps nothing when off ([`AccessCache::off`]).
+    on: bool,
     /// Moves with every event, so a read that began before one is not kept.
     generation: u64,
     /// By access-token digest.
@@ -65,7 +65,7 @@ impl Default for AccessCache {
     fn default() -> Self {
         Self {
             state: Mutex::new(Remembered {
-                trusted: true,
+                on: true,
                 generation: 0,
                 tokens: HashMap::new(),
                 accounts: HashMap::new(),
@@ -75,6 +75,13 @@ impl Default for AccessCache {
 }
 
 impl AccessCache {
+    /// A cache that keeps nothing: for instances that share a database.
+    pub fn off() -> Self {
+        let cache = Self::default();
+        cache.lock().on = false;
+        cache
+    }
+
     fn lock(&self) -> MutexGuard<'_, Remembered> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -162,23 +169,6 @@ impl AccessCache {
         }
     }
 
-    /// Events may be getting lost: forgets everything and keeps nothing until
-    /// [`Self::listening_again`].
-    pub fn missed_events(&self) {
-        let mut state = self.lock();
-        state.generation += 1;
-        state.trusted = false;
-        state.tokens.clear();
-        state.accounts.clear();
-    }
-
-    /// Events arrive again; reads that begin from now on may be kept.
-    pub fn listening_again(&self) {
-        let mut state = self.lock();
-        state.generation += 1;
-        state.trusted = true;
-    }
-
     /// How many tokens are remembered (for tests).
     #[cfg(test)]
     pub fn remembered_tokens(&self) -> usize {
@@ -188,7 +178,7 @@ impl AccessCache {
 
 impl Remembered {
     fn may_keep(&self, read: Generation) -> bool {
-        self.trusted && read.0 == self.generation
+        self.on && read.0 == self.generation
     }
 
     fn forget_token(&mut self, digest: &str) {
@@ -327,22 +317,16 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_kept_while_events_may_be_missed() {
-        let cache = AccessCache::default();
+    fn a_cache_that_is_off_keeps_nothing_ever() {
+        let cache = AccessCache::off();
         remembered(&cache, "t1", "ada", "g1");
-        cache.missed_events();
-        assert!(cache.context("t1", NOW).is_none(), "forgotten at once");
+        cache.account_changed("ada");
         remembered(&cache, "t2", "ada", "g1");
-        assert!(cache.context("t2", NOW).is_none(), "and not kept meanwhile");
-        let before_reconnect = cache.begin_read();
-        cache.listening_again();
-        cache.keep_context(before_reconnect, "t3", &context("ada", "g1"), NOW);
-        assert!(
-            cache.context("t3", NOW).is_none(),
-            "a read begun before the bus listened again may have missed an event"
-        );
-        remembered(&cache, "t4", "ada", "g1");
-        assert!(cache.context("t4", NOW).is_some());
+        let read = cache.begin_read();
+        cache.keep_profile(read, &profile("ada", "Ada"), NOW);
+        assert!(cache.context("t1", NOW).is_none());
+        assert!(cache.context("t2", NOW).is_none());
+        assert!(cache.profile("ada", NOW).is_none());
     }
 
     #[test]

@@ -7,9 +7,8 @@
 //! PostgreSQL keeps no notification for a listener that was disconnected, so when the
 //! listening connection drops, this instance's channels are closed
 //! ([`LocalChannels::missed_events`]): the apps reconnect (to any instance) and read
-//! their sessions, profile and teams again from the database, and the access cache
-//! keeps nothing until the bus listens again. A lost notification costs a reconnect,
-//! never a stale screen.
+//! their sessions, profile and teams again from the database. A lost notification
+//! costs a reconnect, never a stale screen.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,7 +47,8 @@ pub struct PgBus {
 impl PgBus {
     /// Listens on the database at `url` and delivers other instances' events to `local`.
     pub async fn connect(url: &str, local: Arc<LocalChannels>) -> Result<Self> {
-        let listener = listening(url).await.map_err(store_error)?;
+        let mut listener = PgListener::connect(url).await.map_err(store_error)?;
+        listener.listen(CHANNEL).await.map_err(store_error)?;
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect(url)
@@ -58,12 +58,7 @@ impl PgBus {
         let (outgoing, queue) = mpsc::unbounded_channel();
         let tasks = [
             tokio::spawn(send_forever(pool, queue)),
-            tokio::spawn(listen_forever(
-                listener,
-                url.to_owned(),
-                instance.clone(),
-                local,
-            )),
+            tokio::spawn(listen_forever(listener, instance.clone(), local)),
         ];
         Ok(Self {
             instance,
@@ -113,12 +108,7 @@ async fn send_forever(pool: PgPool, mut queue: mpsc::UnboundedReceiver<String>) 
     }
 }
 
-async fn listen_forever(
-    mut listener: PgListener,
-    url: String,
-    instance: String,
-    local: Arc<LocalChannels>,
-) {
+async fn listen_forever(mut listener: PgListener, instance: String, local: Arc<LocalChannels>) {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
@@ -130,41 +120,18 @@ async fn listen_forever(
                     Err(error) => tracing::warn!(%error, "an event on the bus could not be read"),
                 }
             }
-            // The connection dropped and the listener has already reconnected and
-            // listens again: what was sent in between is lost.
+            // The connection dropped; the next call reconnects and listens again.
             Ok(None) => {
-                tracing::warn!("the event bus lost its database connection and reconnected");
+                tracing::warn!("the event bus lost its database connection; reconnecting");
                 local.missed_events();
-                local.listening_again();
             }
             Err(error) => {
-                tracing::warn!(%error, "the event bus lost its database connection");
+                tracing::warn!(%error, "the event bus could not reconnect to the database");
                 local.missed_events();
-                listener = listen_again(&url, &local).await;
+                tokio::time::sleep(RECONNECT_PAUSE).await;
             }
         }
     }
-}
-
-/// A new listener on the bus, once the database answers again.
-async fn listen_again(url: &str, local: &LocalChannels) -> PgListener {
-    loop {
-        tokio::time::sleep(RECONNECT_PAUSE).await;
-        match listening(url).await {
-            Ok(listener) => {
-                tracing::info!("the event bus listens again");
-                local.listening_again();
-                return listener;
-            }
-            Err(error) => tracing::warn!(%error, "the event bus could not reconnect"),
-        }
-    }
-}
-
-async fn listening(url: &str) -> std::result::Result<PgListener, sqlx::Error> {
-    let mut listener = PgListener::connect(url).await?;
-    listener.listen(CHANNEL).await?;
-    Ok(listener)
 }
 
 #[cfg(test)]

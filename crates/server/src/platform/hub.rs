@@ -6,9 +6,9 @@
 //! SQLite store; PostgreSQL `LISTEN/NOTIFY` in [`super::bus_postgres`] when several
 //! instances share a database).
 //!
-//! Every event this instance learns of, its own or another's, passes one place
-//! ([`LocalChannels::deliver`]), so that is where the [`AccessCache`] forgets what the
-//! event may have changed, before any channel hears of it.
+//! Every event this instance learns of passes one place ([`LocalChannels::deliver`]),
+//! so that is where the [`AccessCache`] forgets what the event may have changed, before
+//! any channel hears of it. With a bus (instances sharing a database) the cache is off.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -64,7 +64,11 @@ impl EventHub {
         B: EventBus + 'static,
         F: Future<Output = crate::error::Result<B>>,
     {
-        let local = Arc::<LocalChannels>::default();
+        // Another instance's write reaches this one's cache milliseconds late: off.
+        let local = Arc::new(LocalChannels {
+            accounts: Mutex::default(),
+            access: AccessCache::off(),
+        });
         let bus = connect(Arc::clone(&local)).await?;
         Ok(Self {
             local,
@@ -154,16 +158,10 @@ impl LocalChannels {
     /// see [`broadcast::error::RecvError::Closed`]), and the apps reconnect and read
     /// their state again.
     pub fn missed_events(&self) {
-        self.access.missed_events();
         self.accounts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
-    }
-
-    /// The bus listens again after [`Self::missed_events`]: events arrive again.
-    pub fn listening_again(&self) {
-        self.access.listening_again();
     }
 
     /// Accounts with at least one channel open (for tests).
