@@ -8,6 +8,7 @@
 
 pub mod commands;
 mod ipc;
+mod rendering;
 mod shell;
 
 use std::sync::{Arc, OnceLock};
@@ -30,8 +31,9 @@ pub fn environment() -> Environment {
     }
 }
 
-/// Configures `builder` with Courier's plugins and commands; at setup, the state
-/// (over `config`), each signed-in account's live updates and the work database.
+/// Configures `builder` with Courier's plugins and commands; at setup, how the window
+/// draws ([`rendering`]), the state (over `config`), each signed-in account's live
+/// updates and the work database.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, config: ClientConfig) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -41,6 +43,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, config: ClientConfig) -> 
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc::handler())
         .setup(move |app| {
+            rendering::choose(app);
             let shell = Arc::new(shell::TauriShell::new(app.handle().clone()));
             let state = DesktopState::with_config(config, shell);
             // Each signed-in account listens for its revocation and profile changes.
