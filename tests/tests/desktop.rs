@@ -32,6 +32,28 @@ static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 /// Room for a launch that is retried once (`launch_desktop`: up to 2 × 70 s) plus the steps.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// Starts a dot that changes every frame (for at most 10 s) and answers once two frames
+/// are drawn: what [`Desktop::shot`] runs before taking a screenshot.
+const KEEP_PAINTING: &str = "const done = arguments[arguments.length - 1];
+    const dot = document.createElement('div');
+    dot.id = 'courier-test-paint';
+    dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;' +
+        'pointer-events:none;background:#000;opacity:0.01';
+    document.body.appendChild(dot);
+    const until = performance.now() + 10000;
+    let odd = false;
+    (function tick() {
+        if (!dot.isConnected) return;
+        if (performance.now() > until) { dot.remove(); return; }
+        odd = !odd;
+        dot.style.opacity = odd ? '0.02' : '0.01';
+        requestAnimationFrame(tick);
+    })();
+    requestAnimationFrame(() => requestAnimationFrame(() => done()));";
+
+/// Removes the dot [`KEEP_PAINTING`] added.
+const STOP_PAINTING: &str = "document.getElementById('courier-test-paint')?.remove();";
+
 /// The app under test with its own data folder, keyring service and "system browser".
 struct Desktop {
     window: Browser,
@@ -123,16 +145,20 @@ impl Desktop {
     /// Saves the window as `name`.png, once it has painted what the DOM holds: the
     /// webview's screenshot is its last painted frame, which can lag a change the
     /// test has just seen in the DOM, so this waits for two animation frames first.
+    /// Drawing without compositing (the app's choice on Linux), WebKitGTK answers a
+    /// screenshot only after its next frame that changed something, and a still page
+    /// draws none: so a one-pixel, nearly transparent dot in the corner changes every
+    /// frame while the screenshot is taken (see [`KEEP_PAINTING`]).
     async fn shot(&self, name: &str) {
-        let painted = "const done = arguments[arguments.length - 1]; \
-            requestAnimationFrame(() => requestAnimationFrame(() => done()));";
-        self.window
-            .webdriver()
-            .execute_async(painted, vec![])
+        let webdriver = self.window.webdriver();
+        webdriver
+            .execute_async(KEEP_PAINTING, vec![])
             .await
             .unwrap();
         let path = self.shots.join(format!("{name}.png"));
-        self.window.screenshot(&path).await.unwrap();
+        let taken = self.window.screenshot(&path).await;
+        webdriver.execute(STOP_PAINTING, vec![]).await.unwrap();
+        taken.unwrap();
     }
 
     /// The next URL the app asked the system browser to open.
