@@ -10,14 +10,20 @@
 //! - a database read that an event overtook is not kept: each event moves the
 //!   [`Generation`], and a read keeps its result only if none moved since it began.
 //!
-//! So a revocation or a profile change is seen on the very next request. That holds
-//! only where every change is made by this process: the cache is **on for a server
-//! alone** (the embedded SQLite store) and **off when instances share a database**
-//! ([`AccessCache::off`]). There, an event from another instance arrives a few
-//! milliseconds after its write, and a person who changes their profile through one
-//! instance and reads it back through another (a load balancer's next pick) would see
-//! the old one. Unknown and refused tokens are never remembered.
-
+//! On a server alone (the embedded SQLite store) every change is made by this process,
+//! so a revocation or a profile change is seen on the very next request. When
+//! instances share a database ([`AccessCache::shared`]), another instance's change
+//! arrives on the bus a few milliseconds after its write, so:
+//! - the cache answers only while the bus is known to carry events here: this
+//!   instance's own heartbeats, sent on the bus every second, must come back
+//!   ([`AccessCache::heartbeat_sent`], [`AccessCache::heartbeat_heard`]); when the
+//!   listening connection drops, or a heartbeat is two beats late, everything is
+//!   forgotten and nothing is kept until a later heartbeat is heard;
+//! - a request that must see a change just made elsewhere says `Cache-Control:
+//!   no-cache` and is answered from the database: the client library does so for an
+//!   account's reads in the seconds after it changed something or heard of a change.
+//!
+//! Unknown and refused tokens are never remembered.
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -39,8 +45,8 @@ pub struct AccessCache {
 }
 
 struct Remembered {
-    /// Keeps nothing when off ([`AccessCache::off`]).
-    on: bool,
+    /// Whether the cache may answer at all.
+    mode: Mode,
     /// Moves with every event, so a read that began before one is not kept.
     generation: u64,
     /// By access-token digest.
@@ -54,6 +60,27 @@ struct TokenEntry {
     until: UnixTime,
 }
 
+/// Whether the cache may answer.
+enum Mode {
+    /// A server alone: every change is made here and announced in step.
+    Alone,
+    /// Instances share a database: answers only while the bus is heard.
+    Shared(Heartbeats),
+}
+
+/// This instance's heartbeats on the bus, numbered from 1.
+#[derive(Default)]
+struct Heartbeats {
+    /// The last one sent.
+    sent: u64,
+    /// The highest one heard back.
+    heard: u64,
+    /// Those up to this one prove nothing: the bus was lost after they were sent.
+    lost_after: u64,
+    /// Whether the bus is carrying events here now.
+    listening: bool,
+}
+
 #[derive(Default)]
 struct AccountEntry {
     /// The account's remembered tokens, so its events can drop them.
@@ -65,7 +92,7 @@ impl Default for AccessCache {
     fn default() -> Self {
         Self {
             state: Mutex::new(Remembered {
-                on: true,
+                mode: Mode::Alone,
                 generation: 0,
                 tokens: HashMap::new(),
                 accounts: HashMap::new(),
@@ -75,11 +102,45 @@ impl Default for AccessCache {
 }
 
 impl AccessCache {
-    /// A cache that keeps nothing: for instances that share a database.
-    pub fn off() -> Self {
+    /// A cache for instances that share a database: it answers nothing until the
+    /// first heartbeat comes back on the bus.
+    pub fn shared() -> Self {
         let cache = Self::default();
-        cache.lock().on = false;
+        cache.lock().mode = Mode::Shared(Heartbeats::default());
         cache
+    }
+
+    /// Heartbeat `number` went out on the bus. If the one before it has not come back,
+    /// the bus is not carrying events here: everything is forgotten.
+    pub fn heartbeat_sent(&self, number: u64) {
+        let mut state = self.lock();
+        let Mode::Shared(beats) = &mut state.mode else {
+            return;
+        };
+        beats.sent = beats.sent.max(number);
+        if beats.listening && beats.sent >= beats.heard + 2 {
+            state.bus_lost();
+        }
+    }
+
+    /// This instance's heartbeat `number` came back on the bus: if it was sent after
+    /// the bus was last lost, events reach this instance again.
+    pub fn heartbeat_heard(&self, number: u64) {
+        let mut state = self.lock();
+        let Mode::Shared(beats) = &mut state.mode else {
+            return;
+        };
+        beats.heard = beats.heard.max(number);
+        if !beats.listening && beats.heard > beats.lost_after {
+            beats.listening = true;
+            state.generation += 1;
+        }
+    }
+
+    /// The bus lost events (its listening connection dropped): everything is forgotten,
+    /// and nothing is kept until a heartbeat sent from now on is heard.
+    pub fn bus_lost(&self) {
+        self.lock().bus_lost();
     }
 
     fn lock(&self) -> MutexGuard<'_, Remembered> {
@@ -89,6 +150,9 @@ impl AccessCache {
     /// The remembered context of the token with this digest, if still believed at `now`.
     pub fn context(&self, digest: &str, now: UnixTime) -> Option<AccessContext> {
         let mut state = self.lock();
+        if !state.answering() {
+            return None;
+        }
         match state.tokens.get(digest) {
             Some(entry) if now < entry.until => Some(entry.context.clone()),
             Some(_) => {
@@ -102,6 +166,9 @@ impl AccessCache {
     /// The remembered profile of `user_id`, if still believed at `now`.
     pub fn profile(&self, user_id: &str, now: UnixTime) -> Option<ProfileRecord> {
         let state = self.lock();
+        if !state.answering() {
+            return None;
+        }
         let (profile, until) = state.accounts.get(user_id)?.profile.as_ref()?;
         (now < *until).then(|| profile.clone())
     }
@@ -169,6 +236,12 @@ impl AccessCache {
         }
     }
 
+    /// Whether the cache answers now (for tests).
+    #[cfg(test)]
+    pub fn answering(&self) -> bool {
+        self.lock().answering()
+    }
+
     /// How many tokens are remembered (for tests).
     #[cfg(test)]
     pub fn remembered_tokens(&self) -> usize {
@@ -177,8 +250,25 @@ impl AccessCache {
 }
 
 impl Remembered {
+    fn answering(&self) -> bool {
+        match &self.mode {
+            Mode::Alone => true,
+            Mode::Shared(beats) => beats.listening,
+        }
+    }
+
     fn may_keep(&self, read: Generation) -> bool {
-        self.on && read.0 == self.generation
+        self.answering() && read.0 == self.generation
+    }
+
+    fn bus_lost(&mut self) {
+        if let Mode::Shared(beats) = &mut self.mode {
+            beats.listening = false;
+            beats.lost_after = beats.sent;
+        }
+        self.generation += 1;
+        self.tokens.clear();
+        self.accounts.clear();
     }
 
     fn forget_token(&mut self, digest: &str) {
@@ -316,17 +406,77 @@ mod tests {
         assert!(cache.profile("ada", NOW).is_none());
     }
 
-    #[test]
-    fn a_cache_that_is_off_keeps_nothing_ever() {
-        let cache = AccessCache::off();
-        remembered(&cache, "t1", "ada", "g1");
-        cache.account_changed("ada");
-        remembered(&cache, "t2", "ada", "g1");
+    /// Keeps `t1` and Ada's profile, read at [`NOW`].
+    fn remember_ada(cache: &AccessCache) {
+        remembered(cache, "t1", "ada", "g1");
         let read = cache.begin_read();
         cache.keep_profile(read, &profile("ada", "Ada"), NOW);
+    }
+
+    fn answers_for_ada(cache: &AccessCache) -> bool {
+        cache.context("t1", NOW).is_some() && cache.profile("ada", NOW).is_some()
+    }
+
+    #[test]
+    fn a_shared_cache_keeps_nothing_until_its_first_heartbeat_comes_back() {
+        let cache = AccessCache::shared();
+        remember_ada(&cache);
         assert!(cache.context("t1", NOW).is_none());
-        assert!(cache.context("t2", NOW).is_none());
         assert!(cache.profile("ada", NOW).is_none());
+        cache.heartbeat_sent(1);
+        remember_ada(&cache);
+        assert!(!answers_for_ada(&cache), "sent is not heard");
+        cache.heartbeat_heard(1);
+        remember_ada(&cache);
+        assert!(answers_for_ada(&cache));
+    }
+
+    #[test]
+    fn a_shared_cache_forgets_everything_when_a_heartbeat_is_two_beats_late() {
+        let cache = AccessCache::shared();
+        cache.heartbeat_sent(1);
+        cache.heartbeat_heard(1);
+        remember_ada(&cache);
+        cache.heartbeat_sent(2);
+        assert!(answers_for_ada(&cache), "one beat on its way is normal");
+        cache.heartbeat_sent(3);
+        assert!(!answers_for_ada(&cache), "beat 2 never came back");
+        // A late echo of a beat sent before the loss proves nothing...
+        cache.heartbeat_heard(2);
+        remember_ada(&cache);
+        assert!(!answers_for_ada(&cache));
+        // ...one sent after it does.
+        cache.heartbeat_sent(4);
+        cache.heartbeat_heard(4);
+        remember_ada(&cache);
+        assert!(answers_for_ada(&cache));
+    }
+
+    #[test]
+    fn a_lost_bus_forgets_everything_until_a_later_heartbeat_is_heard() {
+        let cache = AccessCache::shared();
+        cache.heartbeat_sent(1);
+        cache.heartbeat_heard(1);
+        remember_ada(&cache);
+        cache.bus_lost();
+        assert!(!answers_for_ada(&cache));
+        remember_ada(&cache);
+        assert!(!answers_for_ada(&cache), "nothing is kept while deaf");
+        cache.heartbeat_heard(1);
+        remember_ada(&cache);
+        assert!(!answers_for_ada(&cache), "beat 1 was sent before the loss");
+        cache.heartbeat_sent(2);
+        cache.heartbeat_heard(2);
+        remember_ada(&cache);
+        assert!(answers_for_ada(&cache));
+    }
+
+    #[test]
+    fn a_cache_alone_ignores_heartbeats() {
+        let cache = AccessCache::default();
+        remember_ada(&cache);
+        cache.heartbeat_sent(5);
+        assert!(answers_for_ada(&cache));
     }
 
     #[test]

@@ -9,6 +9,11 @@
 //! ([`LocalChannels::missed_events`]): the apps reconnect (to any instance) and read
 //! their sessions, profile and teams again from the database. A lost notification
 //! costs a reconnect, never a stale screen.
+//!
+//! Every second the instance also sends a numbered heartbeat on `courier_heartbeats`
+//! and listens for its own: the access cache answers only while they come back
+//! ([`crate::platform::access_cache`]), so a listening connection that died without
+//! saying so turns the cache off within two seconds.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,8 +30,12 @@ use crate::error::{Error, Result};
 
 /// The notification channel every instance listens on.
 const CHANNEL: &str = "courier_events";
+/// The channel of the heartbeats: `"{instance} {number}"`.
+const HEARTBEAT_CHANNEL: &str = "courier_heartbeats";
 /// How long a listener that failed to reconnect waits before trying again.
 const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
+/// How often an instance sends a heartbeat.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(1);
 
 /// What one notification carries.
 #[derive(Serialize, Deserialize)]
@@ -48,7 +57,10 @@ impl PgBus {
     /// Listens on the database at `url` and delivers other instances' events to `local`.
     pub async fn connect(url: &str, local: Arc<LocalChannels>) -> Result<Self> {
         let mut listener = PgListener::connect(url).await.map_err(store_error)?;
-        listener.listen(CHANNEL).await.map_err(store_error)?;
+        listener
+            .listen_all([CHANNEL, HEARTBEAT_CHANNEL])
+            .await
+            .map_err(store_error)?;
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect(url)
@@ -57,7 +69,12 @@ impl PgBus {
         let instance = uuid::Uuid::new_v4().simple().to_string();
         let (outgoing, queue) = mpsc::unbounded_channel();
         let tasks = [
-            tokio::spawn(send_forever(pool, queue)),
+            tokio::spawn(send_forever(
+                pool,
+                queue,
+                instance.clone(),
+                Arc::clone(&local),
+            )),
             tokio::spawn(listen_forever(listener, instance.clone(), local)),
         ];
         Ok(Self {
@@ -95,22 +112,55 @@ fn store_error(error: sqlx::Error) -> Error {
     Error::Store(error.into())
 }
 
-async fn send_forever(pool: PgPool, mut queue: mpsc::UnboundedReceiver<String>) {
-    while let Some(payload) = queue.recv().await {
-        if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(&payload)
-            .execute(&pool)
-            .await
-        {
-            tracing::warn!(%error, "an event could not reach the other server instances");
+/// Sends the queued events in order, and a heartbeat every [`HEARTBEAT_EVERY`].
+async fn send_forever(
+    pool: PgPool,
+    mut queue: mpsc::UnboundedReceiver<String>,
+    instance: String,
+    local: Arc<LocalChannels>,
+) {
+    let mut heartbeats = tokio::time::interval(HEARTBEAT_EVERY);
+    heartbeats.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut number: u64 = 0;
+    loop {
+        tokio::select! {
+            payload = queue.recv() => {
+                let Some(payload) = payload else { return };
+                if let Err(error) = notify(&pool, CHANNEL, &payload).await {
+                    tracing::warn!(%error, "an event could not reach the other server instances");
+                }
+            }
+            _ = heartbeats.tick() => {
+                number += 1;
+                match notify(&pool, HEARTBEAT_CHANNEL, &format!("{instance} {number}")).await {
+                    Ok(()) => local.access_cache().heartbeat_sent(number),
+                    Err(error) => tracing::debug!(%error, "a heartbeat could not be sent"),
+                }
+            }
         }
     }
+}
+
+async fn notify(pool: &PgPool, channel: &str, payload: &str) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(pool)
+        .await
+        .map(drop)
 }
 
 async fn listen_forever(mut listener: PgListener, instance: String, local: Arc<LocalChannels>) {
     loop {
         match listener.try_recv().await {
+            Ok(Some(notification)) if notification.channel() == HEARTBEAT_CHANNEL => {
+                if let Some((from, number)) = notification.payload().split_once(' ')
+                    && from == instance
+                    && let Ok(number) = number.parse()
+                {
+                    local.access_cache().heartbeat_heard(number);
+                }
+            }
             Ok(Some(notification)) => {
                 match serde_json::from_str::<Notice>(notification.payload()) {
                     Ok(notice) if notice.from != instance => {
@@ -171,6 +221,18 @@ mod tests {
         (*event.expect("no event in time").expect("channel closed")).clone()
     }
 
+    /// Waits until `hub`'s access cache answers (its heartbeats come back).
+    async fn cache_answers(hub: &EventHub) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !hub.access_cache().answering() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the access cache never came on"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     fn team(id: &str) -> ServerEvent {
         ServerEvent::TeamsChanged {
             team_id: id.to_owned(),
@@ -211,6 +273,7 @@ mod tests {
         let a = EventHub::for_database(&url).await.expect("instance a");
         let b = EventHub::for_database(&url).await.expect("instance b");
         let mut on_b = b.subscribe("ada");
+        cache_answers(&b).await;
 
         // End every listening connection, as a database restart or a network cut would.
         let admin = PgPoolOptions::new()
@@ -231,6 +294,10 @@ mod tests {
             .await
             .expect("no close in time");
         assert!(matches!(closed, Err(RecvError::Closed)), "{closed:?}");
+        assert!(
+            !b.access_cache().answering(),
+            "B's access cache no longer answers"
+        );
         // ...and once B listens again, a reconnected channel hears A's events.
         let mut again = b.subscribe("ada");
         let deadline = tokio::time::Instant::now() + PATIENCE;
@@ -251,5 +318,6 @@ mod tests {
                 "B never heard A again"
             );
         }
+        cache_answers(&b).await;
     }
 }

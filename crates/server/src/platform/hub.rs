@@ -8,7 +8,8 @@
 //!
 //! Every event this instance learns of passes one place ([`LocalChannels::deliver`]),
 //! so that is where the [`AccessCache`] forgets what the event may have changed, before
-//! any channel hears of it. With a bus (instances sharing a database) the cache is off.
+//! any channel hears of it. With a bus (instances sharing a database) the cache answers
+//! only while the bus is heard ([`AccessCache::shared`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -64,10 +65,10 @@ impl EventHub {
         B: EventBus + 'static,
         F: Future<Output = crate::error::Result<B>>,
     {
-        // Another instance's write reaches this one's cache milliseconds late: off.
+        // Another instance's change reaches this one on the bus, or not at all.
         let local = Arc::new(LocalChannels {
             accounts: Mutex::default(),
-            access: AccessCache::off(),
+            access: AccessCache::shared(),
         });
         let bus = connect(Arc::clone(&local)).await?;
         Ok(Self {
@@ -154,10 +155,16 @@ impl LocalChannels {
         }
     }
 
+    /// What this instance remembers of access tokens (the bus reports its heartbeats).
+    pub fn access_cache(&self) -> &AccessCache {
+        &self.access
+    }
+
     /// Events may have been lost on their way here: every channel is closed (they
     /// see [`broadcast::error::RecvError::Closed`]), and the apps reconnect and read
-    /// their state again.
+    /// their state again; the access cache forgets everything.
     pub fn missed_events(&self) {
+        self.access.bus_lost();
         self.accounts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use courier_proto::ErrorKind;
 
 use super::error::ApiError;
-use crate::http::oauth::userinfo;
+use crate::http::oauth::userinfo::{self, Freshness};
 use crate::state::AppState;
 use courier_store::{AccessContext, UnixTime, User};
 
@@ -25,6 +25,8 @@ pub struct Authenticated {
     pub session_id: String,
     /// When that grant ends (Keep me signed in: 30 days, else 30 minutes).
     pub session_expires_at: UnixTime,
+    /// Whether the request let reads come from the instance's copies.
+    pub freshness: Freshness,
 }
 
 impl FromRequestParts<AppState> for Authenticated {
@@ -58,6 +60,7 @@ impl FromRequestParts<AppState> for Authenticated {
             user,
             session_id: grant_id,
             session_expires_at: grant_expires_at,
+            freshness: Freshness::asked_by(&parts.headers),
         })
     }
 }

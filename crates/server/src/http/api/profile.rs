@@ -12,7 +12,7 @@ use courier_proto::{ErrorBody, FieldError, Profile, ProfileUpdate, PublicProfile
 use super::auth::Authenticated;
 use super::error::ApiError;
 use super::json::{ApiJson, payload_too_large};
-use crate::http::oauth::userinfo;
+use crate::http::oauth::userinfo::{self, Freshness};
 use crate::platform::crypto::new_id;
 use crate::platform::ratelimit::Rule;
 use crate::profile;
@@ -20,11 +20,18 @@ use crate::profile::avatar::{self, AvatarError};
 use crate::state::AppState;
 use courier_store::{NewAvatar, ProfileChanges};
 
-/// The caller's profile as stored now.
+/// The caller's profile as stored now (after a change).
 pub(super) async fn current(state: &AppState, user_id: &str) -> Result<Profile, ApiError> {
-    let record = state
-        .store
-        .profile(user_id)
+    owner_profile(state, user_id, Freshness::Database).await
+}
+
+/// The caller's profile, from the instance's copy when `freshness` allows.
+async fn owner_profile(
+    state: &AppState,
+    user_id: &str,
+    freshness: Freshness,
+) -> Result<Profile, ApiError> {
+    let record = userinfo::remembered_profile(state, user_id, freshness)
         .await?
         // The token was valid a moment ago; the account has gone since.
         .ok_or_else(|| ApiError::unauthorized("this account no longer exists"))?;
@@ -46,10 +53,9 @@ pub async fn show(
     auth: Authenticated,
     State(state): State<AppState>,
 ) -> Result<Json<Profile>, ApiError> {
-    let record = userinfo::remembered_profile(&state, &auth.user.id)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("this account no longer exists"))?;
-    Ok(Json(profile::owner_view(&state.issuer, &record)))
+    Ok(Json(
+        owner_profile(&state, &auth.user.id, auth.freshness).await?,
+    ))
 }
 
 /// Updates the fields present in the body (all or none); an empty string clears an

@@ -16,8 +16,37 @@ use courier_store::{AccessContext, ProfileRecord, StoreError};
 /// the hot path free of writes.
 const LAST_USED_RESOLUTION: i64 = durations::MINUTE;
 
+/// Where a read may be answered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// The instance's [`AccessCache`](crate::platform::access_cache) will do.
+    CopyWillDo,
+    /// The database: the request said `Cache-Control: no-cache` (or `max-age=0`), as
+    /// a client does right after a change that may have gone through another instance.
+    Database,
+}
+
+impl Freshness {
+    /// What the request's `Cache-Control` asks for.
+    pub fn asked_by(headers: &HeaderMap) -> Self {
+        let no_copy = headers
+            .get_all(header::CACHE_CONTROL)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(|directive| directive.trim().to_ascii_lowercase())
+            .any(|directive| directive == "no-cache" || directive == "max-age=0");
+        if no_copy {
+            Self::Database
+        } else {
+            Self::CopyWillDo
+        }
+    }
+}
+
 /// The live grant and account behind the request's `Authorization: Bearer` token,
-/// from the instance's [`AccessCache`](crate::platform::access_cache) when it has them.
+/// from the instance's [`AccessCache`](crate::platform::access_cache) when it has them
+/// and the request allows it ([`Freshness::asked_by`]).
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
@@ -36,7 +65,11 @@ pub async fn authenticate(
     let now = state.clock.now();
     let digest = token_digest(token);
     let cache = state.events.access_cache();
-    let context = match cache.context(&digest, now) {
+    let remembered = match Freshness::asked_by(headers) {
+        Freshness::CopyWillDo => cache.context(&digest, now),
+        Freshness::Database => None,
+    };
+    let context = match remembered {
         Some(context) => context,
         None => {
             let read = cache.begin_read();
@@ -62,14 +95,18 @@ pub async fn authenticate(
 }
 
 /// The profile of an account a request was just authenticated for, from the
-/// instance's cache when it has it (read paths only: after a change, read the store).
+/// instance's cache when it has it and `freshness` allows (read paths only: after a
+/// change, read the store).
 pub async fn remembered_profile(
     state: &AppState,
     user_id: &str,
+    freshness: Freshness,
 ) -> Result<Option<ProfileRecord>, StoreError> {
     let now = state.clock.now();
     let cache = state.events.access_cache();
-    if let Some(profile) = cache.profile(user_id, now) {
+    if freshness == Freshness::CopyWillDo
+        && let Some(profile) = cache.profile(user_id, now)
+    {
         return Ok(Some(profile));
     }
     let read = cache.begin_read();
@@ -92,7 +129,7 @@ pub async fn show(
     let with_profile = scopes.contains(&"profile");
     // The profile name and the avatar's (versioned, absolute) URL.
     let picture = if with_profile {
-        remembered_profile(&state, &user.id)
+        remembered_profile(&state, &user.id, Freshness::asked_by(&headers))
             .await?
             .and_then(|record| crate::profile::owner_view(&state.issuer, &record).avatar_url)
     } else {
