@@ -16,7 +16,7 @@ use crate::auth::discovery;
 use crate::auth::oauth::{self, Prompt};
 use crate::auth::signin::SignInAttempt;
 use crate::auth::vault::{TokenSet, TokenVault};
-use crate::clock::SharedClock;
+use crate::clock::{SharedClock, UnixTime};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
 
@@ -48,6 +48,9 @@ pub struct Courier {
     /// Held while the registry is read-modified-written.
     registry: Mutex<()>,
     refreshing: std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// When each account last changed something on its server, or heard that something
+    /// changed: its reads ask for no copy for a while after ([`crate::api`]).
+    changed_at: std::sync::Mutex<HashMap<String, UnixTime>>,
     clock: SharedClock,
     opener: Arc<dyn BrowserOpener>,
 }
@@ -68,6 +71,7 @@ impl Courier {
             registry_file,
             registry: Mutex::new(()),
             refreshing: std::sync::Mutex::default(),
+            changed_at: std::sync::Mutex::default(),
             clock,
             opener,
         })
@@ -321,6 +325,27 @@ impl Courier {
             .find(account_id)
             .cloned()
             .ok_or_else(|| Error::UnknownAccount(account_id.to_owned()))
+    }
+
+    /// `account_id` has just changed something on its server, or heard that something
+    /// changed there.
+    pub(crate) fn note_change(&self, account_id: &str) {
+        let now = self.clock.now();
+        self.changed_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(account_id.to_owned(), now);
+    }
+
+    /// Whether `account_id` changed something, or heard of a change, in the last
+    /// `seconds`.
+    pub(crate) fn changed_within(&self, account_id: &str, seconds: i64) -> bool {
+        let now = self.clock.now();
+        self.changed_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(account_id)
+            .is_some_and(|changed| now - changed <= seconds)
     }
 
     /// The HTTP client every server call goes through (timeouts, no redirects).

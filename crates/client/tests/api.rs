@@ -8,7 +8,11 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use common::{ACCESS_TOKEN, SignedIn};
+use courier_client::api::FRESH_READS_AFTER_CHANGE;
+use courier_client::clock::ManualClock;
 use courier_proto::{ProfileUpdate, SessionKind};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
@@ -139,6 +143,53 @@ async fn a_profile_update_sends_only_the_changed_fields_and_refreshes_the_accoun
     assert_eq!(account.name.as_deref(), Some("Ada Lovelace"));
     assert_eq!(account.username.as_deref(), Some("ada2"));
     assert_eq!(account.avatar_url, profile.avatar_url);
+}
+
+/// Whether a request head asks for no copy.
+fn asks_for_no_copy(seen: &Seen) -> bool {
+    seen.head.to_lowercase().contains("cache-control: no-cache")
+}
+
+#[tokio::test]
+async fn reads_ask_for_no_copy_for_a_while_after_a_change() {
+    let (base, mut seen) = answering("200 OK", "", PROFILE).await;
+    let clock = ManualClock::starting_now();
+    let client = SignedIn::with_clock(&base, Arc::new(clock.clone()));
+    let api = client.courier.api(&client.account_id);
+
+    api.profile().await.unwrap();
+    assert!(
+        !asks_for_no_copy(&seen.recv().await.unwrap()),
+        "no change yet"
+    );
+
+    api.update_profile(&ProfileUpdate {
+        bio: Some("Analyst".into()),
+        ..ProfileUpdate::default()
+    })
+    .await
+    .unwrap();
+    let change = seen.recv().await.unwrap();
+    assert!(change.head.starts_with("PATCH "), "{}", change.head);
+    api.profile().await.unwrap();
+    assert!(
+        asks_for_no_copy(&seen.recv().await.unwrap()),
+        "just changed"
+    );
+
+    clock.advance(FRESH_READS_AFTER_CHANGE);
+    api.profile().await.unwrap();
+    assert!(
+        asks_for_no_copy(&seen.recv().await.unwrap()),
+        "still within"
+    );
+
+    clock.advance(1);
+    api.profile().await.unwrap();
+    assert!(
+        !asks_for_no_copy(&seen.recv().await.unwrap()),
+        "long enough ago"
+    );
 }
 
 #[tokio::test]

@@ -1,9 +1,15 @@
 //! How one account API request is made: the URL on the account's server, the bearer
 //! token (one refreshed retry after a 401), and the answer as JSON or as an
 //! [`Error::Api`] built from the server's `{kind, message, fields}` body.
+//!
+//! Reads your own writes when the server is several instances: a server instance may
+//! answer the bearer check and the profile from a copy that another instance's change
+//! reaches milliseconds late, so for [`FRESH_READS_AFTER_CHANGE`] after the account
+//! changed something (any call but a GET) or heard of a change on its events channel,
+//! its reads say `Cache-Control: no-cache` and are answered from the database.
 
 use courier_proto::{ErrorBody, ErrorKind};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -64,6 +70,10 @@ pub fn api_error(status: StatusCode, retry_after: Option<u64>, body: &[u8]) -> E
     }
 }
 
+/// Seconds after a change during which reads ask for no copy: longer than a server
+/// instance keeps one (5 s), so no copy older than the change can answer.
+pub const FRESH_READS_AFTER_CHANGE: i64 = 10;
+
 /// What a request carries.
 pub(super) enum Body {
     Empty,
@@ -118,6 +128,14 @@ impl AccountApi<'_> {
         let mut url = api_url(&account.issuer, segments)?;
         url.set_query(query);
         let mut token = self.courier.access_token(self.account_id).await?;
+        let reading = method == Method::GET;
+        if !reading {
+            self.courier.note_change(self.account_id);
+        }
+        let no_copy = reading
+            && self
+                .courier
+                .changed_within(self.account_id, FRESH_READS_AFTER_CHANGE);
         let mut retried = false;
         loop {
             let mut request = self
@@ -126,6 +144,9 @@ impl AccountApi<'_> {
                 .request(method.clone(), url.clone())
                 .bearer_auth(&token)
                 .header(ACCEPT, "application/json");
+            if no_copy {
+                request = request.header(CACHE_CONTROL, "no-cache");
+            }
             request = match &body {
                 Body::Empty => request,
                 Body::Json(bytes) => request

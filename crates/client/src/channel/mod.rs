@@ -240,6 +240,8 @@ impl Channel {
             };
             match serde_json::from_str::<ServerEvent>(text.as_str()) {
                 Ok(ServerEvent::Ready { session_id: id }) => {
+                    // Anything may have changed while the channel was away.
+                    self.courier.note_change(&self.account_id);
                     session_id = Some(id);
                     *live = true;
                     self.report(AccountEvent::Connected {
@@ -253,9 +255,12 @@ impl Channel {
                 }
                 // Another device's session of the same account.
                 Ok(ServerEvent::SessionRevoked { .. }) => {}
-                Ok(ServerEvent::ProfileChanged) => self.report(AccountEvent::ProfileChanged {
-                    account_id: self.account_id.clone(),
-                }),
+                Ok(ServerEvent::ProfileChanged) => {
+                    self.courier.note_change(&self.account_id);
+                    self.report(AccountEvent::ProfileChanged {
+                        account_id: self.account_id.clone(),
+                    });
+                }
                 Ok(ServerEvent::TeamsChanged { team_id }) => {
                     self.report(AccountEvent::TeamsChanged {
                         account_id: self.account_id.clone(),

@@ -11,7 +11,7 @@ use courier_client::accounts::{Account, Registry, RegistryFile};
 use courier_client::auth::browser::NoBrowser;
 use courier_client::auth::discovery::Endpoints;
 use courier_client::auth::vault::{MemoryVault, TokenSet, TokenVault as _};
-use courier_client::clock::{Clock as _, SystemClock};
+use courier_client::clock::{SharedClock, SystemClock};
 use courier_client::config::ClientConfig;
 
 pub const ACCESS_TOKEN: &str = "access-token-1";
@@ -31,8 +31,17 @@ impl SignedIn {
 
     /// Like [`SignedIn::on`], with refreshes going to `token_endpoint`.
     pub fn with_token_endpoint(issuer: &str, token_endpoint: &str) -> Self {
+        Self::with(issuer, token_endpoint, Arc::new(SystemClock))
+    }
+
+    /// Like [`SignedIn::on`], on `clock`.
+    pub fn with_clock(issuer: &str, clock: SharedClock) -> Self {
+        Self::with(issuer, &format!("{issuer}/oauth/token"), clock)
+    }
+
+    fn with(issuer: &str, token_endpoint: &str, clock: SharedClock) -> Self {
         let data = tempfile::tempdir().unwrap();
-        let now = SystemClock.now();
+        let now = clock.now();
         let account = Account {
             id: Account::make_id(issuer, "u1"),
             issuer: issuer.to_owned(),
@@ -73,13 +82,7 @@ impl SignedIn {
             )
             .unwrap();
         let config = ClientConfig::for_data_dir(data.path(), "unused", issuer);
-        let courier = Courier::new(
-            config,
-            vault.clone(),
-            Arc::new(SystemClock),
-            Arc::new(NoBrowser),
-        )
-        .unwrap();
+        let courier = Courier::new(config, vault.clone(), clock, Arc::new(NoBrowser)).unwrap();
         Self {
             courier: Arc::new(courier),
             vault,
