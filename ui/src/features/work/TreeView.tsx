@@ -91,13 +91,23 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
     return () => cancelAnimationFrame(frame);
   }, []);
 
+  // The tree's height, read when the box is made and when it changes size: never in
+  // every render's commit, which would make each keystroke wait for a layout.
+  const hasRows = rows.length > 0;
   useLayoutEffect(() => {
     const element = list.current;
-    if (element && element.clientHeight > 0) setHeight(element.clientHeight);
-  });
+    if (!hasRows || !element) return;
+    const measure = () => {
+      if (element.clientHeight > 0) setHeight(element.clientHeight);
+    };
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hasRows]);
 
   // The wheel (and a touchpad) scroll the tree; the page does not scroll with it.
-  const hasRows = rows.length > 0;
   useEffect(() => {
     const element = list.current;
     if (!hasRows || !element) return;
