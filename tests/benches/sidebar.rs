@@ -156,7 +156,8 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut keystrokes = Vec::new();
     let mut rendered = Vec::new();
-    for _ in 0..3 {
+    let mut slowest: Vec<(f64, String)> = Vec::new();
+    for round in 1..=3 {
         for term in TERMS {
             let times = driver
                 .execute_async(TYPE_SCRIPT, vec![term.into()])
@@ -165,6 +166,13 @@ async fn main() {
             let times: Vec<(f64, f64)> = serde_json::from_value(times).unwrap();
             rendered.extend(times.iter().map(|(rendered, _)| *rendered));
             keystrokes.extend(times.iter().map(|(_, drawn)| *drawn));
+            slowest.extend(times.iter().enumerate().map(|(typed, (rendered, drawn))| {
+                let prefix: String = term.chars().take(typed + 1).collect();
+                (
+                    *drawn,
+                    format!("{prefix:?} (round {round}; DOM {rendered:.0} ms)"),
+                )
+            }));
         }
     }
     let matched = driver
@@ -196,5 +204,12 @@ async fn main() {
         rendered,
         50.0,
     );
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let slowest: Vec<String> = slowest
+        .iter()
+        .take(3)
+        .map(|(drawn, what)| format!("{drawn:.0} ms {what}"))
+        .collect();
+    println!("slowest keystrokes: {}", slowest.join(", "));
     window.close().await.unwrap();
 }
