@@ -39,4 +39,5 @@ pub mod resolve;
 pub mod run;
 pub mod seal;
 pub mod send;
+pub mod sync;
 pub mod url_params;
