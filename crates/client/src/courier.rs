@@ -276,7 +276,10 @@ impl Courier {
     }
 
     /// Exchanges the refresh token for a new pair and stores it; the caller holds the
-    /// account's refresh lock.
+    /// account's refresh lock. A refresh cut off (no answer, or a 5xx from a proxy whose
+    /// server instance went away) is sent once more at once: if the first one was
+    /// processed and only its answer lost, the server's reuse grace answers the resent
+    /// token with a fresh pair, so the account stays signed in either way.
     async fn refresh_locked(&self, account: &Account, tokens: TokenSet) -> Result<String> {
         let account_id = account.id.as_str();
         let Some(refresh_token) = tokens.refresh_token.as_deref() else {
@@ -285,14 +288,22 @@ impl Courier {
                 account: account.display_name().to_owned(),
             });
         };
-        match oauth::refresh(
-            &self.http,
-            &account.endpoints,
-            refresh_token,
-            self.clock.now(),
-        )
-        .await
-        {
+        let refresh = || {
+            oauth::refresh(
+                &self.http,
+                &account.endpoints,
+                refresh_token,
+                self.clock.now(),
+            )
+        };
+        let renewed = match refresh().await {
+            Err(Error::Network { reason, .. }) => {
+                tracing::info!(account = %account_id, %reason, "a refresh was cut off; sending it again");
+                refresh().await
+            }
+            other => other,
+        };
+        match renewed {
             Ok(renewed) => {
                 let access = renewed.access_token.clone();
                 self.vault_put(account_id, renewed).await?;

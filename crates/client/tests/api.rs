@@ -321,6 +321,54 @@ async fn a_401_with_a_grant_still_alive_refreshes_and_retries_once() {
 }
 
 #[tokio::test]
+async fn a_refresh_cut_off_by_a_502_is_sent_once_more_and_the_account_stays_signed_in() {
+    // A proxy answers 502 for the first refresh (its server instance went away); the
+    // same refresh token sent again gets a new pair.
+    let refreshes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = Arc::clone(&refreshes);
+    let (base, mut seen) = serving(move |head| {
+        if head.starts_with("POST /oauth/token") {
+            if counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                return ("502 Bad Gateway", "", "<html><body>502 Bad Gateway</body></html>");
+            }
+            return (
+                "200 OK",
+                "",
+                r#"{"access_token":"access-token-2","token_type":"Bearer","expires_in":600,"refresh_token":"refresh-token-2"}"#,
+            );
+        }
+        if head.contains("Bearer access-token-2") {
+            ("200 OK", "", "[]")
+        } else {
+            ("401 Unauthorized", "", r#"{"kind":"unauthorized","message":"expired"}"#)
+        }
+    })
+    .await;
+    let client = SignedIn::on(&base);
+    let sessions = client
+        .courier
+        .api(&client.account_id)
+        .sessions()
+        .await
+        .unwrap();
+    assert!(sessions.is_empty());
+    assert!(!client.account().await.signed_out);
+    let mut refresh_bodies = Vec::new();
+    while let Ok(request) = seen.try_recv() {
+        if request.head.starts_with("POST /oauth/token") {
+            refresh_bodies.push(request.body);
+        }
+    }
+    assert_eq!(refresh_bodies.len(), 2, "one refresh, sent twice");
+    assert!(
+        refresh_bodies
+            .iter()
+            .all(|body| body.contains("refresh_token=refresh-token-1")),
+        "{refresh_bodies:?}"
+    );
+}
+
+#[tokio::test]
 async fn sessions_and_a_revocation_go_to_their_paths() {
     let (base, mut seen) = answering(
         "200 OK",

@@ -126,9 +126,58 @@ pub fn authorization(
     })
 }
 
+/// How a token request failed before the server gave an OAuth answer.
+#[derive(Debug)]
+enum TokenTransportError {
+    /// The request did not get an answer (refused, reset, timed out).
+    Http(oauth2::HttpClientError<reqwest::Error>),
+    /// A 5xx answer: a proxy whose instance went away, a server restarting. The
+    /// request may not have been processed, or processed without its answer arriving.
+    Unavailable(reqwest::StatusCode),
+}
+
+impl std::fmt::Display for TokenTransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Http(error) => error.fmt(f),
+            Self::Unavailable(status) => write!(f, "the token endpoint answered {status}"),
+        }
+    }
+}
+
+impl std::error::Error for TokenTransportError {}
+
+/// `http` for token requests: a 5xx answer comes back as
+/// [`TokenTransportError::Unavailable`] (a network error to callers), not as an
+/// unreadable OAuth answer.
+struct TokenHttp<'h>(&'h reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp<'_> {
+    type Error = TokenTransportError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn Future<Output = std::result::Result<oauth2::HttpResponse, TokenTransportError>>
+                + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let response = oauth2::AsyncHttpClient::call(self.0, request)
+                .await
+                .map_err(TokenTransportError::Http)?;
+            if response.status().is_server_error() {
+                return Err(TokenTransportError::Unavailable(response.status()));
+            }
+            Ok(response)
+        })
+    }
+}
+
 fn token_error(
     server: &str,
-    error: RequestTokenError<oauth2::HttpClientError<reqwest::Error>, BasicErrorResponse>,
+    error: RequestTokenError<TokenTransportError, BasicErrorResponse>,
 ) -> Error {
     match error {
         RequestTokenError::ServerResponse(response) => match response.error() {
@@ -144,9 +193,9 @@ fn token_error(
                     .unwrap_or_default()
             )),
         },
-        RequestTokenError::Request(oauth2::HttpClientError::Reqwest(error)) => {
-            Error::network(server, &error)
-        }
+        RequestTokenError::Request(TokenTransportError::Http(
+            oauth2::HttpClientError::Reqwest(error),
+        )) => Error::network(server, &error),
         RequestTokenError::Request(other) => Error::Network {
             server: server.to_owned(),
             reason: other.to_string(),
@@ -195,7 +244,7 @@ pub async fn exchange_code(
     let response = client(endpoints, Some(redirect_uri))?
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(verifier)
-        .request_async(http)
+        .request_async(&TokenHttp(http))
         .await
         .map_err(|error| token_error(&endpoints.issuer, error))?;
     Ok(token_set(&response, now, None))
@@ -210,7 +259,7 @@ pub async fn refresh(
 ) -> Result<TokenSet> {
     let response = client(endpoints, None)?
         .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
-        .request_async(http)
+        .request_async(&TokenHttp(http))
         .await
         .map_err(|error| token_error(&endpoints.issuer, error))?;
     Ok(token_set(&response, now, Some(refresh_token)).0)
