@@ -280,24 +280,36 @@ async fn a_401_whose_refresh_is_refused_marks_the_account_signed_out() {
     assert!(seen.try_recv().is_err());
 }
 
+/// A refresh's answer: a new pair.
+const NEW_PAIR: &str = r#"{"access_token":"access-token-2","token_type":"Bearer","expires_in":600,"refresh_token":"refresh-token-2"}"#;
+
+/// A server that refuses the first access token (401), answers refreshes with
+/// `refreshed()` (status, body) and any call with the new token with `[]`.
+async fn refusing_the_first_token(
+    refreshed: impl Fn() -> (&'static str, &'static str) + Send + Sync + 'static,
+) -> (String, mpsc::UnboundedReceiver<Seen>) {
+    serving(move |head| {
+        if head.starts_with("POST /oauth/token") {
+            let (status, body) = refreshed();
+            (status, "", body)
+        } else if head.contains("Bearer access-token-2") {
+            ("200 OK", "", "[]")
+        } else {
+            (
+                "401 Unauthorized",
+                "",
+                r#"{"kind":"unauthorized","message":"expired"}"#,
+            )
+        }
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_401_with_a_grant_still_alive_refreshes_and_retries_once() {
     // The server refuses the first token (this device's clock was behind) but the
     // grant is fine: one refresh, one retry, and the account stays signed in.
-    let (base, mut seen) = serving(|head| {
-        if head.starts_with("POST /oauth/token") {
-            (
-                "200 OK",
-                "",
-                r#"{"access_token":"access-token-2","token_type":"Bearer","expires_in":600,"refresh_token":"refresh-token-2"}"#,
-            )
-        } else if head.contains("Bearer access-token-2") {
-            ("200 OK", "", "[]")
-        } else {
-            ("401 Unauthorized", "", r#"{"kind":"unauthorized","message":"expired"}"#)
-        }
-    })
-    .await;
+    let (base, mut seen) = refusing_the_first_token(|| ("200 OK", NEW_PAIR)).await;
     let client = SignedIn::on(&base);
     let sessions = client
         .courier
@@ -324,23 +336,15 @@ async fn a_401_with_a_grant_still_alive_refreshes_and_retries_once() {
 async fn a_refresh_cut_off_by_a_502_is_sent_once_more_and_the_account_stays_signed_in() {
     // A proxy answers 502 for the first refresh (its server instance went away); the
     // same refresh token sent again gets a new pair.
-    let refreshes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counted = Arc::clone(&refreshes);
-    let (base, mut seen) = serving(move |head| {
-        if head.starts_with("POST /oauth/token") {
-            if counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
-                return ("502 Bad Gateway", "", "<html><body>502 Bad Gateway</body></html>");
-            }
-            return (
-                "200 OK",
-                "",
-                r#"{"access_token":"access-token-2","token_type":"Bearer","expires_in":600,"refresh_token":"refresh-token-2"}"#,
-            );
-        }
-        if head.contains("Bearer access-token-2") {
-            ("200 OK", "", "[]")
+    let refreshes = std::sync::atomic::AtomicUsize::new(0);
+    let (base, mut seen) = refusing_the_first_token(move || {
+        if refreshes.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            (
+                "502 Bad Gateway",
+                "<html><body>502 Bad Gateway</body></html>",
+            )
         } else {
-            ("401 Unauthorized", "", r#"{"kind":"unauthorized","message":"expired"}"#)
+            ("200 OK", NEW_PAIR)
         }
     })
     .await;
