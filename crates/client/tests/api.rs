@@ -305,12 +305,9 @@ async fn refusing_the_first_token(
     .await
 }
 
-#[tokio::test]
-async fn a_401_with_a_grant_still_alive_refreshes_and_retries_once() {
-    // The server refuses the first token (this device's clock was behind) but the
-    // grant is fine: one refresh, one retry, and the account stays signed in.
-    let (base, mut seen) = refusing_the_first_token(|| ("200 OK", NEW_PAIR)).await;
-    let client = SignedIn::on(&base);
+/// Lists the sessions as Ada on `base`: the list is empty and she is still signed in.
+async fn still_signed_in_after_listing_sessions(base: &str) {
+    let client = SignedIn::on(base);
     let sessions = client
         .courier
         .api(&client.account_id)
@@ -319,6 +316,14 @@ async fn a_401_with_a_grant_still_alive_refreshes_and_retries_once() {
         .unwrap();
     assert!(sessions.is_empty());
     assert!(!client.account().await.signed_out);
+}
+
+#[tokio::test]
+async fn a_401_with_a_grant_still_alive_refreshes_and_retries_once() {
+    // The server refuses the first token (this device's clock was behind) but the
+    // grant is fine: one refresh, one retry, and the account stays signed in.
+    let (base, mut seen) = refusing_the_first_token(|| ("200 OK", NEW_PAIR)).await;
+    still_signed_in_after_listing_sessions(&base).await;
     let heads: Vec<String> = [
         seen.recv().await.unwrap(),
         seen.recv().await.unwrap(),
@@ -348,15 +353,7 @@ async fn a_refresh_cut_off_by_a_502_is_sent_once_more_and_the_account_stays_sign
         }
     })
     .await;
-    let client = SignedIn::on(&base);
-    let sessions = client
-        .courier
-        .api(&client.account_id)
-        .sessions()
-        .await
-        .unwrap();
-    assert!(sessions.is_empty());
-    assert!(!client.account().await.signed_out);
+    still_signed_in_after_listing_sessions(&base).await;
     let mut refresh_bodies = Vec::new();
     while let Ok(request) = seen.try_recv() {
         if request.head.starts_with("POST /oauth/token") {

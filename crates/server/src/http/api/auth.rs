@@ -33,13 +33,14 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let freshness = Freshness::asked_by(&parts.headers);
         let AccessContext {
             grant_id,
             scope,
             user,
             grant_expires_at,
             ..
-        } = userinfo::authenticate(state, &parts.headers)
+        } = userinfo::authenticate(state, &parts.headers, freshness)
             .await
             .map_err(|error| {
                 if error.status.is_server_error() {
@@ -60,7 +61,7 @@ impl FromRequestParts<AppState> for Authenticated {
             user,
             session_id: grant_id,
             session_expires_at: grant_expires_at,
-            freshness: Freshness::asked_by(&parts.headers),
+            freshness,
         })
     }
 }

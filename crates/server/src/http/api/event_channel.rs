@@ -57,7 +57,7 @@ pub async fn channel(
     // check the token once more, since a revocation between the first check and the
     // subscription was published to no one this channel could hear.
     let events = state.events.subscribe(&auth.user.id);
-    match userinfo::authenticate(&state, &headers).await {
+    match userinfo::authenticate(&state, &headers, auth.freshness).await {
         Ok(_) => {}
         Err(error) if error.status.is_server_error() => {
             return ApiError::internal().into_response();

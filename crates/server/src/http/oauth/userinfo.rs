@@ -46,10 +46,11 @@ impl Freshness {
 
 /// The live grant and account behind the request's `Authorization: Bearer` token,
 /// from the instance's [`AccessCache`](crate::platform::access_cache) when it has them
-/// and the request allows it ([`Freshness::asked_by`]).
+/// and `freshness` (what the request asked, [`Freshness::asked_by`]) allows.
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
+    freshness: Freshness,
 ) -> Result<AccessContext, OAuthError> {
     let token = headers
         .get(header::AUTHORIZATION)
@@ -65,7 +66,7 @@ pub async fn authenticate(
     let now = state.clock.now();
     let digest = token_digest(token);
     let cache = state.events.access_cache();
-    let remembered = match Freshness::asked_by(headers) {
+    let remembered = match freshness {
         Freshness::CopyWillDo => cache.context(&digest, now),
         Freshness::Database => None,
     };
@@ -122,14 +123,15 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<UserInfo>, OAuthError> {
-    let context = authenticate(&state, &headers).await?;
+    let freshness = Freshness::asked_by(&headers);
+    let context = authenticate(&state, &headers, freshness).await?;
     let scopes: Vec<&str> = context.scope.split(' ').collect();
     let user = context.user;
     let with_email = scopes.contains(&"email");
     let with_profile = scopes.contains(&"profile");
     // The profile name and the avatar's (versioned, absolute) URL.
     let picture = if with_profile {
-        remembered_profile(&state, &user.id, Freshness::asked_by(&headers))
+        remembered_profile(&state, &user.id, freshness)
             .await?
             .and_then(|record| crate::profile::owner_view(&state.issuer, &record).avatar_url)
     } else {
