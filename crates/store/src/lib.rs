@@ -1,7 +1,7 @@
 //! `courier-store`: everything the Courier account server keeps, behind one trait per
 //! area ([`Accounts`], [`MailLinks`], [`EmailChanges`], [`WebSessions`],
 //! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`], [`Teams`],
-//! [`Discovery`], [`MailQueue`], [`ServerSecrets`], [`Upkeep`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
+//! [`Discovery`], [`MailQueue`], [`ServerSecrets`], [`Upkeep`], [`WorkspaceSync`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
 //! Each method is one atomic operation (one transaction), so the server never sees a
 //! half-written account or grant.
 //!
@@ -31,6 +31,7 @@ mod support;
 mod teams;
 pub mod transfer;
 mod upkeep;
+mod workspaces;
 
 use std::sync::Arc;
 
@@ -64,6 +65,10 @@ pub use teams::{
     MemberRecord, Membership, NewInvitation, TeamRecord, TeamRole, Teams,
 };
 pub use upkeep::Upkeep;
+pub use workspaces::{
+    ChangesPage, EntityRecord, MAX_PAGE, Operation, OperationResult, Pushed, WorkspaceCreation,
+    WorkspaceOwner, WorkspaceRecord, WorkspaceSync,
+};
 
 /// Seconds since the Unix epoch: every time the store keeps or compares.
 pub type UnixTime = i64;
@@ -85,6 +90,7 @@ pub trait Store:
     + MailQueue
     + ServerSecrets
     + Upkeep
+    + WorkspaceSync
     + Send
     + Sync
     + 'static
@@ -106,6 +112,7 @@ impl<T> Store for T where
         + MailQueue
         + ServerSecrets
         + Upkeep
+        + WorkspaceSync
         + Send
         + Sync
         + 'static

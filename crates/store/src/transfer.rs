@@ -281,6 +281,39 @@ pub const TABLES: &[Table] = &[
         name: "server_secrets",
         columns: &[("name", Text), ("value", Text)],
     },
+    Table {
+        name: "synced_workspaces",
+        columns: &[
+            ("id", Text),
+            ("owner_user", Text),
+            ("owner_team", Text),
+            ("seq", Int),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+    },
+    Table {
+        name: "synced_entities",
+        columns: &[
+            ("workspace_id", Text),
+            ("entity", Text),
+            ("id", Text),
+            ("fields", Text),
+            ("revision", Int),
+            ("seq", Int),
+            ("changed_at", Int),
+        ],
+    },
+    Table {
+        name: "synced_operations",
+        columns: &[
+            ("workspace_id", Text),
+            ("id", Text),
+            ("revision", Int),
+            ("seq", Int),
+            ("applied_at", Int),
+        ],
+    },
 ];
 
 /// Most values bound in one INSERT (PostgreSQL allows 65,535).

@@ -22,6 +22,7 @@ mod sessions;
 mod support;
 mod teams;
 mod upkeep;
+mod workspaces;
 
 use std::time::Duration;
 

@@ -21,6 +21,7 @@ mod sessions;
 mod support;
 mod teams;
 mod upkeep;
+mod workspaces;
 
 use std::str::FromStr as _;
 use std::time::Duration;

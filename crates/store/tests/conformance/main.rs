@@ -4,7 +4,8 @@
 //! wrong are the assertions: a replayed code or refresh token revokes its grant, a
 //! spent or expired link is refused, an email change already taken changes nothing,
 //! expiry starts at the `expires_at` second, unique values conflict, a queued mail
-//! comes back after its lease or backoff until abandoned and loses its body once done.
+//! comes back after its lease or backoff until abandoned and loses its body once done,
+//! a synced operation applies only on its base revision and only once.
 
 #![allow(clippy::unwrap_used)]
 
@@ -18,3 +19,4 @@ mod profiles;
 mod server_secrets;
 mod sessions;
 mod teams;
+mod workspaces;
