@@ -1,6 +1,6 @@
 //! Wire types shared by `courier-server` and its clients: the JSON error body, OpenID
 //! discovery metadata, user info, and the account API's documents (profile, sessions,
-//! events, support, teams). Serde only; no behaviour. Feature `openapi` derives the schemas
+//! events, support, teams, workspace sync). Serde only; no behaviour. Feature `openapi` derives the schemas
 //! the server's OpenAPI document is built from; `ts` exports TypeScript for the UI.
 
 mod account;
@@ -8,6 +8,7 @@ mod discovery;
 mod error;
 mod sessions;
 mod support;
+mod sync;
 mod teams;
 mod user;
 
@@ -19,6 +20,10 @@ pub use discovery::ProviderMetadata;
 pub use error::{ErrorBody, ErrorKind, FieldError, OAuthErrorBody};
 pub use sessions::{RevokedSessions, ServerEvent, Session, SessionKind};
 pub use support::{NewSupportRequest, SupportCategory, SupportRequest, SupportStatus};
+pub use sync::{
+    EntityFields, EntityKind, MAX_PUSH_OPERATIONS, NewSyncedWorkspace, OperationOutcome,
+    PushOperations, PushOutcome, SyncOperation, SyncedEntity, SyncedWorkspace, WorkspaceChanges,
+};
 pub use teams::{
     DiscoverableTeam, DiscoverySettings, EmailAddress, Invitation, InvitationAcceptance,
     JoinOutcome, JoinPolicy, JoinRequest, NewInvitations, RoleChange, Team, TeamDiscovery,

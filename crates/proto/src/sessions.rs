@@ -58,4 +58,7 @@ pub enum ServerEvent {
     /// One of the account's teams changed (joined, left or removed, a role, the
     /// members, the name): read `/api/v1/teams` (and the team's pages) again.
     TeamsChanged { team_id: String },
+    /// A workspace the account reaches changed up to `seq`: pull its changes after the
+    /// last sequence number this device has (nothing to do if it has `seq` already).
+    WorkspaceChanged { workspace_id: String, seq: i64 },
 }

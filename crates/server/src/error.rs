@@ -19,6 +19,9 @@ pub enum Error {
     Key(String),
     #[error("password hashing: {0}")]
     PasswordHash(String),
+    /// Stored data that no longer reads as what wrote it.
+    #[error("stored data: {0}")]
+    Corrupt(String),
 }
 
 impl Error {

@@ -18,6 +18,7 @@ mod notices;
 mod profile;
 mod sessions;
 mod teams;
+mod workspaces;
 
 // HTTP: pages, OAuth endpoints and the JSON API, depending on the domains.
 mod http;

@@ -89,3 +89,13 @@ impl<'a> From<&'a AppState> for crate::teams::Deps<'a> {
         }
     }
 }
+
+impl<'a> From<&'a AppState> for crate::workspaces::Deps<'a> {
+    fn from(state: &'a AppState) -> Self {
+        Self {
+            store: &*state.store,
+            clock: &*state.clock,
+            events: &state.events,
+        }
+    }
+}

@@ -92,6 +92,8 @@ pub enum OperationResult {
 pub struct Pushed {
     pub results: Vec<OperationResult>,
     pub seq: i64,
+    /// Some operation was written now (not only refused, or applied before).
+    pub changed: bool,
 }
 
 /// Entities changed after a sequence number, oldest change first.

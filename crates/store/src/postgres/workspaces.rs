@@ -240,7 +240,11 @@ impl WorkspaceSync for PgStore {
                 .await?;
         }
         tx.commit().await?;
-        Ok(Some(Pushed { results, seq }))
+        Ok(Some(Pushed {
+            results,
+            seq,
+            changed: seq != workspace.seq,
+        }))
     }
 
     async fn changes_since(

@@ -236,7 +236,11 @@ impl WorkspaceSync for SqliteStore {
                 .await?;
         }
         tx.commit().await?;
-        Ok(Some(Pushed { results, seq }))
+        Ok(Some(Pushed {
+            results,
+            seq,
+            changed: seq != workspace.seq,
+        }))
     }
 
     async fn changes_since(

@@ -15,6 +15,7 @@ mod sessions;
 mod support;
 mod team_discovery;
 mod teams;
+mod workspaces;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
@@ -34,7 +35,7 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 #[openapi(
     info(
         title = "Courier account API",
-        description = "Accounts, sessions, teams and support for Courier's apps. Every call takes \
+        description = "Accounts, sessions, teams, support and workspace sync for Courier's apps. Every call takes \
                        an OAuth 2.0 access token from this server as `Authorization: Bearer`, \
                        granted the `profile` and `email` scopes; a token granted less gets \
                        403 `forbidden` on every operation."
@@ -91,6 +92,9 @@ pub fn routes() -> Router<AppState> {
         .routes(routes!(team_discovery::requests))
         .routes(routes!(team_discovery::approve))
         .routes(routes!(team_discovery::decline))
+        .routes(routes!(workspaces::list, workspaces::create))
+        .routes(routes!(workspaces::show))
+        .routes(routes!(workspaces::pull, workspaces::push).layer(workspaces::push_body_limit()))
         .split_for_parts();
     let document = std::sync::Arc::new(document);
     router.route(
