@@ -390,18 +390,8 @@ pub struct HistoryEntry {
     pub error: Option<String>,
 }
 
-/// The kinds of entity the change log records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    Workspace,
-    Collection,
-    Folder,
-    Request,
-    Environment,
-    Globals,
-}
+/// The kinds of entity the change log records: the ones sync carries.
+pub use courier_proto::EntityKind;
 
 /// What a change did to its entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,17 +20,6 @@ pub(super) fn table_of(entity: EntityKind) -> (&'static str, &'static str) {
     }
 }
 
-fn entity_name(entity: EntityKind) -> &'static str {
-    match entity {
-        EntityKind::Workspace => "workspace",
-        EntityKind::Collection => "collection",
-        EntityKind::Folder => "folder",
-        EntityKind::Request => "request",
-        EntityKind::Environment => "environment",
-        EntityKind::Globals => "globals",
-    }
-}
-
 fn change_name(kind: ChangeKind) -> &'static str {
     match kind {
         ChangeKind::Create => "create",
@@ -54,7 +43,7 @@ pub(super) async fn log(
          VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(workspace_id)
-    .bind(entity_name(entity))
+    .bind(entity.as_str())
     .bind(entity_id)
     .bind(change_name(kind))
     .bind(revision)
@@ -124,7 +113,7 @@ pub(super) async fn expect_revision(
         return Err(Error::conflict(format!(
             "this {} was changed since it was opened (revision {stored}, not {expected}); \
              reopen it and try again",
-            entity_name(entity)
+            entity.as_str()
         )));
     }
     Ok(())
@@ -143,17 +132,8 @@ struct ChangeRow {
 
 impl ChangeRow {
     fn into_model(self) -> Result<Change> {
-        let entity = [
-            EntityKind::Workspace,
-            EntityKind::Collection,
-            EntityKind::Folder,
-            EntityKind::Request,
-            EntityKind::Environment,
-            EntityKind::Globals,
-        ]
-        .into_iter()
-        .find(|kind| entity_name(*kind) == self.entity)
-        .ok_or_else(|| Error::corrupt("change entity", &self.entity))?;
+        let entity = EntityKind::parse(&self.entity)
+            .ok_or_else(|| Error::corrupt("change entity", &self.entity))?;
         let kind = [ChangeKind::Create, ChangeKind::Update, ChangeKind::Delete]
             .into_iter()
             .find(|kind| change_name(*kind) == self.kind)

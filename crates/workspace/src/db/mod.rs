@@ -15,7 +15,9 @@
 //! - `trash`: what a deletion returns so it can be undone;
 //! - `history`, `drafts`: sent requests and unsaved editor changes (local only,
 //!   not in the change log);
-//! - `tabs`: the editor's open tabs per workspace, so they come back with their drafts.
+//! - `tabs`: the editor's open tabs per workspace, so they come back with their drafts;
+//! - `sync_state`, `sync_fields`: this device's side of syncing a workspace (what it
+//!   agreed with the server, the outbox, conflicts) and which columns travel.
 
 mod changes;
 mod collections;
@@ -32,6 +34,8 @@ mod requests;
 mod rows;
 mod secrets;
 mod send_options;
+mod sync_fields;
+mod sync_state;
 mod tabs;
 mod trash;
 mod tree;
@@ -54,6 +58,7 @@ pub use drafts::{Draft, DraftKey};
 pub use error::{Error, ErrorKind, Noun, Result};
 pub use order::Place;
 pub use secrets::SecretsMode;
+pub use sync_state::{ConflictKind, PushRecord, SyncConflict, SyncSummary, SyncTarget};
 pub use tabs::OpenTabs;
 pub use trash::Deleted;
 pub use tree::{CollectionNode, FilterMatch, FolderNode, PathStep, RequestNode, Tree};

@@ -45,11 +45,14 @@ pub enum FieldRule {
 }
 
 /// One field both sides changed to different values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FieldConflict {
     pub field: String,
     /// `None`: the field was cleared on that side.
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub mine: Option<Value>,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub theirs: Option<Value>,
 }
 
