@@ -1,6 +1,6 @@
 //! The typed account API (`/api/v1` on the account's own server): profile, avatar,
-//! email and password changes, notification preferences, sessions, support requests
-//! and teams ([`teams`]), one method per endpoint, reached as `courier.api(account_id)`. Each call
+//! email and password changes, notification preferences, sessions, support requests,
+//! teams ([`teams`]) and workspace sync ([`sync`]), one method per endpoint, reached as `courier.api(account_id)`. Each call
 //! takes a live access token from [`Courier::access_token`] (refreshed as needed),
 //! speaks `https://` only off loopback, and turns the server's `{kind, message,
 //! fields}` bodies into [`Error::Api`]. A 401 means the server ended the sign-in: the
@@ -9,6 +9,7 @@
 
 mod avatar;
 mod request;
+mod sync;
 mod teams;
 
 use courier_proto::{

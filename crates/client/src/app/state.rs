@@ -396,6 +396,13 @@ impl DesktopState {
                     self.profile_changed(account_id).await;
                 }
             }
+            AccountEvent::WorkspaceChanged {
+                account_id,
+                workspace_id,
+                seq,
+            } => {
+                tracing::debug!(account = %account_id, workspace = %workspace_id, seq, "workspace changed on the server");
+            }
             AccountEvent::Disconnected { account_id, reason } => {
                 tracing::info!(account = %account_id, %reason, "events channel lost; reconnecting");
                 self.out_of_touch_set().insert(account_id);

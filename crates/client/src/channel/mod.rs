@@ -43,6 +43,12 @@ pub enum AccountEvent {
     /// A team of the account's changed (members, roles, invitations, join requests,
     /// its name) or the account joined or left one: read its teams again.
     TeamsChanged { account_id: String, team_id: String },
+    /// A workspace the account reaches changed on the server up to `seq`: sync it.
+    WorkspaceChanged {
+        account_id: String,
+        workspace_id: String,
+        seq: i64,
+    },
 }
 
 impl AccountEvent {
@@ -52,7 +58,8 @@ impl AccountEvent {
             | AccountEvent::Disconnected { account_id, .. }
             | AccountEvent::SessionRevoked { account_id }
             | AccountEvent::ProfileChanged { account_id }
-            | AccountEvent::TeamsChanged { account_id, .. } => account_id,
+            | AccountEvent::TeamsChanged { account_id, .. }
+            | AccountEvent::WorkspaceChanged { account_id, .. } => account_id,
         }
     }
 }
@@ -265,6 +272,13 @@ impl Channel {
                     self.report(AccountEvent::TeamsChanged {
                         account_id: self.account_id.clone(),
                         team_id,
+                    });
+                }
+                Ok(ServerEvent::WorkspaceChanged { workspace_id, seq }) => {
+                    self.report(AccountEvent::WorkspaceChanged {
+                        account_id: self.account_id.clone(),
+                        workspace_id,
+                        seq,
                     });
                 }
                 // A newer server's event this client does not know: not an error.
