@@ -38,6 +38,7 @@ pub(super) async fn log(
     revision: i64,
 ) -> Result<()> {
     let now = w.now;
+    w.logged = true;
     sqlx::query(
         "INSERT INTO changes (workspace_id, entity, entity_id, kind, revision, at) \
          VALUES (?, ?, ?, ?, ?, ?)",

@@ -58,7 +58,7 @@ pub use drafts::{Draft, DraftKey};
 pub use error::{Error, ErrorKind, Noun, Result};
 pub use order::Place;
 pub use secrets::SecretsMode;
-pub use sync_state::{ConflictKind, PushRecord, SyncConflict, SyncSummary, SyncTarget};
+pub use sync_state::{ConflictKind, Keep, PushRecord, SyncConflict, SyncSummary, SyncTarget};
 pub use tabs::OpenTabs;
 pub use trash::Deleted;
 pub use tree::{CollectionNode, FilterMatch, FolderNode, PathStep, RequestNode, Tree};
@@ -101,6 +101,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     vault: secrets::Vault,
     history_limit: u32,
+    /// Counts commits that added to the change log (see [`WorkspaceDb::watch_changes`]).
+    changed: tokio::sync::watch::Sender<u64>,
 }
 
 /// One write transaction and the time it is stamped with.
@@ -111,7 +113,10 @@ struct Write {
     /// is sealed now, and SQLite would otherwise keep the old page images (with
     /// `secure_delete` the database file itself is already clean).
     scrub: bool,
+    /// Something was added to the change log: tell the watchers after committing.
+    logged: bool,
     writes: SqlitePool,
+    changed: tokio::sync::watch::Sender<u64>,
 }
 
 impl Write {
@@ -121,6 +126,9 @@ impl Write {
 
     async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        if self.logged {
+            self.changed.send_modify(|count| *count += 1);
+        }
         if self.scrub {
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.writes)
@@ -161,6 +169,7 @@ impl WorkspaceDb {
                 clock: options.clock,
                 vault: secrets::Vault::new(options.secrets),
                 history_limit: options.history_limit.max(1),
+                changed: tokio::sync::watch::Sender::new(0),
             }),
         };
         db.ensure_scratch_pad().await?;
@@ -196,8 +205,16 @@ impl WorkspaceDb {
             tx,
             now: self.inner.clock.now_ms(),
             scrub: false,
+            logged: false,
             writes: self.inner.writes.clone(),
+            changed: self.inner.changed.clone(),
         })
+    }
+
+    /// Changes whenever a commit adds to the change log (a local change that sync will
+    /// send); what arrives from the server does not.
+    pub fn watch_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.changed.subscribe()
     }
 
     async fn read(&self) -> Result<PoolConnection<Sqlite>> {

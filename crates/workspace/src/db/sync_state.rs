@@ -28,6 +28,8 @@ use courier_proto::{OperationOutcome, SyncOperation, SyncedEntity};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncTarget {
     pub workspace_id: String,
+    /// The account it syncs for on this device.
+    pub account: Option<String>,
     /// The team it belongs to; `None`: the account's own.
     pub team_id: Option<String>,
     /// The server has it.
@@ -92,8 +94,15 @@ pub struct PushRecord {
     pub conflicts: u32,
 }
 
-/// `workspace_id, team_id, registered, pulled_seq, synced_at`.
-type TargetRow = (String, Option<String>, bool, i64, Option<i64>);
+/// `workspace_id, owner_account, team_id, registered, pulled_seq, synced_at`.
+type TargetRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    i64,
+    Option<i64>,
+);
 
 /// `entity, entity_id, kind, name, fields, mine, at`.
 type ConflictRow = (
@@ -301,16 +310,18 @@ impl WorkspaceDb {
     /// The workspaces this device syncs.
     pub async fn sync_targets(&self) -> Result<Vec<SyncTarget>> {
         let rows: Vec<TargetRow> = sqlx::query_as(
-            "SELECT workspace_id, team_id, registered, pulled_seq, synced_at FROM sync_workspaces \
-             ORDER BY workspace_id",
+            "SELECT s.workspace_id, w.owner_account, s.team_id, s.registered, s.pulled_seq, \
+             s.synced_at FROM sync_workspaces s JOIN workspaces w ON w.id = s.workspace_id \
+             ORDER BY s.workspace_id",
         )
         .fetch_all(&mut *self.read().await?)
         .await?;
         Ok(rows
             .into_iter()
             .map(
-                |(workspace_id, team_id, registered, pulled_seq, synced_at)| SyncTarget {
+                |(workspace_id, account, team_id, registered, pulled_seq, synced_at)| SyncTarget {
                     workspace_id,
+                    account,
                     team_id,
                     registered,
                     pulled_seq,
@@ -756,4 +767,106 @@ async fn keep_unsent_work(
         record_conflict(w, workspace_id, entity, &id, &name, &conflict).await?;
     }
     Ok(())
+}
+
+/// Which side a conflict is settled for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    /// The server's version stays (it is already what the entity holds).
+    Theirs,
+    /// This device's version wins: written here and sent as a new change.
+    Mine,
+}
+
+impl WorkspaceDb {
+    /// Settles one conflict. Keeping mine writes this device's values (restores the
+    /// entity, or deletes it again) as a local change that the next round sends.
+    pub async fn resolve_conflict(
+        &self,
+        workspace_id: &str,
+        entity: EntityKind,
+        entity_id: &str,
+        keep: Keep,
+    ) -> Result<()> {
+        let conflicts = self.sync_conflicts(workspace_id).await?;
+        let conflict = conflicts
+            .into_iter()
+            .find(|c| c.entity == entity && c.entity_id == entity_id)
+            .ok_or_else(|| Error::conflict("this conflict was settled already"))?;
+        let mut w = self.write().await?;
+        if keep == Keep::Mine {
+            keep_mine(&mut w, &conflict).await?;
+        }
+        sqlx::query(
+            "DELETE FROM sync_conflicts WHERE workspace_id = ? AND entity = ? AND entity_id = ?",
+        )
+        .bind(workspace_id)
+        .bind(entity.as_str())
+        .bind(entity_id)
+        .execute(w.conn())
+        .await?;
+        w.commit().await
+    }
+
+    /// **Keep all mine** for a whole workspace.
+    pub async fn keep_all_mine(&self, workspace_id: &str) -> Result<u32> {
+        let conflicts = self.sync_conflicts(workspace_id).await?;
+        let count = u32::try_from(conflicts.len()).unwrap_or(u32::MAX);
+        for conflict in conflicts {
+            self.resolve_conflict(
+                workspace_id,
+                conflict.entity,
+                &conflict.entity_id,
+                Keep::Mine,
+            )
+            .await?;
+        }
+        Ok(count)
+    }
+}
+
+/// Writes this device's side of `conflict` and logs it as a local change.
+async fn keep_mine(w: &mut Write, conflict: &SyncConflict) -> Result<()> {
+    let (workspace_id, entity, id) = (
+        conflict.workspace_id.as_str(),
+        conflict.entity,
+        conflict.entity_id.as_str(),
+    );
+    let now = w.now;
+    let kind = match &conflict.conflict {
+        ConflictKind::Fields { fields } => {
+            let Some(mut current) = sync_fields::read(w.conn(), entity, id).await? else {
+                return Err(Error::conflict(
+                    "this item was deleted since; nothing to keep",
+                ));
+            };
+            for field in fields {
+                match &field.mine {
+                    Some(value) => current.insert(field.field.clone(), value.clone()),
+                    None => current.remove(&field.field),
+                };
+            }
+            sync_fields::write(w.conn(), entity, id, &current, now).await?;
+            ChangeKind::Update
+        }
+        ConflictKind::DeletedThere { mine } => {
+            sync_fields::write(w.conn(), entity, id, mine, now).await?;
+            ChangeKind::Create
+        }
+        ConflictKind::ChangedThere => {
+            sync_fields::delete(w.conn(), entity, id).await?;
+            ChangeKind::Delete
+        }
+    };
+    let revision: i64 = sqlx::query_scalar(&format!(
+        "SELECT COALESCE(MAX(revision), 0) FROM {} WHERE {} = ?",
+        super::changes::table_of(entity).0,
+        super::changes::table_of(entity).1
+    ))
+    .bind(id)
+    .fetch_one(w.conn())
+    .await?;
+    log(w, workspace_id, entity, id, kind, revision).await
 }
