@@ -48,6 +48,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, config: ClientConfig) -> 
             let state = DesktopState::with_config(config, shell);
             // Each signed-in account listens for its revocation and profile changes.
             tauri::async_runtime::spawn(state.follow_live_updates());
+            // Their workspaces sync with their servers.
+            tauri::async_runtime::spawn(state.follow_work_sync());
             // The work database opens now, so the first screen does not wait for it
             // (without a chosen token store it opens on first use instead).
             let opening = Arc::clone(&state);

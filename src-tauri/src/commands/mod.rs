@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod files;
 pub mod settings;
 pub mod signin;
+pub mod sync;
 pub mod teams;
 pub mod window;
 pub mod work;

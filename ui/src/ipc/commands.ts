@@ -8,6 +8,7 @@ import type { DiscoverySettings } from "../bindings/DiscoverySettings";
 import type { Draft } from "../bindings/Draft";
 import type { DraftKey } from "../bindings/DraftKey";
 import type { EmailChange } from "../bindings/EmailChange";
+import type { EntityKind } from "../bindings/EntityKind";
 import type { Environment } from "../bindings/Environment";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { Folder } from "../bindings/Folder";
@@ -17,6 +18,7 @@ import type { ImportSummary } from "../bindings/ImportSummary";
 import type { Invitation } from "../bindings/Invitation";
 import type { JoinOutcome } from "../bindings/JoinOutcome";
 import type { JoinRequest } from "../bindings/JoinRequest";
+import type { Keep } from "../bindings/Keep";
 import type { NewInvitations } from "../bindings/NewInvitations";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
@@ -36,6 +38,8 @@ import type { SignInChoice } from "../bindings/SignInChoice";
 import type { SignInProgress } from "../bindings/SignInProgress";
 import type { SignInStarted } from "../bindings/SignInStarted";
 import type { SupportRequest } from "../bindings/SupportRequest";
+import type { SyncConflict } from "../bindings/SyncConflict";
+import type { SyncStatus } from "../bindings/SyncStatus";
 import type { Team } from "../bindings/Team";
 import type { TeamDiscovery } from "../bindings/TeamDiscovery";
 import type { TeamFields } from "../bindings/TeamFields";
@@ -45,6 +49,7 @@ import type { TeamsChangedEvent } from "../bindings/TeamsChangedEvent";
 import type { TreeColumns } from "../bindings/TreeColumns";
 import type { Undo } from "../bindings/Undo";
 import type { Variable } from "../bindings/Variable";
+import type { WorkChanged } from "../bindings/WorkChanged";
 import type { Workspace } from "../bindings/Workspace";
 import type { WorkspaceList } from "../bindings/WorkspaceList";
 
@@ -193,6 +198,19 @@ export type Commands = {
   import_file: { args: { workspaceId: string; path: string }; result: ImportSummary };
   export_collection: { args: { collectionId: string; path: string; format: ExportFormat; includeSecrets: boolean }; result: null };
   request_from_curl: { args: { place: Place; command: string }; result: Request };
+  /**
+   * Where an account's sync stands (the header's indicator); changes come
+   * as `sync_status`.
+   */
+  sync_status: { args: { accountId: string }; result: SyncStatus };
+  /** **Sync now** (and **Retry**): a round for the account at once. */
+  sync_now: { args: { accountId: string }; result: null };
+  /** The conflicts left to decide in a workspace. */
+  sync_conflicts: { args: { workspaceId: string }; result: Array<SyncConflict> };
+  /** Settles one conflict: the server's version stays, or this device's wins. */
+  resolve_conflict: { args: { workspaceId: string; entity: EntityKind; entityId: string; keep: Keep }; result: Array<SyncConflict> };
+  /** **Keep all mine** for a whole workspace. */
+  keep_all_mine: { args: { workspaceId: string }; result: Array<SyncConflict> };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
   /**
@@ -214,4 +232,8 @@ export type Events = {
   profile_changed: ProfileChangedEvent;
   /** A team of an account's changed, or the account joined or left one. */
   teams_changed: TeamsChangedEvent;
+  /** An account's sync moved on (syncing, synced, offline, an error, the counts). */
+  sync_status: SyncStatus;
+  /** A sync round wrote into these workspaces: their screens read them again. */
+  work_changed: WorkChanged;
 };

@@ -22,6 +22,7 @@ pub(crate) use avatar::avatar_refused;
 pub use avatar::{AVATAR_MAX_BYTES, AVATAR_TYPES, check_avatar};
 use request::{Body, absolute, json};
 pub use request::{FRESH_READS_AFTER_CHANGE, api_error, api_url};
+pub(crate) use sync::sync_failure;
 
 use crate::courier::Courier;
 use crate::error::Result;

@@ -71,7 +71,7 @@ impl AccountApi<'_> {
 }
 
 /// A client error as a sync round sees it.
-fn failure(error: Error) -> SyncFailure {
+pub(crate) fn sync_failure(error: Error) -> SyncFailure {
     let later = match &error {
         Error::Network { .. } | Error::Protocol(_) => true,
         Error::Api { kind, .. } => matches!(kind, ErrorKind::Internal | ErrorKind::RateLimited),
@@ -89,7 +89,7 @@ impl SyncServer for AccountApi<'_> {
         self.register_workspace(workspace_id, team_id)
             .await
             .map(drop)
-            .map_err(failure)
+            .map_err(sync_failure)
     }
 
     async fn push(
@@ -99,12 +99,12 @@ impl SyncServer for AccountApi<'_> {
     ) -> Result<PushOutcome, SyncFailure> {
         self.push_changes(workspace_id, operations)
             .await
-            .map_err(failure)
+            .map_err(sync_failure)
     }
 
     async fn pull(&self, workspace_id: &str, since: i64) -> Result<WorkspaceChanges, SyncFailure> {
         self.pull_changes(workspace_id, since)
             .await
-            .map_err(failure)
+            .map_err(sync_failure)
     }
 }

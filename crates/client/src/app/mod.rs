@@ -1,7 +1,7 @@
 //! The desktop app without its window: what the UI is shown ([`view`]), the state
 //! behind it ([`DesktopState`]: the client, where tokens are kept, the sign-in the
 //! window waits for, each account's live updates, the person's work on this device:
-//! [`work`]), and the IPC table both sides are generated from ([`ipc`]). The desktop
+//! [`work`], kept in step with the accounts' servers by [`work_sync`]), and the IPC table both sides are generated from ([`ipc`]). The desktop
 //! shell (Tauri) implements [`Shell`]; the CLI and tests can drive the same state
 //! without WebKit.
 
@@ -14,6 +14,7 @@ mod token_store;
 pub mod transfer;
 pub mod view;
 pub mod work;
+pub mod work_sync;
 
 pub use ipc::UiEvent;
 pub use state::DesktopState;

@@ -26,6 +26,7 @@ use super::view::{
     TeamsChangedEvent, VaultStatus,
 };
 use super::work::{self, Work};
+use super::work_sync::{self, SyncHost, SyncStatus, Wake, WorkSync};
 use crate::accounts::RegistryFile;
 use crate::auth::browser::{BrowserOpener as _, SystemBrowser};
 use crate::auth::signin::SignInAttempt;
@@ -50,6 +51,8 @@ pub struct DesktopState {
     keys: RwLock<Option<Arc<KeyringVault>>>,
     /// The device's work, opened on first use (see [`DesktopState::work`]).
     work: OnceCell<Arc<Work>>,
+    /// Keeps the accounts' workspaces in step with their servers.
+    work_sync: WorkSync,
 }
 
 /// Settings of the desktop app itself (not accounts, not secrets).
@@ -76,6 +79,7 @@ impl DesktopState {
             out_of_touch: Mutex::default(),
             keys: RwLock::new(keys),
             work: OnceCell::new(),
+            work_sync: WorkSync::default(),
         })
     }
 
@@ -366,6 +370,29 @@ impl DesktopState {
         }
     }
 
+    /// Runs the sync of the accounts' workspaces for as long as the app runs (spawn the
+    /// future once, at start): see [`work_sync`].
+    pub fn follow_work_sync(self: &Arc<Self>) -> impl Future<Output = ()> + Send + 'static {
+        let inbox = self.work_sync.take_inbox();
+        let state = Arc::clone(self);
+        async move {
+            if let Some(inbox) = inbox {
+                work_sync::run(state, inbox).await;
+            }
+        }
+    }
+
+    /// Where `account_id`'s sync stands.
+    pub fn sync_status(&self, account_id: &str) -> SyncStatus {
+        self.work_sync.status(account_id)
+    }
+
+    /// **Sync now**: a round for the account (and whatever the server has that this
+    /// device does not) at once.
+    pub fn sync_now(&self, account_id: &str) {
+        self.work_sync.wake(Wake::Account(account_id.to_owned()));
+    }
+
     async fn live_update(&self, outcome: AccountEvent) {
         match outcome {
             AccountEvent::SessionRevoked { account_id } => {
@@ -385,6 +412,8 @@ impl DesktopState {
             }
             AccountEvent::Connected { account_id } => {
                 tracing::debug!(account = %account_id, "events channel live");
+                // What changed on the server while nobody listened, and what waits here.
+                self.work_sync.wake(Wake::Account(account_id.clone()));
                 let was_out_of_touch = self.out_of_touch_set().remove(&account_id);
                 if was_out_of_touch {
                     // Teams and profile may have changed while nobody listened (a
@@ -400,9 +429,11 @@ impl DesktopState {
                 account_id,
                 workspace_id,
                 seq,
-            } => {
-                tracing::debug!(account = %account_id, workspace = %workspace_id, seq, "workspace changed on the server");
-            }
+            } => self.work_sync.wake(Wake::Workspace {
+                account: account_id,
+                workspace: workspace_id,
+                seq,
+            }),
             AccountEvent::Disconnected { account_id, reason } => {
                 tracing::info!(account = %account_id, %reason, "events channel lost; reconnecting");
                 self.out_of_touch_set().insert(account_id);
@@ -430,6 +461,28 @@ impl DesktopState {
         {
             self.shell.emit(UiEvent::AccountChanged(snapshot));
         }
+    }
+}
+
+impl SyncHost for DesktopState {
+    async fn courier(&self) -> Option<Arc<Courier>> {
+        DesktopState::courier(self).await.ok()
+    }
+
+    async fn database(&self) -> Option<courier_workspace::db::WorkspaceDb> {
+        self.work().await.ok().map(|work| work.db().clone())
+    }
+
+    fn sync(&self) -> &WorkSync {
+        &self.work_sync
+    }
+
+    fn status_changed(&self, status: SyncStatus) {
+        self.shell.emit(UiEvent::SyncStatus(status));
+    }
+
+    fn work_changed(&self, changed: work_sync::WorkChanged) {
+        self.shell.emit(UiEvent::WorkChanged(changed));
     }
 }
 

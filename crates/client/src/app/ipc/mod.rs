@@ -244,6 +244,24 @@ macro_rules! with_ipc_table {
                     request_from_curl(place: $crate::workspace::db::Place, command: String)
                         -> $crate::workspace::model::Request;
                 }
+                sync {
+                    /// Where an account's sync stands (the header's indicator); changes come
+                    /// as `sync_status`.
+                    sync_status(account_id: String) -> $crate::app::work_sync::SyncStatus;
+                    /// **Sync now** (and **Retry**): a round for the account at once.
+                    sync_now(account_id: String) -> ();
+                    /// The conflicts left to decide in a workspace.
+                    sync_conflicts(workspace_id: String) -> Vec<$crate::workspace::db::SyncConflict>;
+                    /// Settles one conflict: the server's version stays, or this device's wins.
+                    resolve_conflict(
+                        workspace_id: String,
+                        entity: $crate::workspace::model::EntityKind,
+                        entity_id: String,
+                        keep: $crate::workspace::db::Keep
+                    ) -> Vec<$crate::workspace::db::SyncConflict>;
+                    /// **Keep all mine** for a whole workspace.
+                    keep_all_mine(workspace_id: String) -> Vec<$crate::workspace::db::SyncConflict>;
+                }
                 window {
                     /// The UI has drawn its first real screen (the startup benchmark's mark).
                     first_screen_ready() -> ();
@@ -265,6 +283,10 @@ macro_rules! with_ipc_table {
                 profile_changed => ProfileChanged($crate::app::view::ProfileChangedEvent);
                 /// A team of an account's changed, or the account joined or left one.
                 teams_changed => TeamsChanged($crate::app::view::TeamsChangedEvent);
+                /// An account's sync moved on (syncing, synced, offline, an error, the counts).
+                sync_status => SyncStatus($crate::app::work_sync::SyncStatus);
+                /// A sync round wrote into these workspaces: their screens read them again.
+                work_changed => WorkChanged($crate::app::work_sync::WorkChanged);
             }
         }
     };

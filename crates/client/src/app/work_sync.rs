@@ -1,0 +1,408 @@
+//! Keeping the signed-in accounts' workspaces in step with their servers, for the
+//! desktop. One task ([`run`]) does every sync round, one after another, when
+//! something asks for one: a local change (the database's change watch, after a short
+//! pause so a burst of typing is one round), an account's events channel saying a
+//! workspace changed on the server or that it is (re)connected, **Sync now**, and a
+//! round every minute besides, so a lost event costs at most a minute. A round that
+//! cannot reach the server is retried with backoff and jitter; nothing is lost
+//! meanwhile (the outbox is in the database). Each account's [`SyncStatus`] is kept
+//! here for the header's indicator and pushed to the UI as `sync_status` when it
+//! changes.
+//!
+//! Which workspaces sync: every workspace of a signed-in account on this device (the
+//! Scratch Pad never does), and every workspace the server has for the account,
+//! brought onto this device the first time it is seen.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use courier_workspace::db::WorkspaceDb;
+use courier_workspace::model::Owner;
+use courier_workspace::sync::{SyncFailure, sync_round};
+use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::channel::Backoff;
+use crate::courier::Courier;
+
+/// How long a burst of local changes may go on before its round starts.
+const LOCAL_PAUSE: Duration = Duration::from_millis(300);
+
+/// A round for every account this often, whatever else happens.
+const EVERY: Duration = Duration::from_secs(60);
+
+/// How soon a round that could not reach the server is tried again.
+const RETRY: Backoff = Backoff {
+    initial: Duration::from_secs(1),
+    max: Duration::from_secs(60),
+};
+
+/// Where an account's sync stands, for the header's indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// Everything here is on the server and everything there is here.
+    Synced,
+    /// A round is running.
+    Syncing,
+    /// The server cannot be reached; changes wait here and go when it can.
+    Offline,
+    /// The server refused (the reason says why); **Retry** tries again.
+    Error,
+}
+
+/// An account's sync as the indicator shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SyncStatus {
+    pub account_id: String,
+    pub state: SyncState,
+    /// Entities changed here and not yet on the server.
+    pub pending: u32,
+    /// Conflicts left to decide.
+    pub conflicts: u32,
+    /// Unix milliseconds of the last complete round of every workspace.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub synced_at: Option<i64>,
+    /// Why the last round failed (offline or refused).
+    pub error: Option<String>,
+}
+
+/// What asks for a round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Wake {
+    /// Every workspace of every signed-in account (a local change, the minute).
+    Everyone,
+    /// Every workspace of this account, and the ones the server has that this device
+    /// does not yet (connected, **Sync now**).
+    Account(String),
+    /// One workspace the server says changed up to `seq`.
+    Workspace {
+        account: String,
+        workspace: String,
+        seq: i64,
+    },
+}
+
+/// The sync's shared half: the wake-up queue and the last status of each account.
+pub(super) struct WorkSync {
+    wake: mpsc::UnboundedSender<Wake>,
+    inbox: Mutex<Option<mpsc::UnboundedReceiver<Wake>>>,
+    statuses: Mutex<HashMap<String, SyncStatus>>,
+}
+
+impl Default for WorkSync {
+    fn default() -> Self {
+        let (wake, inbox) = mpsc::unbounded_channel();
+        Self {
+            wake,
+            inbox: Mutex::new(Some(inbox)),
+            statuses: Mutex::default(),
+        }
+    }
+}
+
+impl WorkSync {
+    pub(super) fn wake(&self, wake: Wake) {
+        // The task is gone only when the app is closing.
+        let _ = self.wake.send(wake);
+    }
+
+    /// The queue, for the one task that runs the rounds (`None` once taken).
+    pub(super) fn take_inbox(&self) -> Option<mpsc::UnboundedReceiver<Wake>> {
+        self.inbox
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// The account's last status; a signed-in account not synced yet is `syncing`.
+    pub(super) fn status(&self, account_id: &str) -> SyncStatus {
+        let statuses = self.statuses.lock().unwrap_or_else(PoisonError::into_inner);
+        statuses
+            .get(account_id)
+            .cloned()
+            .unwrap_or_else(|| SyncStatus {
+                account_id: account_id.to_owned(),
+                state: SyncState::Syncing,
+                pending: 0,
+                conflicts: 0,
+                synced_at: None,
+                error: None,
+            })
+    }
+
+    /// Keeps `status`; `true` when it differs from the last one (the UI is told).
+    fn set(&self, status: SyncStatus) -> bool {
+        let mut statuses = self.statuses.lock().unwrap_or_else(PoisonError::into_inner);
+        statuses.insert(status.account_id.clone(), status.clone()) != Some(status)
+    }
+}
+
+/// What the rounds need from the desktop.
+pub(super) trait SyncHost: Send + Sync {
+    /// The client, once a token store is chosen.
+    fn courier(&self) -> impl Future<Output = Option<Arc<Courier>>> + Send;
+    /// The device's work database, once it can be opened.
+    fn database(&self) -> impl Future<Output = Option<WorkspaceDb>> + Send;
+    fn sync(&self) -> &WorkSync;
+    /// Tells the UI.
+    fn status_changed(&self, status: SyncStatus);
+    /// Tells the UI that a round wrote into these workspaces (what others changed,
+    /// or a merge): its screens read them again.
+    fn work_changed(&self, changed: WorkChanged);
+}
+
+/// Workspaces a round wrote into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct WorkChanged {
+    pub account_id: String,
+    pub workspace_ids: Vec<String>,
+}
+
+/// Runs rounds as they are asked for, for as long as the queue is open.
+pub(super) async fn run(host: Arc<impl SyncHost>, mut inbox: mpsc::UnboundedReceiver<Wake>) {
+    let db = loop {
+        if let Some(db) = host.database().await {
+            break db;
+        }
+        // No token store yet: wait for something to happen (a sign-in wakes us).
+        if inbox.recv().await.is_none() {
+            return;
+        }
+    };
+    let mut local_changes = db.watch_changes();
+    let mut failures = 0u32;
+    let mut next = Instant::now();
+    loop {
+        let mut wakes = Vec::new();
+        tokio::select! {
+            wake = inbox.recv() => match wake {
+                Some(wake) => wakes.push(wake),
+                None => return,
+            },
+            changed = local_changes.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                tokio::time::sleep(LOCAL_PAUSE).await;
+                wakes.push(Wake::Everyone);
+            }
+            () = tokio::time::sleep_until(next) => wakes.push(Wake::Everyone),
+        }
+        while let Ok(wake) = inbox.try_recv() {
+            wakes.push(wake);
+        }
+        local_changes.borrow_and_update();
+        let reached = pass(&*host, &db, &wakes).await;
+        next = Instant::now()
+            + if reached {
+                failures = 0;
+                EVERY
+            } else {
+                failures = failures.saturating_add(1);
+                RETRY.delay(failures - 1, rand::random::<f64>())
+            };
+    }
+}
+
+/// The signed-in accounts of `courier`.
+async fn signed_in(courier: &Courier) -> Vec<String> {
+    match courier.registry().await {
+        Ok(registry) => registry
+            .accounts
+            .into_iter()
+            .filter(|account| !account.signed_out)
+            .map(|account| account.id)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// One round for what `wakes` ask; `false` when some server could not be reached.
+async fn pass(host: &impl SyncHost, db: &WorkspaceDb, wakes: &[Wake]) -> bool {
+    let Some(courier) = host.courier().await else {
+        return true;
+    };
+    let accounts = signed_in(&courier).await;
+    let mut whole: HashSet<&str> = HashSet::new();
+    let mut discover: HashSet<&str> = HashSet::new();
+    let mut single: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let pulled: HashMap<String, i64> = db
+        .sync_targets()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|target| (target.workspace_id, target.pulled_seq))
+        .collect();
+    for wake in wakes {
+        match wake {
+            Wake::Everyone => whole.extend(accounts.iter().map(String::as_str)),
+            Wake::Account(account) => {
+                whole.insert(account);
+                discover.insert(account);
+            }
+            Wake::Workspace {
+                account,
+                workspace,
+                seq,
+            } => {
+                // This device's own push comes back as an event too: nothing to pull.
+                if pulled.get(workspace).is_none_or(|have| have < seq) {
+                    single.entry(account).or_default().insert(workspace);
+                }
+            }
+        }
+    }
+    let mut reached = true;
+    for account in &accounts {
+        let account = account.as_str();
+        let only = if whole.contains(account) {
+            None
+        } else if let Some(workspaces) = single.get(account) {
+            Some(workspaces)
+        } else {
+            continue;
+        };
+        let status = sync_account(
+            host,
+            &courier,
+            db,
+            account,
+            discover.contains(account),
+            only,
+        )
+        .await;
+        reached &= status.state != SyncState::Offline;
+        if host.sync().set(status.clone()) {
+            host.status_changed(status);
+        }
+    }
+    reached
+}
+
+/// Syncs an account's workspaces (`only` these, when given) and says where it stands.
+async fn sync_account(
+    host: &impl SyncHost,
+    courier: &Courier,
+    db: &WorkspaceDb,
+    account: &str,
+    discover: bool,
+    only: Option<&HashSet<&str>>,
+) -> SyncStatus {
+    let mut status = host.sync().status(account);
+    status.state = SyncState::Syncing;
+    if host.sync().set(status.clone()) {
+        host.status_changed(status.clone());
+    }
+    let api = courier.api(account);
+    let failure = match prepare(db, &api, account, discover).await {
+        Ok(()) => {
+            let mut failure = None;
+            let mut written = Vec::new();
+            for target in db.sync_targets().await.unwrap_or_default() {
+                let ours = target.account.as_deref() == Some(account);
+                let asked = only.is_none_or(|only| only.contains(target.workspace_id.as_str()));
+                if !(ours && asked) {
+                    continue;
+                }
+                match sync_round(db, &api, &target.workspace_id).await {
+                    Ok(report) if report.pulled > 0 || report.merged > 0 => {
+                        written.push(target.workspace_id);
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::info!(account, workspace = %target.workspace_id, %error, "sync round stopped");
+                        failure = Some(error);
+                        break;
+                    }
+                }
+            }
+            if !written.is_empty() {
+                host.work_changed(WorkChanged {
+                    account_id: account.to_owned(),
+                    workspace_ids: written,
+                });
+            }
+            failure
+        }
+        Err(error) => Some(error),
+    };
+    summarize(db, account, failure).await
+}
+
+/// Tracks the account's workspaces on this device and, with `discover`, brings the
+/// ones only the server has onto it.
+async fn prepare(
+    db: &WorkspaceDb,
+    api: &crate::api::AccountApi<'_>,
+    account: &str,
+    discover: bool,
+) -> Result<(), SyncFailure> {
+    let local = db.workspaces(Some(account)).await?;
+    for workspace in &local {
+        if matches!(workspace.owner, Owner::Account { .. }) {
+            db.track_for_sync(&workspace.meta.id, None).await?;
+        }
+    }
+    if discover {
+        let known: HashSet<&str> = local.iter().map(|w| w.meta.id.as_str()).collect();
+        let remote = api
+            .synced_workspaces()
+            .await
+            .map_err(crate::api::sync_failure)?;
+        for workspace in remote {
+            if !known.contains(workspace.id.as_str()) {
+                db.adopt_synced_workspace(account, &workspace.id, workspace.team_id.as_deref())
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The account's status after a round that ended with `failure` (or none).
+async fn summarize(db: &WorkspaceDb, account: &str, failure: Option<SyncFailure>) -> SyncStatus {
+    let mut status = SyncStatus {
+        account_id: account.to_owned(),
+        state: SyncState::Synced,
+        pending: 0,
+        conflicts: 0,
+        synced_at: None,
+        error: None,
+    };
+    let targets = db.sync_targets().await.unwrap_or_default();
+    let mut all_synced = true;
+    for target in targets
+        .iter()
+        .filter(|t| t.account.as_deref() == Some(account))
+    {
+        if let Ok(summary) = db.sync_summary(&target.workspace_id).await {
+            status.pending += summary.pending;
+            status.conflicts += summary.conflicts;
+        }
+        match target.synced_at {
+            Some(at) if all_synced => {
+                status.synced_at = Some(status.synced_at.map_or(at, |so_far| so_far.min(at)));
+            }
+            _ => all_synced = false,
+        }
+    }
+    if !all_synced {
+        status.synced_at = None;
+    }
+    if let Some(failure) = failure {
+        status.state = match failure {
+            SyncFailure::Offline(_) => SyncState::Offline,
+            SyncFailure::Refused(_) | SyncFailure::NotSynced | SyncFailure::Local(_) => {
+                SyncState::Error
+            }
+        };
+        status.error = Some(failure.to_string());
+    }
+    status
+}
