@@ -130,6 +130,11 @@ export const ipc = {
   importFile: vi.fn<IpcModule["importFile"]>(),
   exportCollection: vi.fn<IpcModule["exportCollection"]>(),
   requestFromCurl: vi.fn<IpcModule["requestFromCurl"]>(),
+  syncStatus: vi.fn<IpcModule["syncStatus"]>(),
+  syncNow: vi.fn<IpcModule["syncNow"]>(),
+  syncConflicts: vi.fn<IpcModule["syncConflicts"]>(),
+  resolveConflict: vi.fn<IpcModule["resolveConflict"]>(),
+  keepAllMine: vi.fn<IpcModule["keepAllMine"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */
@@ -184,6 +189,18 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.cancelInvitation.mockResolvedValue(null);
   ipc.withdrawJoinRequest.mockResolvedValue(null);
   ipc.declineJoinRequest.mockResolvedValue(null);
+  ipc.syncStatus.mockImplementation(async (accountId) => ({
+    account_id: accountId,
+    state: "synced",
+    pending: 0,
+    conflicts: 0,
+    synced_at: null,
+    error: null,
+  }));
+  ipc.syncNow.mockResolvedValue(null);
+  ipc.syncConflicts.mockResolvedValue([]);
+  ipc.resolveConflict.mockResolvedValue([]);
+  ipc.keepAllMine.mockResolvedValue([]);
   const meta = { id: "ws-pad", revision: 1, created_at: 0, updated_at: 0 };
   ipc.workspaces.mockResolvedValue({
     workspaces: [

@@ -1,4 +1,4 @@
-// The bar across the top of the app: Courier's name, then the team switcher (given by the
+// The bar across the top of the app: Courier's name, then the sync indicator and the team switcher (given by the
 // shell while a signed-in account is active) beside the account menu when there are
 // accounts, or a plain Sign In button in Scratch Pad mode (no avatar, no nagging).
 import type { ReactNode } from "react";
@@ -15,9 +15,11 @@ type Props = {
   onOpenSettings?: (() => void) | undefined;
   /** The team switcher, before the account menu. */
   teamSwitcher?: ReactNode;
+  /** The signed-in account's sync indicator, first in the row. */
+  syncIndicator?: ReactNode;
 };
 
-export function AppHeader({ snapshot, onOpenSettings, teamSwitcher }: Props) {
+export function AppHeader({ snapshot, onOpenSettings, teamSwitcher, syncIndicator }: Props) {
   const flow = useSignInFlow();
   const active = activeAccount(snapshot);
   return (
@@ -27,6 +29,7 @@ export function AppHeader({ snapshot, onOpenSettings, teamSwitcher }: Props) {
         <span className="brand-name">Courier</span>
       </span>
       <div className="app-header-end">
+        {syncIndicator}
         {teamSwitcher}
         {snapshot.accounts.length > 0 ? (
           <AccountMenu

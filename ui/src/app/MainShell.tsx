@@ -18,6 +18,8 @@ import { VaultStatusLine } from "../features/accounts/VaultStatusLine";
 import { ConfigureAccountScreen } from "../features/settings/ConfigureAccountScreen";
 import { useProfile } from "../features/settings/queries";
 import { SettingsScreen } from "../features/settings/SettingsScreen";
+import { useSyncEvents } from "../features/sync/queries";
+import { SyncIndicator } from "../features/sync/SyncIndicator";
 import { CreateTeamScreen } from "../features/teams/CreateTeam";
 import { JoinTeamScreen } from "../features/teams/JoinTeam";
 import { TeamNotice } from "../features/teams/TeamNotice";
@@ -34,6 +36,7 @@ const shellCommands = ["switch_account", "sign_out", "sign_out_all", "skip_sign_
 export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
   const active = activeAccount(snapshot);
   const signedIn = active && !active.signedOut ? active : undefined;
+  useSyncEvents();
   // Settings belong to the account they were opened for; switching accounts leaves them.
   const [settingsFor, setSettingsFor] = useState<string | null>(null);
   // The team step of Configure your account, for the account that pressed Continue.
@@ -65,6 +68,7 @@ export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
         teamSwitcher={
           signedIn && !configuring && <TeamSwitcher accountId={signedIn.id} state={teams} />
         }
+        syncIndicator={signedIn && <SyncIndicator accountId={signedIn.id} />}
       />
       {active && !active.emailVerified && <EmailUnconfirmedBanner account={active} />}
       <main className="shell-main">

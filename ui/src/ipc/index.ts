@@ -11,9 +11,11 @@ import type { AvatarUpload } from "../bindings/AvatarUpload";
 import type { DiscoverySettings } from "../bindings/DiscoverySettings";
 import type { DraftKey } from "../bindings/DraftKey";
 import type { EmailChange } from "../bindings/EmailChange";
+import type { EntityKind } from "../bindings/EntityKind";
 import type { Environment } from "../bindings/Environment";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { IpcError } from "../bindings/IpcError";
+import type { Keep } from "../bindings/Keep";
 import type { NewInvitations } from "../bindings/NewInvitations";
 import type { NewSupportRequest } from "../bindings/NewSupportRequest";
 import type { NotificationPreferences } from "../bindings/NotificationPreferences";
@@ -177,6 +179,18 @@ export function subscribe<E extends keyof IpcEvents>(
     unlisten?.();
   };
 }
+
+// Sync: the header's indicator, Sync now, and the conflicts panel.
+export const syncStatus = (accountId: string) => call("sync_status", { accountId });
+export const syncNow = (accountId: string) => call("sync_now", { accountId });
+export const syncConflicts = (workspaceId: string) => call("sync_conflicts", { workspaceId });
+export const resolveConflict = (
+  workspaceId: string,
+  entity: EntityKind,
+  entityId: string,
+  keep: Keep,
+) => call("resolve_conflict", { workspaceId, entity, entityId, keep });
+export const keepAllMine = (workspaceId: string) => call("keep_all_mine", { workspaceId });
 
 // The work area: workspaces, the sidebar's tree, the request editor, Send, environments.
 export const workspaces = () => call("workspaces");

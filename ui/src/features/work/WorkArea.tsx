@@ -12,6 +12,7 @@
 // went with it in the database.
 import { useEffect, useMemo, useRef, useState } from "react";
 import * as ipc from "../../ipc";
+import { ConflictsPanel } from "../sync/ConflictsPanel";
 import { EnvironmentEditor } from "./EnvironmentEditor";
 import { EnvironmentPicker } from "./EnvironmentPicker";
 import { HistoryPanel } from "./HistoryPanel";
@@ -166,6 +167,9 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
           <p className="work-note">Work here stays on this device. Sign in to sync.</p>
         )}
         {memoryOnly && <p className="work-note">Secret values are kept for this session only.</p>}
+        {accountId !== null && workspace.owner.kind !== "scratch_pad" && (
+          <ConflictsPanel workspaceId={workspaceId} />
+        )}
         <EnvironmentPicker
           workspace={workspace}
           accountId={accountId}
