@@ -73,7 +73,7 @@ pub struct SyncStatus {
 
 /// What asks for a round.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Wake {
+pub enum Wake {
     /// Every workspace of every signed-in account (a local change, the minute).
     Everyone,
     /// Every workspace of this account, and the ones the server has that this device
@@ -88,7 +88,8 @@ pub(super) enum Wake {
 }
 
 /// The sync's shared half: the wake-up queue and the last status of each account.
-pub(super) struct WorkSync {
+/// The desktop's state holds one; [`run`] reads its queue.
+pub struct WorkSync {
     wake: mpsc::UnboundedSender<Wake>,
     inbox: Mutex<Option<mpsc::UnboundedReceiver<Wake>>>,
     statuses: Mutex<HashMap<String, SyncStatus>>,
@@ -106,13 +107,13 @@ impl Default for WorkSync {
 }
 
 impl WorkSync {
-    pub(super) fn wake(&self, wake: Wake) {
+    pub fn wake(&self, wake: Wake) {
         // The task is gone only when the app is closing.
         let _ = self.wake.send(wake);
     }
 
     /// The queue, for the one task that runs the rounds (`None` once taken).
-    pub(super) fn take_inbox(&self) -> Option<mpsc::UnboundedReceiver<Wake>> {
+    pub fn take_inbox(&self) -> Option<mpsc::UnboundedReceiver<Wake>> {
         self.inbox
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -120,7 +121,7 @@ impl WorkSync {
     }
 
     /// The account's last status; a signed-in account not synced yet is `syncing`.
-    pub(super) fn status(&self, account_id: &str) -> SyncStatus {
+    pub fn status(&self, account_id: &str) -> SyncStatus {
         let statuses = self.statuses.lock().unwrap_or_else(PoisonError::into_inner);
         statuses
             .get(account_id)
@@ -142,8 +143,8 @@ impl WorkSync {
     }
 }
 
-/// What the rounds need from the desktop.
-pub(super) trait SyncHost: Send + Sync {
+/// What the rounds need from their host (the desktop's state; a test's devices).
+pub trait SyncHost: Send + Sync {
     /// The client, once a token store is chosen.
     fn courier(&self) -> impl Future<Output = Option<Arc<Courier>>> + Send;
     /// The device's work database, once it can be opened.
@@ -165,7 +166,7 @@ pub struct WorkChanged {
 }
 
 /// Runs rounds as they are asked for, for as long as the queue is open.
-pub(super) async fn run(host: Arc<impl SyncHost>, mut inbox: mpsc::UnboundedReceiver<Wake>) {
+pub async fn run(host: Arc<impl SyncHost>, mut inbox: mpsc::UnboundedReceiver<Wake>) {
     let db = loop {
         if let Some(db) = host.database().await {
             break db;

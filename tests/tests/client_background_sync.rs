@@ -1,0 +1,239 @@
+//! The desktop's background sync (`app::work_sync`) on two devices of one account, each
+//! with its own database, sign-in and events channel, through a real server: nobody
+//! asks for a round. A workspace made on one device appears on the other once its
+//! channel connects; an edit made on either reaches the other on its own (the local
+//! change starts a round; the server's `workspace_changed` starts the other's); the
+//! indicator's status ends `synced` with nothing pending, and the screens are told
+//! which workspaces a round wrote into.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use courier_client::app::work_sync::{
+    self, SyncHost, SyncState, SyncStatus, Wake, WorkChanged, WorkSync,
+};
+use courier_client::channel::{self, AccountEvent, EventsOptions};
+use courier_client::Courier;
+use courier_client::workspace::db::{Options, Place, WorkspaceDb};
+use courier_client::workspace::model::RequestSpec;
+use courier_client::workspace::seal::{DataKey, Secrets};
+use courier_testkit::TestServer;
+use courier_tests::SignedInClient;
+use tokio::sync::mpsc;
+
+/// One device as the background sync sees it.
+struct Device {
+    client: SignedInClient,
+    db: WorkspaceDb,
+    sync: WorkSync,
+    statuses: Mutex<Vec<SyncStatus>>,
+    written: Mutex<Vec<WorkChanged>>,
+    _dir: tempfile::TempDir,
+}
+
+impl SyncHost for Device {
+    async fn courier(&self) -> Option<Arc<Courier>> {
+        Some(Arc::clone(&self.client.courier))
+    }
+
+    async fn database(&self) -> Option<WorkspaceDb> {
+        Some(self.db.clone())
+    }
+
+    fn sync(&self) -> &WorkSync {
+        &self.sync
+    }
+
+    fn status_changed(&self, status: SyncStatus) {
+        self.statuses.lock().unwrap().push(status);
+    }
+
+    fn work_changed(&self, changed: WorkChanged) {
+        self.written.lock().unwrap().push(changed);
+    }
+}
+
+/// Signs `who` in on a new device, starts its background sync and its events channel
+/// (whose events wake the sync as the desktop's state does).
+async fn device(server: &TestServer, who: &str) -> Arc<Device> {
+    let client = SignedInClient::new(server, who).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Secrets::Sealed(DataKey::generate().unwrap());
+    let db = WorkspaceDb::open(&dir.path().join("workspaces.db"), Options::new(secrets))
+        .await
+        .unwrap();
+    let device = Arc::new(Device {
+        client,
+        db,
+        sync: WorkSync::default(),
+        statuses: Mutex::default(),
+        written: Mutex::default(),
+        _dir: dir,
+    });
+    let inbox = device.sync.take_inbox().unwrap();
+    tokio::spawn(work_sync::run(Arc::clone(&device), inbox));
+    let (sink, mut events) = mpsc::unbounded_channel();
+    let handle = channel::spawn(
+        Arc::clone(&device.client.courier),
+        device.client.account_id.clone(),
+        EventsOptions::default(),
+        sink,
+    );
+    let forwarding = Arc::clone(&device);
+    tokio::spawn(async move {
+        let _channel = handle;
+        while let Some(event) = events.recv().await {
+            match event {
+                AccountEvent::Connected { account_id } => {
+                    forwarding.sync.wake(Wake::Account(account_id));
+                }
+                AccountEvent::WorkspaceChanged {
+                    account_id,
+                    workspace_id,
+                    seq,
+                } => forwarding.sync.wake(Wake::Workspace {
+                    account: account_id,
+                    workspace: workspace_id,
+                    seq,
+                }),
+                _ => {}
+            }
+        }
+    });
+    device
+}
+
+/// Waits (up to 10 s) until `done` holds for the device.
+async fn until(device: &Device, what: &str, done: impl AsyncFn(&Device) -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !done(device).await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn last_status(device: &Device) -> Option<SyncStatus> {
+    device.statuses.lock().unwrap().last().cloned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_on_either_device_reaches_the_other_without_anyone_asking() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let desktop = device(&server, "ada").await;
+    let workspace = desktop
+        .db
+        .create_workspace(&desktop.client.account_id, "Payments")
+        .await
+        .unwrap();
+    let ws = workspace.meta.id.clone();
+    let collection = desktop
+        .db
+        .create_collection(&ws, "Billing API")
+        .await
+        .unwrap();
+    let request = desktop
+        .db
+        .create_request(
+            &Place::end(&collection.meta.id, None),
+            "List invoices",
+            &RequestSpec::default(),
+        )
+        .await
+        .unwrap();
+    until(&desktop, "the desktop's work is on the server", async |d| {
+        last_status(d).is_some_and(|s| {
+            s.state == SyncState::Synced && s.pending == 0 && s.synced_at.is_some()
+        })
+    })
+    .await;
+
+    // The laptop signs in: its channel connects, and the workspace comes down.
+    let laptop = device(&server, "ada").await;
+    until(&laptop, "the workspace arrives on the laptop", async |d| {
+        d.db.request(&request.meta.id).await.is_ok()
+    })
+    .await;
+    assert_eq!(laptop.db.workspace(&ws).await.unwrap().name, "Payments");
+    assert!(
+        laptop
+            .written
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|w| w.workspace_ids.contains(&ws))
+    );
+
+    // An edit on the laptop reaches the desktop, and one on the desktop the laptop.
+    laptop
+        .db
+        .rename_request(&request.meta.id, "All invoices")
+        .await
+        .unwrap();
+    until(&desktop, "the laptop's rename on the desktop", async |d| {
+        d.db.request(&request.meta.id).await.unwrap().name == "All invoices"
+    })
+    .await;
+    desktop
+        .db
+        .rename_collection(&collection.meta.id, "Billing")
+        .await
+        .unwrap();
+    until(&laptop, "the desktop's rename on the laptop", async |d| {
+        d.db.tree(&ws)
+            .await
+            .unwrap()
+            .collections
+            .iter()
+            .any(|c| c.name == "Billing")
+    })
+    .await;
+    for device in [&desktop, &laptop] {
+        until(device, "synced with nothing pending", async |d| {
+            last_status(d).is_some_and(|s| s.state == SyncState::Synced && s.pending == 0)
+        })
+        .await;
+        assert_eq!(device.db.sync_summary(&ws).await.unwrap().conflicts, 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_cannot_be_reached_is_offline_with_the_changes_waiting() {
+    let mut server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let desktop = device(&server, "ada").await;
+    let workspace = desktop
+        .db
+        .create_workspace(&desktop.client.account_id, "Payments")
+        .await
+        .unwrap();
+    until(&desktop, "synced", async |d| {
+        last_status(d).is_some_and(|s| s.state == SyncState::Synced && s.pending == 0)
+    })
+    .await;
+    server.stop().await;
+    desktop
+        .db
+        .create_collection(&workspace.meta.id, "Written offline")
+        .await
+        .unwrap();
+    until(&desktop, "offline, one change waiting", async |d| {
+        last_status(d)
+            .is_some_and(|s| s.state == SyncState::Offline && s.pending == 1 && s.error.is_some())
+    })
+    .await;
+    assert_eq!(
+        desktop
+            .db
+            .sync_summary(&workspace.meta.id)
+            .await
+            .unwrap()
+            .pending,
+        1
+    );
+}
