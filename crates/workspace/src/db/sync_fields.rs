@@ -220,25 +220,29 @@ pub(super) async fn write(
     }
     values.extend(derived(entity, fields));
     let (table, id_column) = table_of(entity);
-    let exists: Option<i64> =
-        sqlx::query_scalar(&format!("SELECT 1 FROM {table} WHERE {id_column} = ?"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
     let names: Vec<&str> = values.iter().map(|(name, _)| *name).collect();
-    let sql = if exists.is_some() {
+    // One statement whether it exists or not: a catch-up writes thousands.
+    let updates: Vec<String> = names
+        .iter()
+        .map(|name| format!("{name} = excluded.{name}"))
+        .collect();
+    // A workspace's row has columns of this device's own (who it belongs to here): it is
+    // made when the workspace is adopted and only ever updated from the server.
+    let sql = if entity == EntityKind::Workspace {
         let sets: Vec<String> = names.iter().map(|name| format!("{name} = ?")).collect();
         format!(
-            "UPDATE {table} SET {}, revision = revision + 1, updated_at = ? \
+            "UPDATE {table} SET {}, updated_at = ?, revision = revision + 1 \
              WHERE {id_column} = ?",
             sets.join(", ")
         )
     } else {
         format!(
             "INSERT INTO {table} ({}, updated_at, {id_column}, revision, created_at) \
-             VALUES ({}, ?, ?, 1, ?)",
+             VALUES ({}, ?, ?, 1, ?) ON CONFLICT ({id_column}) DO UPDATE SET {}, \
+             revision = revision + 1, updated_at = excluded.updated_at",
             names.join(", "),
-            vec!["?"; names.len()].join(", ")
+            vec!["?"; names.len()].join(", "),
+            updates.join(", ")
         )
     };
     let mut query = sqlx::query(&sql);
@@ -249,7 +253,7 @@ pub(super) async fn write(
         };
     }
     query = query.bind(now).bind(id);
-    if exists.is_none() {
+    if entity != EntityKind::Workspace {
         query = query.bind(now);
     }
     query.execute(conn).await?;

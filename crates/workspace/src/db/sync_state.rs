@@ -13,6 +13,8 @@
 //! others changed, leaving alone what is pending here (its push will merge it). What
 //! arrives from the server is written without a change-log row: it is not a local change.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::SqliteConnection;
@@ -181,6 +183,38 @@ async fn set_base(
     Ok(())
 }
 
+/// Bases written by one statement in [`set_bases`] (6 values each).
+const BASES_PER_STATEMENT: usize = 200;
+
+/// What the server sent is now what the device agrees with it, for each of `changes`
+/// (the last one for an entity sent twice).
+async fn set_bases(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+    changes: &[&SyncedEntity],
+    covers_seq: i64,
+) -> Result<()> {
+    let rows = vec!["(?, ?, ?, ?, ?, ?)"; changes.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO sync_bases (workspace_id, entity, entity_id, revision, fields, covers_seq) \
+         VALUES {rows} ON CONFLICT (workspace_id, entity, entity_id) DO UPDATE \
+         SET revision = excluded.revision, fields = excluded.fields, \
+         covers_seq = MAX(covers_seq, excluded.covers_seq)"
+    );
+    let mut query = sqlx::query(&sql);
+    for change in changes {
+        query = query
+            .bind(workspace_id)
+            .bind(change.entity.as_str())
+            .bind(&change.id)
+            .bind(change.revision)
+            .bind(fields_text(change.fields.as_ref()))
+            .bind(covers_seq);
+    }
+    query.execute(conn).await?;
+    Ok(())
+}
+
 /// The last local change to an entity (0: none).
 async fn last_change(
     conn: &mut SqliteConnection,
@@ -222,6 +256,46 @@ async fn is_pending(
     .await?;
     Ok(pending)
 }
+
+/// `(entity, entity_id)`, as the sync tables key an entity.
+type EntityKey = (String, String);
+
+/// The server revision of every entity the device has a base for.
+async fn base_revisions(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+) -> Result<HashMap<EntityKey, i64>> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT entity, entity_id, revision FROM sync_bases WHERE workspace_id = ?")
+            .bind(workspace_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(entity, id, revision)| ((entity, id), revision))
+        .collect())
+}
+
+/// The entities with a local change their base does not cover, or an operation on
+/// its way.
+async fn pending_entities(
+    conn: &mut SqliteConnection,
+    workspace_id: &str,
+) -> Result<HashSet<EntityKey>> {
+    let rows: Vec<EntityKey> = sqlx::query_as(PENDING)
+        .bind(workspace_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Pending entities of workspace `?1` (see [`pending_entities`]).
+const PENDING: &str = "SELECT c.entity, c.entity_id FROM changes c \
+     LEFT JOIN sync_bases b ON b.workspace_id = c.workspace_id AND b.entity = c.entity \
+         AND b.entity_id = c.entity_id \
+     WHERE c.workspace_id = ?1 AND c.seq > COALESCE(b.covers_seq, 0) \
+     GROUP BY c.entity, c.entity_id \
+     UNION SELECT entity, entity_id FROM sync_outbox WHERE workspace_id = ?1";
 
 fn kind_of(name: &str) -> Result<EntityKind> {
     EntityKind::parse(name).ok_or_else(|| Error::corrupt("synced entity kind", name))
@@ -468,12 +542,20 @@ impl WorkspaceDb {
         sqlx::query("PRAGMA defer_foreign_keys = ON")
             .execute(w.conn())
             .await?;
-        let mut applied = 0;
+        // What is known and pending is read once: a catch-up is thousands of changes.
+        let mut known = base_revisions(w.conn(), workspace_id).await?;
+        let pending = pending_entities(w.conn(), workspace_id).await?;
+        // Every local change so far: none is of an entity written here (those are
+        // pending and skipped), so the bases cover them all.
+        let covers: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
+            .fetch_one(w.conn())
+            .await?;
+        let mut written: Vec<&SyncedEntity> = Vec::new();
         for change in changes {
             let (entity, id) = (change.entity, change.id.as_str());
-            let base = base_of(w.conn(), workspace_id, entity, id).await?;
-            if base.is_some_and(|base| base.revision >= change.revision)
-                || is_pending(w.conn(), workspace_id, entity, id).await?
+            let key = (entity.as_str().to_owned(), id.to_owned());
+            if known.get(&key).is_some_and(|have| *have >= change.revision)
+                || pending.contains(&key)
             {
                 continue;
             }
@@ -481,14 +563,13 @@ impl WorkspaceDb {
                 Some(fields) => sync_fields::write(w.conn(), entity, id, fields, now).await?,
                 None => sync_fields::delete(w.conn(), entity, id).await?,
             }
-            let base = Base {
-                revision: change.revision,
-                fields: change.fields.clone(),
-            };
-            let covers = last_change(w.conn(), workspace_id, entity, id).await?;
-            set_base(w.conn(), workspace_id, entity, id, &base, covers).await?;
-            applied += 1;
+            known.insert(key, change.revision);
+            written.push(change);
         }
+        for chunk in written.chunks(BASES_PER_STATEMENT) {
+            set_bases(w.conn(), workspace_id, chunk, covers).await?;
+        }
+        let applied = u32::try_from(written.len()).unwrap_or(u32::MAX);
         drop_orphans(&mut w, workspace_id).await?;
         sqlx::query(
             "UPDATE sync_workspaces SET pulled_seq = MAX(pulled_seq, ?) WHERE workspace_id = ?",
@@ -504,17 +585,10 @@ impl WorkspaceDb {
     /// Pending entities, open conflicts and the last complete round.
     pub async fn sync_summary(&self, workspace_id: &str) -> Result<SyncSummary> {
         let mut conn = self.read().await?;
-        let pending: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT c.entity, c.entity_id FROM changes c \
-             LEFT JOIN sync_bases b ON b.workspace_id = c.workspace_id AND b.entity = c.entity \
-                 AND b.entity_id = c.entity_id \
-             WHERE c.workspace_id = ?1 AND c.seq > COALESCE(b.covers_seq, 0) \
-             GROUP BY c.entity, c.entity_id \
-             UNION SELECT entity, entity_id FROM sync_outbox WHERE workspace_id = ?1)",
-        )
-        .bind(workspace_id)
-        .fetch_one(&mut *conn)
-        .await?;
+        let pending: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({PENDING})"))
+            .bind(workspace_id)
+            .fetch_one(&mut *conn)
+            .await?;
         let conflicts: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM sync_conflicts WHERE workspace_id = ?")
                 .bind(workspace_id)
