@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow, ensure};
 use futures::StreamExt as _;
-use support::{ServerProcess, account_with_grants, ms, open_channel, percentile, raise_fd_limit};
+use support::{ServerProcess, ms, open_channel, percentile, person, raise_fd_limit};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -47,44 +47,6 @@ fn env_number(name: &str, default: u32) -> u32 {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(default)
-}
-
-/// An account of the bench's, signed in through the pages.
-struct Person {
-    user_id: String,
-    email: String,
-    tokens: Vec<String>,
-}
-
-async fn person(
-    server: &ServerProcess,
-    username: String,
-    devices: usize,
-) -> anyhow::Result<Person> {
-    let grants = account_with_grants(
-        server.base.clone(),
-        server.outbox(),
-        username.clone(),
-        devices,
-    )
-    .await?;
-    let tokens: Vec<String> = grants.into_iter().map(|grant| grant.access_token).collect();
-    let profile: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/api/v1/me", server.base))
-        .bearer_auth(&tokens[0])
-        .send()
-        .await?
-        .json()
-        .await?;
-    let user_id = profile["id"]
-        .as_str()
-        .ok_or_else(|| anyhow!("no id in {profile}"))?
-        .to_owned();
-    Ok(Person {
-        user_id,
-        email: format!("{username}@example.com"),
-        tokens,
-    })
 }
 
 /// Reads one channel for the whole run, reporting when each `teams_changed` arrives.
@@ -119,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::new();
 
     let setup = Instant::now();
-    let admin = person(&server, "admin".into(), 1).await?;
+    let admin = person(&server, "admin", 1).await?;
     let team: serde_json::Value = http
         .post(format!("{}/api/v1/teams", server.base))
         .bearer_auth(&admin.tokens[0])
@@ -180,7 +142,7 @@ async fn main() -> anyhow::Result<()> {
     // Removal with 1,000 channels open.
     let mut listeners = Vec::with_capacity(LISTENERS);
     for n in 0..LISTENERS {
-        listeners.push(person(&server, format!("listener{n}"), DEVICES_PER_LISTENER).await?);
+        listeners.push(person(&server, &format!("listener{n}"), DEVICES_PER_LISTENER).await?);
     }
     let (arrivals_tx, mut arrivals) = mpsc::unbounded_channel();
     for (index, listener) in listeners.iter().enumerate() {

@@ -213,6 +213,45 @@ pub async fn signed_in_browser(
     Ok(browser)
 }
 
+/// An account of a bench's, signed in through the pages on several devices.
+pub struct Person {
+    pub user_id: String,
+    pub email: String,
+    /// One access token per device.
+    pub tokens: Vec<String>,
+}
+
+/// Signs `username` up and in on `devices` devices, and reads its id.
+pub async fn person(
+    server: &ServerProcess,
+    username: &str,
+    devices: usize,
+) -> anyhow::Result<Person> {
+    let grants = account_with_grants(
+        server.base.clone(),
+        server.outbox(),
+        username.to_owned(),
+        devices,
+    )
+    .await?;
+    let tokens: Vec<String> = grants.into_iter().map(|grant| grant.access_token).collect();
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/me", server.base))
+        .bearer_auth(&tokens[0])
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(Person {
+        user_id: me["id"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no id in {me}"))?
+            .to_owned(),
+        email: format!("{username}@example.com"),
+        tokens,
+    })
+}
+
 /// Opens a grant's events channel; returns it with the session id from `ready`.
 pub async fn open_channel(base: &str, access_token: &str) -> anyhow::Result<(Socket, String)> {
     let mut request =
