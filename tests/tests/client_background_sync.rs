@@ -11,11 +11,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use courier_client::Courier;
 use courier_client::app::work_sync::{
     self, SyncHost, SyncState, SyncStatus, Wake, WorkChanged, WorkSync,
 };
 use courier_client::channel::{self, AccountEvent, EventsOptions};
-use courier_client::Courier;
 use courier_client::workspace::db::{Options, Place, WorkspaceDb};
 use courier_client::workspace::model::RequestSpec;
 use courier_client::workspace::seal::{DataKey, Secrets};
