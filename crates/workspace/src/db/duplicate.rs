@@ -2,7 +2,9 @@
 //! named "… copy"; a folder's copy right after it (in one transaction, parents before
 //! their children), a collection's last in its workspace (through the same path as an
 //! import, so its sealed variable values are sealed again for the copy's own id).
-//! Duplicating a request is `requests.rs`' business.
+//! Duplicating a request is `requests.rs`' business. Moving a collection to another
+//! workspace (the Scratch Pad's work into a synced one) is a copy there and a delete
+//! here.
 
 use std::collections::HashMap;
 
@@ -13,7 +15,7 @@ use super::rows::{FolderRow, fetch, insert_folder, insert_request, new_meta, wor
 use super::{Result, WorkspaceDb, clean_name, new_id};
 use crate::courier_format;
 use crate::import::ExportOptions;
-use crate::model::{Collection, EntityKind, Folder};
+use crate::model::{Collection, CollectionTree, EntityKind, Folder};
 
 /// `name` with " copy" after it, or `name` itself when that would be too long.
 fn copy_name(name: &str) -> String {
@@ -99,17 +101,45 @@ impl WorkspaceDb {
     pub async fn duplicate_collection(&self, id: &str) -> Result<Collection> {
         let tree = self.collection_tree(id).await?;
         let workspace_id = tree.collection.workspace_id.clone();
+        let mut copy = self.copy_for(&tree, &workspace_id)?;
+        copy.collection.name = copy_name(&tree.collection.name);
+        self.add_collection_tree(&workspace_id, &copy).await
+    }
+
+    /// Moves collection `id` with everything in it to the end of workspace
+    /// `workspace_id` (the Scratch Pad's work into a synced workspace, or between two):
+    /// a copy there (fresh ids, secret values sealed again for their new place), then
+    /// the delete here. A crash between the two leaves both, never neither.
+    pub async fn move_collection_to_workspace(
+        &self,
+        id: &str,
+        workspace_id: &str,
+    ) -> Result<Collection> {
+        let tree = self.collection_tree(id).await?;
+        if tree.collection.workspace_id == workspace_id {
+            return Err(super::Error::invalid(
+                "the collection is in that workspace already",
+            ));
+        }
+        self.workspace(workspace_id).await?;
+        let copy = self.copy_for(&tree, workspace_id)?;
+        let moved = self.add_collection_tree(workspace_id, &copy).await?;
+        self.delete_collection(id).await?;
+        Ok(moved)
+    }
+
+    /// `tree` as a new collection of `workspace_id`'s, secret values included.
+    fn copy_for(&self, tree: &CollectionTree, workspace_id: &str) -> Result<CollectionTree> {
         let file = courier_format::export_collection(
-            &tree,
+            tree,
             ExportOptions {
                 include_secrets: true,
             },
         );
-        let mut copy =
-            courier_format::import_collection(&file, &workspace_id, self.inner.clock.now_ms())
+        Ok(
+            courier_format::import_collection(&file, workspace_id, self.inner.clock.now_ms())
                 .map_err(|error| super::Error::invalid(error.to_string()))?
-                .value;
-        copy.collection.name = copy_name(&tree.collection.name);
-        self.add_collection_tree(&workspace_id, &copy).await
+                .value,
+        )
     }
 }

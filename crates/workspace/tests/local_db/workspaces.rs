@@ -4,7 +4,7 @@ use courier_workspace::db::ErrorKind;
 use courier_workspace::model::{EntityKind, Owner};
 use courier_workspace::seal::Secrets;
 
-use crate::common::{Fixture, at_end, spec};
+use crate::common::{Fixture, at_end, spec, var};
 
 #[tokio::test]
 async fn the_first_open_creates_the_scratch_pad_once_and_it_stays() {
@@ -202,4 +202,51 @@ async fn bad_input_is_an_error_a_screen_can_show() {
             ..
         }
     ));
+}
+
+#[tokio::test]
+async fn a_scratch_pad_collection_moves_into_a_synced_workspace_whole_and_is_sent_from_there() {
+    let f = Fixture::new().await;
+    let pad = f.db.scratch_pad().await.unwrap().meta.id;
+    let mut collection = f.db.create_collection(&pad, "Drafts").await.unwrap();
+    collection.variables = vec![var("token", "s3cret", true)];
+    let collection = f.db.update_collection(&collection).await.unwrap();
+    let request = f.request(&at_end(&collection.meta.id, None), "Ping").await;
+    let target =
+        f.db.create_workspace("acct-1", "Work")
+            .await
+            .unwrap()
+            .meta
+            .id;
+    f.db.track_for_sync(&target, None).await.unwrap();
+    f.db.stage_outbox(&target).await.unwrap();
+
+    let moved =
+        f.db.move_collection_to_workspace(&collection.meta.id, &target)
+            .await
+            .unwrap();
+    assert_eq!(
+        (moved.workspace_id.as_str(), moved.name.as_str()),
+        (target.as_str(), "Drafts")
+    );
+    assert_eq!(
+        moved.variables[0].value, "s3cret",
+        "the secret opens in its new place"
+    );
+    assert!(f.db.tree(&pad).await.unwrap().collections.is_empty());
+    let tree = f.db.tree(&target).await.unwrap();
+    assert_eq!(tree.requests.len(), 1);
+    assert_eq!(tree.requests[0].name, request.name);
+    // What arrived is new work of the synced workspace: staged for the server.
+    let staged = f.db.stage_outbox(&target).await.unwrap();
+    let kinds: Vec<_> = staged.iter().map(|op| op.entity.as_str()).collect();
+    assert!(
+        kinds.contains(&"collection") && kinds.contains(&"request"),
+        "{kinds:?}"
+    );
+    let refused =
+        f.db.move_collection_to_workspace(&moved.meta.id, &target)
+            .await
+            .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Invalid);
 }
