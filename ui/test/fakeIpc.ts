@@ -127,6 +127,7 @@ export const ipc = {
   duplicateCollection: vi.fn<IpcModule["duplicateCollection"]>(),
   moveRequest: vi.fn<IpcModule["moveRequest"]>(),
   moveFolder: vi.fn<IpcModule["moveFolder"]>(),
+  moveCollectionToWorkspace: vi.fn<IpcModule["moveCollectionToWorkspace"]>(),
   importFile: vi.fn<IpcModule["importFile"]>(),
   exportCollection: vi.fn<IpcModule["exportCollection"]>(),
   requestFromCurl: vi.fn<IpcModule["requestFromCurl"]>(),

@@ -325,6 +325,15 @@ pub async fn move_folder(state: &DesktopState, id: String, place: Place) -> Resu
     Ok(state.work().await?.db().move_folder(&id, &place).await?)
 }
 
+pub async fn move_collection_to_workspace(
+    state: &DesktopState,
+    id: String,
+    workspace_id: String,
+) -> Result<Collection> {
+    let db = state.work().await?.db().clone();
+    Ok(db.move_collection_to_workspace(&id, &workspace_id).await?)
+}
+
 pub async fn import_file(
     state: &DesktopState,
     workspace_id: String,

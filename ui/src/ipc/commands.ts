@@ -192,6 +192,11 @@ export type Commands = {
   move_request: { args: { id: string; place: Place }; result: Request };
   move_folder: { args: { id: string; place: Place }; result: Folder };
   /**
+   * Moves a collection with everything in it to another workspace (the
+   * Scratch Pad's work into a synced one): a copy there, then the delete here.
+   */
+  move_collection_to_workspace: { args: { id: string; workspaceId: string }; result: Collection };
+  /**
    * Import and export (the path the person chose; the file is read and
    * written on the Rust side), and a request from a pasted curl command.
    */

@@ -255,6 +255,8 @@ export const duplicateFolder = (id: string) => call("duplicate_folder", { id });
 export const duplicateCollection = (id: string) => call("duplicate_collection", { id });
 export const moveRequest = (id: string, place: Place) => call("move_request", { id, place });
 export const moveFolder = (id: string, place: Place) => call("move_folder", { id, place });
+export const moveCollectionToWorkspace = (id: string, workspaceId: string) =>
+  call("move_collection_to_workspace", { id, workspaceId });
 export const importFile = (workspaceId: string, path: string) =>
   call("import_file", { workspaceId, path });
 export const exportCollection = (

@@ -1,6 +1,7 @@
 // The small forms at the top of the sidebar (a name, where to move something, an
 // export's choices, a curl command): one shell with the error line and the submit and
-// Cancel buttons, and the two that only the sidebar uses (NameForm, MoveForm).
+// Cancel buttons, and the ones only the sidebar uses (NameForm, MoveForm,
+// MoveToWorkspaceForm).
 import { type ReactNode, useState } from "react";
 
 import type { Place } from "../../bindings/Place";
@@ -121,6 +122,50 @@ export function MoveForm({
         {choices.map((choice, at) => (
           <option key={`${choice.place.collection_id}/${choice.place.folder_id}`} value={at}>
             {choice.label}
+          </option>
+        ))}
+      </select>
+    </SideForm>
+  );
+}
+
+/** Asks which workspace a collection moves to. */
+export function MoveToWorkspaceForm({
+  name,
+  workspaces,
+  onClose,
+  onMove,
+}: {
+  name: string;
+  workspaces: { id: string; name: string }[];
+  onClose: () => void;
+  onMove: (workspaceId: string) => void;
+}) {
+  const [chosen, setChosen] = useState(workspaces[0]?.id ?? "");
+  return (
+    <SideForm
+      submit="Move"
+      submitDisabled={!chosen}
+      onClose={onClose}
+      onSubmit={() => {
+        onClose();
+        onMove(chosen);
+      }}
+    >
+      <label className="field-label" htmlFor="move-workspace">
+        Move “{name}” with everything in it to
+      </label>
+      <select
+        id="move-workspace"
+        className="field"
+        value={chosen}
+        // biome-ignore lint/a11y/noAutofocus: the person just asked where to move it
+        autoFocus
+        onChange={(event) => setChosen(event.target.value)}
+      >
+        {workspaces.map((workspace) => (
+          <option key={workspace.id} value={workspace.id}>
+            {workspace.name}
           </option>
         ))}
       </select>

@@ -13,7 +13,7 @@ import type { Workspace } from "../../bindings/Workspace";
 import * as ipc from "../../ipc";
 import { CurlForm, ExportForm, ImportButton, importLine } from "./ImportExport";
 import { environmentsKey, requestUrlsKey, treeKey, useRequestUrls, useTree } from "./queries";
-import { MoveForm, NameForm, type Naming } from "./SideForm";
+import { MoveForm, MoveToWorkspaceForm, NameForm, type Naming } from "./SideForm";
 import { OPENED_MARK, TreeView } from "./TreeView";
 import {
   destinations,
@@ -43,6 +43,7 @@ type Props = {
 type Panel =
   | { kind: "name"; naming: Naming }
   | { kind: "move"; row: Row }
+  | { kind: "move_workspace"; row: Row }
   | { kind: "export"; row: Row }
   | { kind: "curl"; row: Row };
 
@@ -142,6 +143,16 @@ export function Sidebar({
     folder_id: row.kind === "folder" ? row.id : null,
     index: null,
   });
+  // Where a collection can move: every other workspace listed (the Scratch Pad's work
+  // into a synced one, or back).
+  const others = workspaces
+    .filter((other) => other.meta.id !== workspaceId)
+    .map((other) => ({ id: other.meta.id, name: other.name }));
+  const moveToWorkspace = async (row: Row, target: string) => {
+    const moved = await change(() => ipc.moveCollectionToWorkspace(row.id, target));
+    const to = others.find((other) => other.id === target);
+    if (moved && to) setStatus(`Moved “${row.name}” to ${to.name}.`);
+  };
   const actions = {
     newRequest: (row: Row) =>
       ask("Name of the new request", "New Request", async (name) => {
@@ -172,6 +183,8 @@ export function Sidebar({
       }
     },
     moveTo: (row: Row) => setPanel({ kind: "move", row }),
+    moveToWorkspace:
+      others.length > 0 ? (row: Row) => setPanel({ kind: "move_workspace", row }) : undefined,
     exportCollection: (row: Row) => setPanel({ kind: "export", row }),
     pasteCurl: (row: Row) => setPanel({ kind: "curl", row }),
     remove: async (row: Row) => {
@@ -232,6 +245,14 @@ export function Sidebar({
           choices={destinations(index, { kind: moverKind(panel.row), id: panel.row.id })}
           onClose={() => setPanel(null)}
           onMove={(place) => actions.move({ kind: moverKind(panel.row), id: panel.row.id }, place)}
+        />
+      )}
+      {panel?.kind === "move_workspace" && (
+        <MoveToWorkspaceForm
+          name={panel.row.name}
+          workspaces={others}
+          onClose={() => setPanel(null)}
+          onMove={(target) => void moveToWorkspace(panel.row, target)}
         />
       )}
       {panel?.kind === "export" && (

@@ -44,6 +44,10 @@ export type RowActions = {
   rename: (row: Row) => void;
   duplicate: (row: Row) => void;
   moveTo: (row: Row) => void;
+  /** A collection to another workspace; absent when there is no other. */
+  moveToWorkspace?: ((row: Row) => void) | undefined;
+  /** Whether `moveToWorkspace` is there now (the rows' stable copy asks). */
+  canMoveToWorkspace?: () => boolean;
   exportCollection: (row: Row) => void;
   pasteCurl: (row: Row) => void;
   remove: (row: Row) => void;
@@ -239,7 +243,7 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
   latest.current = handlers;
   const [stable] = useState<RowHandlers>(() => {
     const actionOf =
-      (name: Exclude<keyof RowActions, "move">) =>
+      (name: Exclude<keyof RowActions, "move" | "moveToWorkspace" | "canMoveToWorkspace">) =>
       (row: Row): void =>
         latest.current.actions[name](row);
     return {
@@ -258,6 +262,8 @@ export function TreeView({ index, rows, openRequest, onOpenRequest, onToggle, ac
         rename: actionOf("rename"),
         duplicate: actionOf("duplicate"),
         moveTo: actionOf("moveTo"),
+        moveToWorkspace: (row) => latest.current.actions.moveToWorkspace?.(row),
+        canMoveToWorkspace: () => latest.current.actions.moveToWorkspace !== undefined,
         exportCollection: actionOf("exportCollection"),
         pasteCurl: actionOf("pasteCurl"),
         remove: actionOf("remove"),
@@ -475,6 +481,8 @@ function RowMenu({ row, actions }: { row: Row; actions: RowActions }) {
   items.push(["Rename", actions.rename]);
   items.push(["Duplicate", actions.duplicate]);
   if (row.kind !== "collection") items.push(["Move to…", actions.moveTo]);
+  if (row.kind === "collection" && actions.canMoveToWorkspace?.())
+    items.push(["Move to workspace…", (moved) => actions.moveToWorkspace?.(moved)]);
   if (row.kind === "collection") items.push(["Export…", actions.exportCollection]);
   items.push(["Delete", actions.remove]);
 

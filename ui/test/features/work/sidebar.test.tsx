@@ -1,6 +1,7 @@
 // The sidebar against the fake IPC: the filter narrows the tree as one types and Escape
 // clears it; Alt+↓ on a request asks Rust to move it one place down in its parent; the
-// Scratch Pad offers no rename or delete, and without an account no new workspace.
+// Scratch Pad offers no rename or delete, and without an account no new workspace; a
+// collection moves to another workspace when there is one.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -40,13 +41,21 @@ const tree: Tree = {
   ],
 };
 
-function renderSidebar(signedIn = false) {
+const work: Workspace = {
+  meta: meta("ws-work"),
+  name: "Payments",
+  owner: { kind: "account", account: "ada" },
+  active_environment: null,
+  encrypt_values: false,
+};
+
+function renderSidebar(signedIn = false, workspaces: Workspace[] = [pad]) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const user = userEvent.setup();
   render(
     <QueryClientProvider client={client}>
       <Sidebar
-        workspaces={[pad]}
+        workspaces={workspaces}
         workspace={pad}
         signedIn={signedIn}
         onChooseWorkspace={() => {}}
@@ -169,5 +178,33 @@ describe("the sidebar", () => {
     expect(screen.getByText("Sign in to create more workspaces.")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Rename workspace/ })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Delete workspace/ })).not.toBeInTheDocument();
+  });
+
+  it("moves a Scratch Pad collection into another workspace, offered only when there is one", async () => {
+    const alone = renderSidebar(true);
+    await alone.click(await screen.findByRole("button", { name: "Actions for Shop API" }));
+    expect(screen.queryByRole("menuitem", { name: "Move to workspace…" })).not.toBeInTheDocument();
+  });
+
+  it("asks where and tells Rust to move the collection there", async () => {
+    ipc.moveCollectionToWorkspace.mockResolvedValue({
+      meta: meta("c2"),
+      workspace_id: "ws-work",
+      name: "Shop API",
+      description: null,
+      auth: { kind: "none" },
+      variables: [],
+      scripts: { pre_request: null, test: null },
+      position: 0,
+    });
+    const user = renderSidebar(true, [pad, work]);
+    await user.click(await screen.findByRole("button", { name: "Actions for Shop API" }));
+    await user.click(screen.getByRole("menuitem", { name: "Move to workspace…" }));
+    expect(
+      screen.getByRole("combobox", { name: /Move “Shop API” with everything in it to/ }),
+    ).toHaveValue("ws-work");
+    await user.click(screen.getByRole("button", { name: "Move" }));
+    expect(ipc.moveCollectionToWorkspace).toHaveBeenCalledWith("c", "ws-work");
+    expect(await screen.findByRole("status")).toHaveTextContent("Moved “Shop API” to Payments.");
   });
 });

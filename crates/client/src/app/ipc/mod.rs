@@ -231,6 +231,10 @@ macro_rules! with_ipc_table {
                         -> $crate::workspace::model::Request;
                     move_folder(id: String, place: $crate::workspace::db::Place)
                         -> $crate::workspace::model::Folder;
+                    /// Moves a collection with everything in it to another workspace (the
+                    /// Scratch Pad's work into a synced one): a copy there, then the delete here.
+                    move_collection_to_workspace(id: String, workspace_id: String)
+                        -> $crate::workspace::model::Collection;
                     /// Import and export (the path the person chose; the file is read and
                     /// written on the Rust side), and a request from a pasted curl command.
                     import_file(workspace_id: String, path: String)
