@@ -77,9 +77,14 @@ pub struct SyncedWorkspace {
 #[serde(deny_unknown_fields)]
 pub struct NewSyncedWorkspace {
     /// 1–64 letters, digits, `-` or `_`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]{1,64}$")
+    )]
     pub id: String,
     /// A team the caller is in; absent: the caller's own.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub team_id: Option<String>,
 }
 
@@ -91,16 +96,43 @@ pub struct NewSyncedWorkspace {
 pub struct SyncOperation {
     /// Chosen by the device (1–64 letters, digits, `-` or `_`): the same id sent again
     /// is applied once and answered the same way.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]{1,64}$")
+    )]
     pub id: String,
     pub entity: EntityKind,
+    /// 1–64 letters, digits, `-` or `_`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]{1,64}$")
+    )]
     pub entity_id: String,
     /// The entity's revision this change was made on; 0 for a new entity.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    #[serde(deserialize_with = "whole_number")]
     pub base_revision: i64,
     /// The entity's fields after the change; `null` deletes it.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
     pub fields: Option<EntityFields>,
+}
+
+/// A whole number, also when written with a zero fraction (`3.0`), which JSON Schema
+/// counts as an integer too.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    use serde::de::Error as _;
+    /// Beyond this an `f64` no longer holds every whole number.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let whole = number.as_i64().or_else(|| {
+        let float = number.as_f64()?;
+        // Checked whole and within f64's exact range, so the cast loses nothing.
+        #[allow(clippy::cast_possible_truncation)]
+        (float.fract() == 0.0 && float.abs() <= EXACT).then_some(float as i64)
+    });
+    whole.ok_or_else(|| D::Error::custom(format!("{number} is not a whole number")))
 }
 
 /// `POST /api/v1/workspaces/{id}/changes`.
@@ -110,6 +142,7 @@ pub struct SyncOperation {
 #[serde(deny_unknown_fields)]
 pub struct PushOperations {
     /// Applied in this order; at most [`MAX_PUSH_OPERATIONS`].
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub operations: Vec<SyncOperation>,
 }
 
@@ -176,4 +209,24 @@ pub struct WorkspaceChanges {
     pub seq: i64,
     /// More changes wait after `seq`: pull again at once.
     pub more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_revision_is_a_whole_number_however_it_is_written() {
+        let read = |base: &str| {
+            serde_json::from_str::<SyncOperation>(&format!(
+                r#"{{"id":"o","entity":"request","entity_id":"r","base_revision":{base},"fields":null}}"#
+            ))
+            .map(|operation| operation.base_revision)
+        };
+        assert_eq!(read("3").unwrap(), 3);
+        assert_eq!(read("323.0").unwrap(), 323);
+        assert!(read("1.5").is_err());
+        assert!(read("1e300").is_err());
+        assert!(read("\"3\"").is_err());
+    }
 }

@@ -344,10 +344,12 @@ async fn bad_input_is_named_and_applies_nothing() {
         )
         .await;
     api_error(unknown_kind, StatusCode::BAD_REQUEST).await;
-    let not_a_number = desktop
-        .get("/api/v1/workspaces/ws-1/changes?since=yesterday")
-        .await;
-    api_error(not_a_number, StatusCode::BAD_REQUEST).await;
+    for query in ["since=yesterday", "since=-1", "limit=0", "limit=1001"] {
+        let refused = desktop
+            .get(&format!("/api/v1/workspaces/ws-1/changes?{query}"))
+            .await;
+        api_error(refused, StatusCode::BAD_REQUEST).await;
+    }
     assert_eq!(
         pull(&desktop, "ws-1", "").await,
         json!({ "changes": [], "seq": 0, "more": false })

@@ -9,7 +9,11 @@ export type SyncOperation = {
  * Chosen by the device (1–64 letters, digits, `-` or `_`): the same id sent again
  * is applied once and answered the same way.
  */
-id: string, entity: EntityKind, entity_id: string, 
+id: string, entity: EntityKind, 
+/**
+ * 1–64 letters, digits, `-` or `_`.
+ */
+entity_id: string, 
 /**
  * The entity's revision this change was made on; 0 for a new entity.
  */

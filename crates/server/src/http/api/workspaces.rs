@@ -108,7 +108,7 @@ pub async fn show(
     ))
 }
 
-/// `?since=&limit=`, read strictly: a value that is not a number is refused.
+/// `?since=&limit=`, read strictly: a value that is not a number in its range is refused.
 fn page_query(query: Option<&str>) -> Result<(i64, Option<u32>), ApiError> {
     let mut since = 0;
     let mut limit = None;
@@ -121,12 +121,21 @@ fn page_query(query: Option<&str>) -> Result<(i64, Option<u32>), ApiError> {
             )
         };
         match &*key {
-            "since" => since = value.parse().map_err(|_| refused("a whole number"))?,
+            "since" => {
+                since = value
+                    .parse()
+                    .ok()
+                    .filter(|since: &i64| *since >= 0)
+                    .ok_or_else(|| refused("a whole number from 0"))?;
+            }
             "limit" => {
+                let most = courier_store::MAX_PAGE;
                 limit = Some(
                     value
                         .parse()
-                        .map_err(|_| refused("a whole number from 1"))?,
+                        .ok()
+                        .filter(|limit: &u32| (1..=most).contains(limit))
+                        .ok_or_else(|| refused(&format!("a whole number from 1 to {most}")))?,
                 );
             }
             _ => {}
@@ -145,12 +154,12 @@ fn page_query(query: Option<&str>) -> Result<(i64, Option<u32>), ApiError> {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The workspace's id"),
-        ("since" = Option<i64>, Query, description = "The last sequence number this device has (default 0: everything)"),
-        ("limit" = Option<u32>, Query, description = "At most this many entities (1–1000, default 500)"),
+        ("since" = Option<i64>, Query, minimum = 0, description = "The last sequence number this device has (default 0: everything)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "At most this many entities (1–1000, default 500)"),
     ),
     responses(
         (status = 200, description = "The changes after `since`", body = WorkspaceChanges),
-        (status = 400, description = "`since` or `limit` is not a number", body = ErrorBody),
+        (status = 400, description = "`since` is not a whole number from 0, or `limit` not one from 1 to 1000", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 404, description = "No such workspace, or the caller does not reach it", body = ErrorBody),
     )
