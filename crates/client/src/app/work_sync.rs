@@ -1,7 +1,8 @@
 //! Keeping the signed-in accounts' workspaces in step with their servers, for the
 //! desktop. One task ([`run`]) does every sync round, one after another, when
 //! something asks for one: a local change (the database's change watch, after a short
-//! pause so a burst of typing is one round), an account's events channel saying a
+//! pause so a burst of typing is one round; only the workspaces with changes waiting),
+//! an account's events channel saying a
 //! workspace changed on the server or that it is (re)connected, **Sync now**, and a
 //! round every minute besides, so a lost event costs at most a minute. A round that
 //! cannot reach the server is retried with backoff and jitter; nothing is lost
@@ -74,8 +75,10 @@ pub struct SyncStatus {
 /// What asks for a round.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wake {
-    /// Every workspace of every signed-in account (a local change, the minute).
+    /// Every workspace of every signed-in account (the minute).
     Everyone,
+    /// The workspaces with changes waiting here (a local change).
+    Local,
     /// Every workspace of this account, and the ones the server has that this device
     /// does not yet (connected, **Sync now**).
     Account(String),
@@ -191,7 +194,7 @@ pub async fn run(host: Arc<impl SyncHost>, mut inbox: mpsc::UnboundedReceiver<Wa
                     return;
                 }
                 tokio::time::sleep(LOCAL_PAUSE).await;
-                wakes.push(Wake::Everyone);
+                wakes.push(Wake::Local);
             }
             () = tokio::time::sleep_until(next) => wakes.push(Wake::Everyone),
         }
@@ -233,16 +236,30 @@ async fn pass(host: &impl SyncHost, db: &WorkspaceDb, wakes: &[Wake]) -> bool {
     let mut whole: HashSet<&str> = HashSet::new();
     let mut discover: HashSet<&str> = HashSet::new();
     let mut single: HashMap<&str, HashSet<&str>> = HashMap::new();
-    let pulled: HashMap<String, i64> = db
-        .sync_targets()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|target| (target.workspace_id, target.pulled_seq))
+    let targets = db.sync_targets().await.unwrap_or_default();
+    let pulled: HashMap<&str, i64> = targets
+        .iter()
+        .map(|target| (target.workspace_id.as_str(), target.pulled_seq))
         .collect();
+    // A local change: only the workspaces with something to send need a round.
+    let mut waiting: Vec<(&str, &str)> = Vec::new();
+    if wakes.contains(&Wake::Local) {
+        for target in &targets {
+            let pending = db.sync_summary(&target.workspace_id).await;
+            if let (Some(account), Ok(summary)) = (&target.account, pending)
+                && summary.pending > 0
+            {
+                waiting.push((account, &target.workspace_id));
+            }
+        }
+    }
+    for (account, workspace) in waiting {
+        single.entry(account).or_default().insert(workspace);
+    }
     for wake in wakes {
         match wake {
             Wake::Everyone => whole.extend(accounts.iter().map(String::as_str)),
+            Wake::Local => {}
             Wake::Account(account) => {
                 whole.insert(account);
                 discover.insert(account);
@@ -253,7 +270,7 @@ async fn pass(host: &impl SyncHost, db: &WorkspaceDb, wakes: &[Wake]) -> bool {
                 seq,
             } => {
                 // This device's own push comes back as an event too: nothing to pull.
-                if pulled.get(workspace).is_none_or(|have| have < seq) {
+                if pulled.get(workspace.as_str()).is_none_or(|have| have < seq) {
                     single.entry(account).or_default().insert(workspace);
                 }
             }

@@ -225,5 +225,12 @@ async fn insert_new_workspace(w: &mut Write, name: &str, owner: &Owner) -> Resul
     insert_globals(w.conn(), &globals).await?;
     created(w, &id, EntityKind::Workspace, &id).await?;
     created(w, &id, EntityKind::Globals, &id).await?;
+    if matches!(owner, Owner::Account { .. }) {
+        // An account's workspace syncs from its first moment.
+        sqlx::query("INSERT INTO sync_workspaces (workspace_id) VALUES (?)")
+            .bind(&id)
+            .execute(w.conn())
+            .await?;
+    }
     row.into_model()
 }
