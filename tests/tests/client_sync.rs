@@ -3,7 +3,8 @@
 //! different fields of one request made offline on both merge without a conflict; the
 //! same field changed on both is one conflict, the server's value standing and this
 //! device's kept; a round cut after the push reached the server resends the same
-//! operations and nothing is applied twice; a device far behind catches up; secret
+//! operations and nothing is applied twice; operations staged before the app was killed
+//! are sent after it starts again; a device far behind catches up; secret
 //! values reach the server only sealed.
 
 #![allow(clippy::unwrap_used)]
@@ -20,7 +21,8 @@ use courier_tests::SignedInClient;
 struct Device {
     client: SignedInClient,
     db: WorkspaceDb,
-    _dir: tempfile::TempDir,
+    key: DataKey,
+    dir: tempfile::TempDir,
 }
 
 impl Device {
@@ -28,17 +30,26 @@ impl Device {
         let client = SignedInClient::new(server, who).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let key = DataKey::generate().unwrap();
-        let db = WorkspaceDb::open(
-            &dir.path().join("workspaces.db"),
-            Options::new(Secrets::Sealed(key)),
-        )
-        .await
-        .unwrap();
+        let db = Self::open(&dir, &key).await;
         Self {
             client,
             db,
-            _dir: dir,
+            key,
+            dir,
         }
+    }
+
+    async fn open(dir: &tempfile::TempDir, key: &DataKey) -> WorkspaceDb {
+        let options = Options::new(Secrets::Sealed(key.clone()));
+        WorkspaceDb::open(&dir.path().join("workspaces.db"), options)
+            .await
+            .unwrap()
+    }
+
+    /// The app quits (or is killed) and starts again on the same database file.
+    async fn restart(&mut self) {
+        self.db.close().await;
+        self.db = Self::open(&self.dir, &self.key).await;
     }
 
     async fn sync(&self, workspace_id: &str) -> courier_client::workspace::sync::RoundReport {
@@ -223,6 +234,27 @@ async fn a_round_cut_after_its_push_reached_the_server_sends_the_same_operations
     assert_eq!(
         laptop.db.request(&request_id).await.unwrap().name,
         "Renamed once"
+    );
+}
+
+#[tokio::test]
+async fn operations_staged_before_the_app_was_killed_are_sent_after_it_starts_again() {
+    let server = TestServer::start().await;
+    let (mut desktop, laptop, ws, request_id) = two_devices_with_a_request(&server).await;
+    desktop
+        .db
+        .rename_request(&request_id, "Staged, then killed")
+        .await
+        .unwrap();
+    assert_eq!(desktop.db.stage_outbox(&ws).await.unwrap().len(), 1);
+    desktop.restart().await;
+    assert_eq!(desktop.db.sync_summary(&ws).await.unwrap().pending, 1);
+    let round = desktop.sync(&ws).await;
+    assert_eq!((round.pushed, round.merged), (1, 0));
+    laptop.sync(&ws).await;
+    assert_eq!(
+        laptop.db.request(&request_id).await.unwrap().name,
+        "Staged, then killed"
     );
 }
 
