@@ -1,10 +1,11 @@
 //! The desktop's background sync (`app::work_sync`) on two devices of one account, each
 //! with its own database, sign-in and events channel, through a real server: nobody
 //! asks for a round. A workspace made on one device appears on the other once its
-//! channel connects; an edit made on either reaches the other on its own (the local
-//! change starts a round; the server's `workspace_changed` starts the other's); the
-//! indicator's status ends `synced` with nothing pending, and the screens are told
-//! which workspaces a round wrote into.
+//! channel connects, and one made later once its event arrives; an edit made on either
+//! reaches the other on its own (the local change starts a round; the server's
+//! `workspace_changed` starts the other's); the indicator's status ends `synced` with
+//! nothing pending, and the screens are told which workspaces a round wrote into; a
+//! workspace deleted on a device stays deleted there.
 
 #![allow(clippy::unwrap_used)]
 
@@ -200,6 +201,38 @@ async fn an_edit_on_either_device_reaches_the_other_without_anyone_asking() {
         .await;
         assert_eq!(device.db.sync_summary(&ws).await.unwrap().conflicts, 0);
     }
+
+    // A workspace made on the desktop while the laptop is connected arrives by itself.
+    let later = desktop
+        .db
+        .create_workspace(&desktop.client.account_id, "Later")
+        .await
+        .unwrap()
+        .meta
+        .id;
+    until(&laptop, "the new workspace on the laptop", async |d| {
+        d.db.workspace(&later)
+            .await
+            .is_ok_and(|w| w.name == "Later")
+    })
+    .await;
+
+    // Deleted on the laptop, the workspace does not come back there from the server's
+    // list at the next full round (Sync now).
+    laptop.db.delete_workspace(&ws).await.unwrap();
+    let rounds = laptop.statuses.lock().unwrap().len();
+    laptop
+        .sync
+        .wake(Wake::Account(laptop.client.account_id.clone()));
+    until(&laptop, "a full round after the delete", async |d| {
+        let statuses = d.statuses.lock().unwrap();
+        statuses.len() > rounds
+            && statuses
+                .last()
+                .is_some_and(|s| s.state == SyncState::Synced)
+    })
+    .await;
+    assert!(laptop.db.workspace(&ws).await.is_err(), "adopted again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

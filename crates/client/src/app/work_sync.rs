@@ -75,14 +75,16 @@ pub struct SyncStatus {
 /// What asks for a round.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wake {
-    /// Every workspace of every signed-in account (the minute).
+    /// Every workspace of every signed-in account, and the ones the server has that
+    /// this device does not yet (the minute).
     Everyone,
     /// The workspaces with changes waiting here (a local change).
     Local,
     /// Every workspace of this account, and the ones the server has that this device
     /// does not yet (connected, **Sync now**).
     Account(String),
-    /// One workspace the server says changed up to `seq`.
+    /// One workspace the server says changed up to `seq` (one this device does not
+    /// have yet: the account's whole round, which brings it here).
     Workspace {
         account: String,
         workspace: String,
@@ -258,7 +260,10 @@ async fn pass(host: &impl SyncHost, db: &WorkspaceDb, wakes: &[Wake]) -> bool {
     }
     for wake in wakes {
         match wake {
-            Wake::Everyone => whole.extend(accounts.iter().map(String::as_str)),
+            Wake::Everyone => {
+                whole.extend(accounts.iter().map(String::as_str));
+                discover.extend(accounts.iter().map(String::as_str));
+            }
             Wake::Local => {}
             Wake::Account(account) => {
                 whole.insert(account);
@@ -269,9 +274,18 @@ async fn pass(host: &impl SyncHost, db: &WorkspaceDb, wakes: &[Wake]) -> bool {
                 workspace,
                 seq,
             } => {
-                // This device's own push comes back as an event too: nothing to pull.
-                if pulled.get(workspace.as_str()).is_none_or(|have| have < seq) {
-                    single.entry(account).or_default().insert(workspace);
+                match pulled.get(workspace.as_str()) {
+                    // One this device does not have yet (made on another device): the
+                    // account's list brings it here.
+                    None => {
+                        whole.insert(account);
+                        discover.insert(account);
+                    }
+                    // This device's own push comes back as an event too: nothing to pull.
+                    Some(have) if have >= seq => {}
+                    Some(_) => {
+                        single.entry(account).or_default().insert(workspace);
+                    }
                 }
             }
         }
@@ -374,7 +388,8 @@ async fn prepare(
             .await
             .map_err(crate::api::sync_failure)?;
         for workspace in remote {
-            if !known.contains(workspace.id.as_str()) {
+            // Deleted here: the server's copy stays there, not back on this device.
+            if !known.contains(workspace.id.as_str()) && !db.deleted_here(&workspace.id).await? {
                 db.adopt_synced_workspace(account, &workspace.id, workspace.team_id.as_deref())
                     .await?;
             }

@@ -381,6 +381,20 @@ impl WorkspaceDb {
         w.commit().await
     }
 
+    /// Whether this device's last word on workspace `id` was deleting it (so a copy
+    /// the server still lists is not brought back here).
+    pub async fn deleted_here(&self, id: &str) -> Result<bool> {
+        let last: Option<String> = sqlx::query_scalar(
+            "SELECT kind FROM changes WHERE entity = ? AND entity_id = ? \
+             ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(EntityKind::Workspace.as_str())
+        .bind(id)
+        .fetch_optional(&mut *self.read().await?)
+        .await?;
+        Ok(last.as_deref() == Some("delete"))
+    }
+
     /// The workspaces this device syncs.
     pub async fn sync_targets(&self) -> Result<Vec<SyncTarget>> {
         let rows: Vec<TargetRow> = sqlx::query_as(
