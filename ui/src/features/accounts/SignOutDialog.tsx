@@ -1,11 +1,14 @@
 // Asks before signing out (of one account, or of all): the account's workspaces stay on
 // this device and come back at its next sign-in, unless the person ticks "Also remove …
-// from this device". Escape or Cancel keeps everything as it was; focus starts on Sign out
+// from this device" (what has synced comes back from the server at the next sign-in;
+// changes not yet synced are named, as they would be lost). Escape or Cancel keeps
+// everything as it was; focus starts on Sign out
 // and goes back to the account menu's button when the dialog closes.
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import { useSignOut, useSignOutAll } from "../../queries";
+import { useSyncStatus } from "../sync/queries";
 
 /** Whom to sign out of. */
 export type SignOutTarget = { kind: "one"; account: AccountView } | { kind: "all"; count: number };
@@ -14,6 +17,9 @@ type Props = { target: SignOutTarget; onClose: () => void };
 
 export function SignOutDialog({ target, onClose }: Props) {
   const [removeWork, setRemoveWork] = useState(false);
+  // Changes not yet on the server are what removing this device's copy would lose.
+  const status = useSyncStatus(target.kind === "one" ? target.account.id : undefined);
+  const waiting = target.kind === "one" ? (status.data?.pending ?? 0) : 0;
   const signOut = useSignOut();
   const signOutAll = useSignOutAll();
   const confirm = useRef<HTMLButtonElement>(null);
@@ -65,6 +71,18 @@ export function SignOutDialog({ target, onClose }: Props) {
           />
           Also remove {whose} workspaces from this device
         </label>
+        {removeWork && (
+          <p className="dialog-note">
+            What has synced stays in the account and comes back at the next sign-in.
+          </p>
+        )}
+        {removeWork && waiting > 0 && (
+          <p role="alert" className="dialog-warning">
+            {waiting === 1
+              ? "1 change has not reached the server yet and would be lost."
+              : `${waiting} changes have not reached the server yet and would be lost.`}
+          </p>
+        )}
         <div className="form-actions dialog-actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

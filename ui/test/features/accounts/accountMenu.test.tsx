@@ -120,6 +120,29 @@ describe("avatar menu", () => {
     expect(ipc.signOut).toHaveBeenCalledWith({ id: "ada", removeWork: true });
   });
 
+  it("removing the workspaces names the changes that have not synced yet", async () => {
+    ipc.syncStatus.mockResolvedValue({
+      account_id: "ada",
+      state: "offline",
+      pending: 3,
+      conflicts: 0,
+      synced_at: null,
+      error: "cannot reach the server",
+    });
+    const { user, menu } = await openMenu();
+    await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
+    const dialog = screen.getByRole("alertdialog");
+    expect(within(dialog).queryByRole("alert")).not.toBeInTheDocument();
+    await user.click(
+      within(dialog).getByRole("checkbox", {
+        name: "Also remove this account's workspaces from this device",
+      }),
+    );
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent(
+      "3 changes have not reached the server yet and would be lost.",
+    );
+  });
+
   it("Escape or Cancel in the sign-out question signs out of nothing", async () => {
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
