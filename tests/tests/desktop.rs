@@ -1357,7 +1357,8 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
         desktop.choose("#workspace-switcher", "Ada APIs").await;
         desktop.wait_for_row("Billing API").await;
 
-        // Sign out and remove this device's copy: it is gone at the next sign-in.
+        // Sign out and remove this device's copy: gone from the device; what had synced
+        // comes back from the server at the next sign-in.
         desktop.open_account_menu().await;
         desktop.click("Sign out").await;
         desktop
@@ -1369,14 +1370,32 @@ async fn the_scratch_pad_survives_sign_in_and_an_accounts_workspaces_stay_at_sig
         desktop
             .wait_for_text("Work here stays on this device")
             .await;
+        let switcher = desktop.labels("#workspace-switcher option").await;
+        assert_eq!(switcher.len(), 1, "signed out: {switcher:?}");
         sign_in_from_scratch_pad(&mut desktop, "ada", false).await;
         desktop.wait_for_row("Offline notes").await;
-        let switcher = desktop.labels("#workspace-switcher option").await;
-        assert_eq!(
-            switcher.len(),
-            1,
-            "Ada's workspace was removed: {switcher:?}"
-        );
+        desktop
+            .window
+            .wait_until("Ada's workspace back from the server", || async {
+                let names = desktop
+                    .window
+                    .webdriver()
+                    .execute(
+                        "return [...document.querySelectorAll('#workspace-switcher option')] \
+                         .map((option) => option.textContent);",
+                        vec![],
+                    )
+                    .await?;
+                Ok(names
+                    .as_array()
+                    .is_some_and(|names| names.iter().any(|name| name == "Ada APIs"))
+                    .then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.choose("#workspace-switcher", "Ada APIs").await;
+        desktop.wait_for_row("Billing API").await;
+        desktop.shot("04-back-from-the-server").await;
         desktop.window.close().await.unwrap();
     })
     .await;
