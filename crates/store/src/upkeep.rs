@@ -11,6 +11,11 @@ const SPENT_KEPT_FOR: i64 = 24 * 60 * 60;
 /// Ended grants (expired or revoked) stay this long, with their tokens, so a device
 /// that signed out recently is not "new" when it signs in again.
 const ENDED_GRANTS_KEPT_FOR: i64 = 30 * 24 * 60 * 60;
+/// A synced operation's id is remembered this long after it was applied, so the same
+/// operation delivered again (a lost answer, an app that was killed) is answered as the
+/// first time. One that comes back later still loses nothing: it is judged on its base
+/// revision like any other, and a device merges the refusal.
+const OPERATIONS_KEPT_FOR: i64 = 30 * 24 * 60 * 60;
 
 /// Proof-of-work replay protection, attempt counters, readiness and the purge.
 #[async_trait::async_trait]
@@ -19,8 +24,8 @@ pub trait Upkeep: Send + Sync {
     async fn spend_challenge(&self, digest: &str, expires_at: UnixTime) -> Result<bool>;
     /// Deletes rows that can no longer be used (expired codes, tokens, requests,
     /// sessions, links, challenges, spent refresh tokens, ended grants, delivered and
-    /// abandoned mails) as [`Cutoffs`] says, so the database does not grow forever;
-    /// returns how many.
+    /// abandoned mails, old synced operation ids) as [`Cutoffs`] says, so the database
+    /// does not grow forever; returns how many.
     async fn purge_expired(&self, now: UnixTime) -> Result<u64>;
     /// Counts one attempt against `key` and returns the attempts counted in its
     /// window so far, this one included. The window opens at a key's first attempt
@@ -44,6 +49,8 @@ pub(crate) struct Cutoffs {
     pub spent: UnixTime,
     /// Grants that expired or were revoked, and everything of theirs.
     pub ended_grants: UnixTime,
+    /// Ids of synced operations applied at or before this.
+    pub applied_operations: UnixTime,
 }
 
 impl Cutoffs {
@@ -52,6 +59,7 @@ impl Cutoffs {
             expired: now,
             spent: now - SPENT_KEPT_FOR,
             ended_grants: now - ENDED_GRANTS_KEPT_FOR,
+            applied_operations: now - OPERATIONS_KEPT_FOR,
         }
     }
 }

@@ -56,6 +56,7 @@ impl Upkeep for PgStore {
             expired,
             spent,
             ended_grants,
+            applied_operations,
         } = Cutoffs::at(now);
         let mut tx = self.write().await?;
         let mut purged = 0;
@@ -86,6 +87,10 @@ impl Upkeep for PgStore {
             (
                 "DELETE FROM grants WHERE expires_at <= $1 OR revoked_at <= $1",
                 ended_grants,
+            ),
+            (
+                "DELETE FROM synced_operations WHERE applied_at <= $1",
+                applied_operations,
             ),
         ] {
             purged += sqlx::query(sql)

@@ -55,6 +55,7 @@ impl Upkeep for SqliteStore {
             expired,
             spent,
             ended_grants,
+            applied_operations,
         } = Cutoffs::at(now);
         let mut tx = self.write().await?;
         let mut purged = 0;
@@ -85,6 +86,10 @@ impl Upkeep for SqliteStore {
             (
                 "DELETE FROM grants WHERE expires_at <= ?1 OR revoked_at <= ?1",
                 ended_grants,
+            ),
+            (
+                "DELETE FROM synced_operations WHERE applied_at <= ?",
+                applied_operations,
             ),
         ] {
             purged += sqlx::query(sql)

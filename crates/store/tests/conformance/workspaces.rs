@@ -1,8 +1,9 @@
 //! Synced workspaces: reached by their owner or their team's members only (and no
 //! longer once removed), created once per id, operations applied only on the revision
 //! they were made on (else refused with the entity as it stands), the same operation
-//! applied once however often it arrives, tombstones, pulls in sequence order and in
-//! pages, and pushes racing on one workspace each taking their own sequence numbers.
+//! applied once however often it arrives (its id kept 30 days), tombstones, pulls in
+//! sequence order and in pages, and pushes racing on one workspace each taking their own
+//! sequence numbers.
 
 use courier_store::{
     EntityRecord, Operation, OperationResult, Store, TeamRecord, User, WorkspaceCreation,
@@ -198,6 +199,30 @@ async fn the_same_operation_delivered_twice_is_applied_once_and_answered_alike()
         .unwrap();
     assert_eq!((page.seq, page.changes.len()), (2, 1));
     assert_eq!(page.changes[0].fields.as_deref(), Some(r#"{"n":2}"#));
+}
+
+#[tokio::test]
+async fn an_operation_id_is_remembered_for_30_days_and_a_later_resend_is_judged_on_its_base() {
+    let store = open().await;
+    let ada = user(&*store).await;
+    let ws = own_workspace(&*store, &ada).await;
+    let create = put("r", 0, r#"{"n":1}"#);
+    push(&*store, &ada, &ws, std::slice::from_ref(&create)).await;
+    let month = 30 * 24 * 3600;
+    store.purge_expired(NOW + month - 1).await.unwrap();
+    assert_eq!(
+        push(&*store, &ada, &ws, std::slice::from_ref(&create)).await,
+        vec![applied(1, 1)],
+        "still remembered"
+    );
+    store.purge_expired(NOW + month).await.unwrap();
+    assert!(
+        matches!(
+            &push(&*store, &ada, &ws, &[create]).await[0],
+            OperationResult::Conflict { current: Some(entity) } if entity.revision == 1
+        ),
+        "forgotten: a create on an entity that exists"
+    );
 }
 
 #[tokio::test]
