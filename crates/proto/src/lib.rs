@@ -6,6 +6,7 @@
 mod account;
 mod discovery;
 mod error;
+mod keys;
 mod sessions;
 mod support;
 mod sync;
@@ -18,6 +19,10 @@ pub use account::{
 };
 pub use discovery::ProviderMetadata;
 pub use error::{ErrorBody, ErrorKind, FieldError, OAuthErrorBody};
+pub use keys::{
+    AccountKey, MAX_KEY_TEXT, MAX_WRAPPED_PER_PUBLISH, MemberKey, NewAccountKey,
+    PublishWorkspaceKey, WorkspaceKeys, WrappedFor, WrappedKey,
+};
 pub use sessions::{RevokedSessions, ServerEvent, Session, SessionKind};
 pub use support::{NewSupportRequest, SupportCategory, SupportRequest, SupportStatus};
 pub use sync::{

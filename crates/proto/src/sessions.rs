@@ -61,4 +61,7 @@ pub enum ServerEvent {
     /// A workspace the account reaches changed up to `seq`: pull its changes after the
     /// last sequence number this device has (nothing to do if it has `seq` already).
     WorkspaceChanged { workspace_id: String, seq: i64 },
+    /// A workspace's keys changed (a new version, or copies for members who lacked
+    /// one): read `/api/v1/workspaces/{id}/keys` again.
+    WorkspaceKeysChanged { workspace_id: String },
 }
