@@ -1,7 +1,10 @@
-//! Encryption at rest of variable values: XChaCha20-Poly1305 under a per-device data key,
-//! a random 24-byte nonce per value, and associated data that binds each ciphertext to
-//! its workspace, entity, field and variable name, so a ciphertext copied anywhere else
-//! does not open.
+//! Encryption of variable values: XChaCha20-Poly1305, a random 24-byte nonce per value,
+//! and associated data that binds each ciphertext to its workspace, entity, field and
+//! variable name, so a ciphertext copied anywhere else does not open. A value is sealed
+//! under the device's data key (format 1: work that never leaves the device) or under a
+//! version of its synced workspace's data key (format 2, the version in the clear and
+//! bound into the associated data), which the account's devices and a team's members
+//! share end to end (see `sync::keys`). [`sealed_with`] tells which key a value needs.
 //!
 //! The key comes from a [`KeyStore`] the caller provides (the desktop keeps it in the
 //! OS keyring; [`MemoryKeyStore`] serves tests and the CLI's throwaway runs). Without a
@@ -21,10 +24,70 @@ use zeroize::Zeroizing;
 /// The first byte of every sealed value: the format (algorithm and associated data
 /// layout), so a later format can sit beside this one.
 const FORMAT_V1: u8 = 1;
+/// Sealed under a workspace key: the format byte, then the key's version (u32, little
+/// endian).
+const FORMAT_V2: u8 = 2;
 const NONCE_LEN: usize = 24;
 /// Starts the associated data, so a ciphertext made for another purpose under the
 /// same key never opens here.
 const DOMAIN: &[u8] = b"courier/variable-value/v1";
+const DOMAIN_V2: &[u8] = b"courier/variable-value/v2";
+
+/// Which key a sealed value was made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SealedWith {
+    /// The device's own data key.
+    DeviceKey,
+    /// This version of its workspace's shared data key.
+    WorkspaceKey(u32),
+}
+
+impl SealedWith {
+    /// The bytes before the nonce.
+    fn header(self) -> Vec<u8> {
+        match self {
+            SealedWith::DeviceKey => vec![FORMAT_V1],
+            SealedWith::WorkspaceKey(version) => {
+                let mut header = vec![FORMAT_V2];
+                header.extend_from_slice(&version.to_le_bytes());
+                header
+            }
+        }
+    }
+
+    /// The associated data's prefix: the format's domain, and the version it names.
+    fn domain(self) -> Vec<u8> {
+        match self {
+            SealedWith::DeviceKey => DOMAIN.to_vec(),
+            SealedWith::WorkspaceKey(version) => {
+                let mut domain = DOMAIN_V2.to_vec();
+                domain.extend_from_slice(&version.to_le_bytes());
+                domain
+            }
+        }
+    }
+}
+
+/// Which key `sealed` needs, read from its header; `None` for text that is no sealed
+/// value of a known format.
+pub fn sealed_with(sealed: &str) -> Option<SealedWith> {
+    let bytes = STANDARD_NO_PAD.decode(sealed).ok()?;
+    split_sealed(&bytes).map(|(with, _)| with)
+}
+
+/// The header read, and the nonce and ciphertext after it.
+fn split_sealed(bytes: &[u8]) -> Option<(SealedWith, &[u8])> {
+    let (format, rest) = bytes.split_first()?;
+    let (with, rest) = match *format {
+        FORMAT_V1 => (SealedWith::DeviceKey, rest),
+        FORMAT_V2 => {
+            let (version, rest) = rest.split_first_chunk::<4>()?;
+            (SealedWith::WorkspaceKey(u32::from_le_bytes(*version)), rest)
+        }
+        _ => return None,
+    };
+    (rest.len() >= NONCE_LEN).then_some((with, rest))
+}
 
 /// A device's 32-byte data key. Wiped from memory when dropped; `Debug` never shows it.
 #[derive(Clone)]
@@ -50,10 +113,22 @@ impl DataKey {
         XChaCha20Poly1305::new(&Key::from(*self.0))
     }
 
-    /// `plaintext` encrypted for `place`: format byte, nonce and ciphertext, base64.
+    /// `plaintext` encrypted for `place` as the device's key: format byte, nonce and
+    /// ciphertext, base64.
     pub fn seal(&self, place: &SealPlace<'_>, plaintext: &str) -> Result<String, SealError> {
+        self.seal_as(SealedWith::DeviceKey, place, plaintext)
+    }
+
+    /// `plaintext` encrypted for `place` with this key acting as `with` (a workspace
+    /// key seals as its version).
+    pub fn seal_as(
+        &self,
+        with: SealedWith,
+        place: &SealPlace<'_>,
+        plaintext: &str,
+    ) -> Result<String, SealError> {
         let nonce = XNonce::try_generate().map_err(|_| SealError::Random)?;
-        let aad = place.associated_data();
+        let aad = place.associated_data(&with.domain());
         let ciphertext = self
             .cipher()
             .encrypt(
@@ -64,27 +139,24 @@ impl DataKey {
                 },
             )
             .map_err(|_| SealError::Unreadable)?;
-        let mut sealed = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
-        sealed.push(FORMAT_V1);
+        let mut sealed = with.header();
+        sealed.reserve(NONCE_LEN + ciphertext.len());
         sealed.extend_from_slice(&nonce);
         sealed.extend_from_slice(&ciphertext);
         Ok(STANDARD_NO_PAD.encode(sealed))
     }
 
-    /// The plaintext of a value [`seal`](Self::seal)ed for exactly `place` under this
-    /// key; anything else (another key, place, or a damaged value) is
-    /// [`SealError::Unreadable`].
+    /// The plaintext of a value [`seal`](Self::seal)ed (or [`seal_as`](Self::seal_as))
+    /// for exactly `place` under this key; anything else (another key, place, version,
+    /// or a damaged value) is [`SealError::Unreadable`].
     pub fn open(&self, place: &SealPlace<'_>, sealed: &str) -> Result<String, SealError> {
         let bytes = STANDARD_NO_PAD
             .decode(sealed)
             .map_err(|_| SealError::Unreadable)?;
-        let (format, rest) = bytes.split_first().ok_or(SealError::Unreadable)?;
-        if *format != FORMAT_V1 || rest.len() < NONCE_LEN {
-            return Err(SealError::Unreadable);
-        }
+        let (with, rest) = split_sealed(&bytes).ok_or(SealError::Unreadable)?;
         let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
         let nonce = XNonce::try_from(nonce).map_err(|_| SealError::Unreadable)?;
-        let aad = place.associated_data();
+        let aad = place.associated_data(&with.domain());
         let plaintext = self
             .cipher()
             .decrypt(
@@ -119,11 +191,11 @@ pub struct SealPlace<'a> {
 
 impl SealPlace<'_> {
     /// The domain, then each part length-prefixed, so no two places share bytes.
-    fn associated_data(&self) -> Vec<u8> {
+    fn associated_data(&self, domain: &[u8]) -> Vec<u8> {
         let parts = [self.workspace_id, self.entity_id, self.field, self.key];
         let mut aad =
-            Vec::with_capacity(DOMAIN.len() + parts.iter().map(|p| p.len() + 8).sum::<usize>());
-        aad.extend_from_slice(DOMAIN);
+            Vec::with_capacity(domain.len() + parts.iter().map(|p| p.len() + 8).sum::<usize>());
+        aad.extend_from_slice(domain);
         for part in parts {
             aad.extend_from_slice(&(part.len() as u64).to_le_bytes());
             aad.extend_from_slice(part.as_bytes());
@@ -290,6 +362,34 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_workspace_key_version_is_read_from_the_value_and_bound_into_it() {
+        let key = DataKey::generate().unwrap();
+        let sealed = key
+            .seal_as(SealedWith::WorkspaceKey(3), &PLACE, "s3cr3t")
+            .unwrap();
+        assert_eq!(sealed_with(&sealed), Some(SealedWith::WorkspaceKey(3)));
+        assert_eq!(key.open(&PLACE, &sealed).unwrap(), "s3cr3t");
+        let device = key.seal(&PLACE, "s3cr3t").unwrap();
+        assert_eq!(sealed_with(&device), Some(SealedWith::DeviceKey));
+        // The version in the header cannot be changed without the value failing.
+        let mut bytes = STANDARD_NO_PAD.decode(&sealed).unwrap();
+        bytes[1] = 4;
+        let relabelled = STANDARD_NO_PAD.encode(&bytes);
+        assert_eq!(sealed_with(&relabelled), Some(SealedWith::WorkspaceKey(4)));
+        assert_eq!(key.open(&PLACE, &relabelled), Err(SealError::Unreadable));
+        // Nor can a device value pass for a workspace one, or the other way round.
+        bytes = STANDARD_NO_PAD.decode(&device).unwrap();
+        let mut as_v2 = vec![FORMAT_V2, 0, 0, 0, 0];
+        as_v2.extend_from_slice(&bytes[1..]);
+        assert_eq!(
+            key.open(&PLACE, &STANDARD_NO_PAD.encode(as_v2)),
+            Err(SealError::Unreadable)
+        );
+        assert_eq!(sealed_with("not sealed"), None);
+        assert_eq!(sealed_with(&STANDARD_NO_PAD.encode([FORMAT_V2, 1])), None);
     }
 
     #[test]
