@@ -40,6 +40,7 @@ mod tabs;
 mod trash;
 mod tree;
 mod tree_columns;
+mod workspace_keys;
 mod workspaces;
 
 use std::path::Path;
@@ -173,6 +174,7 @@ impl WorkspaceDb {
             }),
         };
         db.ensure_scratch_pad().await?;
+        db.load_workspace_keys().await?;
         Ok(db)
     }
 

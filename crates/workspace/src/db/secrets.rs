@@ -9,15 +9,15 @@
 //! key comes back. Giving the variable a new value, turning its secrecy off, or
 //! removing it replaces it.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use serde::{Deserialize, Serialize};
 
 use super::rows::{from_json, to_json};
 use super::{Error, Result};
 use crate::model::Variable;
-use crate::seal::{SealPlace, Secrets};
+use crate::seal::{DataKey, SealPlace, SealedWith, Secrets, sealed_with};
 
 /// Whether secret values reach the disk this session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,10 +79,14 @@ pub(super) struct Column {
     pub scrub: bool,
 }
 
-/// Seals and opens variable columns; holds the session's memory-only values.
+/// Seals and opens variable columns; holds the session's memory-only values and the
+/// synced workspaces' data keys this device has.
 pub(super) struct Vault {
     secrets: Secrets,
     memory: Mutex<HashMap<MemoryKey, String>>,
+    /// Each synced workspace's data key versions (see `db::workspace_keys`): values of
+    /// a workspace that has one are sealed under its newest version.
+    workspace_keys: RwLock<HashMap<String, BTreeMap<u32, DataKey>>>,
 }
 
 impl Vault {
@@ -90,7 +94,63 @@ impl Vault {
         Self {
             secrets,
             memory: Mutex::default(),
+            workspace_keys: RwLock::default(),
         }
+    }
+
+    /// The device's own key, when this session has one.
+    pub fn device_key(&self) -> Option<&DataKey> {
+        self.secrets.key()
+    }
+
+    /// Holds `key` as version `version` of `workspace_id`'s data key.
+    pub fn hold_workspace_key(&self, workspace_id: &str, version: u32, key: DataKey) {
+        self.workspace_keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(workspace_id.to_owned())
+            .or_default()
+            .insert(version, key);
+    }
+
+    /// Lets go of one version of `workspace_id`'s key (one that was never kept).
+    pub fn forget_workspace_key(&self, workspace_id: &str, version: u32) {
+        if let Some(versions) = self
+            .workspace_keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(workspace_id)
+        {
+            versions.remove(&version);
+        }
+    }
+
+    /// The versions of `workspace_id`'s data key held, oldest first.
+    pub fn workspace_key_versions(&self, workspace_id: &str) -> Vec<u32> {
+        self.workspace_keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(workspace_id)
+            .map(|versions| versions.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Version `version` of `workspace_id`'s key, or its newest with `None`.
+    pub fn workspace_key(
+        &self,
+        workspace_id: &str,
+        version: Option<u32>,
+    ) -> Option<(u32, DataKey)> {
+        let keys = self
+            .workspace_keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let versions = keys.get(workspace_id)?;
+        let (version, key) = match version {
+            Some(version) => versions.get_key_value(&version)?,
+            None => versions.last_key_value()?,
+        };
+        Some((*version, key.clone()))
     }
 
     pub fn mode(&self) -> SecretsMode {
@@ -140,7 +200,37 @@ impl Vault {
     }
 
     fn open_one(&self, place: SealPlace<'_>, sealed: &str) -> Option<String> {
-        self.secrets.key()?.open(&place, sealed).ok()
+        match sealed_with(sealed)? {
+            SealedWith::DeviceKey => self.secrets.key()?.open(&place, sealed).ok(),
+            SealedWith::WorkspaceKey(version) => self
+                .workspace_key(place.workspace_id, Some(version))?
+                .1
+                .open(&place, sealed)
+                .ok(),
+        }
+    }
+
+    /// Seals `value` for `place`: under its workspace's newest key when the workspace
+    /// has one, else under the device's key.
+    fn seal_one(&self, device_key: &DataKey, place: SealPlace<'_>, value: &str) -> Result<String> {
+        let sealed = match self.workspace_key(place.workspace_id, None) {
+            Some((version, key)) => key.seal_as(SealedWith::WorkspaceKey(version), &place, value),
+            None => device_key.seal(&place, value),
+        };
+        sealed.map_err(|error| Error::Storage(error.to_string()))
+    }
+
+    /// `column` with every value it seals sealed again (under the workspace's newest
+    /// key); `None` when it seals nothing. Values this device cannot open stay as they
+    /// are.
+    pub fn reseal(&self, slot: Slot<'_>, column: &str, seal_all: bool) -> Result<Option<Column>> {
+        let stored: Vec<StoredVariable> = from_json("variables", column)?;
+        if stored.iter().all(|variable| variable.sealed.is_none()) {
+            return Ok(None);
+        }
+        let variables = self.open(slot, column)?;
+        self.seal(slot, &variables, seal_all, Some(column))
+            .map(Some)
     }
 
     /// The column storing `variables`. `previous` is the column being replaced, whose
@@ -176,9 +266,7 @@ impl Vault {
                 let kept = unreadable(&variable.key).filter(|_| variable.value.is_empty());
                 let sealed = match kept {
                     Some(kept) => kept,
-                    None => key
-                        .seal(&slot.place(&variable.key), &variable.value)
-                        .map_err(|error| Error::Storage(error.to_string()))?,
+                    None => self.seal_one(key, slot.place(&variable.key), &variable.value)?,
                 };
                 (None, Some(sealed))
             } else {
@@ -216,10 +304,15 @@ impl Vault {
         })
     }
 
-    /// Forgets the memory-only values of a workspace removed from this device.
+    /// Forgets the memory-only values and data keys of a workspace removed from this
+    /// device.
     pub fn forget_workspace(&self, workspace_id: &str) {
         self.memory()
             .retain(|(workspace, ..), _| workspace != workspace_id);
+        self.workspace_keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(workspace_id);
     }
 }
 

@@ -115,7 +115,7 @@ impl WorkspaceDb {
                 .bind(id)
                 .execute(w.conn())
                 .await?;
-            self.reseal_workspace(&mut w, id, on).await?;
+            self.reseal_workspace(&mut w, id, on, Reseal::Every).await?;
             bump(&mut w, id, EntityKind::Workspace, id).await?;
         }
         let workspace = workspace_row(w.conn(), id).await?.into_model()?;
@@ -123,9 +123,15 @@ impl WorkspaceDb {
         Ok(workspace)
     }
 
-    /// Re-stores every variable column of a workspace with `seal_all` (its values are
-    /// unchanged, so no revision moves).
-    async fn reseal_workspace(&self, w: &mut Write, id: &str, seal_all: bool) -> Result<()> {
+    /// Re-stores the variable columns of a workspace with `seal_all`, as `reseal` says.
+    /// Returns how many were stored again.
+    pub(super) async fn reseal_workspace(
+        &self,
+        w: &mut Write,
+        id: &str,
+        seal_all: bool,
+        reseal: Reseal,
+    ) -> Result<usize> {
         let globals: GlobalsRow = fetch(w.conn(), id).await?;
         let environments: Vec<EnvironmentRow> = select(w.conn(), IN_WORKSPACE, id).await?;
         let collections: Vec<CollectionRow> = select(w.conn(), IN_WORKSPACE, id).await?;
@@ -138,14 +144,27 @@ impl WorkspaceDb {
                 let slot = variables_slot(id, &collection.meta.id);
                 (EntityKind::Collection, slot, &collection.variables)
             }));
+        let mut stored = 0;
         for (entity, slot, column) in columns {
-            let variables = self.vault().open(slot, column)?;
-            let resealed = self
-                .vault()
-                .seal(slot, &variables, seal_all, Some(column))?;
-            store_variables(w, entity, slot, resealed).await?;
+            match reseal {
+                Reseal::Every => {
+                    let variables = self.vault().open(slot, column)?;
+                    let resealed = self
+                        .vault()
+                        .seal(slot, &variables, seal_all, Some(column))?;
+                    store_variables(w, entity, slot, resealed).await?;
+                }
+                Reseal::SealedAsChanges => {
+                    let Some(resealed) = self.vault().reseal(slot, column, seal_all)? else {
+                        continue;
+                    };
+                    store_variables(w, entity, slot, resealed).await?;
+                    bump(w, id, entity, slot.entity_id).await?;
+                }
+            }
+            stored += 1;
         }
-        Ok(())
+        Ok(stored)
     }
 
     /// Removes every workspace of `account` from this device, with everything in
@@ -178,6 +197,17 @@ impl WorkspaceDb {
     pub(super) async fn seals_all(&self, conn: &mut SqliteConnection, id: &str) -> Result<bool> {
         Ok(workspace_row(conn, id).await?.encrypt_values)
     }
+}
+
+/// Which variable columns [`WorkspaceDb::reseal_workspace`] stores again, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reseal {
+    /// Every column (which values are sealed changed); the values are the same, so no
+    /// revision moves.
+    Every,
+    /// The columns that seal something, under the workspace's newest key, each one a
+    /// logged change (so the values sync under it).
+    SealedAsChanges,
 }
 
 pub(super) async fn workspace_row(conn: &mut SqliteConnection, id: &str) -> Result<WorkspaceRow> {
