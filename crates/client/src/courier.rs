@@ -15,7 +15,7 @@ use crate::auth::browser::BrowserOpener;
 use crate::auth::discovery;
 use crate::auth::oauth::{self, Prompt};
 use crate::auth::signin::SignInAttempt;
-use crate::auth::vault::{TokenSet, TokenVault};
+use crate::auth::vault::{StoredAccountKey, TokenSet, TokenVault};
 use crate::clock::{SharedClock, UnixTime};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
@@ -525,6 +525,23 @@ impl Courier {
     async fn vault_delete(&self, account_id: &str) -> Result<()> {
         let (vault, id) = (Arc::clone(&self.vault), account_id.to_owned());
         blocking(move || vault.delete(&id)).await
+    }
+
+    /// The account's end-to-end key on this device (its keyring entry).
+    pub async fn stored_account_key(&self, account_id: &str) -> Result<Option<StoredAccountKey>> {
+        let (vault, id) = (Arc::clone(&self.vault), account_id.to_owned());
+        blocking(move || vault.get_account_key(&id)).await
+    }
+
+    pub async fn store_account_key(&self, account_id: &str, key: StoredAccountKey) -> Result<()> {
+        let (vault, id) = (Arc::clone(&self.vault), account_id.to_owned());
+        blocking(move || vault.put_account_key(&id, &key)).await
+    }
+
+    /// Forgets the account's end-to-end key on this device (its work removed from it).
+    pub async fn forget_account_key(&self, account_id: &str) -> Result<()> {
+        let (vault, id) = (Arc::clone(&self.vault), account_id.to_owned());
+        blocking(move || vault.delete_account_key(&id)).await
     }
 }
 

@@ -1,5 +1,6 @@
-//! Commands of the sync area: the header's indicator, **Sync now**, and the conflicts
-//! panel, each one call of the state or of the device's database.
+//! Commands of the sync area: the header's indicator, **Sync now**, the conflicts
+//! panel and the synced secrets' recovery key, each one call of the state or of the
+//! device's database.
 
 use courier_client::Result;
 use courier_client::app::DesktopState;
@@ -48,4 +49,16 @@ pub async fn keep_all_mine(
     let db = state.work().await?.db().clone();
     db.keep_all_mine(&workspace_id).await?;
     Ok(db.sync_conflicts(&workspace_id).await?)
+}
+
+pub async fn unlock_secrets(
+    state: &DesktopState,
+    account_id: String,
+    recovery_key: String,
+) -> Result<()> {
+    state.unlock_secrets(&account_id, &recovery_key).await
+}
+
+pub async fn recovery_key(state: &DesktopState, account_id: String) -> Result<Option<String>> {
+    state.recovery_key(&account_id).await
 }

@@ -20,4 +20,9 @@ synced_at: number | null,
 /**
  * Why the last round failed (offline or refused).
  */
-error: string | null, };
+error: string | null, 
+/**
+ * The account's synced secret values cannot be read on this device until its
+ * recovery key is entered (another device made the account's key).
+ */
+secrets_locked: boolean, };

@@ -216,6 +216,17 @@ export type Commands = {
   resolve_conflict: { args: { workspaceId: string; entity: EntityKind; entityId: string; keep: Keep }; result: Array<SyncConflict> };
   /** **Keep all mine** for a whole workspace. */
   keep_all_mine: { args: { workspaceId: string }; result: Array<SyncConflict> };
+  /**
+   * Unlocks the account's synced secret values on this device with the
+   * recovery key the person typed (refused beside `recovery_key` when it
+   * does not open them); a sync round follows.
+   */
+  unlock_secrets: { args: { accountId: string; recoveryKey: string }; result: null };
+  /**
+   * The account's recovery key, when this device keeps it (it made the
+   * account's key, or was unlocked with it): **Show recovery key**.
+   */
+  recovery_key: { args: { accountId: string }; result: string | null };
   /** The UI has drawn its first real screen (the startup benchmark's mark). */
   first_screen_ready: { args: undefined; result: null };
   /**

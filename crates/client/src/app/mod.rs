@@ -14,6 +14,7 @@ mod token_store;
 pub mod transfer;
 pub mod view;
 pub mod work;
+pub mod work_keys;
 pub mod work_sync;
 
 pub use ipc::UiEvent;

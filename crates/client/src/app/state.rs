@@ -26,6 +26,7 @@ use super::view::{
     TeamsChangedEvent, VaultStatus,
 };
 use super::work::{self, Work};
+use super::work_keys;
 use super::work_sync::{self, SyncHost, SyncStatus, Wake, WorkSync};
 use crate::accounts::RegistryFile;
 use crate::auth::browser::{BrowserOpener as _, SystemBrowser};
@@ -165,6 +166,8 @@ impl DesktopState {
     }
 
     async fn remove_work_of(&self, account_id: &str) -> Result<()> {
+        // Its end-to-end key goes with the work: nothing of the account stays here.
+        self.courier().await?.forget_account_key(account_id).await?;
         let removed = self
             .work()
             .await?
@@ -393,6 +396,19 @@ impl DesktopState {
         self.work_sync.wake(Wake::Account(account_id.to_owned()));
     }
 
+    /// Unlocks `account_id`'s synced secrets here with `recovery_key`
+    /// ([`work_keys::unlock`]), then syncs the account so the keys come down.
+    pub async fn unlock_secrets(&self, account_id: &str, recovery_key: &str) -> Result<()> {
+        work_keys::unlock(&*self.courier().await?, account_id, recovery_key).await?;
+        self.work_sync.wake(Wake::Account(account_id.to_owned()));
+        Ok(())
+    }
+
+    /// The recovery key this device keeps for `account_id` ([`work_keys::recovery_key`]).
+    pub async fn recovery_key(&self, account_id: &str) -> Result<Option<String>> {
+        work_keys::recovery_key(&*self.courier().await?, account_id).await
+    }
+
     async fn live_update(&self, outcome: AccountEvent) {
         match outcome {
             AccountEvent::SessionRevoked { account_id } => {
@@ -434,6 +450,10 @@ impl DesktopState {
                 workspace: workspace_id,
                 seq,
             }),
+            // The account's whole round settles its keys.
+            AccountEvent::WorkspaceKeysChanged { account_id, .. } => {
+                self.work_sync.wake(Wake::Account(account_id));
+            }
             AccountEvent::Disconnected { account_id, reason } => {
                 tracing::info!(account = %account_id, %reason, "events channel lost; reconnecting");
                 self.out_of_touch_set().insert(account_id);

@@ -12,7 +12,8 @@
 //!
 //! Which workspaces sync: every workspace of a signed-in account on this device (the
 //! Scratch Pad never does), and every workspace the server has for the account,
-//! brought onto this device the first time it is seen.
+//! brought onto this device the first time it is seen. Each round also settles the
+//! end-to-end keys of its workspaces ([`work_keys`]) when it may need to.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -25,6 +26,9 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use courier_workspace::sync::keys::AccountSecretKey;
+
+use super::work_keys;
 use crate::channel::Backoff;
 use crate::courier::Courier;
 
@@ -70,6 +74,9 @@ pub struct SyncStatus {
     pub synced_at: Option<i64>,
     /// Why the last round failed (offline or refused).
     pub error: Option<String>,
+    /// The account's synced secret values cannot be read on this device until its
+    /// recovery key is entered (another device made the account's key).
+    pub secrets_locked: bool,
 }
 
 /// What asks for a round.
@@ -138,6 +145,7 @@ impl WorkSync {
                 conflicts: 0,
                 synced_at: None,
                 error: None,
+                secrets_locked: false,
             })
     }
 
@@ -332,26 +340,51 @@ async fn sync_account(
         host.status_changed(status.clone());
     }
     let api = courier.api(account);
+    let mut secrets_locked = status.secrets_locked;
     let failure = match prepare(db, &api, account, discover).await {
         Ok(()) => {
             let mut failure = None;
             let mut written = Vec::new();
+            // The account's key, read (or made) once, when a workspace needs it.
+            let mut account_secret = None;
             for target in db.sync_targets().await.unwrap_or_default() {
                 let ours = target.account.as_deref() == Some(account);
                 let asked = only.is_none_or(|only| only.contains(target.workspace_id.as_str()));
                 if !(ours && asked) {
                     continue;
                 }
-                match sync_round(db, &api, &target.workspace_id).await {
-                    Ok(report) if report.pulled > 0 || report.merged > 0 => {
-                        written.push(target.workspace_id);
+                let workspace = target.workspace_id.as_str();
+                let outcome = match sync_round(db, &api, workspace).await {
+                    Ok(report) => {
+                        if report.pulled > 0 || report.merged > 0 {
+                            written.push(target.workspace_id.clone());
+                        }
+                        // Keys: on the whole rounds, after pulling values (maybe under
+                        // a version new here), and until the workspace has one.
+                        let settle = discover
+                            || report.pulled > 0
+                            || db.workspace_key_versions(workspace).is_empty();
+                        if settle {
+                            settle_keys(db, &api, courier, account, workspace, &mut account_secret)
+                                .await
+                                .map(|wrote| {
+                                    if wrote && !written.contains(&target.workspace_id) {
+                                        written.push(target.workspace_id.clone());
+                                    }
+                                })
+                        } else {
+                            Ok(())
+                        }
                     }
-                    Ok(_) => {}
-                    Err(error) => {
-                        tracing::info!(account, workspace = %target.workspace_id, %error, "sync round stopped");
-                        failure = Some(error);
-                        break;
-                    }
+                    Err(error) => Err(error),
+                };
+                if let Some(secret) = &account_secret {
+                    secrets_locked = secret.is_none();
+                }
+                if let Err(error) = outcome {
+                    tracing::info!(account, workspace, %error, "sync round stopped");
+                    failure = Some(error);
+                    break;
                 }
             }
             if !written.is_empty() {
@@ -364,7 +397,47 @@ async fn sync_account(
         }
         Err(error) => Some(error),
     };
-    summarize(db, account, failure).await
+    let mut status = summarize(db, account, failure).await;
+    status.secrets_locked = secrets_locked;
+    status
+}
+
+/// Settles `workspace`'s end-to-end keys (see [`work_keys`]) with the account's key,
+/// read into `account_secret` the first time; values sealed again under a new version
+/// go to the server in one more round. `true` when values here became readable or
+/// were sealed again (the UI reads the workspace again). A server that refuses the
+/// keys does not stop the work syncing: the values then stay sealed under this
+/// device's key, unreadable elsewhere, and the refusal is logged.
+async fn settle_keys(
+    db: &WorkspaceDb,
+    api: &crate::api::AccountApi<'_>,
+    courier: &Courier,
+    account: &str,
+    workspace: &str,
+    account_secret: &mut Option<Option<AccountSecretKey>>,
+) -> Result<bool, SyncFailure> {
+    let settled = async {
+        if account_secret.is_none() {
+            *account_secret = Some(work_keys::account_secret(courier, api, account).await?);
+        }
+        match account_secret.as_ref() {
+            Some(Some(secret)) => {
+                work_keys::settle_workspace_keys(db, api, secret, workspace).await
+            }
+            _ => Ok(work_keys::Settled::default()),
+        }
+    };
+    let settled = match settled.await {
+        Err(SyncFailure::Refused(reason)) => {
+            tracing::warn!(account, workspace, %reason, "the server refused the workspace's keys");
+            return Ok(false);
+        }
+        settled => settled?,
+    };
+    if settled.resealed > 0 {
+        sync_round(db, api, workspace).await?;
+    }
+    Ok(settled.received > 0 || settled.resealed > 0)
 }
 
 /// Tracks the account's workspaces on this device and, with `discover`, brings the
@@ -407,6 +480,7 @@ async fn summarize(db: &WorkspaceDb, account: &str, failure: Option<SyncFailure>
         conflicts: 0,
         synced_at: None,
         error: None,
+        secrets_locked: false,
     };
     let targets = db.sync_targets().await.unwrap_or_default();
     let mut all_synced = true;

@@ -42,11 +42,41 @@ impl std::fmt::Debug for TokenSet {
     }
 }
 
-/// A place for token sets, keyed by account id.
+/// An account's end-to-end key as a device keeps it (see
+/// `courier_workspace::sync::keys`): the secret half of its key pair and the recovery
+/// key, when this device made the pair or was unlocked with it (so **Show recovery
+/// key** can show it again). Debug never shows either; both are wiped when dropped.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAccountKey {
+    /// 32 bytes, standard base64 without padding.
+    pub secret: String,
+    #[serde(default)]
+    pub recovery: Option<String>,
+}
+
+impl std::fmt::Debug for StoredAccountKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoredAccountKey([redacted])")
+    }
+}
+
+impl Drop for StoredAccountKey {
+    fn drop(&mut self) {
+        use zeroize::Zeroize as _;
+        self.secret.zeroize();
+        self.recovery.zeroize();
+    }
+}
+
+/// A place for token sets, keyed by account id, and for each account's end-to-end key.
 pub trait TokenVault: Send + Sync + 'static {
     fn put(&self, account: &str, tokens: &TokenSet) -> Result<()>;
     fn get(&self, account: &str) -> Result<Option<TokenSet>>;
     fn delete(&self, account: &str) -> Result<()>;
+    fn put_account_key(&self, account: &str, key: &StoredAccountKey) -> Result<()>;
+    fn get_account_key(&self, account: &str) -> Result<Option<StoredAccountKey>>;
+    /// Idempotent, like [`delete`](Self::delete).
+    fn delete_account_key(&self, account: &str) -> Result<()>;
     /// Where the tokens are, in words for the person ("the Secret Service (GNOME Keyring)").
     fn describe(&self) -> String;
 }
@@ -125,18 +155,27 @@ fn other(error: keyring_core::Error) -> Error {
     }
 }
 
-impl TokenVault for KeyringVault {
-    fn put(&self, account: &str, tokens: &TokenSet) -> Result<()> {
-        let json =
-            serde_json::to_string(tokens).map_err(|error| Error::Keyring(error.to_string()))?;
-        self.entry(account)?.set_password(&json).map_err(other)
+/// The keyring entry (user name) of an account's end-to-end key.
+fn account_key_entry(account: &str) -> String {
+    format!("courier-account-key#{account}")
+}
+
+impl KeyringVault {
+    fn put_json<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+        let json = Zeroizing::new(
+            serde_json::to_string(value).map_err(|error| Error::Keyring(error.to_string()))?,
+        );
+        self.entry(name)?.set_password(&json).map_err(other)
     }
 
-    fn get(&self, account: &str) -> Result<Option<TokenSet>> {
-        match self.entry(account)?.get_password() {
-            Ok(json) => serde_json::from_str(&json)
-                .map(Some)
-                .map_err(|_| Error::Keyring(format!("the keyring entry for {account} is damaged"))),
+    fn get_json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
+        match self.entry(name)?.get_password() {
+            Ok(json) => {
+                let json = Zeroizing::new(json);
+                serde_json::from_str(&json)
+                    .map(Some)
+                    .map_err(|_| Error::Keyring(format!("the keyring entry {name} is damaged")))
+            }
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(error) => Err(other(error)),
         }
@@ -147,8 +186,8 @@ impl TokenVault for KeyringVault {
     /// updates forget the same tokens): the loser's item vanishes between the Secret
     /// Service's search and its delete, and the failure it reports then is no failure
     /// if the entry is gone.
-    fn delete(&self, account: &str) -> Result<()> {
-        let entry = self.entry(account)?;
+    fn delete_entry(&self, name: &str) -> Result<()> {
+        let entry = self.entry(name)?;
         match entry.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(error) => match entry.get_password() {
@@ -156,6 +195,32 @@ impl TokenVault for KeyringVault {
                 _ => Err(other(error)),
             },
         }
+    }
+}
+
+impl TokenVault for KeyringVault {
+    fn put(&self, account: &str, tokens: &TokenSet) -> Result<()> {
+        self.put_json(account, tokens)
+    }
+
+    fn get(&self, account: &str) -> Result<Option<TokenSet>> {
+        self.get_json(account)
+    }
+
+    fn put_account_key(&self, account: &str, key: &StoredAccountKey) -> Result<()> {
+        self.put_json(&account_key_entry(account), key)
+    }
+
+    fn get_account_key(&self, account: &str) -> Result<Option<StoredAccountKey>> {
+        self.get_json(&account_key_entry(account))
+    }
+
+    fn delete_account_key(&self, account: &str) -> Result<()> {
+        self.delete_entry(&account_key_entry(account))
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        self.delete_entry(account)
     }
 
     fn describe(&self) -> String {
@@ -207,6 +272,7 @@ impl KeyStore for KeyringVault {
 #[derive(Default)]
 pub struct MemoryVault {
     entries: Mutex<HashMap<String, TokenSet>>,
+    account_keys: Mutex<HashMap<String, StoredAccountKey>>,
 }
 
 impl TokenVault for MemoryVault {
@@ -224,6 +290,20 @@ impl TokenVault for MemoryVault {
         Ok(())
     }
 
+    fn put_account_key(&self, account: &str, key: &StoredAccountKey) -> Result<()> {
+        self.keys().insert(account.to_owned(), key.clone());
+        Ok(())
+    }
+
+    fn get_account_key(&self, account: &str) -> Result<Option<StoredAccountKey>> {
+        Ok(self.keys().get(account).cloned())
+    }
+
+    fn delete_account_key(&self, account: &str) -> Result<()> {
+        self.keys().remove(account);
+        Ok(())
+    }
+
     fn describe(&self) -> String {
         "memory only, for this session (nothing is saved)".to_owned()
     }
@@ -232,6 +312,12 @@ impl TokenVault for MemoryVault {
 impl MemoryVault {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TokenSet>> {
         self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn keys(&self) -> std::sync::MutexGuard<'_, HashMap<String, StoredAccountKey>> {
+        self.account_keys
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -277,5 +363,22 @@ mod tests {
         assert_eq!(vault.get("x").unwrap(), Some(tokens));
         vault.delete("x").unwrap();
         assert_eq!(vault.get("x").unwrap(), None);
+    }
+
+    #[test]
+    fn an_account_key_is_kept_apart_from_the_tokens_and_never_shown() {
+        let vault = MemoryVault::default();
+        let key = StoredAccountKey {
+            secret: "c2VjcmV0LWJ5dGVz".into(),
+            recovery: Some("ABCD-EFGH".into()),
+        };
+        vault.put_account_key("x", &key).unwrap();
+        assert_eq!(vault.get("x").unwrap(), None);
+        assert_eq!(vault.get_account_key("x").unwrap(), Some(key.clone()));
+        let shown = format!("{key:?}");
+        assert!(!shown.contains("c2Vj") && !shown.contains("ABCD"), "{shown}");
+        vault.delete_account_key("x").unwrap();
+        vault.delete_account_key("x").unwrap();
+        assert_eq!(vault.get_account_key("x").unwrap(), None);
     }
 }

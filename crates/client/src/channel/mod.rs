@@ -49,6 +49,12 @@ pub enum AccountEvent {
         workspace_id: String,
         seq: i64,
     },
+    /// A workspace's end-to-end keys changed (a new version, or copies for members):
+    /// read them again.
+    WorkspaceKeysChanged {
+        account_id: String,
+        workspace_id: String,
+    },
 }
 
 impl AccountEvent {
@@ -59,7 +65,8 @@ impl AccountEvent {
             | AccountEvent::SessionRevoked { account_id }
             | AccountEvent::ProfileChanged { account_id }
             | AccountEvent::TeamsChanged { account_id, .. }
-            | AccountEvent::WorkspaceChanged { account_id, .. } => account_id,
+            | AccountEvent::WorkspaceChanged { account_id, .. }
+            | AccountEvent::WorkspaceKeysChanged { account_id, .. } => account_id,
         }
     }
 }
@@ -279,6 +286,12 @@ impl Channel {
                         account_id: self.account_id.clone(),
                         workspace_id,
                         seq,
+                    });
+                }
+                Ok(ServerEvent::WorkspaceKeysChanged { workspace_id }) => {
+                    self.report(AccountEvent::WorkspaceKeysChanged {
+                        account_id: self.account_id.clone(),
+                        workspace_id,
                     });
                 }
                 // A newer server's event this client does not know: not an error.

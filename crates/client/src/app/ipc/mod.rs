@@ -265,6 +265,13 @@ macro_rules! with_ipc_table {
                     ) -> Vec<$crate::workspace::db::SyncConflict>;
                     /// **Keep all mine** for a whole workspace.
                     keep_all_mine(workspace_id: String) -> Vec<$crate::workspace::db::SyncConflict>;
+                    /// Unlocks the account's synced secret values on this device with the
+                    /// recovery key the person typed (refused beside `recovery_key` when it
+                    /// does not open them); a sync round follows.
+                    unlock_secrets(account_id: String, recovery_key: String) -> ();
+                    /// The account's recovery key, when this device keeps it (it made the
+                    /// account's key, or was unlocked with it): **Show recovery key**.
+                    recovery_key(account_id: String) -> Option<String>;
                 }
                 window {
                     /// The UI has drawn its first real screen (the startup benchmark's mark).
