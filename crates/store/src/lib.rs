@@ -1,7 +1,8 @@
 //! `courier-store`: everything the Courier account server keeps, behind one trait per
 //! area ([`Accounts`], [`MailLinks`], [`EmailChanges`], [`WebSessions`],
 //! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`], [`Teams`],
-//! [`Discovery`], [`MailQueue`], [`ServerSecrets`], [`Upkeep`], [`WorkspaceSync`]) and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
+//! [`Discovery`], [`MailQueue`], [`ServerSecrets`], [`Upkeep`], [`WorkspaceSync`], [`SyncKeys`])
+//! and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
 //! Each method is one atomic operation (one transaction), so the server never sees a
 //! half-written account or grant.
 //!
@@ -28,6 +29,7 @@ mod server_secrets;
 mod sessions;
 pub mod sqlite;
 mod support;
+mod sync_keys;
 mod teams;
 pub mod transfer;
 mod upkeep;
@@ -60,6 +62,10 @@ pub use sessions::{
     KeepSessions, NewWebSession, SessionRecord, SessionSource, Sessions, WebSession, WebSessions,
 };
 pub use support::{Support, SupportRecord};
+pub use sync_keys::{
+    AccountKeyPut, AccountKeyRecord, MemberKeyRecord, PublishOutcome, PublishRefusal, SyncKeys,
+    WorkspaceKeysView, WrappedKeyRecord,
+};
 pub use teams::{
     Acceptance, InvitationRecord, InvitationRefusal, Invited, LiveInvitation, MemberChange,
     MemberRecord, Membership, NewInvitation, TeamRecord, TeamRole, Teams,
@@ -91,6 +97,7 @@ pub trait Store:
     + ServerSecrets
     + Upkeep
     + WorkspaceSync
+    + SyncKeys
     + Send
     + Sync
     + 'static
@@ -113,6 +120,7 @@ impl<T> Store for T where
         + ServerSecrets
         + Upkeep
         + WorkspaceSync
+        + SyncKeys
         + Send
         + Sync
         + 'static

@@ -290,6 +290,7 @@ pub const TABLES: &[Table] = &[
             ("seq", Int),
             ("created_by", Text),
             ("created_at", Int),
+            ("key_version", Int),
         ],
     },
     Table {
@@ -312,6 +313,26 @@ pub const TABLES: &[Table] = &[
             ("revision", Int),
             ("seq", Int),
             ("applied_at", Int),
+        ],
+    },
+    Table {
+        name: "account_keys",
+        columns: &[
+            ("account_id", Text),
+            ("public_key", Text),
+            ("recovery_sealed", Text),
+            ("created_at", Int),
+        ],
+    },
+    Table {
+        name: "synced_workspace_keys",
+        columns: &[
+            ("workspace_id", Text),
+            ("version", Int),
+            ("account_id", Text),
+            ("public_key", Text),
+            ("wrapped", Text),
+            ("created_at", Int),
         ],
     },
 ];

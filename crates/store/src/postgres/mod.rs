@@ -20,6 +20,7 @@ mod rotations;
 mod server_secrets;
 mod sessions;
 mod support;
+mod sync_keys;
 mod teams;
 mod upkeep;
 mod workspaces;

@@ -23,6 +23,8 @@ pub const DATABASE_URL_VAR: &str = "COURIER_TEST_DATABASE_URL";
 /// A store under test; keeps its temporary folder (if any) alive.
 pub struct Backend {
     pub store: Arc<dyn Store>,
+    /// Its database, for what no trait does (an account deleted outright).
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -35,25 +37,41 @@ impl std::ops::Deref for Backend {
 
 /// Opens the backend this run tests.
 pub async fn open() -> Backend {
-    match std::env::var(DATABASE_URL_VAR) {
-        Ok(url) if url.starts_with("postgres") => Backend {
-            store: courier_store::connect(&fresh_postgres_database(&url).await)
-                .await
-                .unwrap(),
-            _dir: None,
-        },
-        Ok(url) if !url.is_empty() => Backend {
-            store: courier_store::connect(&url).await.unwrap(),
-            _dir: None,
-        },
+    let (url, dir) = match std::env::var(DATABASE_URL_VAR) {
+        Ok(url) if url.starts_with("postgres") => (fresh_postgres_database(&url).await, None),
+        Ok(url) if !url.is_empty() => (url, None),
         _ => {
             let dir = tempfile::tempdir().unwrap();
             let url = format!("sqlite://{}", dir.path().join("courier.db").display());
-            Backend {
-                store: courier_store::connect(&url).await.unwrap(),
-                _dir: Some(dir),
-            }
+            (url, Some(dir))
         }
+    };
+    Backend {
+        store: courier_store::connect(&url).await.unwrap(),
+        url,
+        _dir: dir,
+    }
+}
+
+impl Backend {
+    /// Deletes an account's row, as an operator would: no store method does, and what
+    /// hangs off it must go with it (`ON DELETE CASCADE`).
+    pub async fn delete_account(&self, id: &str) {
+        use sqlx::Connection as _;
+        const DELETE: &str = "DELETE FROM users WHERE id = $1";
+        let deleted = if self.url.starts_with("sqlite") {
+            let options: sqlx::sqlite::SqliteConnectOptions = self.url.parse().unwrap();
+            let mut connection = sqlx::SqliteConnection::connect_with(&options.foreign_keys(true))
+                .await
+                .unwrap();
+            let done = sqlx::query(DELETE).bind(id).execute(&mut connection);
+            done.await.unwrap().rows_affected()
+        } else {
+            let mut connection = sqlx::PgConnection::connect(&self.url).await.unwrap();
+            let done = sqlx::query(DELETE).bind(id).execute(&mut connection);
+            done.await.unwrap().rows_affected()
+        };
+        assert_eq!(deleted, 1, "account {id}");
     }
 }
 
@@ -300,4 +318,38 @@ where
         answers.push(handle.await.unwrap());
     }
     answers
+}
+
+/// A team `admin` made, which each of `members` joined by invitation; its id.
+pub async fn team_with(store: &dyn Store, admin: &User, members: &[&User]) -> String {
+    let team = courier_store::TeamRecord {
+        id: unique("team-"),
+        name: "Acme".into(),
+        slug: unique("acme"),
+        created_at: NOW,
+        updated_at: NOW,
+    };
+    store.create_team(&team, &admin.id).await.unwrap();
+    for member in members {
+        let invitation = courier_store::NewInvitation {
+            id: unique("inv-"),
+            team_id: team.id.clone(),
+            email: member.email.clone(),
+            role: courier_store::TeamRole::Member,
+            digest: unique("digest-"),
+            invited_by: admin.id.clone(),
+            now: NOW,
+            expires_at: NOW + 3600,
+        };
+        store.invite(&invitation).await.unwrap();
+        let joined = store
+            .accept_invitation(&invitation.digest, &member.id, NOW)
+            .await
+            .unwrap();
+        assert!(
+            matches!(joined, courier_store::Acceptance::Joined { .. }),
+            "{joined:?}"
+        );
+    }
+    team.id
 }

@@ -5,7 +5,8 @@
 //! spent or expired link is refused, an email change already taken changes nothing,
 //! expiry starts at the `expires_at` second, unique values conflict, a queued mail
 //! comes back after its lease or backoff until abandoned and loses its body once done,
-//! a synced operation applies only on its base revision and only once.
+//! a synced operation applies only on its base revision and only once, a workspace key
+//! version is taken once.
 
 #![allow(clippy::unwrap_used)]
 
@@ -18,5 +19,6 @@ mod oauth;
 mod profiles;
 mod server_secrets;
 mod sessions;
+mod sync_keys;
 mod teams;
 mod workspaces;

@@ -6,11 +6,10 @@
 //! sequence numbers.
 
 use courier_store::{
-    EntityRecord, Operation, OperationResult, Store, TeamRecord, User, WorkspaceCreation,
-    WorkspaceOwner,
+    EntityRecord, Operation, OperationResult, Store, User, WorkspaceCreation, WorkspaceOwner,
 };
 
-use crate::backend::{NOW, RACERS, at_once, open, unique, user};
+use crate::backend::{NOW, RACERS, at_once, open, team_with, unique, user};
 
 fn put(entity_id: &str, base_revision: i64, fields: &str) -> Operation {
     Operation {
@@ -321,15 +320,8 @@ async fn a_team_workspace_is_every_members_until_they_are_removed() {
         user(&*store).await,
         user(&*store).await,
     );
-    let team = TeamRecord {
-        id: unique("team-"),
-        name: "Acme".into(),
-        slug: unique("acme"),
-        created_at: NOW,
-        updated_at: NOW,
-    };
-    store.create_team(&team, &ada.id).await.unwrap();
-    let owner = WorkspaceOwner::Team(team.id.clone());
+    let team = team_with(&*store, &ada, &[&grace]).await;
+    let owner = WorkspaceOwner::Team(team.clone());
     let ws = unique("ws-");
     assert_eq!(
         store
@@ -346,21 +338,6 @@ async fn a_team_workspace_is_every_members_until_they_are_removed() {
             .unwrap(),
         WorkspaceCreation::Created(_)
     ));
-    let invitation = courier_store::NewInvitation {
-        id: unique("inv-"),
-        team_id: team.id.clone(),
-        email: grace.email.clone(),
-        role: courier_store::TeamRole::Member,
-        digest: unique("digest-"),
-        invited_by: ada.id.clone(),
-        now: NOW,
-        expires_at: NOW + 3600,
-    };
-    store.invite(&invitation).await.unwrap();
-    store
-        .accept_invitation(&invitation.digest, &grace.id, NOW)
-        .await
-        .unwrap();
 
     assert_eq!(
         push(&*store, &ada, &ws, &[put("r", 0, "{}")]).await,
@@ -384,7 +361,7 @@ async fn a_team_workspace_is_every_members_until_they_are_removed() {
         None
     );
 
-    store.remove_member(&team.id, &grace.id).await.unwrap();
+    store.remove_member(&team, &grace.id).await.unwrap();
     assert_eq!(
         store
             .push(&grace.id, &ws, &[put("y", 0, "{}")], NOW)
