@@ -1,8 +1,10 @@
 //! Secret values at rest: only ciphertext on disk (checked in the raw bytes of the
-//! database and its log), bound to their place, and never written without a key.
+//! database and its log), bound to their place, never written without a key, and
+//! sealed anew under a synced workspace's key when the device makes one.
 
 use courier_workspace::db::{ErrorKind, SecretsMode};
-use courier_workspace::seal::Secrets;
+use courier_workspace::model::EntityKind;
+use courier_workspace::seal::{DataKey, Secrets};
 
 use crate::common::{Fixture, var};
 
@@ -228,5 +230,84 @@ async fn without_a_key_secret_values_live_in_memory_only_and_earlier_ones_surviv
             var("new", "", true)
         ],
         "the value sealed before the keyless session is intact"
+    );
+}
+
+#[tokio::test]
+async fn a_new_workspace_key_seals_the_values_anew_as_changes_and_is_kept_under_the_device_key() {
+    let mut fx = Fixture::new().await;
+    let (workspace, _) = fx.workspace_with_collection().await;
+    let environment = fx
+        .environment(
+            &workspace,
+            "Prod",
+            &[
+                var("host", "plain-host-2207", false),
+                var("token", "keyed-secret-6604", true),
+            ],
+        )
+        .await;
+    fx.db
+        .set_globals(&workspace, &[var("g", "keyed-global-3318", true)])
+        .await
+        .unwrap();
+    let before = fx.db.changes_since(0, 1000).await.unwrap().len();
+    let key = DataKey::generate().unwrap();
+
+    let resealed = fx
+        .db
+        .start_workspace_key(&workspace, 1, &key)
+        .await
+        .unwrap();
+    // The environment and the globals seal something; the collection does not.
+    assert_eq!(resealed, 2);
+    let changes = fx.db.changes_since(0, 1000).await.unwrap();
+    let logged: Vec<(EntityKind, &str)> = changes[before..]
+        .iter()
+        .map(|change| (change.entity, change.entity_id.as_str()))
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            (EntityKind::Globals, workspace.as_str()),
+            (EntityKind::Environment, environment.meta.id.as_str())
+        ]
+    );
+    assert_eq!(fx.db.workspace_key_versions(&workspace), [1]);
+    let read = fx.db.environment(&environment.meta.id).await.unwrap();
+    assert_eq!(read.variables[1], var("token", "keyed-secret-6604", true));
+    assert!(!files_contain(&fx, "keyed-secret-6604") && !files_contain(&fx, "keyed-global-3318"));
+
+    // Kept across a restart, under the device's key: the same key opens everything...
+    fx.reopen(Secrets::Sealed(fx.key.clone())).await;
+    assert_eq!(fx.db.workspace_key_versions(&workspace), [1]);
+    assert_eq!(
+        fx.db.globals(&workspace).await.unwrap().variables,
+        [var("g", "keyed-global-3318", true)]
+    );
+    // ...another device key opens neither the workspace key nor the values.
+    fx.reopen(Secrets::Sealed(DataKey::generate().unwrap()))
+        .await;
+    assert!(fx.db.workspace_key_versions(&workspace).is_empty());
+    assert_eq!(
+        fx.db
+            .environment(&environment.meta.id)
+            .await
+            .unwrap()
+            .variables[1],
+        var("token", "", true)
+    );
+    // Given the workspace key (as from the server), they open again; taking a key
+    // logs no change.
+    let before = fx.db.changes_since(0, 1000).await.unwrap().len();
+    fx.db.keep_workspace_key(&workspace, 1, &key).await.unwrap();
+    assert_eq!(fx.db.changes_since(0, 1000).await.unwrap().len(), before);
+    assert_eq!(
+        fx.db
+            .environment(&environment.meta.id)
+            .await
+            .unwrap()
+            .variables[1],
+        var("token", "keyed-secret-6604", true)
     );
 }
