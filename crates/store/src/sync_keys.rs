@@ -89,14 +89,14 @@ pub enum PublishRefusal {
 pub enum PublishOutcome {
     /// Stored. `new_version`: `version` was taken now; otherwise copies of the current
     /// version were added. `written`: the accounts given a copy now, in request order
-    /// (an account already holding a valid copy is skipped, never overwritten).
+    /// (each account once).
     Published {
         version: i64,
         new_version: bool,
         written: Vec<String>,
     },
-    /// `version` is not the next one, nor the current one asked for as [`judge_publish`]
-    /// allows: another device rotated first, or the request is stale. Read again.
+    /// `version` is not the next one, nor the current one with copies only for accounts
+    /// that lack one: another device rotated first, or the request is stale. Read again.
     VersionTaken {
         current_version: i64,
     },
@@ -159,11 +159,13 @@ pub(crate) enum PublishVerdict<'a> {
 
 /// The rule. `version` must be the next one (a rotation, which must include a copy for
 /// the caller) or the current one (copies for those who lack one); every copy must be
-/// for an account that reaches the workspace and has a public key. Copies of the current
-/// version come only from a caller that holds it and never include the caller's own: a
-/// request that does is a rotation that lost a race (its key is not the one the others
-/// hold) and is told the version is taken. A second copy for the same account in one
-/// request, or one for an account that already holds the current version, is skipped.
+/// for an account that reaches the workspace and has a public key. A request for the
+/// current version with a copy for an account that already holds it is told the version
+/// is taken: it is a rotation that lost a race (a rotation wraps for everyone, so also
+/// for whoever rotated first; its key is not the one the others hold), or copies read
+/// before another device gave them. Either way nothing is written and the device reads
+/// again; a copy held is never overwritten. A second copy for the same account in one
+/// request is skipped.
 pub(crate) fn judge_publish<'a>(
     current_version: i64,
     caller: &str,
@@ -172,26 +174,26 @@ pub(crate) fn judge_publish<'a>(
     reach: &'a Reach,
 ) -> PublishVerdict<'a> {
     let answer = PublishVerdict::Answer;
-    let taken = || answer(PublishOutcome::VersionTaken { current_version });
     let new_version = version == current_version + 1;
-    if !new_version && (version != current_version || current_version < 1) {
-        return taken();
+    let holds = |account: &String| reach.get(account).is_some_and(|(_, holds)| *holds);
+    let stale = !new_version
+        && (version != current_version
+            || current_version < 1
+            || wraps.iter().any(|(account, _)| holds(account)));
+    if stale {
+        return answer(PublishOutcome::VersionTaken { current_version });
     }
-    let Some((Some(_), caller_holds)) = reach.get(caller) else {
+    if !matches!(reach.get(caller), Some((Some(_), _))) {
         return answer(PublishOutcome::Refused(PublishRefusal::CallerHasNoKey));
-    };
-    let includes_caller = wraps.iter().any(|(account, _)| account == caller);
-    if new_version && !includes_caller {
-        return answer(PublishOutcome::Refused(PublishRefusal::CallerCopyMissing));
     }
-    if !new_version && (includes_caller || !caller_holds) {
-        return taken();
+    if new_version && !wraps.iter().any(|(account, _)| account == caller) {
+        return answer(PublishOutcome::Refused(PublishRefusal::CallerCopyMissing));
     }
     let mut seen = HashSet::new();
     let mut copies = Vec::new();
     for (index, (account, wrapped)) in wraps.iter().enumerate() {
         let account_id = account.clone();
-        let (public_key, holds) = match reach.get(account) {
+        let public_key = match reach.get(account) {
             None => {
                 let refusal = PublishRefusal::NotReached { index, account_id };
                 return answer(PublishOutcome::Refused(refusal));
@@ -200,10 +202,9 @@ pub(crate) fn judge_publish<'a>(
                 let refusal = PublishRefusal::NoPublicKey { index, account_id };
                 return answer(PublishOutcome::Refused(refusal));
             }
-            Some((Some(public_key), holds)) => (public_key, *holds),
+            Some((Some(public_key), _)) => public_key,
         };
-        let already = !new_version && holds;
-        if seen.insert(account.as_str()) && !already {
+        if seen.insert(account.as_str()) {
             copies.push((account.as_str(), public_key.as_str(), wrapped.as_str()));
         }
     }
@@ -376,6 +377,7 @@ mod tests {
     #[test]
     fn only_the_next_version_or_the_current_one_is_taken() {
         let reach = reach_of(&[("ada", Some("k"), true), ("grace", Some("g"), false)]);
+        // Copies of the current version for Grace, who lacks one; a new one for all.
         for (current, version, taken) in [
             (0, 1, false),
             (0, 0, true),
@@ -442,35 +444,46 @@ mod tests {
     }
 
     #[test]
-    fn copies_of_the_current_version_come_from_a_holder_and_skip_those_who_hold_one() {
+    fn copies_of_the_current_version_are_for_those_who_lack_one_only() {
         let reach = reach_of(&[
             ("ada", Some("ka"), true),
             ("grace", Some("kg"), false),
-            ("eve", Some("ke"), true),
+            ("eve", Some("ke"), false),
         ]);
-        let some = wraps(&["eve", "grace"]);
+        let some = wraps(&["eve", "grace", "eve"]);
         let verdict = judge_publish(2, "ada", 2, &some, &reach);
-        assert_eq!(written(&verdict), vec!["grace"]);
+        assert_eq!(written(&verdict), vec!["eve", "grace"]);
         assert!(
-            matches!(verdict, PublishVerdict::Write { copies, .. } if copies == [("grace", "kg", "w-grace")]),
+            matches!(verdict, PublishVerdict::Write { copies, .. } if copies[1] == ("grace", "kg", "w-grace")),
             "stored with the key it was made for"
         );
         let taken = Some(PublishOutcome::VersionTaken { current_version: 2 });
         assert_eq!(
             answer(judge_publish(
                 2,
-                "ada",
+                "eve",
                 2,
-                &wraps(&["ada", "grace"]),
+                &wraps(&["eve", "ada", "grace"]),
                 &reach
             )),
             taken,
-            "the caller's own copy: a rotation to 2 that lost the race"
+            "a rotation to 2 that lost the race: it wraps for Ada, who holds 2"
         );
         assert_eq!(
-            answer(judge_publish(2, "grace", 2, &wraps(&["eve"]), &reach)),
+            answer(judge_publish(
+                2,
+                "grace",
+                2,
+                &wraps(&["ada", "mallory"]),
+                &reach
+            )),
             taken,
-            "a caller without the current version has no key to hand out"
+            "a copy held is never overwritten"
+        );
+        assert_eq!(
+            written(&judge_publish(2, "grace", 2, &wraps(&["grace"]), &reach)),
+            vec!["grace"],
+            "a device that kept the key wraps it for its account's new key pair"
         );
     }
 }
