@@ -19,16 +19,19 @@ pub async fn workspaces(state: &DesktopState) -> Result<WorkspaceList> {
     state.work().await?.list(state.active_account()?).await
 }
 
-pub async fn create_workspace(state: &DesktopState, name: String) -> Result<Workspace> {
+pub async fn create_workspace(
+    state: &DesktopState,
+    name: String,
+    team_id: Option<String>,
+) -> Result<Workspace> {
     let account = state
         .active_account()?
         .ok_or(courier_client::Error::NoActiveAccount)?;
-    Ok(state
+    state
         .work()
         .await?
-        .db()
-        .create_workspace(&account, &name)
-        .await?)
+        .create_workspace(&account, &name, team_id.as_deref())
+        .await
 }
 
 pub async fn rename_workspace(state: &DesktopState, id: String, name: String) -> Result<Workspace> {

@@ -18,4 +18,9 @@ secrets: SecretsMode,
 /**
  * The account whose workspaces are listed (and new ones belong to), if any.
  */
-account_id: string | null, };
+account_id: string | null, 
+/**
+ * The listed workspaces that belong to one of the account's teams (workspace id →
+ * team id); the others are the account's own (or the Scratch Pad).
+ */
+team_of: { [key in string]: string }, };

@@ -116,8 +116,11 @@ export type Commands = {
   decline_join_request: { args: { accountId: string; teamId: string; requestId: string }; result: null };
   /** The Scratch Pad and the active account's workspaces. */
   workspaces: { args: undefined; result: WorkspaceList };
-  /** A new workspace of the active account's. */
-  create_workspace: { args: { name: string }; result: Workspace };
+  /**
+   * A new workspace of the active account's, or (with `team_id`) of
+   * one of its teams, shared with the team's members.
+   */
+  create_workspace: { args: { name: string; teamId: string | null }; result: Workspace };
   rename_workspace: { args: { id: string; name: string }; result: Workspace };
   delete_workspace: { args: { id: string }; result: Undo };
   /** The sidebar: a workspace's collections, folders and requests, by columns. */

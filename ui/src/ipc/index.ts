@@ -194,7 +194,8 @@ export const keepAllMine = (workspaceId: string) => call("keep_all_mine", { work
 
 // The work area: workspaces, the sidebar's tree, the request editor, Send, environments.
 export const workspaces = () => call("workspaces");
-export const createWorkspace = (name: string) => call("create_workspace", { name });
+export const createWorkspace = (name: string, teamId: string | null = null) =>
+  call("create_workspace", { name, teamId });
 export const workspaceTree = (workspaceId: string) => call("workspace_tree", { workspaceId });
 export const createCollection = (workspaceId: string, name: string) =>
   call("create_collection", { workspaceId, name });

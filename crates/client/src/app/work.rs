@@ -46,6 +46,9 @@ pub struct WorkspaceList {
     pub secrets: SecretsMode,
     /// The account whose workspaces are listed (and new ones belong to), if any.
     pub account_id: Option<String>,
+    /// The listed workspaces that belong to one of the account's teams (workspace id →
+    /// team id); the others are the account's own (or the Scratch Pad).
+    pub team_of: std::collections::BTreeMap<String, String>,
 }
 
 /// A deletion that can be undone with `restore(token)` while the app runs.
@@ -90,11 +93,36 @@ impl Work {
 
     /// The Scratch Pad and `account`'s workspaces.
     pub async fn list(&self, account: Option<String>) -> Result<WorkspaceList> {
+        let workspaces = self.db.workspaces(account.as_deref()).await?;
+        let team_of = self
+            .db
+            .sync_targets()
+            .await?
+            .into_iter()
+            .filter(|target| workspaces.iter().any(|w| w.meta.id == target.workspace_id))
+            .filter_map(|target| Some((target.workspace_id, target.team_id?)))
+            .collect();
         Ok(WorkspaceList {
-            workspaces: self.db.workspaces(account.as_deref()).await?,
+            workspaces,
             secrets: self.db.secrets_mode(),
             account_id: account,
+            team_of,
         })
+    }
+
+    /// A new workspace of `account`'s, or of its team `team_id` (synced with the
+    /// team's members from the next round; the server refuses a team the account is
+    /// not in, which the indicator then shows).
+    pub async fn create_workspace(
+        &self,
+        account: &str,
+        name: &str,
+        team_id: Option<&str>,
+    ) -> Result<Workspace> {
+        Ok(self
+            .db
+            .create_synced_workspace(account, name, team_id)
+            .await?)
     }
 
     /// Deletes the workspace, collection, folder, request or environment `id`, keeping
@@ -452,6 +480,32 @@ mod tests {
         let error = sending.await.unwrap().unwrap_err();
         assert_eq!(error.kind(), "cancelled");
         assert!(lock(&work.in_flight).is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_team_workspace_is_listed_with_its_team() {
+        let dir = tempfile::tempdir().unwrap();
+        let work = work(dir.path()).await;
+        let own = work.create_workspace("ada", "Mine", None).await.unwrap();
+        let shared = work
+            .create_workspace("ada", "Acme shared", Some("team-1"))
+            .await
+            .unwrap();
+        let list = work.list(Some("ada".into())).await.unwrap();
+        assert_eq!(
+            list.team_of.into_iter().collect::<Vec<_>>(),
+            [(shared.meta.id.clone(), "team-1".to_owned())]
+        );
+        assert!(list.workspaces.iter().any(|w| w.meta.id == own.meta.id));
+        let target = work
+            .db
+            .sync_targets()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.workspace_id == shared.meta.id)
+            .unwrap();
+        assert_eq!(target.team_id.as_deref(), Some("team-1"));
     }
 
     #[tokio::test]

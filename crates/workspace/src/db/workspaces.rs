@@ -30,7 +30,7 @@ impl WorkspaceDb {
                 .fetch_optional(w.conn())
                 .await?;
         if exists.is_none() {
-            insert_new_workspace(&mut w, SCRATCH_PAD_NAME, &Owner::ScratchPad).await?;
+            insert_new_workspace(&mut w, SCRATCH_PAD_NAME, &Owner::ScratchPad, None).await?;
         }
         w.commit().await
     }
@@ -69,15 +69,30 @@ impl WorkspaceDb {
 
     /// A new workspace of `account`'s, with an empty set of globals.
     pub async fn create_workspace(&self, account: &str, name: &str) -> Result<Workspace> {
+        self.create_synced_workspace(account, name, None).await
+    }
+
+    /// A new workspace of `account`'s, synced for its team `team_id`'s members when
+    /// given (from its first moment, so it never reaches the server as the account's
+    /// own).
+    pub async fn create_synced_workspace(
+        &self,
+        account: &str,
+        name: &str,
+        team_id: Option<&str>,
+    ) -> Result<Workspace> {
         if account.is_empty() {
             return Err(Error::invalid("a workspace needs an account"));
+        }
+        if team_id.is_some_and(str::is_empty) {
+            return Err(Error::invalid("a team workspace needs a team"));
         }
         let name = clean_name(name)?;
         let mut w = self.write().await?;
         let owner = Owner::Account {
             account: account.to_owned(),
         };
-        let workspace = insert_new_workspace(&mut w, &name, &owner).await?;
+        let workspace = insert_new_workspace(&mut w, &name, &owner, team_id).await?;
         w.commit().await?;
         Ok(workspace)
     }
@@ -233,7 +248,12 @@ pub(super) async fn store_variables(
     Ok(())
 }
 
-async fn insert_new_workspace(w: &mut Write, name: &str, owner: &Owner) -> Result<Workspace> {
+async fn insert_new_workspace(
+    w: &mut Write,
+    name: &str,
+    owner: &Owner,
+    team_id: Option<&str>,
+) -> Result<Workspace> {
     let (owner_kind, owner_account) = match owner {
         Owner::ScratchPad => (SCRATCH_PAD, None),
         Owner::Account { account } => (ACCOUNT, Some(account.clone())),
@@ -257,8 +277,9 @@ async fn insert_new_workspace(w: &mut Write, name: &str, owner: &Owner) -> Resul
     created(w, &id, EntityKind::Globals, &id).await?;
     if matches!(owner, Owner::Account { .. }) {
         // An account's workspace syncs from its first moment.
-        sqlx::query("INSERT INTO sync_workspaces (workspace_id) VALUES (?)")
+        sqlx::query("INSERT INTO sync_workspaces (workspace_id, team_id) VALUES (?, ?)")
             .bind(&id)
+            .bind(team_id)
             .execute(w.conn())
             .await?;
     }

@@ -132,8 +132,10 @@ macro_rules! with_ipc_table {
                 work {
                     /// The Scratch Pad and the active account's workspaces.
                     workspaces() -> $crate::app::work::WorkspaceList;
-                    /// A new workspace of the active account's.
-                    create_workspace(name: String) -> $crate::workspace::model::Workspace;
+                    /// A new workspace of the active account's, or (with `team_id`) of
+                    /// one of its teams, shared with the team's members.
+                    create_workspace(name: String, team_id: Option<String>)
+                        -> $crate::workspace::model::Workspace;
                     rename_workspace(id: String, name: String) -> $crate::workspace::model::Workspace;
                     delete_workspace(id: String) -> $crate::app::work::Undo;
                     /// The sidebar: a workspace's collections, folders and requests, by columns.
