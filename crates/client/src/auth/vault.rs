@@ -376,7 +376,10 @@ mod tests {
         assert_eq!(vault.get("x").unwrap(), None);
         assert_eq!(vault.get_account_key("x").unwrap(), Some(key.clone()));
         let shown = format!("{key:?}");
-        assert!(!shown.contains("c2Vj") && !shown.contains("ABCD"), "{shown}");
+        assert!(
+            !shown.contains("c2Vj") && !shown.contains("ABCD"),
+            "{shown}"
+        );
         vault.delete_account_key("x").unwrap();
         vault.delete_account_key("x").unwrap();
         assert_eq!(vault.get_account_key("x").unwrap(), None);
