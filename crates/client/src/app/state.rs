@@ -421,6 +421,9 @@ impl DesktopState {
                 account_id,
                 team_id,
             } => {
+                // Someone joined or left: the team's workspaces' keys may need sharing
+                // with a newcomer, or a new version (the account's whole round).
+                self.work_sync.wake(Wake::Account(account_id.clone()));
                 self.shell.emit(UiEvent::TeamsChanged(TeamsChangedEvent {
                     account_id,
                     team_id: Some(team_id),

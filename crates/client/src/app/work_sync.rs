@@ -345,9 +345,23 @@ async fn sync_account(
         Ok(()) => {
             let mut failure = None;
             let mut written = Vec::new();
-            // The account's key, read (or made) once, when a workspace needs it.
+            // The account's key, read (or made) once, when a workspace needs it, and on
+            // the whole rounds (so teammates can wrap keys for it before it needs one).
             let mut account_secret = None;
-            for target in db.sync_targets().await.unwrap_or_default() {
+            if discover {
+                match work_keys::account_secret(courier, &api, account).await {
+                    Ok(secret) => account_secret = Some(secret),
+                    Err(SyncFailure::Refused(reason)) => {
+                        tracing::warn!(account, %reason, "the server refused the account's key");
+                    }
+                    Err(error) => failure = Some(error),
+                }
+            }
+            let targets = match failure {
+                None => db.sync_targets().await.unwrap_or_default(),
+                Some(_) => Vec::new(),
+            };
+            for target in targets {
                 let ours = target.account.as_deref() == Some(account);
                 let asked = only.is_none_or(|only| only.contains(target.workspace_id.as_str()));
                 if !(ours && asked) {
@@ -378,14 +392,14 @@ async fn sync_account(
                     }
                     Err(error) => Err(error),
                 };
-                if let Some(secret) = &account_secret {
-                    secrets_locked = secret.is_none();
-                }
                 if let Err(error) = outcome {
                     tracing::info!(account, workspace, %error, "sync round stopped");
                     failure = Some(error);
                     break;
                 }
+            }
+            if let Some(secret) = &account_secret {
+                secrets_locked = secret.is_none();
             }
             if !written.is_empty() {
                 host.work_changed(WorkChanged {
