@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 pub struct AccountKey {
     /// The X25519 public key, 32 bytes in standard base64 without padding.
     pub public_key: String,
-    /// The private key sealed under the account's recovery key (opaque, ≤ 1 KiB).
+    /// The private key sealed under the account's recovery key (opaque, ≤ 1,024
+    /// characters).
     pub recovery_sealed: String,
     /// When this key pair was published (Unix seconds).
     pub created_at: i64,
@@ -26,7 +27,18 @@ pub struct AccountKey {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewAccountKey {
+    /// 32 bytes in standard base64 without padding.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 43,
+            max_length = 43,
+            pattern = "^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]$"
+        )
+    )]
     pub public_key: String,
+    /// Opaque, 1 to 1,024 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub recovery_sealed: String,
 }
 
@@ -37,7 +49,8 @@ pub struct NewAccountKey {
 pub struct WrappedKey {
     /// 1, 2, …: a new version each time the key is rotated.
     pub version: u32,
-    /// The data key in a sealed box for the holder's public key (opaque, ≤ 1 KiB).
+    /// The data key in a sealed box for the holder's public key (opaque, ≤ 1,024
+    /// characters).
     pub wrapped: String,
 }
 
@@ -75,24 +88,32 @@ pub struct WorkspaceKeys {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct WrappedFor {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub account_id: String,
+    /// Opaque, 1 to 1,024 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub wrapped: String,
 }
 
 /// `POST /api/v1/workspaces/{id}/keys`: either a new version (`current_version + 1`,
 /// which must include the caller's own copy) or more copies of the current version
-/// for members who lack it. Existing copies are never replaced. Any other version is
-/// refused with `409 key_version_taken` (another device rotated first: read again).
+/// for members who lack it. Existing copies are never replaced. Any other version, or
+/// a copy of the current version for someone who already holds it (a rotation that
+/// lost the race wraps for whoever won it), is refused with `409 conflict`: another
+/// device rotated first, read again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PublishWorkspaceKey {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: u32,
-    /// At most 1,000; each for an account that reaches the workspace and has a
+    /// 1 to 1,000; each for an account that reaches the workspace and has a
     /// public key.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
     pub wrapped: Vec<WrappedFor>,
 }
 
-/// Bounds the server enforces (the wrapped texts are opaque but not unbounded).
+/// Bounds the server enforces (the wrapped texts are opaque but not unbounded); a
+/// text's bound counts characters.
 pub const MAX_KEY_TEXT: usize = 1024;
 pub const MAX_WRAPPED_PER_PUBLISH: usize = 1000;

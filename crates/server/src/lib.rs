@@ -17,6 +17,7 @@ mod email_change;
 mod notices;
 mod profile;
 mod sessions;
+mod sync_keys;
 mod teams;
 mod workspaces;
 

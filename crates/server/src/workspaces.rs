@@ -129,7 +129,7 @@ pub async fn create(
     {
         WorkspaceCreation::Created(record) => {
             if matches!(owner, WorkspaceOwner::Team(_)) {
-                tell_audience(deps, &record.id, record.seq).await;
+                tell_changed(deps, &record.id, record.seq).await;
             }
             Ok((true, workspace_view(record)))
         }
@@ -218,7 +218,7 @@ pub async fn push(
         .await?
         .ok_or(SyncError::NotFound)?;
     if pushed.changed {
-        tell_audience(deps, workspace_id, pushed.seq).await;
+        tell_changed(deps, workspace_id, pushed.seq).await;
     }
     let outcomes = pushed
         .results
@@ -269,22 +269,25 @@ pub async fn pull(
     })
 }
 
-/// Tells every account that reaches the workspace that it changed up to `seq`. A
-/// failure to read who they are is logged, not answered: the change is stored, and
-/// devices pull it at their next connection.
-async fn tell_audience(deps: &Deps<'_>, workspace_id: &str, seq: i64) {
+/// Tells every account that reaches the workspace of a change (`event`). A failure to
+/// read who they are is logged, not answered: the change is stored, and devices read it
+/// at their next connection.
+pub(crate) async fn tell_audience(deps: &Deps<'_>, workspace_id: &str, event: ServerEvent) {
     match deps.store.audience(workspace_id).await {
         Ok(accounts) => {
             for account in accounts {
-                deps.events.publish(
-                    &account,
-                    ServerEvent::WorkspaceChanged {
-                        workspace_id: workspace_id.to_owned(),
-                        seq,
-                    },
-                );
+                deps.events.publish(&account, event.clone());
             }
         }
         Err(error) => tracing::warn!(%error, workspace_id, "could not tell of a workspace change"),
     }
+}
+
+/// Tells everyone who reaches the workspace that it changed up to `seq`.
+async fn tell_changed(deps: &Deps<'_>, workspace_id: &str, seq: i64) {
+    let event = ServerEvent::WorkspaceChanged {
+        workspace_id: workspace_id.to_owned(),
+        seq,
+    };
+    tell_audience(deps, workspace_id, event).await;
 }

@@ -13,6 +13,7 @@ mod password;
 mod profile;
 mod sessions;
 mod support;
+mod sync_keys;
 mod team_discovery;
 mod teams;
 mod workspaces;
@@ -35,7 +36,7 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 #[openapi(
     info(
         title = "Courier account API",
-        description = "Accounts, sessions, teams, support and workspace sync for Courier's apps. Every call takes \
+        description = "Accounts, sessions, teams, support, workspace sync and its end-to-end keys for Courier's apps. Every call takes \
                        an OAuth 2.0 access token from this server as `Authorization: Bearer`, \
                        granted the `profile` and `email` scopes; a token granted less gets \
                        403 `forbidden` on every operation."
@@ -95,6 +96,17 @@ pub fn routes() -> Router<AppState> {
         .routes(routes!(workspaces::list, workspaces::create))
         .routes(routes!(workspaces::show))
         .routes(routes!(workspaces::pull, workspaces::push).layer(workspaces::push_body_limit()))
+        .routes(routes!(
+            sync_keys::show_account_key,
+            sync_keys::put_account_key
+        ))
+        .routes(
+            routes!(
+                sync_keys::show_workspace_keys,
+                sync_keys::publish_workspace_key
+            )
+            .layer(sync_keys::publish_body_limit()),
+        )
         .split_for_parts();
     let document = std::sync::Arc::new(document);
     router.route(
