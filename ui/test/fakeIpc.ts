@@ -14,6 +14,7 @@ import {
   profile,
   session,
   started,
+  syncStatus,
   teamMember,
   treeColumns,
 } from "./fixtures";
@@ -136,6 +137,8 @@ export const ipc = {
   syncConflicts: vi.fn<IpcModule["syncConflicts"]>(),
   resolveConflict: vi.fn<IpcModule["resolveConflict"]>(),
   keepAllMine: vi.fn<IpcModule["keepAllMine"]>(),
+  unlockSecrets: vi.fn<IpcModule["unlockSecrets"]>(),
+  recoveryKey: vi.fn<IpcModule["recoveryKey"]>(),
 };
 
 /** The module vi.mock installs in place of src/ipc/index.ts (type-checked against it). */
@@ -150,7 +153,8 @@ export const fakeIpcModule: IpcModule = {
  * start_sign_in numbers its attempts 1, 2, 3… as Rust does; each account has a
  * configured profile (so Configure your account stays away unless a test wants it),
  * default preferences, this device as its one session and no support requests; no
- * teams (none to join either), and a team choice remembered by no account.
+ * teams (none to join either), and a team choice remembered by no account; every
+ * account synced with its secrets readable here, and no recovery key kept on this device.
  */
 export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   handlers.clear();
@@ -190,18 +194,13 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.cancelInvitation.mockResolvedValue(null);
   ipc.withdrawJoinRequest.mockResolvedValue(null);
   ipc.declineJoinRequest.mockResolvedValue(null);
-  ipc.syncStatus.mockImplementation(async (accountId) => ({
-    account_id: accountId,
-    state: "synced",
-    pending: 0,
-    conflicts: 0,
-    synced_at: null,
-    error: null,
-  }));
+  ipc.syncStatus.mockImplementation(async (accountId) => syncStatus({ account_id: accountId }));
   ipc.syncNow.mockResolvedValue(null);
   ipc.syncConflicts.mockResolvedValue([]);
   ipc.resolveConflict.mockResolvedValue([]);
   ipc.keepAllMine.mockResolvedValue([]);
+  ipc.unlockSecrets.mockResolvedValue(null);
+  ipc.recoveryKey.mockResolvedValue(null);
   const meta = { id: "ws-pad", revision: 1, created_at: 0, updated_at: 0 };
   ipc.workspaces.mockResolvedValue({
     workspaces: [
@@ -215,6 +214,7 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
     ],
     secrets: "sealed",
     account_id: null,
+    team_of: {},
   });
   ipc.workspaceTree.mockImplementation(async (workspaceId) =>
     treeColumns({ workspace_id: workspaceId, collections: [], folders: [], requests: [] }),

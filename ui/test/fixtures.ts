@@ -10,6 +10,7 @@ import type { RequestSpec } from "../src/bindings/RequestSpec";
 import type { Session } from "../src/bindings/Session";
 import type { SignInStarted } from "../src/bindings/SignInStarted";
 import type { SupportRequest } from "../src/bindings/SupportRequest";
+import type { SyncStatus } from "../src/bindings/SyncStatus";
 import type { Team } from "../src/bindings/Team";
 import type { TeamDiscovery } from "../src/bindings/TeamDiscovery";
 import type { TeamMember } from "../src/bindings/TeamMember";
@@ -222,6 +223,23 @@ export function joinRequest(overrides: Partial<JoinRequest> = {}): JoinRequest {
     name: "Grace Hopper",
     email: "grace@example.com",
     created_at: now - 600,
+    ...overrides,
+  };
+}
+
+/** A recovery key as Rust shows it: 52 letters and digits in 13 groups of four. */
+export const RECOVERY_KEY = "7K2M-Q9XA-HB4T-ZR8N-3WDP-LC6V-YF2J-M5KE-T8QS-A4GU-N7XB-R3HD-P6WZ";
+
+/** An account's sync status: synced, nothing waiting, secrets readable on this device. */
+export function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    account_id: "ada",
+    state: "synced",
+    pending: 0,
+    conflicts: 0,
+    synced_at: null,
+    error: null,
+    secrets_locked: false,
     ...overrides,
   };
 }

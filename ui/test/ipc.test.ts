@@ -89,6 +89,15 @@ describe("ipc", () => {
     ]);
   });
 
+  it("unlocks synced secrets and reads the recovery key with camelCase arguments", async () => {
+    await ipc.unlockSecrets("ada", "7K2M-Q9XA");
+    await ipc.recoveryKey("ada");
+    expect(tauri.invoke.mock.calls).toEqual([
+      ["unlock_secrets", { accountId: "ada", recoveryKey: "7K2M-Q9XA" }],
+      ["recovery_key", { accountId: "ada" }],
+    ]);
+  });
+
   it("keeps the refused fields of an invalid_input error", async () => {
     const fields = [{ field: "username", message: "taken" }];
     tauri.invoke.mockRejectedValueOnce({ kind: "invalid_input", message: "refused", fields });

@@ -180,7 +180,8 @@ export function subscribe<E extends keyof IpcEvents>(
   };
 }
 
-// Sync: the header's indicator, Sync now, and the conflicts panel.
+// Sync: the header's indicator, Sync now, the conflicts panel, and the synced secrets'
+// recovery key (unlock this device with it; show the one this device keeps).
 export const syncStatus = (accountId: string) => call("sync_status", { accountId });
 export const syncNow = (accountId: string) => call("sync_now", { accountId });
 export const syncConflicts = (workspaceId: string) => call("sync_conflicts", { workspaceId });
@@ -191,6 +192,9 @@ export const resolveConflict = (
   keep: Keep,
 ) => call("resolve_conflict", { workspaceId, entity, entityId, keep });
 export const keepAllMine = (workspaceId: string) => call("keep_all_mine", { workspaceId });
+export const unlockSecrets = (accountId: string, recoveryKey: string) =>
+  call("unlock_secrets", { accountId, recoveryKey });
+export const recoveryKey = (accountId: string) => call("recovery_key", { accountId });
 
 // The work area: workspaces, the sidebar's tree, the request editor, Send, environments.
 export const workspaces = () => call("workspaces");

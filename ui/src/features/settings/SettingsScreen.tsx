@@ -1,5 +1,5 @@
 // Account Settings for the active, signed-in account: a section nav (Profile, Email,
-// Password, Notifications, Sessions, Support) beside the chosen section, and Back to
+// Password, Notifications, Sessions, Synced secrets, Support) beside the chosen section, and Back to
 // Courier. Each section loads what it shows through its own query; moving to another
 // section puts focus on its heading.
 import { useEffect, useRef, useState } from "react";
@@ -12,6 +12,7 @@ import { NotificationsSection } from "./NotificationsSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
 import { useNotificationPreferences, useProfile, useSessions } from "./queries";
+import { SecretsSection } from "./SecretsSection";
 import { SessionsSection } from "./SessionsSection";
 import { SupportSection } from "./SupportSection";
 
@@ -32,6 +33,11 @@ export const sections = [
     id: "sessions",
     title: "Sessions",
     about: "Every device and browser signed in to this account.",
+  },
+  {
+    id: "secrets",
+    title: "Synced secrets",
+    about: "Reading your secret values on each device, with your recovery key.",
   },
   { id: "support", title: "Support", about: "Ask for help and follow your requests." },
 ] as const;
@@ -107,6 +113,8 @@ function SectionBody({ id, account }: { id: SectionId; account: AccountView }) {
       return <NotificationsBody account={account} />;
     case "sessions":
       return <SessionsBody account={account} />;
+    case "secrets":
+      return <SecretsSection account={account} />;
     case "support":
       return <SupportSection account={account} />;
   }

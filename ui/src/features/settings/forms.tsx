@@ -43,6 +43,8 @@ type FieldProps = {
   maxLength?: number;
   placeholder?: string;
   onBlur?: () => void;
+  /** A code typed letter by letter (a recovery key): monospace, no spelling or case help. */
+  code?: boolean;
 };
 
 export function TextField({
@@ -58,6 +60,7 @@ export function TextField({
   maxLength,
   placeholder,
   onBlur,
+  code,
 }: FieldProps) {
   const id = useId();
   const messageId = `${id}-message`;
@@ -66,7 +69,9 @@ export function TextField({
     id,
     name,
     value,
-    className: multiline ? "input input-multiline" : "input",
+    className: ["input", multiline && "input-multiline", code && "input-code"]
+      .filter(Boolean)
+      .join(" "),
     "aria-invalid": error ? true : undefined,
     "aria-describedby": message ? messageId : undefined,
     autoComplete: autoComplete ?? "off",
@@ -85,7 +90,9 @@ export function TextField({
         <input
           {...shared}
           type={type}
-          spellCheck={type === "text" ? undefined : false}
+          spellCheck={type === "text" && !code ? undefined : false}
+          autoCapitalize={code ? "off" : undefined}
+          autoCorrect={code ? "off" : undefined}
           onChange={(event) => onChange(event.target.value)}
         />
       )}

@@ -2,12 +2,15 @@
 // green, Syncing…, Offline, Sync error) with the pending-changes count beside it. Pressed,
 // it opens a small panel that says more (when it last synced, why it failed, how many
 // changes wait, how many conflicts) with **Sync now** (**Retry** after an error). Never
-// blocking: the panel closes with Escape or a press outside.
+// blocking: the panel closes with Escape or a press outside. While the account's synced
+// secrets are locked on this device, a lock beside the word says so and the panel asks
+// for the recovery key.
 import { useEffect, useId, useRef, useState } from "react";
 
 import type { SyncStatus } from "../../bindings/SyncStatus";
 import { RelativeTime } from "../../components/RelativeTime";
 import { useSyncNow, useSyncStatus } from "./queries";
+import { UnlockSecretsForm } from "./UnlockSecretsForm";
 import "./sync.css";
 
 const words: Record<SyncStatus["state"], string> = {
@@ -48,6 +51,8 @@ export function SyncIndicator({ accountId }: { accountId: string }) {
   if (!data) return null;
   const label = words[data.state];
   const syncedAt = data.synced_at === null ? null : Math.floor(data.synced_at / 1000);
+  const waiting = data.pending > 0 ? `, ${plural(data.pending, "change", "changes")} waiting` : "";
+  const locked = data.secrets_locked ? ", secrets locked" : "";
   return (
     <div className="sync-indicator" ref={container}>
       <button
@@ -55,7 +60,7 @@ export function SyncIndicator({ accountId }: { accountId: string }) {
         className={`sync-button sync-${data.state}`}
         aria-expanded={open}
         aria-controls={panelId}
-        aria-label={`Sync: ${label}${data.pending > 0 ? `, ${plural(data.pending, "change", "changes")} waiting` : ""}`}
+        aria-label={`Sync: ${label}${waiting}${locked}`}
         onClick={() => setOpen((was) => !was)}
       >
         <span className="sync-dot" aria-hidden="true" />
@@ -65,6 +70,7 @@ export function SyncIndicator({ accountId }: { accountId: string }) {
             {data.pending}
           </span>
         )}
+        {data.secrets_locked && <LockMark />}
       </button>
       {open && (
         <section id={panelId} className="sync-panel" aria-label="Sync">
@@ -101,8 +107,29 @@ export function SyncIndicator({ accountId }: { accountId: string }) {
           >
             {data.state === "error" ? "Retry" : "Sync now"}
           </button>
+          <UnlockSecretsForm accountId={accountId} locked={data.secrets_locked} />
         </section>
       )}
     </div>
+  );
+}
+
+/** A small padlock: secrets are locked on this device (the button's label says it in words). */
+function LockMark() {
+  return (
+    <svg
+      className="sync-lock"
+      width="12"
+      height="12"
+      viewBox="0 0 16 16"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+    >
+      <rect x="3" y="7" width="10" height="7" rx="1.5" />
+      <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
+    </svg>
   );
 }

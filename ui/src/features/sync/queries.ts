@@ -3,7 +3,8 @@
 // pushes: `sync_status` replaces the account's status (and re-reads conflicts when the
 // count moved), `work_changed` re-reads every work query of the workspaces a round wrote
 // into (the sidebar, open requests, environments), so what another device changed shows
-// up without anyone asking.
+// up without anyone asking. Also the synced secrets' recovery key: unlocking this device
+// with it, and reading the one this device keeps.
 import {
   type QueryClient,
   skipToken,
@@ -22,6 +23,7 @@ import * as ipc from "../../ipc";
 
 export const syncStatusKey = (accountId: string) => ["sync_status", accountId] as const;
 export const conflictsKey = (workspaceId: string) => ["sync_conflicts", workspaceId] as const;
+const recoveryKeyKey = (accountId: string) => ["recovery_key", accountId] as const;
 
 export const useSyncStatus = (accountId: string | undefined) =>
   useQuery<SyncStatus, IpcError>({
@@ -43,6 +45,34 @@ export const useSyncNow = () =>
     mutationKey: ["sync_now"],
     mutationFn: (accountId) => ipc.syncNow(accountId),
   });
+
+/** Unlocks the account's synced secrets with the recovery key as typed (Rust ignores
+ * dashes and spaces). A sync round follows; `secrets_locked` turns false when it ends. */
+export const useUnlockSecrets = (accountId: string) =>
+  useMutation<null, IpcError, string>({
+    mutationKey: ["unlock_secrets", accountId],
+    mutationFn: (recoveryKey) => ipc.unlockSecrets(accountId, recoveryKey),
+  });
+
+/**
+ * The recovery key this device keeps (null when it never had it), asked only while
+ * `shown` (after Show recovery key) and kept no longer: hidden, what was read leaves the
+ * cache, and showing it again asks Rust again.
+ */
+export function useRecoveryKey(accountId: string, shown: boolean) {
+  const queryClient = useQueryClient();
+  const query = useQuery<string | null, IpcError>({
+    queryKey: recoveryKeyKey(accountId),
+    queryFn: () => ipc.recoveryKey(accountId),
+    enabled: shown,
+    gcTime: 0,
+    staleTime: 0,
+  });
+  useEffect(() => {
+    if (!shown) queryClient.removeQueries({ queryKey: recoveryKeyKey(accountId), exact: true });
+  }, [shown, accountId, queryClient]);
+  return query;
+}
 
 type Resolution = { workspaceId: string; entity: EntityKind; entityId: string; keep: Keep };
 

@@ -3,7 +3,7 @@ import { screen, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { ipc, resetIpc } from "../../fakeIpc";
-import { account, grace, scratchPad, snapshot } from "../../fixtures";
+import { account, grace, scratchPad, snapshot, syncStatus } from "../../fixtures";
 import { renderApp } from "../../renderApp";
 
 vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
@@ -121,14 +121,9 @@ describe("avatar menu", () => {
   });
 
   it("removing the workspaces names the changes that have not synced yet", async () => {
-    ipc.syncStatus.mockResolvedValue({
-      account_id: "ada",
-      state: "offline",
-      pending: 3,
-      conflicts: 0,
-      synced_at: null,
-      error: "cannot reach the server",
-    });
+    ipc.syncStatus.mockResolvedValue(
+      syncStatus({ state: "offline", pending: 3, error: "cannot reach the server" }),
+    );
     const { user, menu } = await openMenu();
     await user.click(within(menu).getByRole("menuitem", { name: "Sign out" }));
     const dialog = screen.getByRole("alertdialog");

@@ -28,6 +28,7 @@ describe("Account Settings", () => {
       "Password",
       "Notifications",
       "Sessions",
+      "Synced secrets",
       "Support",
     ]);
     expect(within(nav()).getByRole("button", { name: "Profile" })).toHaveAttribute(

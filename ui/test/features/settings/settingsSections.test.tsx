@@ -1,11 +1,20 @@
 // Account Settings beyond Profile: Email (pending change), Password (match checked here,
 // strength by the server, keep other sessions), Notifications, Sessions (revoke one,
-// revoke all after a confirm step) and Support.
+// revoke all after a confirm step), Synced secrets (show and copy the recovery key, or
+// unlock with it) and Support.
 import { screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import { ipc, resetIpc } from "../../fakeIpc";
-import { preferences, profile, session, signedInAsAda, supportRequest } from "../../fixtures";
+import { emit, ipc, resetIpc } from "../../fakeIpc";
+import {
+  preferences,
+  profile,
+  RECOVERY_KEY,
+  session,
+  signedInAsAda,
+  supportRequest,
+  syncStatus,
+} from "../../fixtures";
 import { openSettings } from "./settingsHelpers";
 
 vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
@@ -267,6 +276,63 @@ describe("Sessions", () => {
       "Too many attempts. Wait a minute, then try again.",
     );
     expect(sessionRows()).toHaveLength(2);
+  });
+});
+
+describe("Synced secrets", () => {
+  it("shows the recovery key this device keeps, copies it, and asks again after Hide", async () => {
+    ipc.recoveryKey.mockResolvedValue(RECOVERY_KEY);
+    const { user } = await openSettings("Synced secrets");
+    expect(screen.getByText(/encrypted on this device before they leave it/)).toBeInTheDocument();
+    expect(ipc.recoveryKey).not.toHaveBeenCalled();
+    const toggle = screen.getByRole("button", { name: "Show recovery key" });
+    await user.click(toggle);
+    const shown = await screen.findByText(RECOVERY_KEY);
+    expect(shown).toHaveClass("recovery-key-value");
+    expect(ipc.recoveryKey).toHaveBeenCalledWith("ada");
+
+    // user-event installs its own clipboard stub; watch the one in place now.
+    const writeText = vi.spyOn(navigator.clipboard, "writeText");
+    await user.click(screen.getByRole("button", { name: "Copy" }));
+    expect(writeText).toHaveBeenCalledWith(RECOVERY_KEY);
+    expect(await screen.findByText("Copied")).toBeInTheDocument();
+
+    expect(toggle).toHaveAccessibleName("Hide");
+    await user.click(toggle);
+    expect(screen.queryByText(RECOVERY_KEY)).not.toBeInTheDocument();
+    expect(toggle).toHaveAccessibleName("Show recovery key");
+    expect(toggle).toHaveFocus();
+    await user.click(toggle);
+    expect(await screen.findByText(RECOVERY_KEY)).toBeInTheDocument();
+    expect(ipc.recoveryKey).toHaveBeenCalledTimes(2);
+  });
+
+  it("says where to find the key when this device does not keep it", async () => {
+    const { user } = await openSettings("Synced secrets");
+    await user.click(screen.getByRole("button", { name: "Show recovery key" }));
+    expect(
+      await screen.findByText(
+        "This device does not keep the recovery key. Find it on the device where you first synced, or where you last entered it.",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Copy" })).not.toBeInTheDocument();
+  });
+
+  it("while locked, asks for the key instead, then offers to show it", async () => {
+    ipc.syncStatus.mockResolvedValue(syncStatus({ secrets_locked: true }));
+    const { user } = await openSettings("Synced secrets");
+    const form = await screen.findByRole("form", { name: "Unlock secrets" });
+    expect(screen.queryByRole("button", { name: "Show recovery key" })).not.toBeInTheDocument();
+    await user.type(within(form).getByRole("textbox", { name: "Recovery key" }), RECOVERY_KEY);
+    await user.click(within(form).getByRole("button", { name: "Unlock" }));
+    expect(ipc.unlockSecrets).toHaveBeenCalledWith("ada", RECOVERY_KEY);
+    expect(
+      await screen.findByText("Unlocked — secrets will appear as they sync."),
+    ).toBeInTheDocument();
+
+    emit("sync_status", syncStatus({ secrets_locked: false }));
+    expect(await screen.findByRole("button", { name: "Show recovery key" })).toBeInTheDocument();
+    expect(screen.getByText("Unlocked — secrets will appear as they sync.")).toBeInTheDocument();
   });
 });
 

@@ -1,20 +1,20 @@
 // Sync in the UI against the fake IPC: the header's indicator follows `sync_status`
 // (synced, offline with the changes waiting, an error with Retry) and Sync now asks Rust;
 // the conflicts panel lists a workspace's conflicts, shows both sides field by field, and
-// settles one (keep mine / keep theirs) or all; `work_changed` re-reads the sidebar.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+// settles one (keep mine / keep theirs) or all; `work_changed` re-reads the sidebar; an
+// account whose synced secrets are locked here says so and unlocks with the recovery key.
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
+import { AppProviders, createQueryClient } from "../../../src/app/AppProviders";
 import type { SyncConflict } from "../../../src/bindings/SyncConflict";
-import type { SyncStatus } from "../../../src/bindings/SyncStatus";
 import { ConflictsPanel } from "../../../src/features/sync/ConflictsPanel";
 import { useSyncEvents } from "../../../src/features/sync/queries";
 import { SyncIndicator } from "../../../src/features/sync/SyncIndicator";
 import { useTree } from "../../../src/features/work/queries";
 import { emit, ipc, resetIpc } from "../../fakeIpc";
-import { treeColumns } from "../../fixtures";
+import { RECOVERY_KEY, syncStatus, treeColumns } from "../../fixtures";
 
 vi.mock("../../../src/ipc", () => import("../../fakeIpc").then((m) => m.fakeIpcModule));
 
@@ -29,26 +29,15 @@ function TreeProbe({ workspaceId }: { workspaceId: string }) {
 }
 
 function renderWith(ui: React.ReactNode) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const user = userEvent.setup();
   render(
-    <QueryClientProvider client={client}>
+    <AppProviders client={createQueryClient()}>
       <Events />
       {ui}
-    </QueryClientProvider>,
+    </AppProviders>,
   );
   return { user };
 }
-
-const status = (changes: Partial<SyncStatus>): SyncStatus => ({
-  account_id: "ada",
-  state: "synced",
-  pending: 0,
-  conflicts: 0,
-  synced_at: null,
-  error: null,
-  ...changes,
-});
 
 const urlConflict: SyncConflict = {
   workspace_id: "ws-1",
@@ -77,7 +66,7 @@ describe("sync indicator", () => {
 
     emit(
       "sync_status",
-      status({ state: "offline", pending: 3, error: "cannot reach accounts.courier.test" }),
+      syncStatus({ state: "offline", pending: 3, error: "cannot reach accounts.courier.test" }),
     );
     const offline = await screen.findByRole("button", { name: "Sync: Offline, 3 changes waiting" });
     await user.click(offline);
@@ -87,10 +76,80 @@ describe("sync indicator", () => {
     await user.click(within(panel).getByRole("button", { name: "Sync now" }));
     expect(ipc.syncNow).toHaveBeenCalledWith("ada");
 
-    emit("sync_status", status({ state: "error", error: "the sign-in has ended" }));
+    emit("sync_status", syncStatus({ state: "error", error: "the sign-in has ended" }));
     expect(await within(panel).findByRole("button", { name: "Retry" })).toBeInTheDocument();
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("region", { name: "Sync" })).not.toBeInTheDocument();
+  });
+});
+
+describe("locked synced secrets", () => {
+  beforeEach(() => {
+    resetIpc();
+    ipc.syncStatus.mockResolvedValue(syncStatus({ secrets_locked: true }));
+  });
+
+  async function openPanel() {
+    const rendered = renderWith(<SyncIndicator accountId="ada" />);
+    await rendered.user.click(
+      await screen.findByRole("button", { name: "Sync: Synced, secrets locked" }),
+    );
+    const panel = screen.getByRole("region", { name: "Sync" });
+    return {
+      ...rendered,
+      panel,
+      field: within(panel).getByRole("textbox", { name: "Recovery key" }),
+    };
+  }
+
+  it("the indicator says so, and its panel asks for the recovery key", async () => {
+    const { panel, field } = await openPanel();
+    expect(panel).toHaveTextContent(
+      "Secret values from your other devices are locked on this device. Enter your recovery key to read them.",
+    );
+    expect(field).toHaveAttribute("autocomplete", "off");
+    expect(field).toHaveAttribute("spellcheck", "false");
+    expect(field).toHaveClass("input-code");
+    expect(within(panel).getByRole("button", { name: "Unlock" })).toBeDisabled();
+  });
+
+  it("a refused key is said beside the field, and what was typed stays", async () => {
+    const refusal = "that recovery key does not open this account's secrets";
+    ipc.unlockSecrets.mockRejectedValue({
+      kind: "invalid_input",
+      message: refusal,
+      fields: [{ field: "recovery_key", message: refusal }],
+    });
+    const { user, panel, field } = await openPanel();
+    await user.type(field, "7K2M-Q9XA-WRNG");
+    await user.click(within(panel).getByRole("button", { name: "Unlock" }));
+    await waitFor(() => expect(field).toHaveAttribute("aria-invalid", "true"));
+    expect(field).toHaveAccessibleDescription(refusal);
+    expect(field).toHaveValue("7K2M-Q9XA-WRNG");
+    expect(within(panel).getByRole("button", { name: "Unlock" })).toBeEnabled();
+  });
+
+  it("unlocks with the key as typed, says so, and the lock goes when the round ends", async () => {
+    let finish: (value: null) => void = () => {};
+    ipc.unlockSecrets.mockReturnValue(new Promise((resolve) => (finish = resolve)));
+    const { user, panel, field } = await openPanel();
+    const typed = RECOVERY_KEY.toLowerCase().replaceAll("-", " ");
+    await user.type(field, typed);
+    await user.click(within(panel).getByRole("button", { name: "Unlock" }));
+    expect(ipc.unlockSecrets).toHaveBeenCalledWith("ada", typed);
+    expect(within(panel).getByRole("button", { name: "Unlock" })).toBeDisabled();
+
+    finish(null);
+    await waitFor(() =>
+      expect(within(panel).getByRole("status")).toHaveTextContent(
+        "Unlocked — secrets will appear as they sync.",
+      ),
+    );
+    expect(within(panel).queryByRole("textbox", { name: "Recovery key" })).not.toBeInTheDocument();
+
+    emit("sync_status", syncStatus({ secrets_locked: false }));
+    expect(await screen.findByRole("button", { name: "Sync: Synced" })).toBeInTheDocument();
+    expect(within(panel).getByRole("status")).toHaveTextContent("Unlocked");
   });
 });
 
