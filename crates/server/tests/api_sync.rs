@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 use courier_testkit::events::{events, next_event};
-use courier_testkit::{AppSession, TestServer, api_error, wait_for_invitation_token};
+use courier_testkit::{AppSession, TestServer, api_error, team_with};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -197,13 +197,8 @@ async fn a_team_workspace_is_every_members_and_a_removed_member_loses_it_at_once
     let ada = server.app_session("ada", "Ada's desktop").await;
     let grace = server.app_session("grace", "Grace's desktop").await;
     let eve = server.app_session("eve", "Eve's desktop").await;
-    let team: Value = ada
-        .post_json("/api/v1/teams", &json!({ "name": "Acme", "slug": "acme" }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let team_id = team["id"].as_str().unwrap();
+    let team_id = team_with(&server, &ada, "acme", &[(&grace, "grace@example.com")]).await;
+    let team_id = team_id.as_str();
     let refused = api_error(
         eve.post_json(
             "/api/v1/workspaces",
@@ -219,16 +214,6 @@ async fn a_team_workspace_is_every_members_and_a_removed_member_loses_it_at_once
         (status, workspace["team_id"].as_str()),
         (StatusCode::CREATED, Some(team_id))
     );
-    ada.post_json(
-        &format!("/api/v1/teams/{team_id}/invitations"),
-        &json!({ "emails": ["grace@example.com"], "role": "member" }),
-    )
-    .await;
-    let token = wait_for_invitation_token(&server.outbox(), "grace@example.com", 1).await;
-    let accepted = grace
-        .post_json("/api/v1/invitations/accept", &json!({ "token": token }))
-        .await;
-    assert_eq!(accepted.status(), StatusCode::OK);
 
     let (mut ada_events, _) = events(&server, &ada).await;
     push(
@@ -259,10 +244,7 @@ async fn a_team_workspace_is_every_members_and_a_removed_member_loses_it_at_once
         .await;
     }
 
-    let grace_id = grace.get_json::<Value>("/api/v1/me").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let grace_id = grace.account_id().await;
     let removed = ada
         .delete(&format!("/api/v1/teams/{team_id}/members/{grace_id}"))
         .await;

@@ -2,6 +2,7 @@
 //! the shape every API error body has.
 
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::json;
 
 /// An app signed in as one account: its tokens, and a JSON client for `/api/v1`.
 pub struct AppSession {
@@ -57,6 +58,44 @@ impl AppSession {
     async fn send_json(&self, method: Method, path: &str, body: &serde_json::Value) -> Response {
         self.request(method, path).json(body).send().await.unwrap()
     }
+
+    /// The signed-in account's id (`/api/v1/me`).
+    pub async fn account_id(&self) -> String {
+        let me: serde_json::Value = self.get_json("/api/v1/me").await;
+        me["id"].as_str().expect("an account id").to_owned()
+    }
+}
+
+/// A team `admin` makes (named after `slug`), which each of `members` (an app and its
+/// account's address, never invited before) joins by accepting an invitation; returns
+/// the team's id.
+pub async fn team_with(
+    server: &crate::TestServer,
+    admin: &AppSession,
+    slug: &str,
+    members: &[(&AppSession, &str)],
+) -> String {
+    let created = admin
+        .post_json("/api/v1/teams", &json!({ "name": slug, "slug": slug }))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED, "the team is made");
+    let team: serde_json::Value = created.json().await.unwrap();
+    let team_id = team["id"].as_str().expect("a team id").to_owned();
+    for (member, email) in members {
+        let invited = admin
+            .post_json(
+                &format!("/api/v1/teams/{team_id}/invitations"),
+                &json!({ "emails": [email], "role": "member" }),
+            )
+            .await;
+        assert!(invited.status().is_success(), "{}", invited.status());
+        let token = crate::wait_for_invitation_token(&server.outbox(), email, 1).await;
+        let accepted = member
+            .post_json("/api/v1/invitations/accept", &json!({ "token": token }))
+            .await;
+        assert_eq!(accepted.status(), StatusCode::OK, "{email} joins");
+    }
+    team_id
 }
 
 /// Reads a `{kind, message, fields}` error body, asserting the status first.

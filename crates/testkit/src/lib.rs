@@ -31,7 +31,7 @@ pub mod robot_check;
 pub mod scripted;
 pub mod server;
 
-pub use api::{AppSession, api_error};
+pub use api::{AppSession, api_error, team_with};
 pub use courier_proto::DESKTOP_CLIENT_ID;
 pub use courier_server::{ManualClock, Settings};
 pub use html::{
