@@ -17,6 +17,7 @@ import {
   syncStatus,
   teamMember,
   treeColumns,
+  workspace,
 } from "./fixtures";
 
 type IpcModule = typeof Ipc;
@@ -154,7 +155,8 @@ export const fakeIpcModule: IpcModule = {
  * configured profile (so Configure your account stays away unless a test wants it),
  * default preferences, this device as its one session and no support requests; no
  * teams (none to join either), and a team choice remembered by no account; every
- * account synced with its secrets readable here, and no recovery key kept on this device.
+ * account synced with its secrets readable here, and no recovery key kept on this device;
+ * only the Scratch Pad listed, and a new workspace created as asked ("ws-new").
  */
 export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   handlers.clear();
@@ -201,21 +203,14 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.keepAllMine.mockResolvedValue([]);
   ipc.unlockSecrets.mockResolvedValue(null);
   ipc.recoveryKey.mockResolvedValue(null);
-  const meta = { id: "ws-pad", revision: 1, created_at: 0, updated_at: 0 };
   ipc.workspaces.mockResolvedValue({
-    workspaces: [
-      {
-        meta,
-        name: "Scratch Pad",
-        owner: { kind: "scratch_pad" },
-        active_environment: null,
-        encrypt_values: false,
-      },
-    ],
+    workspaces: [workspace("ws-pad", "Scratch Pad", { kind: "scratch_pad" })],
     secrets: "sealed",
     account_id: null,
     team_of: {},
   });
+  // Ada's own or a team's, Rust answers with the new workspace.
+  ipc.createWorkspace.mockImplementation(async (name) => workspace("ws-new", name));
   ipc.workspaceTree.mockImplementation(async (workspaceId) =>
     treeColumns({ workspace_id: workspaceId, collections: [], folders: [], requests: [] }),
   );

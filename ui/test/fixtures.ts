@@ -16,6 +16,7 @@ import type { TeamDiscovery } from "../src/bindings/TeamDiscovery";
 import type { TeamMember } from "../src/bindings/TeamMember";
 import type { Tree } from "../src/bindings/Tree";
 import type { TreeColumns } from "../src/bindings/TreeColumns";
+import type { Workspace } from "../src/bindings/Workspace";
 
 export const KEYRING = 'the OS keyring (Secret Service), service "courier"';
 
@@ -147,6 +148,21 @@ export function requestSpec(url: string): RequestSpec {
     headers: [],
     body: { mode: "none" },
     auth: { kind: "inherit" },
+  };
+}
+
+/** A workspace of Ada's (or the Scratch Pad, with `owner` scratch_pad). */
+export function workspace(
+  id: string,
+  name: string,
+  owner: Workspace["owner"] = { kind: "account", account: "ada" },
+): Workspace {
+  return {
+    meta: { id, revision: 1, created_at: 0, updated_at: 0 },
+    name,
+    owner,
+    active_environment: null,
+    encrypt_values: false,
   };
 }
 

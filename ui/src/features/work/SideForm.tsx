@@ -1,10 +1,11 @@
 // The small forms at the top of the sidebar (a name, where to move something, an
 // export's choices, a curl command): one shell with the error line and the submit and
-// Cancel buttons, and the ones only the sidebar uses (NameForm, MoveForm,
-// MoveToWorkspaceForm).
+// Cancel buttons, and the ones only the sidebar uses (NameForm, NewWorkspaceForm,
+// MoveForm, MoveToWorkspaceForm).
 import { type ReactNode, useState } from "react";
 
 import type { Place } from "../../bindings/Place";
+import type { TeamName } from "./WorkspaceSwitcher";
 
 type ShellProps = {
   submit: string;
@@ -55,8 +56,19 @@ export function SideForm({
 
 export type Naming = { label: string; value: string; done: (name: string) => unknown };
 
-/** Asks for a name (new or renamed workspace, collection, folder or request). */
-export function NameForm({ naming, onClose }: { naming: Naming; onClose: () => void }) {
+/**
+ * Asks for a name (renamed workspace, new or renamed collection, folder or request; a new
+ * workspace's with NewWorkspaceForm), with `children` for anything asked beside it.
+ */
+export function NameForm({
+  naming,
+  onClose,
+  children,
+}: {
+  naming: Naming;
+  onClose: () => void;
+  children?: ReactNode;
+}) {
   const [value, setValue] = useState(naming.value);
   return (
     <SideForm
@@ -80,7 +92,55 @@ export function NameForm({ naming, onClose }: { naming: Naming; onClose: () => v
         autoFocus
         onChange={(event) => setValue(event.target.value)}
       />
+      {children}
     </SideForm>
+  );
+}
+
+/**
+ * A new workspace's name and, when the account is in a team, whom it belongs to: "Only
+ * me" (the default) or one of the teams, shared with every member.
+ */
+export function NewWorkspaceForm({
+  teams,
+  onClose,
+  onCreate,
+}: {
+  teams: TeamName[];
+  onClose: () => void;
+  onCreate: (name: string, teamId: string | null) => unknown;
+}) {
+  // "" is Only me.
+  const [owner, setOwner] = useState("");
+  const naming = {
+    label: "Name of the new workspace",
+    value: "New Workspace",
+    done: (name: string) => onCreate(name, owner || null),
+  };
+  const sorted = [...teams].sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <NameForm naming={naming} onClose={onClose}>
+      {teams.length > 0 && (
+        <>
+          <label className="field-label" htmlFor="work-owner">
+            Belongs to
+          </label>
+          <select
+            id="work-owner"
+            className="field"
+            value={owner}
+            onChange={(event) => setOwner(event.target.value)}
+          >
+            <option value="">Only me</option>
+            {sorted.map((team) => (
+              <option key={team.id} value={team.id}>
+                {`${team.name} — shared with the team`}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+    </NameForm>
   );
 }
 

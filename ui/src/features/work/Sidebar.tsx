@@ -2,7 +2,8 @@
 // Import… (ImportExport.tsx), the filter box, and the tree (TreeView.tsx over the rows of
 // treeModel.ts) with its row actions: create, rename, duplicate, move (drag and drop,
 // Alt+↑/↓, "Move to…"), export, paste curl and delete (Undo in a toast). Names, moves,
-// exports and curl commands are asked for in a small form at the top of the sidebar.
+// exports and curl commands are asked for in a small form at the top of the sidebar; a new
+// workspace's too, with whom it belongs to when the account is in a team.
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState } from "react";
 
@@ -13,7 +14,7 @@ import type { Workspace } from "../../bindings/Workspace";
 import * as ipc from "../../ipc";
 import { CurlForm, ExportForm, ImportButton, importLine } from "./ImportExport";
 import { environmentsKey, requestUrlsKey, treeKey, useRequestUrls, useTree } from "./queries";
-import { MoveForm, MoveToWorkspaceForm, NameForm, type Naming } from "./SideForm";
+import { MoveForm, MoveToWorkspaceForm, NameForm, type Naming, NewWorkspaceForm } from "./SideForm";
 import { OPENED_MARK, TreeView } from "./TreeView";
 import {
   destinations,
@@ -27,11 +28,15 @@ import {
   toggled,
   visibleRows,
 } from "./treeModel";
-import { isScratchPad, WorkspaceSwitcher } from "./WorkspaceSwitcher";
+import { isScratchPad, type TeamName, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 type Props = {
   workspaces: Workspace[];
   workspace: Workspace;
+  /** Workspace id → the id of the team it belongs to (absent: the account's own). */
+  teamOf: Record<string, string>;
+  /** The account's teams: a new workspace can be one of theirs. */
+  teams: TeamName[];
   /** Signed in: the account's own workspaces can be created. */
   signedIn: boolean;
   onChooseWorkspace: (id: string) => void;
@@ -42,6 +47,7 @@ type Props = {
 /** What the form at the top of the sidebar is asking. */
 type Panel =
   | { kind: "name"; naming: Naming }
+  | { kind: "new_workspace" }
   | { kind: "move"; row: Row }
   | { kind: "move_workspace"; row: Row }
   | { kind: "export"; row: Row }
@@ -50,6 +56,8 @@ type Panel =
 export function Sidebar({
   workspaces,
   workspace,
+  teamOf,
+  teams,
   signedIn,
   onChooseWorkspace,
   openRequest,
@@ -114,12 +122,11 @@ export function Sidebar({
 
   // Workspaces: the account's own can be created, renamed and deleted (Undo restores).
   const refreshWorkspaces = () => queryClient.invalidateQueries({ queryKey: ["workspaces"] });
-  const newWorkspace = () =>
-    ask("Name of the new workspace", "New Workspace", async (name) => {
-      const created = await change(() => ipc.createWorkspace(name));
-      await refreshWorkspaces();
-      if (created) onChooseWorkspace(created.meta.id);
-    });
+  const createWorkspace = async (name: string, teamId: string | null) => {
+    const created = await change(() => ipc.createWorkspace(name, teamId));
+    await refreshWorkspaces();
+    if (created) onChooseWorkspace(created.meta.id);
+  };
   const renameWorkspace = (target: Workspace) =>
     ask(`New name for “${target.name}”`, target.name, async (name) => {
       await change(() => ipc.renameWorkspace(target.meta.id, name));
@@ -213,9 +220,11 @@ export function Sidebar({
       <WorkspaceSwitcher
         workspaces={workspaces}
         workspace={workspace}
+        teamOf={teamOf}
+        teams={teams}
         signedIn={signedIn}
         onChoose={onChooseWorkspace}
-        onCreate={newWorkspace}
+        onCreate={() => setPanel({ kind: "new_workspace" })}
         onRename={renameWorkspace}
         onDelete={deleteWorkspace}
       />
@@ -239,6 +248,9 @@ export function Sidebar({
         />
       </div>
       {panel?.kind === "name" && <NameForm naming={panel.naming} onClose={() => setPanel(null)} />}
+      {panel?.kind === "new_workspace" && (
+        <NewWorkspaceForm teams={teams} onClose={() => setPanel(null)} onCreate={createWorkspace} />
+      )}
       {panel?.kind === "move" && index && (
         <MoveForm
           name={panel.row.name}

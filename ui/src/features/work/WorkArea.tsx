@@ -13,6 +13,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import * as ipc from "../../ipc";
 import { ConflictsPanel } from "../sync/ConflictsPanel";
+import { useTeams } from "../teams/queries";
 import { EnvironmentEditor } from "./EnvironmentEditor";
 import { EnvironmentPicker } from "./EnvironmentPicker";
 import { HistoryPanel } from "./HistoryPanel";
@@ -35,6 +36,8 @@ type View = "request" | "environments" | "history";
 
 export function WorkArea({ accountId }: { accountId: string | null }) {
   const list = useWorkspaces(accountId);
+  // To say which team a workspace is shared with, and offer them for a new one.
+  const teams = useTeams(accountId ?? undefined);
   const [chosen, setChosen] = useState<string | null>(null);
   const [view, setView] = useState<View>("request");
   // Each workspace's strip, once read back from the database.
@@ -151,6 +154,8 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
       <Sidebar
         workspaces={workspaces}
         workspace={workspace}
+        teamOf={list.data?.team_of ?? {}}
+        teams={teams.data ?? []}
         signedIn={accountId !== null}
         onChooseWorkspace={(id) => {
           setChosen(id);

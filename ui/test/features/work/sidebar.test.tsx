@@ -57,6 +57,8 @@ function renderSidebar(signedIn = false, workspaces: Workspace[] = [pad]) {
       <Sidebar
         workspaces={workspaces}
         workspace={pad}
+        teamOf={{}}
+        teams={[]}
         signedIn={signedIn}
         onChooseWorkspace={() => {}}
         openRequest={null}
@@ -135,6 +137,8 @@ describe("the sidebar", () => {
         <Sidebar
           workspaces={[pad]}
           workspace={pad}
+          teamOf={{}}
+          teams={[]}
           signedIn={false}
           onChooseWorkspace={() => {}}
           openRequest={openRequest}
