@@ -5,7 +5,9 @@
 //! helpers that fill in the server's own pages in that browser ([`pages`]), an
 //! independent OpenID provider for interop tests ([`oidc_provider`]), a loopback
 //! listener standing in for an app's redirect URI ([`loopback`]), a stand-in for
-//! the system browser ([`opener`]) and a small API to send requests to ([`sample_api`]).
+//! the system browser ([`opener`]), a small API to send requests to ([`sample_api`])
+//! a desktop device's background sync for the sync tests ([`sync_device`]) and a
+//! network cable a test can pull out between the apps and the server ([`cable`]).
 //!
 //! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver`, Node.js and
 //! `tests/oidc-provider/node_modules` (`scripts/common.sh` `need_e2e_tools` installs
@@ -14,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod cable;
 pub mod desktop;
 pub mod fixtures;
 pub mod loopback;
@@ -23,6 +26,7 @@ pub mod pages;
 pub mod process;
 pub mod sample_api;
 pub mod signed_in;
+pub mod sync_device;
 
 pub use browser::Browser;
 pub use loopback::CallbackListener;
