@@ -435,7 +435,8 @@ impl Browser {
         self.find(&format!("[name=\"{name}\"]")).await
     }
 
-    async fn click_xpath(&self, xpath: &str, what: &str) -> Result<()> {
+    /// Clicks the element `xpath` finds (`what` names it in errors).
+    pub async fn click_xpath(&self, xpath: &str, what: &str) -> Result<()> {
         let finding = format!("finding {what}");
         let element = match bounded(
             &finding,
