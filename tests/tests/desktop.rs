@@ -7,7 +7,9 @@
 //! and the send side: pretty JSON, an image preview, a form-data file upload, Save as
 //! file, Copy as curl and the TLS warning; and teams: one created, a second account
 //! joining by the mailed invitation while the app runs, and removed, which its window
-//! shows within a second.
+//! shows within a second; and sync: an edit on another device shown without asking,
+//! edits waiting while the network is cut (the indicator's Offline and count), and a
+//! conflict settled in its panel.
 //! Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
@@ -20,6 +22,7 @@ use courier_testkit::{
     PASSWORD, TestServer, mails_to, unique_name, wait_for_invitation_link,
     wait_for_invitation_token,
 };
+use courier_tests::cable::Cable;
 use courier_tests::desktop::launch_desktop;
 use courier_tests::{Browser, pages};
 
@@ -2268,6 +2271,191 @@ async fn a_team_found_by_email_domain_is_asked_to_join_from_the_team_step_and_ap
                 .any(|mail| mail.contains("Acme API")),
             "Grace was told by mail"
         );
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+/// Another device of Ada's, as the server sees it: it talks to the server past the
+/// cable, so it goes on while the desktop is cut off.
+struct OtherDevice {
+    api: courier_testkit::AppSession,
+}
+
+impl OtherDevice {
+    async fn of(server: &TestServer, cable: &Cable, who: &str) -> Self {
+        let signed_in = server.app_session(who, "Ada's laptop").await;
+        let past_cable = format!("http://{}", cable.server());
+        Self {
+            api: courier_testkit::AppSession::new(
+                &past_cable,
+                &signed_in.access_token,
+                &signed_in.refresh_token,
+            ),
+        }
+    }
+
+    /// The account's one workspace, and in it the request named `name` once the server
+    /// has it (within 10 s): its id, revision and fields.
+    async fn request(&self, name: &str) -> (String, String, i64, serde_json::Value) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let workspaces: serde_json::Value = self.api.get_json("/api/v1/workspaces").await;
+            if let Some(workspace) = workspaces[0]["id"].as_str() {
+                let changes: serde_json::Value = self
+                    .api
+                    .get_json(&format!("/api/v1/workspaces/{workspace}/changes?since=0"))
+                    .await;
+                let found = changes["changes"].as_array().and_then(|changes| {
+                    changes
+                        .iter()
+                        .find(|e| e["entity"] == "request" && e["fields"]["name"] == name)
+                });
+                if let Some(request) = found {
+                    return (
+                        workspace.to_owned(),
+                        request["id"].as_str().unwrap().to_owned(),
+                        request["revision"].as_i64().unwrap(),
+                        request["fields"].clone(),
+                    );
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "no request {name:?} on the server: {changes}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Renames the request `from` to `to`, as its editor would.
+    async fn rename(&self, from: &str, to: &str) {
+        let (workspace, id, revision, mut fields) = self.request(from).await;
+        fields["name"] = to.into();
+        let pushed = self
+            .api
+            .post_json(
+                &format!("/api/v1/workspaces/{workspace}/changes"),
+                &serde_json::json!({ "operations": [{
+                    "id": unique_name("laptop-op-"),
+                    "entity": "request",
+                    "entity_id": id,
+                    "base_revision": revision,
+                    "fields": fields,
+                }]}),
+            )
+            .await;
+        assert!(pushed.status().is_success(), "{}", pushed.status());
+    }
+}
+
+/// The header's sync indicator, driven like a person.
+impl Desktop {
+    const SYNC_BUTTON: &'static str = ".sync-button";
+
+    async fn wait_for_sync(&self, state: &str) {
+        self.wait_for_label(Self::SYNC_BUTTON, &format!("Sync: {state}"))
+            .await;
+    }
+
+    async fn open_sync_panel(&self) {
+        self.window
+            .find(Self::SYNC_BUTTON)
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_for_text("Sync now").await;
+    }
+}
+
+#[tokio::test]
+async fn work_syncs_with_another_device_waits_offline_and_a_conflict_is_settled_in_the_panel() {
+    scenario(async {
+        // Every client reaches the server through a cable the test can pull out.
+        let end = Cable::end().await;
+        let origin = Cable::origin_of(&end);
+        let (server, addr) =
+            TestServer::start_listening(|settings| settings.issuer = Some(origin.clone())).await;
+        let cable = Cable::lay(end, addr);
+        accounts(&server, &[("ada@example.com", "ada")]).await;
+        let mut desktop = Desktop::launch(&server, "sync-with-another-device").await;
+        desktop.signed_in_from_welcome("ada").await;
+        desktop.wait_for_text("New workspace").await;
+        desktop.click("New workspace").await;
+        desktop
+            .window
+            .type_into("#work-name", "Payments")
+            .await
+            .unwrap();
+        desktop.click("Save").await;
+        wait_for_workspace(&desktop, "Payments").await;
+        new_collection(&desktop, "Billing API").await;
+        desktop.new_request_in("Billing API", "List invoices").await;
+        desktop.wait_for_row("GET List invoices").await;
+        desktop.wait_for_sync("Synced").await;
+        desktop.shot("01-synced").await;
+
+        // The laptop renames it: the desktop shows it without anyone asking.
+        let laptop = OtherDevice::of(&server, &cable, "ada").await;
+        laptop.rename("List invoices", "All invoices").await;
+        desktop.wait_for_row("GET All invoices").await;
+        desktop.shot("02-renamed-on-the-laptop").await;
+
+        // Cut off, the desktop keeps working: the rename waits, and the indicator says so.
+        cable.unplug();
+        desktop.focus_row("GET All invoices", 0).await;
+        desktop
+            .window
+            .find("[aria-label='Actions for All invoices'][aria-haspopup]")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop
+            .window
+            .click_xpath(
+                "//*[@role='menuitem'][normalize-space(.)='Rename']",
+                "Rename",
+            )
+            .await
+            .unwrap();
+        desktop
+            .window
+            .type_into("#work-name", "Invoices (desktop)")
+            .await
+            .unwrap();
+        desktop.click("Save").await;
+        desktop.wait_for_row("GET Invoices (desktop)").await;
+        desktop.wait_for_sync("Offline").await;
+        desktop
+            .wait_for_label(Desktop::SYNC_BUTTON, "1 change waiting")
+            .await;
+        desktop.open_sync_panel().await;
+        desktop.wait_for_text("1 change waiting to sync.").await;
+        desktop.shot("03-offline-one-change-waiting").await;
+
+        // Meanwhile the laptop renames it too; back online, the same field changed on
+        // both sides is one conflict, shown beside the work, the server's name standing.
+        laptop.rename("All invoices", "Invoices (laptop)").await;
+        cable.plug();
+        desktop.click("Sync now").await;
+        desktop.wait_for_text("1 sync conflict").await;
+        desktop.wait_for_row("GET Invoices (laptop)").await;
+        desktop.shot("04-a-conflict").await;
+        desktop.click("See both").await;
+        desktop.wait_for_text("Invoices (desktop)").await;
+        desktop.shot("05-both-sides").await;
+
+        // Keep mine: the desktop's name goes to the server, and the laptop sees it.
+        desktop.click("Keep mine").await;
+        desktop.wait_gone("1 sync conflict").await;
+        desktop.wait_for_row("GET Invoices (desktop)").await;
+        desktop.wait_for_sync("Synced").await;
+        laptop.request("Invoices (desktop)").await;
+        desktop.shot("06-settled-and-synced").await;
         desktop.window.close().await.unwrap();
     })
     .await;
