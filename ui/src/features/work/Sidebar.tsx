@@ -13,7 +13,14 @@ import type { Undo } from "../../bindings/Undo";
 import type { Workspace } from "../../bindings/Workspace";
 import * as ipc from "../../ipc";
 import { CurlForm, ExportForm, ImportButton, importLine } from "./ImportExport";
-import { environmentsKey, requestUrlsKey, treeKey, useRequestUrls, useTree } from "./queries";
+import {
+  environmentsKey,
+  requestKey,
+  requestUrlsKey,
+  treeKey,
+  useRequestUrls,
+  useTree,
+} from "./queries";
 import { MoveForm, MoveToWorkspaceForm, NameForm, type Naming, NewWorkspaceForm } from "./SideForm";
 import { OPENED_MARK, TreeView } from "./TreeView";
 import {
@@ -179,7 +186,13 @@ export function Sidebar({
           : row.kind === "folder"
             ? ipc.renameFolder(row.id, name)
             : ipc.renameRequest(row.id, name);
-      ask(`New name for “${row.name}”`, row.name, (name) => change(() => run(name)));
+      ask(`New name for “${row.name}”`, row.name, async (name) => {
+        await change(() => run(name));
+        // An open editor holds the request as it was: read it again (its name, and
+        // the revision its next save must be made on).
+        if (row.kind === "request")
+          await queryClient.invalidateQueries({ queryKey: requestKey(row.id) });
+      });
     },
     duplicate: async (row: Row) => {
       if (row.kind === "collection") await change(() => ipc.duplicateCollection(row.id));

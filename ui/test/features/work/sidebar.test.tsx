@@ -1,7 +1,8 @@
 // The sidebar against the fake IPC: the filter narrows the tree as one types and Escape
 // clears it; Alt+↓ on a request asks Rust to move it one place down in its parent; the
 // Scratch Pad offers no rename or delete, and without an account no new workspace; a
-// collection moves to another workspace when there is one.
+// collection moves to another workspace when there is one; a renamed request is read
+// again for its open editor.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -49,8 +50,11 @@ const work: Workspace = {
   encrypt_values: false,
 };
 
-function renderSidebar(signedIn = false, workspaces: Workspace[] = [pad]) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+function renderSidebar(
+  signedIn = false,
+  workspaces: Workspace[] = [pad],
+  client = new QueryClient({ defaultOptions: { queries: { retry: false } } }),
+) {
   const user = userEvent.setup();
   render(
     <QueryClientProvider client={client}>
@@ -210,5 +214,21 @@ describe("the sidebar", () => {
     await user.click(screen.getByRole("button", { name: "Move" }));
     expect(ipc.moveCollectionToWorkspace).toHaveBeenCalledWith("c", "ws-work");
     expect(await screen.findByRole("status")).toHaveTextContent("Moved “Shop API” to Payments.");
+  });
+
+  it("reads a renamed request again, so an open editor shows its new name", async () => {
+    ipc.renameRequest.mockResolvedValue({} as never);
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    client.setQueryData(["request", "r1"], { name: "Health" });
+    client.setQueryData(["request", "r2"], { name: "Login" });
+    const user = renderSidebar(false, [pad], client);
+    await user.click(await screen.findByRole("button", { name: "Actions for Health" }));
+    await user.click(screen.getByRole("menuitem", { name: "Rename" }));
+    const name = screen.getByRole("textbox", { name: /New name for “Health”/ });
+    await user.clear(name);
+    await user.type(name, "Health check{Enter}");
+    expect(ipc.renameRequest).toHaveBeenCalledWith("r1", "Health check");
+    await waitFor(() => expect(client.getQueryState(["request", "r1"])?.isInvalidated).toBe(true));
+    expect(client.getQueryState(["request", "r2"])?.isInvalidated).toBe(false);
   });
 });
