@@ -8,8 +8,9 @@
 //! file, Copy as curl and the TLS warning; and teams: one created, a second account
 //! joining by the mailed invitation while the app runs, and removed, which its window
 //! shows within a second; and sync: an edit on another device shown without asking,
-//! edits waiting while the network is cut (the indicator's Offline and count), and a
-//! conflict settled in its panel.
+//! edits waiting while the network is cut (the indicator's Offline and count), a
+//! conflict settled in its panel, and secrets synced from another device locked until
+//! the recovery key is typed.
 //! Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
@@ -2456,6 +2457,125 @@ async fn work_syncs_with_another_device_waits_offline_and_a_conflict_is_settled_
         desktop.wait_for_sync("Synced").await;
         laptop.request("Invoices (desktop)").await;
         desktop.shot("06-settled-and-synced").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn secrets_synced_from_another_device_stay_locked_until_the_recovery_key_is_typed() {
+    scenario(async {
+        let server = TestServer::start().await;
+        accounts(&server, &[("ada@example.com", "ada")]).await;
+        let marker = unique_name("synced-secret-");
+
+        // Ada's laptop (the client library's background sync) made the account's key,
+        // a workspace and an environment whose token is secret.
+        let laptop = courier_tests::sync_device::device(&server, "ada").await;
+        let account = laptop.client.account_id.clone();
+        let workspace = laptop
+            .db
+            .create_workspace(&account, "Payments")
+            .await
+            .unwrap()
+            .meta
+            .id;
+        let token = |value: &str| courier_client::workspace::model::Variable {
+            key: "token".into(),
+            value: value.into(),
+            enabled: true,
+            secret: true,
+        };
+        laptop
+            .db
+            .create_environment(&workspace, "Production", &[token(&marker)])
+            .await
+            .unwrap();
+        courier_tests::sync_device::until(&laptop, "the laptop's work synced", async |d| {
+            d.db.workspace_key_versions(&workspace) == [1]
+                && courier_tests::sync_device::last_status(d).is_some_and(|s| s.pending == 0)
+        })
+        .await;
+        let recovery =
+            courier_client::app::work_keys::recovery_key(&laptop.client.courier, &account)
+                .await
+                .unwrap()
+                .unwrap();
+
+        // The desktop gets the work; its secrets are locked, and the header says so.
+        let mut desktop = Desktop::launch(&server, "secrets-locked").await;
+        desktop.signed_in_from_welcome("ada").await;
+        desktop
+            .window
+            .wait_until("Payments in the switcher", || async {
+                Ok(desktop
+                    .window
+                    .page_source()
+                    .await?
+                    .contains(">Payments</option>")
+                    .then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.choose("#workspace-switcher", "Payments").await;
+        wait_for_workspace(&desktop, "Payments").await;
+        desktop
+            .wait_for_label(Desktop::SYNC_BUTTON, "secrets locked")
+            .await;
+        desktop.open_sync_panel().await;
+        desktop
+            .wait_for_text("Enter your recovery key to read them")
+            .await;
+        desktop.shot("01-secrets-locked").await;
+
+        // A wrong key is refused beside the field; the right one, typed loosely, opens.
+        desktop
+            .window
+            .type_into("[name=recovery_key]", "0000-0000")
+            .await
+            .unwrap();
+        desktop.click("Unlock").await;
+        desktop.wait_for_text("52 letters and digits").await;
+        desktop.shot("02-a-wrong-recovery-key").await;
+        let field = desktop.window.find("[name=recovery_key]").await.unwrap();
+        field.clear().await.unwrap();
+        field
+            .send_keys(&recovery.to_lowercase().replace('-', " "))
+            .await
+            .unwrap();
+        desktop.click("Unlock").await;
+        desktop.wait_for_text("Unlocked").await;
+        desktop.shot("03-unlocked").await;
+        desktop
+            .window
+            .wait_until("the lock to go", || async {
+                let labels = desktop.labels(Desktop::SYNC_BUTTON).await;
+                Ok(labels
+                    .iter()
+                    .any(|label| label.starts_with("Sync: Synced") && !label.contains("locked"))
+                    .then_some(()))
+            })
+            .await
+            .unwrap();
+
+        // The token now reads on the desktop (masked, its value behind Show).
+        desktop.click("Manage environments").await;
+        desktop.wait_for_text("Globals").await;
+        desktop.click("Production").await;
+        desktop
+            .window
+            .wait_until("the synced token", || async {
+                let value = desktop
+                    .window
+                    .find("[aria-label='Variable value 1']")
+                    .await?
+                    .prop("value")
+                    .await?;
+                Ok((value.as_deref() == Some(marker.as_str())).then_some(()))
+            })
+            .await
+            .unwrap();
+        desktop.shot("04-the-synced-secret-reads").await;
         desktop.window.close().await.unwrap();
     })
     .await;
