@@ -2,9 +2,11 @@
 //! relay on its own loopback port (the server's issuer names it, so every client goes
 //! through it) to the server's real address. [`Cable::unplug`] cuts every open
 //! connection and refuses new ones until [`Cable::plug`]; the server itself stays up, so
-//! a test can still reach it at [`Cable::server`] as "another device" would.
+//! a test can still reach it at [`Cable::server`] as "another device" would. A server
+//! restarted on a new port is reached again once the cable is [`Cable::reroute`]d.
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -12,7 +14,7 @@ use tokio::task::JoinHandle;
 
 pub struct Cable {
     origin: String,
-    server: SocketAddr,
+    server: Arc<Mutex<SocketAddr>>,
     plugged: watch::Sender<bool>,
     relay: JoinHandle<()>,
 }
@@ -36,13 +38,16 @@ impl Cable {
         let origin = Self::origin_of(&end);
         let (plugged, _) = watch::channel(true);
         let watch = plugged.clone();
+        let server = Arc::new(Mutex::new(server));
+        let upstream = Arc::clone(&server);
         let relay = tokio::spawn(async move {
             while let Ok((client, _)) = end.accept().await {
                 if !*watch.borrow() {
                     drop(client);
                     continue;
                 }
-                tokio::spawn(carry(client, server, watch.subscribe()));
+                let to = *upstream.lock().unwrap_or_else(PoisonError::into_inner);
+                tokio::spawn(carry(client, to, watch.subscribe()));
             }
         });
         Self {
@@ -60,7 +65,12 @@ impl Cable {
 
     /// The server's own address, past the cable.
     pub fn server(&self) -> SocketAddr {
-        self.server
+        *self.server.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// New connections go to `server` (restarted on a new port) from now on.
+    pub fn reroute(&self, server: SocketAddr) {
+        *self.server.lock().unwrap_or_else(PoisonError::into_inner) = server;
     }
 
     /// Cuts every connection and refuses new ones.

@@ -68,8 +68,14 @@ impl TestServer {
     /// settings as in [`TestServer::start_with`]. It listens on a new port:
     /// [`TestServer::base`] changes.
     pub async fn restart_with(&mut self, configure: impl FnOnce(&mut Settings)) {
+        self.restart_listening(configure).await;
+    }
+
+    /// [`TestServer::restart_with`], returning the loopback address the new server
+    /// listens on (see [`TestServer::start_listening`]).
+    pub async fn restart_listening(&mut self, configure: impl FnOnce(&mut Settings)) -> SocketAddr {
         self.stop().await;
-        self.launch(configure).await;
+        self.launch(configure).await
     }
 
     /// Stops the server and waits until it has, keeping its data folder and clock, so
