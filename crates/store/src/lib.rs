@@ -73,7 +73,7 @@ pub use teams::{
 pub use upkeep::Upkeep;
 pub use workspaces::{
     ChangesPage, EntityRecord, MAX_PAGE, Operation, OperationResult, Pushed, WorkspaceCreation,
-    WorkspaceOwner, WorkspaceRecord, WorkspaceSync,
+    WorkspaceDeletion, WorkspaceOwner, WorkspaceRecord, WorkspaceSync,
 };
 
 /// Seconds since the Unix epoch: every time the store keeps or compares.

@@ -16,8 +16,11 @@
 //! Access is decided in the same statement or transaction as the read or write, never
 //! before it: an account removed from a team cannot push or pull its workspaces from
 //! that moment on, whatever request was already on its way.
+//!
+//! Deleting a workspace removes it with its entities, operations and keys (the
+//! foreign keys cascade); who may is [`may_delete`].
 
-use crate::{Result, StoreError, UnixTime};
+use crate::{Result, StoreError, TeamRole, UnixTime};
 
 /// Who a synced workspace belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +50,18 @@ pub enum WorkspaceCreation {
     Exists(WorkspaceRecord),
     /// The id is another owner's workspace, or the team is not one the caller is in.
     Refused,
+}
+
+/// What [`WorkspaceSync::delete_workspace`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkspaceDeletion {
+    /// Gone, with everything in it. `audience`: the accounts that reached it just
+    /// before, to tell.
+    Deleted { audience: Vec<String> },
+    /// The caller does not reach it (or it does not exist).
+    NotFound,
+    /// A team's workspace and the caller is not one of the team's admins.
+    Forbidden,
 }
 
 /// One entity as it stands on the server.
@@ -143,6 +158,23 @@ pub trait WorkspaceSync: Send + Sync {
     /// The accounts that reach the workspace (its owner, or its team's members), to
     /// tell of a change.
     async fn audience(&self, workspace_id: &str) -> Result<Vec<String>>;
+    /// Deletes the workspace, its entities, operations and keys, if the caller may
+    /// ([`may_delete`]); access, the audience and the delete are one transaction.
+    async fn delete_workspace(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<WorkspaceDeletion>;
+}
+
+/// Who may delete a workspace the caller reaches: an account's own workspace, its owner
+/// (the only account that reaches it); a team's, the team's admins only (`role`: the
+/// caller's role in the owning team).
+pub(crate) fn may_delete(owner: &WorkspaceOwner, role: Option<TeamRole>) -> bool {
+    match owner {
+        WorkspaceOwner::Account(_) => true,
+        WorkspaceOwner::Team(_) => role == Some(TeamRole::Admin),
+    }
 }
 
 /// What stands on the server for an operation's entity, as [`judge_operation`] needs it.
@@ -293,6 +325,17 @@ mod tests {
             revision,
             deleted: true,
         })
+    }
+
+    #[test]
+    fn only_a_teams_admins_delete_its_workspace() {
+        let own = WorkspaceOwner::Account("ada".into());
+        let team = WorkspaceOwner::Team("acme".into());
+        assert!(may_delete(&own, None));
+        assert!(may_delete(&team, Some(TeamRole::Admin)));
+        for role in [None, Some(TeamRole::Member), Some(TeamRole::BillingManager)] {
+            assert!(!may_delete(&team, role), "{role:?}");
+        }
     }
 
     #[test]

@@ -7,11 +7,11 @@
 use super::{SqliteStore, Tx};
 use crate::workspaces::{
     ENTITY_COLUMNS, EntityRow, Verdict, WORKSPACE_COLUMNS, WorkspaceRow, changes_page,
-    entity_record, judge_operation, workspace_record,
+    entity_record, judge_operation, may_delete, workspace_record,
 };
 use crate::{
     ChangesPage, EntityRecord, Operation, OperationResult, Pushed, Result, UnixTime,
-    WorkspaceCreation, WorkspaceOwner, WorkspaceRecord, WorkspaceSync,
+    WorkspaceCreation, WorkspaceDeletion, WorkspaceOwner, WorkspaceRecord, WorkspaceSync,
 };
 
 /// The workspace `?1` if the account `?2` reaches it (its own, or its team's).
@@ -139,6 +139,21 @@ async fn apply(
         revision: applied.0,
         seq: applied.1,
     })
+}
+
+/// The accounts that reach the workspace: its owner, or its team's members.
+async fn audience_in<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    workspace_id: &str,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT owner_user FROM synced_workspaces WHERE id = ?1 AND owner_user IS NOT NULL \
+             UNION SELECT m.user_id FROM synced_workspaces w \
+             JOIN team_members m ON m.team_id = w.owner_team WHERE w.id = ?1",
+    )
+    .bind(workspace_id)
+    .fetch_all(db)
+    .await?)
 }
 
 #[async_trait::async_trait]
@@ -275,13 +290,32 @@ impl WorkspaceSync for SqliteStore {
     }
 
     async fn audience(&self, workspace_id: &str) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT owner_user FROM synced_workspaces WHERE id = ?1 AND owner_user IS NOT NULL \
-             UNION SELECT m.user_id FROM synced_workspaces w \
-             JOIN team_members m ON m.team_id = w.owner_team WHERE w.id = ?1",
-        )
-        .bind(workspace_id)
-        .fetch_all(&self.reads)
-        .await?)
+        audience_in(&self.reads, workspace_id).await
+    }
+
+    async fn delete_workspace(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<WorkspaceDeletion> {
+        let mut tx = self.write().await?;
+        let Some(workspace) = workspace_in_tx(&mut tx, user_id, workspace_id).await? else {
+            return Ok(WorkspaceDeletion::NotFound);
+        };
+        let role = match &workspace.owner {
+            WorkspaceOwner::Team(team) => super::teams::role_in_tx(&mut tx, team, user_id).await?,
+            WorkspaceOwner::Account(_) => None,
+        };
+        if !may_delete(&workspace.owner, role) {
+            return Ok(WorkspaceDeletion::Forbidden);
+        }
+        let audience = audience_in(&mut *tx, workspace_id).await?;
+        // Entities, operations and key copies go with it (ON DELETE CASCADE).
+        sqlx::query("DELETE FROM synced_workspaces WHERE id = ?1")
+            .bind(workspace_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(WorkspaceDeletion::Deleted { audience })
     }
 }

@@ -2,11 +2,13 @@
 //! longer once removed), created once per id, operations applied only on the revision
 //! they were made on (else refused with the entity as it stands), the same operation
 //! applied once however often it arrives (its id kept 30 days), tombstones, pulls in
-//! sequence order and in pages, and pushes racing on one workspace each taking their own
-//! sequence numbers.
+//! sequence order and in pages, pushes racing on one workspace each taking their own
+//! sequence numbers, and a workspace deleted (by its owner, or a team's admin) with
+//! everything in it.
 
 use courier_store::{
-    EntityRecord, Operation, OperationResult, Store, User, WorkspaceCreation, WorkspaceOwner,
+    EntityRecord, Operation, OperationResult, Store, TeamRole, User, WorkspaceCreation,
+    WorkspaceDeletion, WorkspaceOwner,
 };
 
 use crate::backend::{NOW, RACERS, at_once, open, team_with, unique, user};
@@ -57,6 +59,16 @@ async fn push(
         .results
 }
 
+/// `who` neither finds, pushes to nor pulls from `workspace`.
+async fn out_of_reach(store: &dyn Store, who: &User, workspace: &str) {
+    assert_eq!(store.workspace_for(&who.id, workspace).await.unwrap(), None);
+    let operations = [put("x", 0, "{}")];
+    let pushed = store.push(&who.id, workspace, &operations, NOW);
+    assert_eq!(pushed.await.unwrap(), None);
+    let pulled = store.changes_since(&who.id, workspace, 0, 10);
+    assert_eq!(pulled.await.unwrap(), None);
+}
+
 fn applied(revision: i64, seq: i64) -> OperationResult {
     OperationResult::Applied { revision, seq }
 }
@@ -97,18 +109,7 @@ async fn a_workspace_is_created_once_and_reached_only_by_its_owner() {
         vec![record.clone()]
     );
     assert!(store.workspaces_of(&grace.id).await.unwrap().is_empty());
-    assert_eq!(store.workspace_for(&grace.id, &id).await.unwrap(), None);
-    assert_eq!(
-        store
-            .push(&grace.id, &id, &[put("r", 0, "{}")], NOW)
-            .await
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        store.changes_since(&grace.id, &id, 0, 10).await.unwrap(),
-        None
-    );
+    out_of_reach(&*store, &grace, &id).await;
     assert_eq!(store.audience(&id).await.unwrap(), vec![ada.id.clone()]);
 }
 
@@ -362,17 +363,7 @@ async fn a_team_workspace_is_every_members_until_they_are_removed() {
     );
 
     store.remove_member(&team, &grace.id).await.unwrap();
-    assert_eq!(
-        store
-            .push(&grace.id, &ws, &[put("y", 0, "{}")], NOW)
-            .await
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        store.changes_since(&grace.id, &ws, 0, 10).await.unwrap(),
-        None
-    );
+    out_of_reach(&*store, &grace, &ws).await;
     assert!(store.workspaces_of(&grace.id).await.unwrap().is_empty());
 }
 
@@ -426,4 +417,136 @@ async fn pushes_racing_on_one_workspace_each_take_their_own_sequence_numbers() {
         .filter(|results| matches!(results[0], OperationResult::Applied { .. }))
         .count();
     assert_eq!(winners, 1);
+}
+
+async fn delete_as(store: &dyn Store, who: &User, workspace: &str) -> WorkspaceDeletion {
+    store.delete_workspace(workspace, &who.id).await.unwrap()
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn an_accounts_workspace_is_deleted_by_its_owner_with_everything_in_it() {
+    let store = open().await;
+    let (ada, grace) = (user(&*store).await, user(&*store).await);
+    let ws = own_workspace(&*store, &ada).await;
+    let create = put("r", 0, r#"{"name":"one"}"#);
+    push(&*store, &ada, &ws, std::slice::from_ref(&create)).await;
+    store
+        .put_account_key(&ada.id, "pk-ada", "sealed", NOW)
+        .await
+        .unwrap();
+    let wraps = [(ada.id.clone(), "v1-for-ada".to_owned())];
+    store
+        .publish_workspace_key(&ws, &ada.id, 1, &wraps, NOW)
+        .await
+        .unwrap()
+        .expect("reachable");
+
+    assert_eq!(
+        delete_as(&*store, &grace, &ws).await,
+        WorkspaceDeletion::NotFound
+    );
+    assert_eq!(
+        delete_as(&*store, &ada, "no-such-ws").await,
+        WorkspaceDeletion::NotFound
+    );
+    assert_eq!(
+        store.workspaces_of(&ada.id).await.unwrap().len(),
+        1,
+        "still there"
+    );
+
+    assert_eq!(
+        delete_as(&*store, &ada, &ws).await,
+        WorkspaceDeletion::Deleted {
+            audience: vec![ada.id.clone()]
+        }
+    );
+    assert_eq!(
+        delete_as(&*store, &ada, &ws).await,
+        WorkspaceDeletion::NotFound
+    );
+    out_of_reach(&*store, &ada, &ws).await;
+    assert!(store.workspaces_of(&ada.id).await.unwrap().is_empty());
+    assert_eq!(store.workspace_keys(&ws, &ada.id).await.unwrap(), None);
+    assert!(store.audience(&ws).await.unwrap().is_empty());
+
+    // The id is free: registered again it starts empty, with no log, keys or
+    // remembered operations of the old one.
+    let again = store
+        .create_workspace(&ws, &WorkspaceOwner::Account(ada.id.clone()), &ada.id, NOW)
+        .await
+        .unwrap();
+    assert!(matches!(again, WorkspaceCreation::Created(ref record) if record.seq == 0));
+    let pulled = store
+        .changes_since(&ada.id, &ws, 0, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(pulled.changes.is_empty());
+    let keys = store.workspace_keys(&ws, &ada.id).await.unwrap().unwrap();
+    assert_eq!((keys.current_version, keys.mine.len()), (0, 0));
+    assert_eq!(
+        push(&*store, &ada, &ws, &[create]).await,
+        vec![applied(1, 1)],
+        "the old operation id is not remembered: applied anew"
+    );
+}
+
+#[tokio::test]
+async fn a_teams_workspace_is_deleted_by_a_team_admin_only() {
+    let store = open().await;
+    let (ada, grace, eve) = (
+        user(&*store).await,
+        user(&*store).await,
+        user(&*store).await,
+    );
+    let team = team_with(&*store, &ada, &[&grace]).await;
+    let owner = WorkspaceOwner::Team(team.clone());
+    let (first, second) = (unique("ws-"), unique("ws-"));
+    for ws in [&first, &second] {
+        let created = store
+            .create_workspace(ws, &owner, &grace.id, NOW)
+            .await
+            .unwrap();
+        assert!(matches!(created, WorkspaceCreation::Created(_)));
+        push(&*store, &grace, ws, &[put("r", 0, "{}")]).await;
+    }
+
+    assert_eq!(
+        delete_as(&*store, &eve, &first).await,
+        WorkspaceDeletion::NotFound
+    );
+    assert_eq!(
+        delete_as(&*store, &grace, &first).await,
+        WorkspaceDeletion::Forbidden,
+        "a member who made it is still not an admin"
+    );
+    assert_eq!(store.workspaces_of(&grace.id).await.unwrap().len(), 2);
+
+    let WorkspaceDeletion::Deleted { audience } = delete_as(&*store, &ada, &first).await else {
+        panic!("an admin deletes the team's workspace")
+    };
+    assert_eq!(
+        sorted(audience),
+        sorted(vec![ada.id.clone(), grace.id.clone()]),
+        "everyone who reached it just before"
+    );
+    assert_eq!(store.workspaces_of(&grace.id).await.unwrap().len(), 1);
+    out_of_reach(&*store, &grace, &first).await;
+
+    // The role is read when deleting: promoted, the member may.
+    store
+        .set_role(&team, &grace.id, TeamRole::Admin)
+        .await
+        .unwrap();
+    assert!(matches!(
+        delete_as(&*store, &grace, &second).await,
+        WorkspaceDeletion::Deleted { .. }
+    ));
+    assert!(store.workspaces_of(&ada.id).await.unwrap().is_empty());
 }
