@@ -64,4 +64,7 @@ pub enum ServerEvent {
     /// A workspace's keys changed (a new version, or copies for members who lacked
     /// one): read `/api/v1/workspaces/{id}/keys` again.
     WorkspaceKeysChanged { workspace_id: String },
+    /// A workspace the account reached was deleted (by its owner, or a team's admin):
+    /// remove this device's copy (keeping what it has not synced yet).
+    WorkspaceDeleted { workspace_id: String },
 }

@@ -1,7 +1,9 @@
 //! Workspace sync: registering a device's workspace (its own or a team's), pushing
 //! operations and pulling changes, and telling every account that reaches a workspace
 //! when it changed (`WorkspaceChanged` on their events channels; a device that misses
-//! one pulls what it lacks at its next connection, so a lost event costs nothing).
+//! one pulls what it lacks at its next connection, so a lost event costs nothing), and
+//! deleting one (`WorkspaceDeleted` to everyone who reached it; a device that misses it
+//! finds the workspace gone from the list at its next whole round).
 //! What is applied, refused or remembered is the store's rule
 //! (`courier_store::WorkspaceSync`); this checks the input and speaks the API's
 //! types. Nothing here knows about HTTP.
@@ -11,8 +13,8 @@ use courier_proto::{
     PushOutcome, ServerEvent, SyncOperation, SyncedEntity, SyncedWorkspace, WorkspaceChanges,
 };
 use courier_store::{
-    EntityRecord, Operation, OperationResult, Store, WorkspaceCreation, WorkspaceOwner,
-    WorkspaceRecord,
+    EntityRecord, Operation, OperationResult, Store, WorkspaceCreation, WorkspaceDeletion,
+    WorkspaceOwner, WorkspaceRecord,
 };
 
 use crate::error::Error;
@@ -36,6 +38,9 @@ pub enum SyncError {
     /// The id is already another owner's workspace, or the team is not the caller's.
     #[error("that workspace id cannot be used: it belongs to someone else")]
     IdTaken,
+    /// A team's workspace, and the caller is not one of the team's admins.
+    #[error("only the team's admins can delete a team's workspace")]
+    AdminOnly,
     /// A field was refused: `(field, message)`.
     #[error("{1}")]
     Invalid(String, String),
@@ -238,6 +243,27 @@ pub async fn push(
         outcomes,
         seq: pushed.seq,
     })
+}
+
+/// Deletes the workspace with everything in it, if the caller may (its owner, or an
+/// admin of its team), and tells everyone who reached it just before.
+pub async fn delete(deps: &Deps<'_>, user_id: &str, workspace_id: &str) -> Result<()> {
+    if workspace_id.len() > MAX_ID_LEN {
+        return Err(SyncError::NotFound);
+    }
+    match deps.store.delete_workspace(workspace_id, user_id).await? {
+        WorkspaceDeletion::Deleted { audience } => {
+            let event = ServerEvent::WorkspaceDeleted {
+                workspace_id: workspace_id.to_owned(),
+            };
+            for account in audience {
+                deps.events.publish(&account, event.clone());
+            }
+            Ok(())
+        }
+        WorkspaceDeletion::NotFound => Err(SyncError::NotFound),
+        WorkspaceDeletion::Forbidden => Err(SyncError::AdminOnly),
+    }
 }
 
 /// The changes after `since`, up to `limit` (at most the store's page).

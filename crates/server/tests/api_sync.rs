@@ -2,8 +2,9 @@
 //! operations that apply on their base revision and come back as conflicts with the
 //! entity otherwise, delivered twice and applied once; another device pulls the changes
 //! after the sequence number it has, in pages, and hears of each change on its events
-//! channel; a team's workspace is every member's and no longer a removed member's; bad
-//! input is named and changes nothing.
+//! channel; a team's workspace is every member's and no longer a removed member's; a
+//! workspace deleted by its owner or a team's admin (only) is gone for everyone, who
+//! hear of it; bad input is named and changes nothing.
 
 #![allow(clippy::unwrap_used)]
 
@@ -271,6 +272,93 @@ async fn a_team_workspace_is_every_members_and_a_removed_member_loses_it_at_once
         pull(&ada, "team-ws", "").await["seq"],
         1,
         "nothing of hers arrived"
+    );
+}
+
+/// The next event of `kind` on the socket, skipping others (a team's own events).
+async fn next_of_kind(socket: &mut courier_testkit::events::Socket, kind: &str) -> Value {
+    loop {
+        let event = next_event(socket).await.expect("an event");
+        if event["type"] == kind {
+            return event;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_workspace_is_gone_for_everyone_who_reached_it_and_they_hear_of_it() {
+    let server = TestServer::start().await;
+    let (ada, ada_laptop) = ada_twice(&server).await;
+    server.confirmed_account("grace@example.com", "grace").await;
+    server.confirmed_account("eve@example.com", "eve").await;
+    let grace = server.app_session("grace", "Grace's desktop").await;
+    let eve = server.app_session("eve", "Eve's desktop").await;
+    let team_id = team_with(&server, &ada, "acme", &[(&grace, "grace@example.com")]).await;
+    register(&grace, json!({ "id": "team-ws", "team_id": team_id })).await;
+    push(&grace, "team-ws", vec![put("g-1", "r1", 0, json!({}))]).await;
+    let (mut grace_events, _) = events(&server, &grace).await;
+
+    let not_found = api_error(
+        eve.delete("/api/v1/workspaces/team-ws").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(not_found["kind"], "not_found", "an outsider learns nothing");
+    let forbidden = api_error(
+        grace.delete("/api/v1/workspaces/team-ws").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(forbidden["kind"], "forbidden");
+    assert!(
+        forbidden["message"].as_str().unwrap().contains("admins"),
+        "{forbidden}"
+    );
+    assert_eq!(pull(&grace, "team-ws", "").await["seq"], 1, "still there");
+
+    let deleted = ada.delete("/api/v1/workspaces/team-ws").await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        next_of_kind(&mut grace_events, "workspace_deleted").await,
+        json!({ "type": "workspace_deleted", "workspace_id": "team-ws" })
+    );
+    for who in [&ada, &grace] {
+        api_error(
+            who.get("/api/v1/workspaces/team-ws/changes").await,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+        assert!(
+            who.get_json::<Vec<Value>>("/api/v1/workspaces")
+                .await
+                .is_empty()
+        );
+    }
+    api_error(
+        ada.delete("/api/v1/workspaces/team-ws").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // An account's own workspace: its owner deletes it, and its other devices hear.
+    register(&ada, json!({ "id": "ws-own" })).await;
+    let (mut laptop_events, _) = events(&server, &ada_laptop).await;
+    api_error(
+        grace.delete("/api/v1/workspaces/ws-own").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let deleted = ada.delete("/api/v1/workspaces/ws-own").await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        next_of_kind(&mut laptop_events, "workspace_deleted").await,
+        json!({ "type": "workspace_deleted", "workspace_id": "ws-own" })
+    );
+    let (status, again) = register(&ada_laptop, json!({ "id": "ws-own" })).await;
+    assert_eq!(
+        (status, again["seq"].as_i64()),
+        (StatusCode::CREATED, Some(0)),
+        "the id registers anew"
     );
 }
 

@@ -94,7 +94,7 @@ pub fn routes() -> Router<AppState> {
         .routes(routes!(team_discovery::approve))
         .routes(routes!(team_discovery::decline))
         .routes(routes!(workspaces::list, workspaces::create))
-        .routes(routes!(workspaces::show))
+        .routes(routes!(workspaces::show, workspaces::delete))
         .routes(routes!(workspaces::pull, workspaces::push).layer(workspaces::push_body_limit()))
         .routes(routes!(
             sync_keys::show_account_key,

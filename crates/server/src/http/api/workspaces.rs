@@ -1,5 +1,5 @@
 //! `/api/v1/workspaces`: the workspaces the caller reaches, registering one made on a
-//! device, and its changes (push and pull). The rules are the `workspaces` domain's;
+//! device, deleting one, and its changes (push and pull). The rules are the `workspaces` domain's;
 //! a workspace the caller does not reach answers the same 404 as one that does not
 //! exist.
 
@@ -30,6 +30,11 @@ impl From<SyncError> for ApiError {
         match error {
             SyncError::NotFound => ApiError::not_found(),
             SyncError::IdTaken => ApiError::conflict(error.to_string()),
+            SyncError::AdminOnly => ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorKind::Forbidden,
+                "Only the team's admins can delete a team's workspace.",
+            ),
             SyncError::Invalid(field, message) => ApiError::invalid_field(&field, message),
             SyncError::Internal(error) => error.into(),
         }
@@ -106,6 +111,32 @@ pub async fn show(
     Ok(Json(
         workspaces::one(&*state.store, &auth.user.id, &id).await?,
     ))
+}
+
+/// Deletes the workspace for everyone who reaches it, with its changes and keys; their
+/// devices hear `workspace_deleted`. An account's own workspace: its owner; a team's:
+/// the team's admins.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/workspaces/{id}",
+    tag = "workspaces",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The workspace's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "A team's workspace, and the caller is not one of the team's admins", body = ErrorBody),
+        (status = 404, description = "No such workspace, or the caller does not reach it", body = ErrorBody),
+    )
+)]
+pub async fn delete(
+    auth: Authenticated,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let deps = workspaces::Deps::from(&state);
+    workspaces::delete(&deps, &auth.user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `?since=&limit=`, read strictly: a value that is not a number in its range is refused.
