@@ -17,7 +17,9 @@
 //!   not in the change log);
 //! - `tabs`: the editor's open tabs per workspace, so they come back with their drafts;
 //! - `sync_state`, `sync_fields`: this device's side of syncing a workspace (what it
-//!   agreed with the server, the outbox, conflicts) and which columns travel.
+//!   agreed with the server, the outbox, conflicts) and which columns travel;
+//!   `sync_deletes`: workspaces deleted here to delete on the server, and removing
+//!   one the server no longer has.
 
 mod changes;
 mod collections;
@@ -34,6 +36,7 @@ mod requests;
 mod rows;
 mod secrets;
 mod send_options;
+mod sync_deletes;
 mod sync_fields;
 mod sync_state;
 mod tabs;
@@ -59,6 +62,7 @@ pub use drafts::{Draft, DraftKey};
 pub use error::{Error, ErrorKind, Noun, Result};
 pub use order::Place;
 pub use secrets::SecretsMode;
+pub use sync_deletes::GoneFromServer;
 pub use sync_state::{ConflictKind, Keep, PushRecord, SyncConflict, SyncSummary, SyncTarget};
 pub use tabs::OpenTabs;
 pub use trash::Deleted;

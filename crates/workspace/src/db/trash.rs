@@ -5,7 +5,9 @@
 //! empty or to leak; the caller keeps the undo (in memory, for the undo toast).
 //!
 //! Both directions are changes: every entity removed gets a `delete` in the change
-//! log, every entity restored a `create`, with revisions that keep growing.
+//! log, every entity restored a `create`, with revisions that keep growing. A whole
+//! workspace the server has is also noted for deletion there (`sync_deletes`), and
+//! the note dropped again when the delete is undone.
 
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
@@ -17,6 +19,7 @@ use super::rows::{
     fetch, insert_collection, insert_environment, insert_folder, insert_globals, insert_request,
     insert_workspace, select, workspace_of,
 };
+use super::sync_deletes::{drop_workspace_delete, note_workspace_delete};
 use super::workspaces::{IN_WORKSPACE, workspace_row};
 use super::{Error, Result, WorkspaceDb, Write};
 use crate::model::{ChangeKind, EntityKind, Meta};
@@ -202,6 +205,9 @@ impl WorkspaceDb {
         if rows.was_active {
             set_active(&mut w, &workspace_id, None).await?;
         }
+        if entity == EntityKind::Workspace {
+            note_workspace_delete(&mut w, id).await?;
+        }
         let (table, id_column) = super::changes::table_of(entity);
         sqlx::query(&format!("DELETE FROM {table} WHERE {id_column} = ?"))
             .bind(id)
@@ -240,7 +246,9 @@ impl WorkspaceDb {
                 deleted.name
             )));
         }
-        if deleted.entity != EntityKind::Workspace {
+        if deleted.entity == EntityKind::Workspace {
+            drop_workspace_delete(&mut w, &deleted.id).await?;
+        } else {
             check_parents(&mut w, deleted).await?;
         }
         // The deletion was revision + 1; coming back is one more.

@@ -11,6 +11,7 @@ mod history_drafts;
 mod import;
 mod secrets;
 mod send_options;
+mod sync_deletes;
 mod trash;
 mod tree;
 mod workspaces;
