@@ -19,6 +19,20 @@ pub enum Error {
     /// outside the period it belongs to).
     #[error("{0}")]
     InvalidTime(String),
+    /// An amount that cannot be used where it was given (a negative credit balance, a
+    /// charge of nothing).
+    #[error("{0}")]
+    InvalidAmount(String),
+    /// A plan change that cannot be made (no seats, too many seats).
+    #[error("{0}")]
+    InvalidChange(String),
+    /// The change asked for is the plan the team already has.
+    #[error("the team is already on this plan")]
+    NoChange,
+    /// A previewed change can no longer be confirmed as shown: the subscription or the
+    /// credit balance changed, the preview expired, or it was altered. Preview again.
+    #[error("{0}; preview the change again")]
+    PreviewStale(&'static str),
     /// The team's plan does not allow what was asked; names the cheapest plan that does.
     #[error("{0}")]
     LimitReached(LimitRefusal),
@@ -31,6 +45,10 @@ impl Error {
             Error::Overflow(_) => "overflow",
             Error::CurrencyMismatch { .. } => "currency_mismatch",
             Error::InvalidTime(_) => "invalid_time",
+            Error::InvalidAmount(_) => "invalid_amount",
+            Error::InvalidChange(_) => "invalid_change",
+            Error::NoChange => "no_change",
+            Error::PreviewStale(_) => "preview_stale",
             Error::LimitReached(_) => "limit_reached",
         }
     }

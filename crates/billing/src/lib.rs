@@ -5,18 +5,35 @@
 //! [`plans`] is the catalog: tiers, cycles, per-seat prices and each tier's
 //! [`Limits`], with [`check_limit`] answering with the upgrade path. [`period`] is the
 //! calendar: a [`Schedule`] (anchor + cycle) gives each [`Period`] to the second.
+//! [`subscription`] moves a [`Subscription`]: [`start`], Edit Plan's [`preview_change`]
+//! and [`apply_change`] (the same computation, so the invoice is the preview), and
+//! [`renew`]. [`proration`] holds the one rounding rule: a charge for part of a period
+//! rounds down, a credit for unused time rounds up in size, each line once.
+//! [`invoice`] meets lines with the team's credit balance (totals never negative; a net
+//! credit is carried, never refunded). [`dunning`] is what follows a failed payment.
 //!
 //! Not here: storage, HTTP, clocks and I/O. The server stores subscriptions, invoices
 //! and payment states, passes in the time, and calls these functions.
 
 #![deny(clippy::float_arithmetic, clippy::indexing_slicing)]
 
+pub mod dunning;
 mod error;
+pub mod invoice;
 pub mod money;
 pub mod period;
 pub mod plans;
+pub mod proration;
+pub mod subscription;
 
+pub use dunning::{DunningAction, PaymentEvent, PaymentState};
 pub use error::{Error, Result};
+pub use invoice::{Invoice, InvoiceLine, LineKind};
 pub use money::{Currency, Money, Rounding};
 pub use period::{Date, Period, Schedule, UnixTime};
 pub use plans::{Cycle, LimitRefusal, Limits, Plan, Tier, Usage, check_limit};
+pub use proration::{prorated_charge, unused_time_credit};
+pub use subscription::{
+    Billed, ChangePreview, Choice, Subscription, apply_change, move_to_free, preview_change, renew,
+    start,
+};

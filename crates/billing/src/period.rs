@@ -239,19 +239,23 @@ mod tests {
         assert!(Date::new(2000, 2, 29).is_ok());
     }
 
+    /// The days of a schedule's first `last + 1` boundaries.
+    fn boundary_days(schedule: &Schedule, last: u32) -> Vec<String> {
+        let day = |index| {
+            Date::of(schedule.boundary(index).unwrap())
+                .unwrap()
+                .to_string()
+        };
+        (0..=last).map(day).collect()
+    }
+
     #[test]
     fn a_month_end_anchor_stays_on_the_month_end_through_a_year() {
         let schedule = Schedule {
             anchor: at(2024, 1, 31, 9),
             cycle: Cycle::Monthly,
         };
-        let days: Vec<String> = (0..=12)
-            .map(|index| {
-                Date::of(schedule.boundary(index).unwrap())
-                    .unwrap()
-                    .to_string()
-            })
-            .collect();
+        let days = boundary_days(&schedule, 12);
         assert_eq!(
             days,
             [
@@ -282,13 +286,7 @@ mod tests {
             anchor: at(2024, 2, 29, 0),
             cycle: Cycle::Annual,
         };
-        let days: Vec<String> = (0..=4)
-            .map(|index| {
-                Date::of(schedule.boundary(index).unwrap())
-                    .unwrap()
-                    .to_string()
-            })
-            .collect();
+        let days = boundary_days(&schedule, 4);
         assert_eq!(
             days,
             [

@@ -1,8 +1,6 @@
 //! Properties of money arithmetic: exact when the result fits, an overflow error when
 //! it does not, never a panic; proration rounds once, by less than one minor unit.
 
-#![allow(clippy::unwrap_used)]
-
 use courier_billing::{Money, Rounding};
 use proptest::prelude::*;
 

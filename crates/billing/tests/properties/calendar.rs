@@ -2,33 +2,15 @@
 //! independent oracle: any second's date, any anchor's boundaries (clamped to the month's
 //! end, time of day kept), and the period found for any time.
 
-#![allow(clippy::unwrap_used)]
-
 use courier_billing::Cycle;
 use courier_billing::period::{Date, LATEST, Schedule, UnixTime};
 use proptest::prelude::*;
+
+use crate::strategies::{anchors, cycles};
 use time::{Month, OffsetDateTime, util::days_in_month};
 
 fn oracle_date(time: UnixTime) -> time::Date {
     OffsetDateTime::from_unix_timestamp(time).unwrap().date()
-}
-
-/// Anchors anywhere from 1970 to 2200, half of them in the last days of a month.
-fn anchors() -> impl Strategy<Value = UnixTime> {
-    prop_oneof![
-        0..=7_258_118_400_i64,
-        (1970_i64..2200, 1_u32..=12, 0_u32..4, 0_i64..86_400).prop_map(
-            |(year, month, back, second)| {
-                let month_ = Month::try_from(u8::try_from(month).unwrap()).unwrap();
-                let last = u32::from(days_in_month(month_, i32::try_from(year).unwrap()));
-                Date::new(year, month, last - back).unwrap().midnight() + second
-            }
-        ),
-    ]
-}
-
-fn cycles() -> impl Strategy<Value = Cycle> {
-    prop_oneof![Just(Cycle::Monthly), Just(Cycle::Annual)]
 }
 
 proptest! {
