@@ -33,6 +33,27 @@ pub enum Error {
     /// credit balance changed, the preview expired, or it was altered. Preview again.
     #[error("{0}; preview the change again")]
     PreviewStale(&'static str),
+    /// A card number or expiry the provider cannot take.
+    #[error("{0}")]
+    InvalidCard(String),
+    /// No such customer, payment method or pending confirmation at the provider.
+    #[error("{0}")]
+    NotFound(String),
+    /// An idempotency key was used again for a different charge.
+    #[error("the idempotency key {0:?} was already used for another charge")]
+    IdempotencyConflict(String),
+    /// A webhook delivery whose signature header or payload cannot be read.
+    #[error("malformed webhook: {0}")]
+    WebhookMalformed(&'static str),
+    /// A webhook delivery not signed with the endpoint's secret (or altered after).
+    #[error("the webhook signature does not match")]
+    WebhookSignature,
+    /// A webhook delivery signed too long ago (or in the future).
+    #[error("the webhook was signed {0} seconds away from now, outside the tolerance")]
+    WebhookStale(i64),
+    /// A webhook event already received.
+    #[error("the webhook event {0} was already received")]
+    WebhookReplayed(String),
     /// The team's plan does not allow what was asked; names the cheapest plan that does.
     #[error("{0}")]
     LimitReached(LimitRefusal),
@@ -49,6 +70,13 @@ impl Error {
             Error::InvalidChange(_) => "invalid_change",
             Error::NoChange => "no_change",
             Error::PreviewStale(_) => "preview_stale",
+            Error::InvalidCard(_) => "invalid_card",
+            Error::NotFound(_) => "not_found",
+            Error::IdempotencyConflict(_) => "idempotency_conflict",
+            Error::WebhookMalformed(_) => "webhook_malformed",
+            Error::WebhookSignature => "webhook_signature",
+            Error::WebhookStale(_) => "webhook_stale",
+            Error::WebhookReplayed(_) => "webhook_replayed",
             Error::LimitReached(_) => "limit_reached",
         }
     }

@@ -11,6 +11,10 @@
 //! rounds down, a credit for unused time rounds up in size, each line once.
 //! [`invoice`] meets lines with the team's credit balance (totals never negative; a net
 //! credit is carried, never refunded). [`dunning`] is what follows a failed payment.
+//! [`provider`] is the [`PaymentProvider`] seam and [`TestModeProvider`], which works
+//! offline (the card number decides the outcome; only a token, the last four digits and
+//! the brand leave it); [`webhook`] signs and verifies its asynchronous events
+//! (HMAC-SHA256, `t=…,v1=…`, a five-minute tolerance, each event id once).
 //!
 //! Not here: storage, HTTP, clocks and I/O. The server stores subscriptions, invoices
 //! and payment states, passes in the time, and calls these functions.
@@ -24,7 +28,9 @@ pub mod money;
 pub mod period;
 pub mod plans;
 pub mod proration;
+pub mod provider;
 pub mod subscription;
+pub mod webhook;
 
 pub use dunning::{DunningAction, PaymentEvent, PaymentState};
 pub use error::{Error, Result};
@@ -33,6 +39,10 @@ pub use money::{Currency, Money, Rounding};
 pub use period::{Date, Period, Schedule, UnixTime};
 pub use plans::{Cycle, LimitRefusal, Limits, Plan, Tier, Usage, check_limit};
 pub use proration::{prorated_charge, unused_time_credit};
+pub use provider::{
+    CardBrand, CardDetails, CardNumber, Charge, ChargeOutcome, ChargeRequest, PaymentMethod,
+    PaymentProvider, TestModeProvider,
+};
 pub use subscription::{
     Billed, ChangePreview, Choice, Subscription, apply_change, move_to_free, preview_change, renew,
     start,
