@@ -16,6 +16,29 @@
 //! the brand leave it); [`webhook`] signs and verifies its asynchronous events
 //! (HMAC-SHA256, `t=…,v1=…`, a five-minute tolerance, each event id once).
 //!
+//! ```
+//! use courier_billing::{Choice, Cycle, Money, Tier, apply_change, preview_change, renew, start};
+//!
+//! // 2024-01-01: a team starts Basic, monthly, 5 seats (40.00 USD).
+//! let jan_1 = 1_704_067_200;
+//! let basic = Choice { tier: Tier::Basic, cycle: Cycle::Monthly, seats: 5 };
+//! let started = start(basic, jan_1, Money::usd(0))?;
+//!
+//! // On Jan 16 (16 of 31 days left) Edit Plan previews Professional…
+//! let jan_16 = jan_1 + 15 * 86_400;
+//! let pro = Choice { tier: Tier::Professional, ..basic };
+//! let preview = preview_change(&started.subscription, started.credit_balance, pro, jan_16)?;
+//! let total = preview.outcome.invoice.as_ref().map(|invoice| invoice.total);
+//! assert_eq!(total, Some(Money::usd(1_805))); // −20.65 unused Basic, +38.70 Professional
+//!
+//! // …and confirming a minute later bills exactly that.
+//! let changed = apply_change(&started.subscription, started.credit_balance, &preview, jan_16 + 60)?;
+//! assert_eq!(changed, preview.outcome);
+//! let february = renew(&changed.subscription, changed.credit_balance)?;
+//! assert_eq!(february.invoice.map(|invoice| invoice.total), Some(Money::usd(7_500)));
+//! # Ok::<(), courier_billing::Error>(())
+//! ```
+//!
 //! Not here: storage, HTTP, clocks and I/O. The server stores subscriptions, invoices
 //! and payment states, passes in the time, and calls these functions.
 
