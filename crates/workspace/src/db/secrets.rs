@@ -224,8 +224,36 @@ impl Vault {
     /// key); `None` when it seals nothing. Values this device cannot open stay as they
     /// are.
     pub fn reseal(&self, slot: Slot<'_>, column: &str, seal_all: bool) -> Result<Option<Column>> {
+        self.reseal_if(slot, column, seal_all, |_| true)
+    }
+
+    /// Like [`reseal`](Self::reseal), only for a column that holds a value sealed under
+    /// this device's own key (one sealed before the workspace had a key here).
+    pub fn reseal_device_sealed(
+        &self,
+        slot: Slot<'_>,
+        column: &str,
+        seal_all: bool,
+    ) -> Result<Option<Column>> {
+        self.reseal_if(slot, column, seal_all, |sealed| {
+            sealed_with(sealed) == Some(SealedWith::DeviceKey)
+        })
+    }
+
+    /// `column` sealed again when some value in it is sealed as `wanted` says.
+    fn reseal_if(
+        &self,
+        slot: Slot<'_>,
+        column: &str,
+        seal_all: bool,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Option<Column>> {
         let stored: Vec<StoredVariable> = from_json("variables", column)?;
-        if stored.iter().all(|variable| variable.sealed.is_none()) {
+        if !stored
+            .iter()
+            .filter_map(|v| v.sealed.as_deref())
+            .any(wanted)
+        {
             return Ok(None);
         }
         let variables = self.open(slot, column)?;

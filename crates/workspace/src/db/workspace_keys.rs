@@ -70,8 +70,12 @@ impl WorkspaceDb {
     }
 
     /// Keeps version `version` of `workspace_id`'s data key, received from the server
-    /// (a version already held is left as it is). Values stay as they are: whoever
-    /// made the version sealed them anew and they arrive by sync.
+    /// (a version already held is left as it is). Values stay as they are (whoever
+    /// made the version sealed them anew and they arrive by sync), except values still
+    /// sealed under this device's own key: another device made the version before this
+    /// one sent them sealed under a workspace key, and nobody else can open them. Those
+    /// are sealed again under the newest version, as logged changes, in the same
+    /// transaction.
     pub async fn keep_workspace_key(
         &self,
         workspace_id: &str,
@@ -79,12 +83,27 @@ impl WorkspaceDb {
         key: &DataKey,
     ) -> Result<()> {
         let mut w = self.write().await?;
+        let seal_all = workspace_row(w.conn(), workspace_id).await?.encrypt_values;
         self.store_workspace_key(w.conn(), workspace_id, version, key)
             .await?;
-        w.commit().await?;
+        let held = self.vault().workspace_key_versions(workspace_id);
         self.vault()
             .hold_workspace_key(workspace_id, version, key.clone());
-        Ok(())
+        let resealed = self
+            .reseal_workspace(
+                &mut w,
+                workspace_id,
+                seal_all,
+                Reseal::DeviceSealedAsChanges,
+            )
+            .await;
+        if let Err(error) = resealed {
+            if !held.contains(&version) {
+                self.vault().forget_workspace_key(workspace_id, version);
+            }
+            return Err(error);
+        }
+        w.commit().await
     }
 
     /// Keeps version `version` of `workspace_id`'s data key, which this device just

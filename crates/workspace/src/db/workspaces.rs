@@ -169,8 +169,13 @@ impl WorkspaceDb {
                         .seal(slot, &variables, seal_all, Some(column))?;
                     store_variables(w, entity, slot, resealed).await?;
                 }
-                Reseal::SealedAsChanges => {
-                    let Some(resealed) = self.vault().reseal(slot, column, seal_all)? else {
+                Reseal::SealedAsChanges | Reseal::DeviceSealedAsChanges => {
+                    let resealed = if reseal == Reseal::SealedAsChanges {
+                        self.vault().reseal(slot, column, seal_all)?
+                    } else {
+                        self.vault().reseal_device_sealed(slot, column, seal_all)?
+                    };
+                    let Some(resealed) = resealed else {
                         continue;
                     };
                     store_variables(w, entity, slot, resealed).await?;
@@ -223,6 +228,9 @@ pub(super) enum Reseal {
     /// The columns that seal something, under the workspace's newest key, each one a
     /// logged change (so the values sync under it).
     SealedAsChanges,
+    /// Like `SealedAsChanges`, only the columns holding a value sealed under this
+    /// device's own key.
+    DeviceSealedAsChanges,
 }
 
 pub(super) async fn workspace_row(conn: &mut SqliteConnection, id: &str) -> Result<WorkspaceRow> {

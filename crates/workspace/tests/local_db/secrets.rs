@@ -311,3 +311,38 @@ async fn a_new_workspace_key_seals_the_values_anew_as_changes_and_is_kept_under_
         var("token", "keyed-secret-6604", true)
     );
 }
+
+#[tokio::test]
+async fn a_key_another_device_made_first_seals_this_devices_own_values_under_it() {
+    let fx = Fixture::new().await;
+    let (workspace, _) = fx.workspace_with_collection().await;
+    // Sealed under this device's key: the workspace had no key here yet.
+    let environment = fx
+        .environment(&workspace, "Prod", &[var("token", "mine-only-4410", true)])
+        .await;
+    let before = fx.db.changes_since(0, 1000).await.unwrap().len();
+
+    let key = DataKey::generate().unwrap();
+    fx.db.keep_workspace_key(&workspace, 1, &key).await.unwrap();
+    let changes = fx.db.changes_since(0, 1000).await.unwrap();
+    let logged: Vec<(EntityKind, &str)> = changes[before..]
+        .iter()
+        .map(|change| (change.entity, change.entity_id.as_str()))
+        .collect();
+    assert_eq!(
+        logged,
+        [(EntityKind::Environment, environment.meta.id.as_str())],
+        "sealed anew under the key, to sync"
+    );
+    let read = fx.db.environment(&environment.meta.id).await.unwrap();
+    assert_eq!(read.variables[0], var("token", "mine-only-4410", true));
+
+    // Already under a workspace key: a later version taken changes nothing.
+    let before = changes.len();
+    let next = DataKey::generate().unwrap();
+    fx.db
+        .keep_workspace_key(&workspace, 2, &next)
+        .await
+        .unwrap();
+    assert_eq!(fx.db.changes_since(0, 1000).await.unwrap().len(), before);
+}
