@@ -1,8 +1,8 @@
 //! The account API's workspace sync (`/api/v1/workspaces`): the workspaces the account
-//! reaches, registering one, pushing operations and pulling changes; and the same
-//! calls as the [`SyncServer`] a sync round runs through, with the client's errors
-//! sorted into "try again later" (offline, the server failing, rate limits) and
-//! "refused".
+//! reaches, registering or deleting one, pushing operations and pulling changes; and
+//! the same calls as the [`SyncServer`] a sync round runs through, with the client's
+//! errors sorted into "try again later" (offline, the server failing, rate limits),
+//! "the workspace is gone" (404) and "refused".
 
 use courier_proto::{
     ErrorKind, NewSyncedWorkspace, PushOperations, PushOutcome, SyncOperation, SyncedWorkspace,
@@ -36,6 +36,14 @@ impl AccountApi<'_> {
             .send(Method::POST, &["workspaces"], Body::json(&new)?)
             .await?;
         json(response).await
+    }
+
+    /// `DELETE /api/v1/workspaces/{id}`: deletes the workspace for everyone who reaches
+    /// it (an account's own: its owner; a team's: the team's admins).
+    pub async fn delete_synced_workspace(&self, workspace_id: &str) -> Result<()> {
+        self.send(Method::DELETE, &["workspaces", workspace_id], Body::Empty)
+            .await
+            .map(drop)
     }
 
     /// `POST /api/v1/workspaces/{id}/changes`.
@@ -84,12 +92,24 @@ pub(crate) fn sync_failure(error: Error) -> SyncFailure {
     }
 }
 
+/// A failure of a call about one workspace: a 404 means the server no longer has it
+/// for this account.
+fn workspace_failure(error: Error) -> SyncFailure {
+    match &error {
+        Error::Api {
+            kind: ErrorKind::NotFound,
+            ..
+        } => SyncFailure::Gone(error.to_string()),
+        _ => sync_failure(error),
+    }
+}
+
 impl SyncServer for AccountApi<'_> {
     async fn register(&self, workspace_id: &str, team_id: Option<&str>) -> Result<(), SyncFailure> {
         self.register_workspace(workspace_id, team_id)
             .await
             .map(drop)
-            .map_err(sync_failure)
+            .map_err(workspace_failure)
     }
 
     async fn push(
@@ -99,12 +119,12 @@ impl SyncServer for AccountApi<'_> {
     ) -> Result<PushOutcome, SyncFailure> {
         self.push_changes(workspace_id, operations)
             .await
-            .map_err(sync_failure)
+            .map_err(workspace_failure)
     }
 
     async fn pull(&self, workspace_id: &str, since: i64) -> Result<WorkspaceChanges, SyncFailure> {
         self.pull_changes(workspace_id, since)
             .await
-            .map_err(sync_failure)
+            .map_err(workspace_failure)
     }
 }

@@ -453,8 +453,10 @@ impl DesktopState {
                 workspace: workspace_id,
                 seq,
             }),
-            // The account's whole round settles its keys.
-            AccountEvent::WorkspaceKeysChanged { account_id, .. } => {
+            // The account's whole round settles its keys, and removes a workspace the
+            // server no longer lists.
+            AccountEvent::WorkspaceKeysChanged { account_id, .. }
+            | AccountEvent::WorkspaceDeleted { account_id, .. } => {
                 self.work_sync.wake(Wake::Account(account_id));
             }
             AccountEvent::Disconnected { account_id, reason } => {

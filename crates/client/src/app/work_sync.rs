@@ -14,12 +14,18 @@
 //! Scratch Pad never does), and every workspace the server has for the account,
 //! brought onto this device the first time it is seen. Each round also settles the
 //! end-to-end keys of its workspaces ([`work_keys`]) when it may need to.
+//!
+//! Deletes: an account's round first sends the deletes of synced workspaces made here
+//! ([`send_deletes`]); a workspace the server no longer has for the account (deleted
+//! elsewhere, or a team the account left), noticed when its list lacks it or a push
+//! or pull answers 404, is removed here (`WorkspaceDb::workspace_gone_from_server`,
+//! which keeps one holding unsynced work as the account's own).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use courier_workspace::db::WorkspaceDb;
+use courier_workspace::db::{GoneFromServer, WorkspaceDb};
 use courier_workspace::model::Owner;
 use courier_workspace::sync::{SyncFailure, sync_round};
 use serde::Serialize;
@@ -266,6 +272,16 @@ async fn pass(host: &impl SyncHost, db: &WorkspaceDb, wakes: &[Wake]) -> bool {
     for (account, workspace) in waiting {
         single.entry(account).or_default().insert(workspace);
     }
+    // A workspace deleted here is no target any more: its account's round sends the
+    // delete (and syncs no workspace unless asked).
+    if wakes.contains(&Wake::Local) {
+        for account in &accounts {
+            let deletes = db.pending_workspace_deletes(account).await;
+            if deletes.is_ok_and(|deletes| !deletes.is_empty()) {
+                single.entry(account.as_str()).or_default();
+            }
+        }
+    }
     for wake in wakes {
         match wake {
             Wake::Everyone => {
@@ -341,10 +357,15 @@ async fn sync_account(
     }
     let api = courier.api(account);
     let mut secrets_locked = status.secrets_locked;
-    let failure = match prepare(db, &api, account, discover).await {
-        Ok(()) => {
+    let prepared = match send_deletes(db, &api, account).await {
+        Ok(()) => prepare(db, &api, account, discover).await,
+        Err(error) => Err(error),
+    };
+    let failure = match prepared {
+        Ok(gone) => {
             let mut failure = None;
-            let mut written = Vec::new();
+            // Workspaces removed here (or kept as the account's own) count as written.
+            let mut written = gone;
             // The account's key, read (or made) once, when a workspace needs it, and on
             // the whole rounds (so teammates can wrap keys for it before it needs one).
             let mut account_secret = None;
@@ -369,6 +390,13 @@ async fn sync_account(
                 }
                 let workspace = target.workspace_id.as_str();
                 let outcome = match sync_round(db, &api, workspace).await {
+                    // Deleted elsewhere, or no longer the account's: not an error.
+                    Err(SyncFailure::Gone(reason)) if target.registered => {
+                        tracing::info!(account, workspace, %reason, "the server no longer has it");
+                        forget_gone(db, workspace).await.map(|()| {
+                            written.push(target.workspace_id.clone());
+                        })
+                    }
                     Ok(report) => {
                         if report.pulled > 0 || report.merged > 0 {
                             written.push(target.workspace_id.clone());
@@ -454,35 +482,95 @@ async fn settle_keys(
     Ok(settled.received > 0 || settled.resealed > 0)
 }
 
+/// Sends the deletes of the account's synced workspaces made on this device. Sent, or
+/// the server has no such workspace any more: done. Refused because only a team's
+/// admins may delete its workspace: done too (the team keeps it; this device does not
+/// bring it back). Offline, or refused otherwise: kept for a later round.
+async fn send_deletes(
+    db: &WorkspaceDb,
+    api: &crate::api::AccountApi<'_>,
+    account: &str,
+) -> Result<(), SyncFailure> {
+    use crate::error::Error;
+    use courier_proto::ErrorKind;
+    for workspace in db.pending_workspace_deletes(account).await? {
+        match api.delete_synced_workspace(&workspace).await {
+            Ok(())
+            | Err(Error::Api {
+                kind: ErrorKind::NotFound,
+                ..
+            }) => {}
+            Err(
+                error @ Error::Api {
+                    kind: ErrorKind::Forbidden,
+                    ..
+                },
+            ) => {
+                tracing::warn!(account, workspace, %error, "the server keeps the team's copy");
+            }
+            Err(error) => return Err(crate::api::sync_failure(error)),
+        }
+        db.workspace_delete_sent(&workspace).await?;
+    }
+    Ok(())
+}
+
+/// Removes this device's copy of a workspace the server no longer has for the account
+/// (kept, as the account's own, when it holds unsynced work).
+async fn forget_gone(db: &WorkspaceDb, workspace: &str) -> Result<(), SyncFailure> {
+    match db.workspace_gone_from_server(workspace).await? {
+        GoneFromServer::Removed => tracing::info!(workspace, "removed: gone from the server"),
+        GoneFromServer::KeptUnsynced => {
+            tracing::info!(
+                workspace,
+                "gone from the server; kept with its unsynced work"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Tracks the account's workspaces on this device and, with `discover`, brings the
-/// ones only the server has onto it.
+/// ones only the server has onto it and removes the registered ones it no longer has.
+/// Returns the workspaces removed (or kept as the account's own).
 async fn prepare(
     db: &WorkspaceDb,
     api: &crate::api::AccountApi<'_>,
     account: &str,
     discover: bool,
-) -> Result<(), SyncFailure> {
+) -> Result<Vec<String>, SyncFailure> {
     let local = db.workspaces(Some(account)).await?;
     for workspace in &local {
         if matches!(workspace.owner, Owner::Account { .. }) {
             db.track_for_sync(&workspace.meta.id, None).await?;
         }
     }
+    let mut gone = Vec::new();
     if discover {
         let known: HashSet<&str> = local.iter().map(|w| w.meta.id.as_str()).collect();
         let remote = api
             .synced_workspaces()
             .await
             .map_err(crate::api::sync_failure)?;
-        for workspace in remote {
+        let listed: HashSet<&str> = remote.iter().map(|w| w.id.as_str()).collect();
+        for workspace in &remote {
             // Deleted here: the server's copy stays there, not back on this device.
             if !known.contains(workspace.id.as_str()) && !db.deleted_here(&workspace.id).await? {
                 db.adopt_synced_workspace(account, &workspace.id, workspace.team_id.as_deref())
                     .await?;
             }
         }
+        // Registered from here or adopted, and no longer listed: deleted elsewhere, or
+        // the account left its team.
+        for target in db.sync_targets().await? {
+            let ours = target.account.as_deref() == Some(account);
+            if ours && target.registered && !listed.contains(target.workspace_id.as_str()) {
+                forget_gone(db, &target.workspace_id).await?;
+                gone.push(target.workspace_id);
+            }
+        }
     }
-    Ok(())
+    Ok(gone)
 }
 
 /// The account's status after a round that ended with `failure` (or none).
@@ -519,9 +607,10 @@ async fn summarize(db: &WorkspaceDb, account: &str, failure: Option<SyncFailure>
     if let Some(failure) = failure {
         status.state = match failure {
             SyncFailure::Offline(_) => SyncState::Offline,
-            SyncFailure::Refused(_) | SyncFailure::NotSynced | SyncFailure::Local(_) => {
-                SyncState::Error
-            }
+            SyncFailure::Refused(_)
+            | SyncFailure::Gone(_)
+            | SyncFailure::NotSynced
+            | SyncFailure::Local(_) => SyncState::Error,
         };
         status.error = Some(failure.to_string());
     }

@@ -55,6 +55,12 @@ pub enum AccountEvent {
         account_id: String,
         workspace_id: String,
     },
+    /// A workspace the account reached was deleted on the server: sync the account
+    /// (its round removes this device's copy).
+    WorkspaceDeleted {
+        account_id: String,
+        workspace_id: String,
+    },
 }
 
 impl AccountEvent {
@@ -66,7 +72,8 @@ impl AccountEvent {
             | AccountEvent::ProfileChanged { account_id }
             | AccountEvent::TeamsChanged { account_id, .. }
             | AccountEvent::WorkspaceChanged { account_id, .. }
-            | AccountEvent::WorkspaceKeysChanged { account_id, .. } => account_id,
+            | AccountEvent::WorkspaceKeysChanged { account_id, .. }
+            | AccountEvent::WorkspaceDeleted { account_id, .. } => account_id,
         }
     }
 }
@@ -290,6 +297,12 @@ impl Channel {
                 }
                 Ok(ServerEvent::WorkspaceKeysChanged { workspace_id }) => {
                     self.report(AccountEvent::WorkspaceKeysChanged {
+                        account_id: self.account_id.clone(),
+                        workspace_id,
+                    });
+                }
+                Ok(ServerEvent::WorkspaceDeleted { workspace_id }) => {
+                    self.report(AccountEvent::WorkspaceDeleted {
                         account_id: self.account_id.clone(),
                         workspace_id,
                     });

@@ -18,9 +18,13 @@ pub enum SyncFailure {
     /// The server could not be reached or did not answer (try again later).
     #[error("{0}")]
     Offline(String),
-    /// The server refused (the message says why: signed out, the workspace is gone…).
+    /// The server refused (the message says why: signed out, a field refused…).
     #[error("{0}")]
     Refused(String),
+    /// The server has no such workspace for the account: deleted elsewhere, or one the
+    /// account no longer reaches (left its team).
+    #[error("{0}")]
+    Gone(String),
     /// The workspace does not sync on this device.
     #[error("this workspace does not sync")]
     NotSynced,
