@@ -2,6 +2,7 @@
 //! tests: its own database (sealed under its own device key), its own sign-in (tokens
 //! and end-to-end keys in memory), its sync task, and its events channel waking the
 //! sync as the desktop's state does. It keeps every status and "wrote into" report.
+//! Also a team of two such devices' accounts, and a member's removal from it.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -11,7 +12,9 @@ use courier_client::app::work_sync::{self, SyncHost, SyncStatus, Wake, WorkChang
 use courier_client::channel::{self, AccountEvent, EventsOptions};
 use courier_client::workspace::db::{Options, WorkspaceDb};
 use courier_client::workspace::seal::{DataKey, Secrets};
+use courier_proto::TeamRole;
 use courier_testkit::TestServer;
+use courier_testkit::outbox::wait_for_invitation_token;
 use tokio::sync::mpsc;
 
 use crate::SignedInClient;
@@ -92,6 +95,7 @@ pub async fn device(server: &TestServer, who: &str) -> Arc<Device> {
                     seq,
                 }),
                 AccountEvent::WorkspaceKeysChanged { account_id, .. }
+                | AccountEvent::WorkspaceDeleted { account_id, .. }
                 | AccountEvent::TeamsChanged { account_id, .. } => {
                     forwarding.sync.wake(Wake::Account(account_id));
                 }
@@ -112,6 +116,46 @@ pub async fn until(device: &Device, what: &str, done: impl AsyncFn(&Device) -> b
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// Ada's and Grace's devices (accounts made on `server`), and a team "Acme" Ada
+/// made with Grace in it as a member; the team's id last.
+pub async fn ada_and_grace_in_a_team(server: &TestServer) -> (Arc<Device>, Arc<Device>, String) {
+    server.confirmed_account("ada@example.com", "ada").await;
+    server.confirmed_account("grace@example.com", "grace").await;
+    let ada = device(server, "ada").await;
+    let grace = device(server, "grace").await;
+    let (admin, member) = (ada.client.api(), grace.client.api());
+    let team = admin.create_team("Acme", "acme").await;
+    let team = team.expect("the team is made");
+    let emails = ["grace@example.com".to_owned()];
+    let invited = admin.invite(&team.id, &emails, TeamRole::Member).await;
+    invited.expect("Grace is invited");
+    let invitation = wait_for_invitation_token(&server.outbox(), "grace@example.com", 1).await;
+    member
+        .accept_invitation(&invitation)
+        .await
+        .expect("Grace joins");
+    (ada, grace, team.id)
+}
+
+/// A new workspace of Ada's device for the team, synced for its members.
+pub async fn team_workspace(ada: &Device, team: &str) -> String {
+    let made = ada
+        .db
+        .create_synced_workspace(&ada.client.account_id, "Acme shared", Some(team))
+        .await;
+    made.expect("the team's workspace is made").meta.id
+}
+
+/// `admin` removes the account named `username` from the team.
+pub async fn remove_from_team(admin: &Device, team_id: &str, username: &str) {
+    let api = admin.client.api();
+    let members = api.team_members(team_id).await.expect("the team's members");
+    let member = members.iter().find(|m| m.username == username);
+    let member = member.expect("a member of the team");
+    let removed = api.remove_member(team_id, &member.user_id).await;
+    removed.expect("the member is removed");
 }
 
 pub fn last_status(device: &Device) -> Option<SyncStatus> {

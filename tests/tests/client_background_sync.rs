@@ -5,7 +5,9 @@
 //! reaches the other on its own (the local change starts a round; the server's
 //! `workspace_changed` starts the other's); the indicator's status ends `synced` with
 //! nothing pending, and the screens are told which workspaces a round wrote into; a
-//! workspace deleted on a device stays deleted there.
+//! workspace deleted on a device stays deleted there, and is deleted on the server and
+//! from the other device too; a member removed from a team loses the team's workspace
+//! on their device.
 
 #![allow(clippy::unwrap_used)]
 
@@ -13,7 +15,9 @@ use courier_client::app::work_sync::{SyncState, Wake};
 use courier_client::workspace::db::Place;
 use courier_client::workspace::model::RequestSpec;
 use courier_testkit::TestServer;
-use courier_tests::sync_device::{device, last_status, until};
+use courier_tests::sync_device::{
+    Device, ada_and_grace_in_a_team, device, last_status, remove_from_team, team_workspace, until,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_on_either_device_reaches_the_other_without_anyone_asking() {
@@ -162,4 +166,104 @@ async fn a_server_that_cannot_be_reached_is_offline_with_the_changes_waiting() {
             .pending,
         1
     );
+}
+
+/// Waits until the device's last round ended synced with nothing pending.
+async fn settled(device: &Device, what: &str) {
+    until(device, what, async |d| {
+        last_status(d).is_some_and(|s| s.state == SyncState::Synced && s.pending == 0)
+    })
+    .await;
+}
+
+/// Whether the device told its screens that a round changed `workspace`.
+fn told_of(device: &Device, workspace: &str) -> bool {
+    let written = device.written.lock().unwrap();
+    written
+        .iter()
+        .any(|w| w.workspace_ids.iter().any(|id| id == workspace))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_deleted_on_one_device_is_gone_from_the_server_and_the_other() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let desktop = device(&server, "ada").await;
+    let account = desktop.client.account_id.clone();
+    let ws = desktop
+        .db
+        .create_workspace(&account, "Old project")
+        .await
+        .unwrap()
+        .meta
+        .id;
+    let kept = desktop
+        .db
+        .create_workspace(&account, "Current")
+        .await
+        .unwrap()
+        .meta
+        .id;
+    desktop.db.create_collection(&ws, "API").await.unwrap();
+    settled(&desktop, "the desktop's work is on the server").await;
+    let laptop = device(&server, "ada").await;
+    until(&laptop, "both workspaces on the laptop", async |d| {
+        d.db.workspace(&ws).await.is_ok() && d.db.workspace(&kept).await.is_ok()
+    })
+    .await;
+    settled(&laptop, "the laptop synced").await;
+
+    desktop.db.delete_workspace(&ws).await.unwrap();
+    until(&laptop, "the workspace gone from the laptop", async |d| {
+        d.db.workspace(&ws).await.is_err()
+    })
+    .await;
+    assert!(told_of(&laptop, &ws), "the laptop's screens read again");
+    assert!(
+        desktop
+            .db
+            .pending_workspace_deletes(&account)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the delete was sent"
+    );
+    let listed = desktop.client.api().synced_workspaces().await.unwrap();
+    let listed: Vec<&str> = listed.iter().map(|w| w.id.as_str()).collect();
+    assert_eq!(listed, vec![kept.as_str()], "gone from the server");
+    settled(&laptop, "the laptop synced, no error").await;
+    assert!(laptop.db.workspace(&kept).await.is_ok(), "the other stays");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_removed_from_a_team_loses_its_workspace_on_their_device() {
+    let server = TestServer::start().await;
+    let (ada, grace, team) = ada_and_grace_in_a_team(&server).await;
+    let ws = team_workspace(&ada, &team).await;
+    ada.db.create_collection(&ws, "Shared API").await.unwrap();
+    settled(&ada, "the team's workspace is on the server").await;
+    grace
+        .sync
+        .wake(Wake::Account(grace.client.account_id.clone()));
+    until(
+        &grace,
+        "the team's workspace on Grace's device",
+        async |d| {
+            d.db.tree(&ws)
+                .await
+                .is_ok_and(|tree| tree.collections.len() == 1)
+        },
+    )
+    .await;
+
+    remove_from_team(&ada, &team, "grace").await;
+    until(
+        &grace,
+        "the team's workspace gone from her device",
+        async |d| d.db.workspace(&ws).await.is_err(),
+    )
+    .await;
+    settled(&grace, "Grace's sync is not in error").await;
+    assert!(told_of(&grace, &ws));
+    assert!(ada.db.workspace(&ws).await.is_ok(), "the team keeps it");
 }

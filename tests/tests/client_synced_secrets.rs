@@ -12,10 +12,11 @@ use courier_client::app::work_keys;
 use courier_client::app::work_sync::Wake;
 use courier_client::workspace::model::Variable;
 use courier_client::workspace::seal::{SealedWith, sealed_with};
-use courier_proto::{EntityKind, TeamRole};
+use courier_proto::EntityKind;
 use courier_testkit::TestServer;
-use courier_testkit::outbox::wait_for_invitation_token;
-use courier_tests::sync_device::{Device, device, last_status, until};
+use courier_tests::sync_device::{
+    Device, ada_and_grace_in_a_team, device, last_status, remove_from_team, team_workspace, until,
+};
 
 const SECRET: &str = "s3cr3t-t0ken-9f2c";
 
@@ -155,35 +156,8 @@ async fn another_device_reads_the_secrets_once_unlocked_with_the_recovery_key() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teammate_gets_the_key_and_a_member_leaving_brings_a_new_one() {
     let server = TestServer::start().await;
-    server.confirmed_account("ada@example.com", "ada").await;
-    server.confirmed_account("grace@example.com", "grace").await;
-    let ada = device(&server, "ada").await;
-    let grace = device(&server, "grace").await;
-    let team = ada.client.api().create_team("Acme", "acme").await.unwrap();
-    ada.client
-        .api()
-        .invite(
-            &team.id,
-            &["grace@example.com".to_owned()],
-            TeamRole::Member,
-        )
-        .await
-        .unwrap();
-    let invitation = wait_for_invitation_token(&server.outbox(), "grace@example.com", 1).await;
-    grace
-        .client
-        .api()
-        .accept_invitation(&invitation)
-        .await
-        .unwrap();
-
-    let ws = ada
-        .db
-        .create_synced_workspace(&ada.client.account_id, "Acme shared", Some(&team.id))
-        .await
-        .unwrap()
-        .meta
-        .id;
+    let (ada, grace, team) = ada_and_grace_in_a_team(&server).await;
+    let ws = team_workspace(&ada, &team).await;
     let env = ada
         .db
         .create_environment(&ws, "Staging", &token(SECRET))
@@ -207,17 +181,7 @@ async fn a_teammate_gets_the_key_and_a_member_leaving_brings_a_new_one() {
     .await;
 
     // Grace leaves the team: Ada's device makes version 2 and seals the token anew.
-    let members = ada.client.api().team_members(&team.id).await.unwrap();
-    let grace_id = &members
-        .iter()
-        .find(|m| m.username == "grace")
-        .unwrap()
-        .user_id;
-    ada.client
-        .api()
-        .remove_member(&team.id, grace_id)
-        .await
-        .unwrap();
+    remove_from_team(&ada, &team, "grace").await;
     until(&ada, "a new key after Grace left", async |d| {
         d.db.workspace_key_versions(&ws) == [1, 2] && last_status(d).is_some_and(|s| s.pending == 0)
     })
