@@ -8,9 +8,9 @@
 //! file, Copy as curl and the TLS warning; and teams: one created, a second account
 //! joining by the mailed invitation while the app runs, and removed, which its window
 //! shows within a second; and sync: an edit on another device shown without asking,
-//! edits waiting while the network is cut (the indicator's Offline and count), a
-//! conflict settled in its panel, and secrets synced from another device locked until
-//! the recovery key is typed.
+//! edits waiting while the network is cut (the indicator's every state: Synced,
+//! Syncing…, Offline with its count, Sync error with Retry), a conflict settled in its
+//! panel, and secrets synced from another device locked until the recovery key is typed.
 //! Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
@@ -2359,6 +2359,21 @@ impl Desktop {
             .await;
     }
 
+    /// Opens the indicator's panel unless it is open.
+    async fn show_sync_panel(&self) {
+        let open = self
+            .window
+            .find(Self::SYNC_BUTTON)
+            .await
+            .unwrap()
+            .attr("aria-expanded")
+            .await
+            .unwrap();
+        if open.as_deref() != Some("true") {
+            self.open_sync_panel().await;
+        }
+    }
+
     async fn open_sync_panel(&self) {
         self.window
             .find(Self::SYNC_BUTTON)
@@ -2457,6 +2472,26 @@ async fn work_syncs_with_another_device_waits_offline_and_a_conflict_is_settled_
         desktop.wait_for_sync("Synced").await;
         laptop.request("Invoices (desktop)").await;
         desktop.shot("06-settled-and-synced").await;
+
+        // A round that hangs shows Syncing…; a network that refuses, Sync error with
+        // the reason and Retry; plugged back, Retry syncs.
+        cable.stall();
+        desktop.show_sync_panel().await;
+        desktop.click("Sync now").await;
+        desktop.wait_for_sync("Syncing…").await;
+        desktop.shot("07-syncing").await;
+        cable.refuse();
+        desktop.wait_for_sync("Offline").await;
+        desktop.click("Sync now").await;
+        desktop.wait_for_sync("Sync error").await;
+        desktop
+            .wait_for_text("This network refuses Courier's requests.")
+            .await;
+        desktop.shot("08-sync-error").await;
+        cable.plug();
+        desktop.click("Retry").await;
+        desktop.wait_for_sync("Synced").await;
+        desktop.shot("09-synced-again").await;
         desktop.window.close().await.unwrap();
     })
     .await;
