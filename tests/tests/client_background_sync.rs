@@ -7,7 +7,8 @@
 //! nothing pending, and the screens are told which workspaces a round wrote into; a
 //! workspace deleted on a device stays deleted there, and is deleted on the server and
 //! from the other device too; a member removed from a team loses the team's workspace
-//! on their device.
+//! on their device; a workspace the server refuses does not hold up the account's
+//! others.
 
 #![allow(clippy::unwrap_used)]
 
@@ -266,4 +267,37 @@ async fn a_member_removed_from_a_team_loses_its_workspace_on_their_device() {
     settled(&grace, "Grace's sync is not in error").await;
     assert!(told_of(&grace, &ws));
     assert!(ada.db.workspace(&ws).await.is_ok(), "the team keeps it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_the_server_refuses_does_not_hold_up_the_others() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let desktop = device(&server, "ada").await;
+    let account = desktop.client.account_id.clone();
+    // A team Ada is not in: the server refuses to register it (every round).
+    let refused = desktop
+        .db
+        .create_synced_workspace(&account, "Not Ada's team", Some("no-such-team"))
+        .await
+        .unwrap()
+        .meta
+        .id;
+    let fine = desktop
+        .db
+        .create_workspace(&account, "Payments")
+        .await
+        .unwrap()
+        .meta
+        .id;
+    desktop.sync.wake(Wake::Account(account.clone()));
+    until(&desktop, "the refusal shown", async |d| {
+        last_status(d).is_some_and(|s| s.state == SyncState::Error && s.error.is_some())
+    })
+    .await;
+    let listed = desktop.client.api().synced_workspaces().await.unwrap();
+    let ids: Vec<&str> = listed.iter().map(|w| w.id.as_str()).collect();
+    assert!(ids.contains(&fine.as_str()), "{ids:?}");
+    assert!(!ids.contains(&refused.as_str()), "{ids:?}");
+    assert_eq!(desktop.db.sync_summary(&fine).await.unwrap().pending, 0);
 }

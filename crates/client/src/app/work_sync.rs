@@ -420,10 +420,20 @@ async fn sync_account(
                     }
                     Err(error) => Err(error),
                 };
-                if let Err(error) = outcome {
-                    tracing::info!(account, workspace, %error, "sync round stopped");
-                    failure = Some(error);
-                    break;
+                match outcome {
+                    Ok(()) => {}
+                    // The server cannot be reached: the other workspaces cannot either.
+                    Err(error @ SyncFailure::Offline(_)) => {
+                        tracing::info!(account, workspace, %error, "sync round stopped");
+                        failure = Some(error);
+                        break;
+                    }
+                    // One workspace refused does not hold up the others; the status
+                    // shows the first refusal.
+                    Err(error) => {
+                        tracing::info!(account, workspace, %error, "sync round refused");
+                        failure.get_or_insert(error);
+                    }
                 }
             }
             if let Some(secret) = &account_secret {
