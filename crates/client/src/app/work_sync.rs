@@ -364,7 +364,7 @@ async fn sync_account(
     let failure = match prepared {
         Ok(gone) => {
             let mut failure = None;
-            // Workspaces removed here (or kept as the account's own) count as written.
+            // Workspaces removed here (their unsynced work kept in a copy) count as written.
             let mut written = gone;
             // The account's key, read (or made) once, when a workspace needs it, and on
             // the whole rounds (so teammates can wrap keys for it before it needs one).
@@ -526,14 +526,15 @@ async fn send_deletes(
 }
 
 /// Removes this device's copy of a workspace the server no longer has for the account
-/// (kept, as the account's own, when it holds unsynced work).
+/// (its unsynced work kept first in a copy of the account's own).
 async fn forget_gone(db: &WorkspaceDb, workspace: &str) -> Result<(), SyncFailure> {
     match db.workspace_gone_from_server(workspace).await? {
         GoneFromServer::Removed => tracing::info!(workspace, "removed: gone from the server"),
-        GoneFromServer::KeptUnsynced => {
+        GoneFromServer::KeptAsCopy { workspace_id } => {
             tracing::info!(
                 workspace,
-                "gone from the server; kept with its unsynced work"
+                copy = %workspace_id,
+                "gone from the server; its unsynced work kept in a copy"
             );
         }
     }
@@ -542,7 +543,7 @@ async fn forget_gone(db: &WorkspaceDb, workspace: &str) -> Result<(), SyncFailur
 
 /// Tracks the account's workspaces on this device and, with `discover`, brings the
 /// ones only the server has onto it and removes the registered ones it no longer has.
-/// Returns the workspaces removed (or kept as the account's own).
+/// Returns the workspaces removed (their unsynced work kept in a copy).
 async fn prepare(
     db: &WorkspaceDb,
     api: &crate::api::AccountApi<'_>,

@@ -276,7 +276,7 @@ fn clean_name(name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
-const MAX_NAME: usize = 256;
+pub(super) const MAX_NAME: usize = 256;
 
 impl WorkspaceDb {
     /// Renames a collection, folder or request (recording the change) and hands back

@@ -3,26 +3,37 @@
 //! transaction, so a crash cannot lose it) until the server has been told; undoing the
 //! delete before then drops the row in the restore's transaction. The other way: a
 //! workspace deleted elsewhere, or one the account no longer reaches, is removed here
-//! by [`WorkspaceDb::workspace_gone_from_server`], unless it holds work not synced yet.
+//! by [`WorkspaceDb::workspace_gone_from_server`]; when it holds work not synced yet,
+//! that work is kept in a copy of the account's own first.
 //!
 //! Not here: the sync round that sends the deletes and notices what the server no
 //! longer has (the client's background sync).
 
-use super::changes::log;
 use super::rows::ACCOUNT;
-use super::{Result, WorkspaceDb, Write};
-use crate::model::{ChangeKind, EntityKind};
+use super::{Error, MAX_NAME, Result, WorkspaceDb, Write};
+use crate::model::Owner;
+
+/// The copy's name: the original's, saying why, within the longest name allowed.
+fn kept_name(original: &str) -> String {
+    const KEPT: &str = " (kept here)";
+    let room = MAX_NAME - KEPT.chars().count();
+    let mut name: String = original.chars().take(room).collect();
+    name.push_str(KEPT);
+    name
+}
 
 /// What [`WorkspaceDb::workspace_gone_from_server`] did with this device's copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GoneFromServer {
     /// Removed from this device, with its history, drafts and change log (or it was
     /// not here).
     Removed,
-    /// Kept, because it held changes not synced yet: no longer tied to the server's
-    /// workspace, it is the account's own and registers anew at the next round, with
-    /// everything in it.
-    KeptUnsynced,
+    /// It held changes not synced yet: everything in it was copied first into a new
+    /// workspace of the account's own (`workspace_id`, named "… (kept here)", fresh
+    /// ids, secret values sealed again for their new place), which syncs from the
+    /// next round; then the original was removed. A new id, because the old one may
+    /// still be a team's on the server, and its old keys stay with it.
+    KeptAsCopy { workspace_id: String },
 }
 
 /// Notes, inside the delete's transaction, that workspace `id` is to be deleted on the
@@ -53,27 +64,6 @@ pub(super) async fn drop_workspace_delete(w: &mut Write, id: &str) -> Result<()>
     Ok(())
 }
 
-/// Every entity of workspace `?1` with its revision, as `(entity, id, revision)`.
-fn entities_sql() -> String {
-    let kind = |entity: EntityKind| entity.as_str();
-    format!(
-        "SELECT '{}', id, revision FROM workspaces WHERE id = ?1 \
-         UNION ALL SELECT '{}', workspace_id, revision FROM globals WHERE workspace_id = ?1 \
-         UNION ALL SELECT '{}', id, revision FROM environments WHERE workspace_id = ?1 \
-         UNION ALL SELECT '{}', id, revision FROM collections WHERE workspace_id = ?1 \
-         UNION ALL SELECT '{}', f.id, f.revision FROM folders f \
-             JOIN collections c ON c.id = f.collection_id WHERE c.workspace_id = ?1 \
-         UNION ALL SELECT '{}', r.id, r.revision FROM requests r \
-             JOIN collections c ON c.id = r.collection_id WHERE c.workspace_id = ?1",
-        kind(EntityKind::Workspace),
-        kind(EntityKind::Globals),
-        kind(EntityKind::Environment),
-        kind(EntityKind::Collection),
-        kind(EntityKind::Folder),
-        kind(EntityKind::Request),
-    )
-}
-
 impl WorkspaceDb {
     /// The workspaces of `account` deleted here that the server has not been told of,
     /// oldest delete first.
@@ -96,67 +86,62 @@ impl WorkspaceDb {
     }
 
     /// The server no longer has `workspace_id` for this device's account (deleted
-    /// elsewhere, or the account left its team). This device's copy goes, unless it
-    /// holds changes not synced yet: then it is kept as the account's own workspace,
-    /// every entity in it pending, so the next round registers it anew and nothing
-    /// typed is lost. Either way it is not a change of the work (nothing is logged for
-    /// the removal), so a workspace the account reaches again later comes back.
+    /// elsewhere, or the account left its team). This device's copy goes; when it holds
+    /// changes not synced yet, everything in it is first copied into a new workspace of
+    /// the account's own, which syncs from the next round, so nothing typed is lost.
+    /// The removal is not a change of the work (nothing is logged for it), so a
+    /// workspace the account reaches again later comes back.
     pub async fn workspace_gone_from_server(&self, workspace_id: &str) -> Result<GoneFromServer> {
         let pending = self.sync_summary(workspace_id).await?.pending;
+        let kept = if pending > 0 {
+            Some(self.keep_as_copy(workspace_id).await?)
+        } else {
+            None
+        };
         let mut w = self.write().await?;
-        if pending == 0 {
-            let removed =
-                sqlx::query("DELETE FROM workspaces WHERE id = ? AND owner_kind = ? RETURNING id")
-                    .bind(workspace_id)
-                    .bind(ACCOUNT)
-                    .fetch_optional(w.conn())
-                    .await?;
-            if removed.is_some() {
-                sqlx::query("DELETE FROM changes WHERE workspace_id = ?")
-                    .bind(workspace_id)
-                    .execute(w.conn())
-                    .await?;
-            }
-            drop_workspace_delete(&mut w, workspace_id).await?;
-            w.commit().await?;
-            self.vault().forget_workspace(workspace_id);
-            return Ok(GoneFromServer::Removed);
-        }
-        for table in ["sync_bases", "sync_outbox", "sync_conflicts"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE workspace_id = ?"))
+        let removed =
+            sqlx::query("DELETE FROM workspaces WHERE id = ? AND owner_kind = ? RETURNING id")
+                .bind(workspace_id)
+                .bind(ACCOUNT)
+                .fetch_optional(w.conn())
+                .await?;
+        if removed.is_some() {
+            sqlx::query("DELETE FROM changes WHERE workspace_id = ?")
                 .bind(workspace_id)
                 .execute(w.conn())
                 .await?;
         }
-        // A fresh start: not registered, nothing pulled, the account's own.
-        sqlx::query(
-            "UPDATE sync_workspaces SET team_id = NULL, registered = 0, pulled_seq = 0, \
-             synced_at = NULL WHERE workspace_id = ?",
-        )
-        .bind(workspace_id)
-        .execute(w.conn())
-        .await?;
-        // What arrived from the server has no change-log row; logged now, every entity
-        // is pending, and the new registration receives the whole workspace.
-        let entities: Vec<(String, String, i64)> = sqlx::query_as(&entities_sql())
-            .bind(workspace_id)
-            .fetch_all(w.conn())
-            .await?;
-        for (entity, id, revision) in entities {
-            let Some(entity) = EntityKind::parse(&entity) else {
-                continue;
-            };
-            log(
-                &mut w,
-                workspace_id,
-                entity,
-                &id,
-                ChangeKind::Create,
-                revision,
-            )
-            .await?;
-        }
+        drop_workspace_delete(&mut w, workspace_id).await?;
         w.commit().await?;
-        Ok(GoneFromServer::KeptUnsynced)
+        self.vault().forget_workspace(workspace_id);
+        Ok(match kept {
+            Some(copy) => GoneFromServer::KeptAsCopy { workspace_id: copy },
+            None => GoneFromServer::Removed,
+        })
+    }
+
+    /// A new workspace of the account's with what `workspace_id` holds: its
+    /// environments, globals and collections (moved, with everything in them).
+    async fn keep_as_copy(&self, workspace_id: &str) -> Result<String> {
+        let original = self.workspace(workspace_id).await?;
+        let Owner::Account { account } = &original.owner else {
+            return Err(Error::invalid("only an account's workspace syncs"));
+        };
+        let name = kept_name(&original.name);
+        let copy = self.create_workspace(account, &name).await?.meta.id;
+        if original.encrypt_values {
+            self.set_encrypt_values(&copy, true).await?;
+        }
+        for environment in self.environments(workspace_id).await? {
+            self.create_environment(&copy, &environment.name, &environment.variables)
+                .await?;
+        }
+        let globals = self.globals(workspace_id).await?;
+        self.set_globals(&copy, &globals.variables).await?;
+        for collection in self.tree(workspace_id).await?.collections {
+            self.move_collection_to_workspace(&collection.id, &copy)
+                .await?;
+        }
+        Ok(copy)
     }
 }

@@ -1,12 +1,12 @@
 //! Deleting a synced workspace everywhere, this device's side: a delete of a workspace
 //! the server has waits to be sent (dropped when sent, or when undone first), and a
-//! workspace the server no longer has is removed here, unless it holds work not
-//! synced yet, which is kept as the account's own, every entity of it to send anew.
+//! workspace the server no longer has is removed here; work in it not synced yet is
+//! kept first in a new workspace of the account's own, every entity of it to send.
 
 use courier_proto::OperationOutcome;
 use courier_workspace::db::{ErrorKind, GoneFromServer};
 
-use crate::common::{Fixture, at_end};
+use crate::common::{Fixture, at_end, var};
 
 /// A new workspace of `account`'s, tracked and (with `registered`) on the server.
 async fn synced(f: &Fixture, account: &str, registered: bool) -> String {
@@ -114,55 +114,66 @@ async fn a_workspace_gone_from_the_server_with_nothing_unsynced_is_removed() {
 }
 
 #[tokio::test]
-async fn a_workspace_gone_from_the_server_with_unsynced_work_is_kept_and_sent_anew() {
+async fn a_workspace_gone_from_the_server_with_unsynced_work_is_kept_in_a_copy_of_ones_own() {
     let f = Fixture::new().await;
     // A team's workspace that arrived from the server (no change of this device's
-    // in it), then one edit here that the server never got.
+    // in it), then work here that the server never got, a secret among it.
     let ws = "team-ws";
     f.db.adopt_synced_workspace("acct-1", ws, Some("team-1"))
         .await
         .unwrap();
     f.db.apply_pulled(ws, &[], 7).await.unwrap();
+    f.db.rename_workspace(ws, "Acme shared").await.unwrap();
     let collection = f.db.create_collection(ws, "Typed offline").await.unwrap();
-    assert_eq!(f.db.sync_summary(ws).await.unwrap().pending, 1);
+    f.request(&at_end(&collection.meta.id, None), "Health")
+        .await;
+    f.environment(ws, "Staging", &[var("token", "kept-secret-5150", true)])
+        .await;
+    assert!(f.db.sync_summary(ws).await.unwrap().pending > 0);
 
+    let GoneFromServer::KeptAsCopy { workspace_id: copy } =
+        f.db.workspace_gone_from_server(ws).await.unwrap()
+    else {
+        panic!("unsynced work is kept");
+    };
+    assert_ne!(copy, ws, "a new id: the old one may still be a team's");
     assert_eq!(
-        f.db.workspace_gone_from_server(ws).await.unwrap(),
-        GoneFromServer::KeptUnsynced
+        f.db.workspace(ws).await.unwrap_err().kind(),
+        ErrorKind::NotFound
     );
-    let tree = f.db.tree(ws).await.unwrap();
+    let kept = f.db.workspace(&copy).await.unwrap();
+    assert_eq!(kept.name, "Acme shared (kept here)");
+    let tree = f.db.tree(&copy).await.unwrap();
     assert_eq!(
         tree.collections[0].name, "Typed offline",
         "nothing typed is lost"
     );
-    let target = f.db.sync_target(ws).await.unwrap().expect("still synced");
+    assert_eq!(tree.requests[0].name, "Health");
+    let environments = f.db.environments(&copy).await.unwrap();
     assert_eq!(
-        (target.team_id, target.registered, target.pulled_seq),
-        (None, false, 0),
-        "the account's own now, to register anew"
+        environments[0].variables,
+        [var("token", "kept-secret-5150", true)]
     );
-    let mut sent: Vec<(String, String, i64)> =
-        f.db.stage_outbox(ws)
+    // The account's own, to register as new at the next round, everything in it sent.
+    let target = f.db.sync_target(&copy).await.unwrap().expect("synced");
+    assert_eq!((target.team_id, target.registered), (None, false));
+    let entities: Vec<String> =
+        f.db.stage_outbox(&copy)
             .await
             .unwrap()
             .into_iter()
-            .map(|op| {
-                (
-                    op.entity.as_str().to_owned(),
-                    op.entity_id,
-                    op.base_revision,
-                )
-            })
+            .map(|op| op.entity.as_str().to_owned())
             .collect();
-    sent.sort();
-    let mut expected = vec![
-        ("collection".to_owned(), collection.meta.id.clone(), 0),
-        ("globals".to_owned(), ws.to_owned(), 0),
-        ("workspace".to_owned(), ws.to_owned(), 0),
-    ];
-    expected.sort();
-    assert_eq!(
-        sent, expected,
-        "everything in it, also what came from the server, as new"
-    );
+    for entity in [
+        "workspace",
+        "globals",
+        "environment",
+        "collection",
+        "request",
+    ] {
+        assert!(
+            entities.iter().any(|e| e == entity),
+            "{entity}: {entities:?}"
+        );
+    }
 }
