@@ -126,9 +126,10 @@ pub async fn account_key(store: &dyn Store, user_id: &str) -> Result<AccountKey>
     record.map(account_key_view).ok_or(KeyError::NotFound)
 }
 
-/// Publishes or replaces the caller's key pair. A new public key leaves the workspaces
-/// it reaches without its copies: their members hear of it, so a device that holds
-/// each key wraps it for the new public key.
+/// Publishes or replaces the caller's key pair. A public key new to the workspaces the
+/// account reaches (its first, or one replacing another, which leaves them without its
+/// copies) is heard of by their members, so a device that holds each key wraps it for
+/// the new public key at once.
 pub async fn put_account_key(
     deps: &Deps<'_>,
     user_id: &str,
@@ -137,18 +138,19 @@ pub async fn put_account_key(
     checked_public_key("public_key", &new.public_key)?;
     checked_text("recovery_sealed", &new.recovery_sealed)?;
     let now = deps.clock.now();
+    let first = deps.store.account_key(user_id).await?.is_none();
     let put = deps
         .store
         .put_account_key(user_id, &new.public_key, &new.recovery_sealed, now)
         .await?;
-    if put.replaced {
+    if first || put.replaced {
         match deps.store.workspaces_of(user_id).await {
             Ok(workspaces) => {
                 for workspace in workspaces {
                     tell_keys_changed(deps, &workspace.id).await;
                 }
             }
-            Err(error) => tracing::warn!(%error, "could not tell of a replaced account key"),
+            Err(error) => tracing::warn!(%error, "could not tell of a new account key"),
         }
     }
     Ok(account_key_view(put.record))

@@ -181,6 +181,9 @@ async fn a_team_shares_its_key_with_a_newcomer_and_rotates_it_when_a_member_leav
         .await;
     assert_eq!(joined.status(), StatusCode::OK);
     assert_eq!(put_key(&eve, &public_key(3)).await.status(), StatusCode::OK);
+    // Her first key is heard of by the team's devices, so one that holds version 1
+    // wraps it for her at once.
+    hears_keys_changed(&mut grace_events, "team-ws").await;
     let seen_by_grace = keys(&grace, "team-ws").await;
     assert_eq!(
         sorted_members(&seen_by_grace),
