@@ -3,7 +3,8 @@
 //! between two batches of a round and started again. Either way the next round sends
 //! the staged operations again under the same ids; everything arrives, and nothing is
 //! applied twice (every entity at revision 1, the workspace's sequence one step per
-//! entity).
+//! entity). A connection cut before the answer is said in words, and is offline for
+//! sync.
 
 #![allow(clippy::unwrap_used)]
 
@@ -190,4 +191,26 @@ async fn a_server_stopped_between_batches_is_caught_up_once_it_is_back() {
     assert_eq!((round.merged, round.conflicts), (0, 0));
     assert_eq!(db.sync_summary(&ws).await.unwrap().pending, 0);
     all_there_once(&client.api(), &ws).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_cut_before_the_answer_is_said_in_words_and_is_offline_for_sync() {
+    let end = Cable::end().await;
+    let origin = Cable::origin_of(&end);
+    let (server, addr) =
+        TestServer::start_listening(|settings| settings.issuer = Some(origin.clone())).await;
+    let cable = Cable::lay(end, addr);
+    server.confirmed_account("ada@example.com", "ada").await;
+    let client = SignedInClient::new(&server, "ada").await.unwrap();
+    cable.unplug();
+    let error = client.api().synced_workspaces().await.unwrap_err();
+    assert_eq!(error.kind(), "network");
+    assert!(
+        error
+            .to_string()
+            .ends_with("the connection was cut before the server answered"),
+        "{error}"
+    );
+    let failure = client.api().pull("any", 0).await.unwrap_err();
+    assert!(matches!(failure, SyncFailure::Offline(_)), "{failure:?}");
 }

@@ -184,6 +184,8 @@ impl Error {
             "the server did not answer in time".to_owned()
         } else if error.is_connect() {
             "the connection was refused or the address could not be resolved".to_owned()
+        } else if error.is_request() || error.is_body() {
+            "the connection was cut before the server answered".to_owned()
         } else {
             // reqwest's Display carries the URL, which never holds a secret here (tokens
             // travel in bodies and headers only).
