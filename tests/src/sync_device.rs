@@ -54,9 +54,14 @@ impl SyncHost for Device {
 /// Signs `who` in on a new device, starts its background sync and its events channel
 /// (whose events wake the sync as the desktop's state does).
 pub async fn device(server: &TestServer, who: &str) -> Arc<Device> {
+    let secrets = Secrets::Sealed(DataKey::generate().expect("a device key"));
+    device_with(server, who, secrets).await
+}
+
+/// [`device`] with `secrets` (`Secrets::Unavailable`: a session without a keyring).
+pub async fn device_with(server: &TestServer, who: &str, secrets: Secrets) -> Arc<Device> {
     let client = SignedInClient::new(server, who).await.expect("signing in");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let secrets = Secrets::Sealed(DataKey::generate().expect("a device key"));
     let db = WorkspaceDb::open(&dir.path().join("workspaces.db"), Options::new(secrets))
         .await
         .expect("opening the device's database");

@@ -4,18 +4,21 @@
 //! another device of the account reads them once the person types the recovery key the
 //! first device keeps (a wrong one is refused beside the field); a teammate's device
 //! gets the key wrapped for its account with nothing to type; and when a member leaves
-//! the team, a remaining device makes the next version and seals the values anew.
+//! the team, a remaining device makes the next version and seals the values anew. A
+//! session without a keyring makes no keys (their secret half would live only in its
+//! memory) and syncs the rest.
 
 #![allow(clippy::unwrap_used)]
 
 use courier_client::app::work_keys;
-use courier_client::app::work_sync::Wake;
+use courier_client::app::work_sync::{SyncState, Wake};
 use courier_client::workspace::model::Variable;
-use courier_client::workspace::seal::{SealedWith, sealed_with};
+use courier_client::workspace::seal::{SealedWith, Secrets, sealed_with};
 use courier_proto::EntityKind;
 use courier_testkit::TestServer;
 use courier_tests::sync_device::{
-    Device, ada_and_grace_in_a_team, device, last_status, remove_from_team, team_workspace, until,
+    Device, ada_and_grace_in_a_team, device, device_with, last_status, remove_from_team,
+    team_workspace, until,
 };
 
 const SECRET: &str = "s3cr3t-t0ken-9f2c";
@@ -189,4 +192,35 @@ async fn a_teammate_gets_the_key_and_a_member_leaving_brings_a_new_one() {
     assert_eq!(token_on(&ada, &env).await.as_deref(), Some(SECRET));
     let gone = grace.client.api().workspace_keys(&ws).await.unwrap();
     assert_eq!(gone, None, "a former member reads no keys");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_without_a_keyring_makes_no_keys_and_syncs_the_rest() {
+    let server = TestServer::start().await;
+    server.confirmed_account("ada@example.com", "ada").await;
+    let desktop = device_with(&server, "ada", Secrets::Unavailable).await;
+    let account = desktop.client.account_id.clone();
+    let ws = desktop
+        .db
+        .create_workspace(&account, "Payments")
+        .await
+        .unwrap()
+        .meta
+        .id;
+    desktop
+        .db
+        .create_environment(&ws, "Production", &token(SECRET))
+        .await
+        .unwrap();
+    desktop.sync.wake(Wake::Account(account.clone()));
+    until(&desktop, "synced, not in error", async |d| {
+        last_status(d)
+            .is_some_and(|s| s.state == SyncState::Synced && s.pending == 0 && !s.secrets_locked)
+    })
+    .await;
+    assert!(desktop.db.workspace_key_versions(&ws).is_empty());
+    // No key pair whose secret half would live only in this session's memory.
+    assert_eq!(desktop.client.api().account_key().await.unwrap(), None);
+    let changes = desktop.client.api().pull_changes(&ws, 0).await.unwrap();
+    assert!(!serde_json::to_string(&changes).unwrap().contains(SECRET));
 }

@@ -25,7 +25,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use courier_workspace::db::{GoneFromServer, WorkspaceDb};
+use courier_workspace::db::{GoneFromServer, SecretsMode, WorkspaceDb};
 use courier_workspace::model::Owner;
 use courier_workspace::sync::{SyncFailure, sync_round};
 use serde::Serialize;
@@ -369,7 +369,10 @@ async fn sync_account(
             // The account's key, read (or made) once, when a workspace needs it, and on
             // the whole rounds (so teammates can wrap keys for it before it needs one).
             let mut account_secret = None;
-            if discover {
+            // Keys need somewhere to stay: a session without the device's key (no
+            // keyring, memory only) makes and takes none; its values stay as they are.
+            let keys_here = db.secrets_mode() == SecretsMode::Sealed;
+            if discover && keys_here {
                 match work_keys::account_secret(courier, &api, account).await {
                     Ok(secret) => account_secret = Some(secret),
                     Err(SyncFailure::Refused(reason)) => {
@@ -403,9 +406,10 @@ async fn sync_account(
                         }
                         // Keys: on the whole rounds, after pulling values (maybe under
                         // a version new here), and until the workspace has one.
-                        let settle = discover
-                            || report.pulled > 0
-                            || db.workspace_key_versions(workspace).is_empty();
+                        let settle = keys_here
+                            && (discover
+                                || report.pulled > 0
+                                || db.workspace_key_versions(workspace).is_empty());
                         if settle {
                             settle_keys(db, &api, courier, account, workspace, &mut account_secret)
                                 .await
