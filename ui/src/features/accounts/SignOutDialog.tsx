@@ -1,7 +1,8 @@
 // Asks before signing out (of one account, or of all): the account's workspaces stay on
 // this device and come back at its next sign-in, unless the person ticks "Also remove …
-// from this device" (what has synced comes back from the server at the next sign-in;
-// changes not yet synced are named, as they would be lost). Escape or Cancel keeps
+// from this device" (what has synced comes back from the server at the next sign-in,
+// its secrets readable again with the recovery key; changes not yet synced are named, as
+// they would be lost). Escape or Cancel keeps
 // everything as it was; focus starts on Sign out
 // and goes back to the account menu's button when the dialog closes.
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
@@ -73,7 +74,9 @@ export function SignOutDialog({ target, onClose }: Props) {
         </label>
         {removeWork && (
           <p className="dialog-note">
-            What has synced stays in the account and comes back at the next sign-in.
+            What has synced stays in the account and comes back at the next sign-in. The key to its
+            synced secrets goes too: keep your recovery key (Account Settings → Synced secrets) to
+            read them here again.
           </p>
         )}
         {removeWork && waiting > 0 && (

@@ -136,6 +136,9 @@ describe("avatar menu", () => {
     expect(await within(dialog).findByRole("alert")).toHaveTextContent(
       "3 changes have not reached the server yet and would be lost.",
     );
+    expect(dialog).toHaveTextContent(
+      "keep your recovery key (Account Settings → Synced secrets) to read them here again",
+    );
   });
 
   it("Escape or Cancel in the sign-out question signs out of nothing", async () => {
