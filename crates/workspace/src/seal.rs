@@ -127,23 +127,53 @@ impl DataKey {
         place: &SealPlace<'_>,
         plaintext: &str,
     ) -> Result<String, SealError> {
-        let nonce = XNonce::try_generate().map_err(|_| SealError::Random)?;
         let aad = place.associated_data(&with.domain());
+        let sealed = self.encrypt_framed(with.header(), &aad, plaintext.as_bytes())?;
+        Ok(STANDARD_NO_PAD.encode(sealed))
+    }
+
+    /// `header`, then a fresh nonce and `plaintext` encrypted under this key with `aad`
+    /// (every sealed format of the crate is this frame).
+    pub(crate) fn encrypt_framed(
+        &self,
+        mut header: Vec<u8>,
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, SealError> {
+        let nonce = XNonce::try_generate().map_err(|_| SealError::Random)?;
         let ciphertext = self
             .cipher()
             .encrypt(
                 &nonce,
                 Payload {
-                    msg: plaintext.as_bytes(),
-                    aad: &aad,
+                    msg: plaintext,
+                    aad,
                 },
             )
             .map_err(|_| SealError::Unreadable)?;
-        let mut sealed = with.header();
-        sealed.reserve(NONCE_LEN + ciphertext.len());
-        sealed.extend_from_slice(&nonce);
-        sealed.extend_from_slice(&ciphertext);
-        Ok(STANDARD_NO_PAD.encode(sealed))
+        header.reserve(NONCE_LEN + ciphertext.len());
+        header.extend_from_slice(&nonce);
+        header.extend_from_slice(&ciphertext);
+        Ok(header)
+    }
+
+    /// The plaintext of a frame's nonce and ciphertext (what follows its header),
+    /// encrypted under this key with `aad`.
+    pub(crate) fn decrypt_framed(&self, rest: &[u8], aad: &[u8]) -> Result<Vec<u8>, SealError> {
+        if rest.len() < NONCE_LEN {
+            return Err(SealError::Unreadable);
+        }
+        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
+        let nonce = XNonce::try_from(nonce).map_err(|_| SealError::Unreadable)?;
+        self.cipher()
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: ciphertext,
+                    aad,
+                },
+            )
+            .map_err(|_| SealError::Unreadable)
     }
 
     /// The plaintext of a value [`seal`](Self::seal)ed (or [`seal_as`](Self::seal_as))
@@ -154,19 +184,7 @@ impl DataKey {
             .decode(sealed)
             .map_err(|_| SealError::Unreadable)?;
         let (with, rest) = split_sealed(&bytes).ok_or(SealError::Unreadable)?;
-        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-        let nonce = XNonce::try_from(nonce).map_err(|_| SealError::Unreadable)?;
-        let aad = place.associated_data(&with.domain());
-        let plaintext = self
-            .cipher()
-            .decrypt(
-                &nonce,
-                Payload {
-                    msg: ciphertext,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| SealError::Unreadable)?;
+        let plaintext = self.decrypt_framed(rest, &place.associated_data(&with.domain()))?;
         String::from_utf8(plaintext).map_err(|_| SealError::Unreadable)
     }
 }

@@ -19,8 +19,6 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
-use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
-use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use crypto_box::aead::OsRng;
 use crypto_box::{PublicKey, SecretKey};
 use zeroize::Zeroizing;
@@ -30,7 +28,6 @@ use crate::seal::DataKey;
 const BACKUP_FORMAT: u8 = 1;
 const BACKUP_DOMAIN: &[u8] = b"courier/account-key-backup/v1";
 const WRAP_DOMAIN: &[u8] = b"courier/workspace-key/v1";
-const NONCE_LEN: usize = 24;
 
 /// Why a key could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,21 +76,14 @@ impl AccountSecretKey {
         recovery: &RecoveryKey,
         account_id: &str,
     ) -> Result<String, KeyError> {
-        let nonce = XNonce::try_generate().map_err(|_| KeyError::Random)?;
-        let secret = self.to_bytes();
-        let ciphertext = recovery
-            .cipher()
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: secret.as_slice(),
-                    aad: &backup_aad(account_id),
-                },
+        let sealed = recovery
+            .0
+            .encrypt_framed(
+                vec![BACKUP_FORMAT],
+                &backup_aad(account_id),
+                self.to_bytes().as_slice(),
             )
             .map_err(|_| KeyError::Random)?;
-        let mut sealed = vec![BACKUP_FORMAT];
-        sealed.extend_from_slice(&nonce);
-        sealed.extend_from_slice(&ciphertext);
         Ok(STANDARD_NO_PAD.encode(sealed))
     }
 
@@ -106,22 +96,13 @@ impl AccountSecretKey {
         let bytes = STANDARD_NO_PAD
             .decode(backup)
             .map_err(|_| KeyError::WrongRecoveryKey)?;
-        let rest = match bytes.split_first() {
-            Some((&BACKUP_FORMAT, rest)) if rest.len() > NONCE_LEN => rest,
-            _ => return Err(KeyError::WrongRecoveryKey),
+        let Some((&BACKUP_FORMAT, rest)) = bytes.split_first() else {
+            return Err(KeyError::WrongRecoveryKey);
         };
-        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-        let nonce = XNonce::try_from(nonce).map_err(|_| KeyError::WrongRecoveryKey)?;
         let secret = Zeroizing::new(
             recovery
-                .cipher()
-                .decrypt(
-                    &nonce,
-                    Payload {
-                        msg: ciphertext,
-                        aad: &backup_aad(account_id),
-                    },
-                )
+                .0
+                .decrypt_framed(rest, &backup_aad(account_id))
                 .map_err(|_| KeyError::WrongRecoveryKey)?,
         );
         let bytes =
@@ -201,12 +182,11 @@ const RECOVERY_CHARS: usize = 52;
 /// ([`RecoveryKey::display`]); typed back in any case, with or without dashes and
 /// spaces, `I`/`L` read as 1 and `O` as 0. Wiped when dropped; `Debug` hides it.
 #[derive(Clone)]
-pub struct RecoveryKey(Zeroizing<[u8; 32]>);
+pub struct RecoveryKey(DataKey);
 
 impl RecoveryKey {
     pub fn generate() -> Result<Self, KeyError> {
-        let bytes = <[u8; 32]>::try_generate().map_err(|_| KeyError::Random)?;
-        Ok(Self(Zeroizing::new(bytes)))
+        DataKey::generate().map(Self).map_err(|_| KeyError::Random)
     }
 
     /// `XXXX-XXXX-…`: 13 groups of four.
@@ -222,7 +202,7 @@ impl RecoveryKey {
             chars.push(ALPHABET[index as usize] as char);
             written += 1;
         };
-        for byte in self.0.iter() {
+        for byte in self.0.as_bytes() {
             buffer = (buffer << 8) | u32::from(*byte);
             bits += 8;
             while bits >= 5 {
@@ -272,11 +252,7 @@ impl RecoveryKey {
         if count != RECOVERY_CHARS {
             return Err(KeyError::MalformedRecoveryKey);
         }
-        Ok(Self(bytes))
-    }
-
-    fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(&Key::from(*self.0))
+        Ok(Self(DataKey::from_bytes(*bytes)))
     }
 }
 
@@ -301,7 +277,10 @@ mod tests {
             .replace('-', " ")
             .replace('1', "l")
             .replace('0', "o");
-        assert_eq!(*RecoveryKey::parse(&typed).unwrap().0, *key.0);
+        assert_eq!(
+            RecoveryKey::parse(&typed).unwrap().0.as_bytes(),
+            key.0.as_bytes()
+        );
         for bad in [
             "",
             "ABCD",
