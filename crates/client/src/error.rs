@@ -112,6 +112,20 @@ impl std::fmt::Display for SignInFailureMessage {
 }
 
 impl Error {
+    /// Refused on this side before anything was sent or changed, shaped like the
+    /// server's answer: `kind`, and `message` beside `field`.
+    pub(crate) fn refused_field(kind: ErrorKind, field: &str, message: &str) -> Self {
+        Error::Api {
+            kind,
+            message: message.to_owned(),
+            fields: vec![FieldError {
+                field: field.to_owned(),
+                message: message.to_owned(),
+            }],
+            retry_after: None,
+        }
+    }
+
     pub fn sign_in(failure: SignInFailure) -> Self {
         Error::SignIn(SignInFailureMessage(failure))
     }

@@ -1,7 +1,7 @@
 //! Avatars as the server accepts them (`PUT /api/v1/me/avatar`): PNG or JPEG, at most
 //! 1 MiB, checked here before a megabyte is sent for nothing.
 
-use courier_proto::{ErrorKind, FieldError};
+use courier_proto::ErrorKind;
 
 use crate::error::{Error, Result};
 
@@ -35,15 +35,7 @@ pub fn check_avatar(content_type: &str, size: usize) -> Result<()> {
 /// An avatar refused on this side, shaped like the server's answer (beside the
 /// `avatar` field).
 pub(crate) fn avatar_refused(kind: ErrorKind, message: &str) -> Error {
-    Error::Api {
-        kind,
-        message: message.to_owned(),
-        fields: vec![FieldError {
-            field: "avatar".to_owned(),
-            message: message.to_owned(),
-        }],
-        retry_after: None,
-    }
+    Error::refused_field(kind, "avatar", message)
 }
 
 #[cfg(test)]

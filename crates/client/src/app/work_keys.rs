@@ -16,7 +16,7 @@
 //!   someone who held it has left, makes the next version and seals the values anew.
 
 use courier_proto::{
-    ErrorKind, FieldError, MemberKey, NewAccountKey, PublishWorkspaceKey, WorkspaceKeys, WrappedFor,
+    ErrorKind, MemberKey, NewAccountKey, PublishWorkspaceKey, WorkspaceKeys, WrappedFor,
 };
 use courier_workspace::db::WorkspaceDb;
 use courier_workspace::seal::DataKey;
@@ -246,13 +246,5 @@ fn key_error(error: KeyError) -> Error {
 
 /// Refused before anything changed, beside the recovery key's field.
 fn refused(message: String) -> Error {
-    Error::Api {
-        kind: ErrorKind::InvalidInput,
-        message: message.clone(),
-        fields: vec![FieldError {
-            field: "recovery_key".into(),
-            message,
-        }],
-        retry_after: None,
-    }
+    Error::refused_field(ErrorKind::InvalidInput, "recovery_key", &message)
 }
