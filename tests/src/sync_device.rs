@@ -53,6 +53,18 @@ impl SyncHost for Device {
 
 /// Signs `who` in on a new device, starts its background sync and its events channel
 /// (whose events wake the sync as the desktop's state does).
+impl Device {
+    /// A new workspace of the device's account named `name`: its id.
+    pub async fn new_workspace(&self, name: &str) -> String {
+        self.db
+            .create_workspace(&self.client.account_id, name)
+            .await
+            .expect("a new workspace")
+            .meta
+            .id
+    }
+}
+
 pub async fn device(server: &TestServer, who: &str) -> Arc<Device> {
     let secrets = Secrets::Sealed(DataKey::generate().expect("a device key"));
     device_with(server, who, secrets).await

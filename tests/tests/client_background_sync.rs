@@ -101,13 +101,7 @@ async fn an_edit_on_either_device_reaches_the_other_without_anyone_asking() {
     }
 
     // A workspace made on the desktop while the laptop is connected arrives by itself.
-    let later = desktop
-        .db
-        .create_workspace(&desktop.client.account_id, "Later")
-        .await
-        .unwrap()
-        .meta
-        .id;
+    let later = desktop.new_workspace("Later").await;
     until(&laptop, "the new workspace on the laptop", async |d| {
         d.db.workspace(&later)
             .await
@@ -191,20 +185,8 @@ async fn a_workspace_deleted_on_one_device_is_gone_from_the_server_and_the_other
     server.confirmed_account("ada@example.com", "ada").await;
     let desktop = device(&server, "ada").await;
     let account = desktop.client.account_id.clone();
-    let ws = desktop
-        .db
-        .create_workspace(&account, "Old project")
-        .await
-        .unwrap()
-        .meta
-        .id;
-    let kept = desktop
-        .db
-        .create_workspace(&account, "Current")
-        .await
-        .unwrap()
-        .meta
-        .id;
+    let ws = desktop.new_workspace("Old project").await;
+    let kept = desktop.new_workspace("Current").await;
     desktop.db.create_collection(&ws, "API").await.unwrap();
     settled(&desktop, "the desktop's work is on the server").await;
     let laptop = device(&server, "ada").await;
@@ -283,13 +265,7 @@ async fn a_workspace_the_server_refuses_does_not_hold_up_the_others() {
         .unwrap()
         .meta
         .id;
-    let fine = desktop
-        .db
-        .create_workspace(&account, "Payments")
-        .await
-        .unwrap()
-        .meta
-        .id;
+    let fine = desktop.new_workspace("Payments").await;
     desktop.sync.wake(Wake::Account(account.clone()));
     until(&desktop, "the refusal shown", async |d| {
         last_status(d).is_some_and(|s| s.state == SyncState::Error && s.error.is_some())

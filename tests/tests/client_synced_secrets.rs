@@ -74,13 +74,7 @@ async fn another_device_reads_the_secrets_once_unlocked_with_the_recovery_key() 
     server.confirmed_account("ada@example.com", "ada").await;
     let desktop = device(&server, "ada").await;
     let account = desktop.client.account_id.clone();
-    let ws = desktop
-        .db
-        .create_workspace(&account, "Payments")
-        .await
-        .unwrap()
-        .meta
-        .id;
+    let ws = desktop.new_workspace("Payments").await;
     let env = desktop
         .db
         .create_environment(&ws, "Production", &token(SECRET))
@@ -200,13 +194,7 @@ async fn a_session_without_a_keyring_makes_no_keys_and_syncs_the_rest() {
     server.confirmed_account("ada@example.com", "ada").await;
     let desktop = device_with(&server, "ada", Secrets::Unavailable).await;
     let account = desktop.client.account_id.clone();
-    let ws = desktop
-        .db
-        .create_workspace(&account, "Payments")
-        .await
-        .unwrap()
-        .meta
-        .id;
+    let ws = desktop.new_workspace("Payments").await;
     desktop
         .db
         .create_environment(&ws, "Production", &token(SECRET))

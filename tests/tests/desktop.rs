@@ -2508,13 +2508,7 @@ async fn secrets_synced_from_another_device_stay_locked_until_the_recovery_key_i
         // a workspace and an environment whose token is secret.
         let laptop = courier_tests::sync_device::device(&server, "ada").await;
         let account = laptop.client.account_id.clone();
-        let workspace = laptop
-            .db
-            .create_workspace(&account, "Payments")
-            .await
-            .unwrap()
-            .meta
-            .id;
+        let workspace = laptop.new_workspace("Payments").await;
         let token = |value: &str| courier_client::workspace::model::Variable {
             key: "token".into(),
             value: value.into(),
