@@ -163,6 +163,8 @@ impl Error {
                 ErrorKind::NotFound => "not_found",
                 ErrorKind::Conflict => "conflict",
                 ErrorKind::PayloadTooLarge => "payload_too_large",
+                ErrorKind::PlanLimit => "plan_limit",
+                ErrorKind::PaymentFailed => "payment_failed",
                 ErrorKind::RateLimited => "rate_limited",
                 ErrorKind::Internal => "internal",
             },

@@ -19,6 +19,12 @@ pub enum ErrorKind {
     Conflict,
     /// The body is larger than the server accepts.
     PayloadTooLarge,
+    /// The team's plan does not allow this (more members or workspaces than it
+    /// includes); the message names the plan that does. HTTP 403.
+    PlanLimit,
+    /// The payment provider refused the card (declined, insufficient funds, a failed
+    /// confirmation); nothing changed. HTTP 402.
+    PaymentFailed,
     /// Too many requests; retry after the time given in `Retry-After`.
     RateLimited,
     /// The server failed; details are in its log, never in the response.

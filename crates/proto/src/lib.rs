@@ -4,6 +4,7 @@
 //! the server's OpenAPI document is built from; `ts` exports TypeScript for the UI.
 
 mod account;
+mod billing;
 mod discovery;
 mod error;
 mod keys;
@@ -16,6 +17,12 @@ mod user;
 pub use account::{
     DeliveryChannels, EmailChange, NotificationPreferences, PasswordChange, Profile, ProfileUpdate,
     PublicProfile,
+};
+pub use billing::{
+    Amount, BillingCycle, BillingEmailChange, BillingOverview, CardChange, CardInput, CardOnFile,
+    ChargeBreakdown, ChargeLine, InvoiceDetail, InvoicePage, InvoiceStatus, InvoiceSummary,
+    PaymentResult, PaymentStanding, PendingPayment, PlanChangeConfirmation, PlanChangeOutcome,
+    PlanChangePreview, PlanChangeRequest, PlanChoice, PlanOffer, PlanTier, ScheduledChange,
 };
 pub use discovery::ProviderMetadata;
 pub use error::{ErrorBody, ErrorKind, FieldError, OAuthErrorBody};
