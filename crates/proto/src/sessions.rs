@@ -67,4 +67,7 @@ pub enum ServerEvent {
     /// A workspace the account reached was deleted (by its owner, or a team's admin):
     /// remove this device's copy (keeping what it has not synced yet).
     WorkspaceDeleted { workspace_id: String },
+    /// The team's plan or billing changed (a payment confirmed, a renewal, a
+    /// downgrade): read its billing again. Sent to its admins and billing managers.
+    BillingChanged { team_id: String },
 }

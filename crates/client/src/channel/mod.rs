@@ -307,6 +307,10 @@ impl Channel {
                         workspace_id,
                     });
                 }
+                // Billing screens read the team's billing when shown (forwarding to come).
+                Ok(ServerEvent::BillingChanged { team_id }) => {
+                    tracing::debug!(account = %self.account_id, %team_id, "billing changed");
+                }
                 // A newer server's event this client does not know: not an error.
                 Err(_) => tracing::debug!(account = %self.account_id, "unknown event ignored"),
             }
