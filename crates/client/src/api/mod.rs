@@ -1,6 +1,7 @@
 //! The typed account API (`/api/v1` on the account's own server): profile, avatar,
 //! email and password changes, notification preferences, sessions, support requests,
-//! teams ([`teams`]), workspace sync ([`sync`]) and its end-to-end keys ([`keys`]), one method per endpoint, reached as `courier.api(account_id)`. Each call
+//! teams ([`teams`]), plans and billing ([`billing`]), workspace sync ([`sync`]) and
+//! its end-to-end keys ([`keys`]), one method per endpoint, reached as `courier.api(account_id)`. Each call
 //! takes a live access token from [`Courier::access_token`] (refreshed as needed),
 //! speaks `https://` only off loopback, and turns the server's `{kind, message,
 //! fields}` bodies into [`Error::Api`]. A 401 means the server ended the sign-in: the
@@ -8,6 +9,7 @@
 //! The events channel (`/api/v1/events`) is [`crate::channel`].
 
 mod avatar;
+mod billing;
 mod keys;
 mod request;
 mod sync;
@@ -21,6 +23,7 @@ use reqwest::Method;
 
 pub(crate) use avatar::avatar_refused;
 pub use avatar::{AVATAR_MAX_BYTES, AVATAR_TYPES, check_avatar};
+pub use billing::{InvoiceDocument, InvoiceFormat};
 pub use keys::Published;
 use request::{Body, absolute, json};
 pub use request::{FRESH_READS_AFTER_CHANGE, api_error, api_url};

@@ -9,7 +9,7 @@
 //! its reads say `Cache-Control: no-cache` and are answered from the database.
 
 use courier_proto::{ErrorBody, ErrorKind};
-use reqwest::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -56,6 +56,7 @@ pub fn api_error(status: StatusCode, retry_after: Option<u64>, body: &[u8]) -> E
         StatusCode::NOT_FOUND => ErrorKind::NotFound,
         StatusCode::CONFLICT => ErrorKind::Conflict,
         StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::PayloadTooLarge,
+        StatusCode::PAYMENT_REQUIRED => ErrorKind::PaymentFailed,
         StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
         status if status.is_server_error() => ErrorKind::Internal,
         status => {
@@ -73,6 +74,9 @@ pub fn api_error(status: StatusCode, retry_after: Option<u64>, body: &[u8]) -> E
 /// Seconds after a change during which reads ask for no copy: longer than a server
 /// instance keeps one (5 s), so no copy older than the change can answer.
 pub const FRESH_READS_AFTER_CHANGE: i64 = 10;
+
+/// What the account API answers with, unless a document is asked for.
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// What a request carries.
 pub(super) enum Body {
@@ -103,7 +107,7 @@ impl AccountApi<'_> {
         segments: &[&str],
         body: Body,
     ) -> Result<reqwest::Response> {
-        self.send_at(method, segments, None, body).await
+        self.send_at(method, segments, None, JSON, body).await
     }
 
     /// [`AccountApi::send`] to a URL with a query (already encoded), without a body.
@@ -113,7 +117,19 @@ impl AccountApi<'_> {
         segments: &[&str],
         query: &str,
     ) -> Result<reqwest::Response> {
-        self.send_at(method, segments, Some(query), Body::Empty)
+        self.send_at(method, segments, Some(query), JSON, Body::Empty)
+            .await
+    }
+
+    /// A `GET` of a document that is not JSON (`accept`: its media type); refusals
+    /// still come as the server's JSON error body.
+    pub(super) async fn fetch(
+        &self,
+        segments: &[&str],
+        accept: &'static str,
+    ) -> Result<reqwest::Response> {
+        let accept = HeaderValue::from_static(accept);
+        self.send_at(Method::GET, segments, None, accept, Body::Empty)
             .await
     }
 
@@ -122,6 +138,7 @@ impl AccountApi<'_> {
         method: Method,
         segments: &[&str],
         query: Option<&str>,
+        accept: HeaderValue,
         body: Body,
     ) -> Result<reqwest::Response> {
         let account = self.courier.account(self.account_id).await?;
@@ -143,7 +160,7 @@ impl AccountApi<'_> {
                 .http()
                 .request(method.clone(), url.clone())
                 .bearer_auth(&token)
-                .header(ACCEPT, "application/json");
+                .header(ACCEPT, accept.clone());
             if no_copy {
                 request = request.header(CACHE_CONTROL, "no-cache");
             }
@@ -295,6 +312,7 @@ mod tests {
             (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             (StatusCode::NOT_FOUND, "not_found"),
+            (StatusCode::PAYMENT_REQUIRED, "payment_failed"),
             (StatusCode::BAD_GATEWAY, "internal"),
             (StatusCode::IM_A_TEAPOT, "protocol"),
         ] {
