@@ -10,15 +10,6 @@ use courier_proto::{
     Team, TeamDiscovery, TeamFields, TeamMember, TeamRole,
 };
 
-/// Calls `AccountApi::$call($args…)` for `$account_id` and answers through the state.
-macro_rules! on_account {
-    ($state:expr, $account_id:expr, $call:ident ( $($arg:expr),* $(,)? )) => {{
-        let courier = $state.courier().await?;
-        let result = courier.api(&$account_id).$call($($arg),*).await;
-        $state.answer(result).await
-    }};
-}
-
 pub async fn teams(state: &DesktopState, account_id: String) -> Result<Vec<Team>> {
     on_account!(state, account_id, teams())
 }

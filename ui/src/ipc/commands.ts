@@ -2,6 +2,9 @@
 // `cargo test -p courier-proto -p courier-client -p courier-workspace --features ts --lib`. Do not edit.
 import type { AppSnapshot } from "../bindings/AppSnapshot";
 import type { AvatarUpload } from "../bindings/AvatarUpload";
+import type { BillingChangedEvent } from "../bindings/BillingChangedEvent";
+import type { BillingOverview } from "../bindings/BillingOverview";
+import type { CardInput } from "../bindings/CardInput";
 import type { Collection } from "../bindings/Collection";
 import type { DiscoverableTeam } from "../bindings/DiscoverableTeam";
 import type { DiscoverySettings } from "../bindings/DiscoverySettings";
@@ -16,6 +19,9 @@ import type { Globals } from "../bindings/Globals";
 import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { ImportSummary } from "../bindings/ImportSummary";
 import type { Invitation } from "../bindings/Invitation";
+import type { InvoiceDetail } from "../bindings/InvoiceDetail";
+import type { InvoiceFormat } from "../bindings/InvoiceFormat";
+import type { InvoicePage } from "../bindings/InvoicePage";
 import type { JoinOutcome } from "../bindings/JoinOutcome";
 import type { JoinRequest } from "../bindings/JoinRequest";
 import type { Keep } from "../bindings/Keep";
@@ -25,6 +31,11 @@ import type { NotificationPreferences } from "../bindings/NotificationPreference
 import type { OpenTabs } from "../bindings/OpenTabs";
 import type { PasswordChange } from "../bindings/PasswordChange";
 import type { Place } from "../bindings/Place";
+import type { PlanChangeConfirmation } from "../bindings/PlanChangeConfirmation";
+import type { PlanChangeOutcome } from "../bindings/PlanChangeOutcome";
+import type { PlanChangePreview } from "../bindings/PlanChangePreview";
+import type { PlanChoice } from "../bindings/PlanChoice";
+import type { PlanOffer } from "../bindings/PlanOffer";
 import type { Profile } from "../bindings/Profile";
 import type { ProfileChangedEvent } from "../bindings/ProfileChangedEvent";
 import type { ProfileUpdate } from "../bindings/ProfileUpdate";
@@ -114,6 +125,33 @@ export type Commands = {
   join_requests: { args: { accountId: string; teamId: string }; result: Array<JoinRequest> };
   approve_join_request: { args: { accountId: string; teamId: string; requestId: string }; result: TeamMember };
   decline_join_request: { args: { accountId: string; teamId: string; requestId: string }; result: null };
+  /** Every plan's tier, prices and limits, cheapest first. */
+  billing_plans: { args: { accountId: string }; result: Array<PlanOffer> };
+  /**
+   * A team's billing dashboard (admins and billing managers; `forbidden`
+   * for members).
+   */
+  team_billing: { args: { accountId: string; teamId: string }; result: BillingOverview };
+  /** What changing to `plan` charges now; confirm with its `at` and total. */
+  preview_plan_change: { args: { accountId: string; teamId: string; plan: PlanChoice }; result: PlanChangePreview };
+  /**
+   * Confirms a preview (`payment_failed` beside `card`, `conflict` when
+   * stale); a payment the bank must confirm opens its page in the browser.
+   */
+  change_plan: { args: { accountId: string; teamId: string; confirmation: PlanChangeConfirmation }; result: PlanChangeOutcome };
+  /** Opens the page of the payment waiting for the bank's confirmation again. */
+  open_payment_confirmation: { args: { accountId: string; teamId: string }; result: null };
+  /** A new card on file (a past-due invoice is retried with it). */
+  replace_card: { args: { accountId: string; teamId: string; card: CardInput }; result: BillingOverview };
+  set_billing_email: { args: { accountId: string; teamId: string; billingEmail: string }; result: BillingOverview };
+  /** The invoices older than `before` (null: the newest), a page at a time. */
+  invoices: { args: { accountId: string; teamId: string; before: string | null }; result: InvoicePage };
+  invoice: { args: { accountId: string; teamId: string; invoiceId: string }; result: InvoiceDetail };
+  /**
+   * Asks where to save an invoice's document and writes it there: its
+   * path, or null when the person cancels.
+   */
+  save_invoice: { args: { accountId: string; teamId: string; invoiceId: string; format: InvoiceFormat }; result: string | null };
   /** The Scratch Pad and the active account's workspaces. */
   workspaces: { args: undefined; result: WorkspaceList };
   /**
@@ -251,6 +289,8 @@ export type Events = {
   profile_changed: ProfileChangedEvent;
   /** A team of an account's changed, or the account joined or left one. */
   teams_changed: TeamsChangedEvent;
+  /** A team's plan or billing changed (a payment confirmed, a renewal, a downgrade). */
+  billing_changed: BillingChangedEvent;
   /** An account's sync moved on (syncing, synced, offline, an error, the counts). */
   sync_status: SyncStatus;
   /** A sync round wrote into these workspaces: their screens read them again. */

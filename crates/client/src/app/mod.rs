@@ -1,10 +1,13 @@
 //! The desktop app without its window: what the UI is shown ([`view`]), the state
 //! behind it ([`DesktopState`]: the client, where tokens are kept, the sign-in the
 //! window waits for, each account's live updates, the person's work on this device:
-//! [`work`], kept in step with the accounts' servers by [`work_sync`]), and the IPC table both sides are generated from ([`ipc`]). The desktop
+//! [`work`], kept in step with the accounts' servers by [`work_sync`]; what billing
+//! does beyond an API call: `billing`), and the IPC table both sides are generated
+//! from ([`ipc`]). The desktop
 //! shell (Tauri) implements [`Shell`]; the CLI and tests can drive the same state
 //! without WebKit.
 
+mod billing;
 pub mod files;
 pub mod ipc;
 mod live_updates;

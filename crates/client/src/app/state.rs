@@ -22,8 +22,8 @@ use super::live_updates::LiveUpdates;
 use super::pending_sign_in::PendingSignIn;
 use super::token_store::{connect_keyring, courier_with};
 use super::view::{
-    AccountView, AppSnapshot, ProfileChangedEvent, SignInChoice, SignInProgress, SignInStarted,
-    TeamsChangedEvent, VaultStatus,
+    AccountView, AppSnapshot, BillingChangedEvent, ProfileChangedEvent, SignInChoice,
+    SignInProgress, SignInStarted, TeamsChangedEvent, VaultStatus,
 };
 use super::work::{self, Work};
 use super::work_keys;
@@ -459,6 +459,15 @@ impl DesktopState {
             | AccountEvent::WorkspaceDeleted { account_id, .. } => {
                 self.work_sync.wake(Wake::Account(account_id));
             }
+            AccountEvent::BillingChanged {
+                account_id,
+                team_id,
+            } => self
+                .shell
+                .emit(UiEvent::BillingChanged(BillingChangedEvent {
+                    account_id,
+                    team_id,
+                })),
             AccountEvent::Disconnected { account_id, reason } => {
                 tracing::info!(account = %account_id, %reason, "events channel lost; reconnecting");
                 self.out_of_touch_set().insert(account_id);
@@ -611,6 +620,30 @@ mod tests {
             told(&shell).is_empty(),
             "only the first connection after a gap"
         );
+    }
+
+    #[tokio::test]
+    async fn a_billing_change_at_the_server_reaches_the_ui_for_its_team() {
+        let data = tempfile::tempdir().unwrap();
+        let config =
+            ClientConfig::for_data_dir(data.path(), "courier-state-test", "http://127.0.0.1:1");
+        let shell = Arc::new(Recorder::default());
+        let state = DesktopState::with_config(config, shell.clone());
+        state
+            .live_update(AccountEvent::BillingChanged {
+                account_id: "a".into(),
+                team_id: "t1".into(),
+            })
+            .await;
+        let told = shell.0.lock().unwrap().clone();
+        assert_eq!(
+            told,
+            [UiEvent::BillingChanged(BillingChangedEvent {
+                account_id: "a".into(),
+                team_id: "t1".into(),
+            })]
+        );
+        assert_eq!(told[0].name(), "billing_changed");
     }
 
     /// A shell whose dialog answers with the file named like the choice's title.

@@ -1,10 +1,10 @@
 //! What the desktop UI is shown, as typed values that cross the IPC boundary: the
 //! accounts (never a token), where tokens are kept, the progress of a sign-in, an
-//! avatar to upload, the `profile_changed` event, and errors as `{kind, message,
-//! fields?}`. The account API's own documents (profile, sessions, …) cross as the
-//! `courier-proto` types. With the `ts` feature each type derives `ts_rs::TS`;
-//! the generated bindings are committed under `ui/src/bindings/` and a test fails
-//! when they drift.
+//! avatar to upload, the `profile_changed`, `teams_changed` and `billing_changed`
+//! events, and errors as `{kind, message, fields?}`. The account API's own documents
+//! (profile, sessions, …) cross as the `courier-proto` types. With the `ts` feature
+//! each type derives `ts_rs::TS`; the generated bindings are committed under
+//! `ui/src/bindings/` and a test fails when they drift.
 
 use serde::{Deserialize, Serialize};
 
@@ -262,6 +262,17 @@ pub struct ProfileChangedEvent {
 pub struct TeamsChangedEvent {
     pub account_id: String,
     pub team_id: Option<String>,
+}
+
+/// The payload of the `billing_changed` event: team `team_id`'s plan or billing changed
+/// for this account (a payment confirmed at the bank, a renewal, a downgrade); read its
+/// billing again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct BillingChangedEvent {
+    pub account_id: String,
+    pub team_id: String,
 }
 
 #[cfg(test)]

@@ -61,6 +61,9 @@ pub enum AccountEvent {
         account_id: String,
         workspace_id: String,
     },
+    /// A team's plan or billing changed (a payment confirmed, a renewal, a downgrade):
+    /// read its billing again.
+    BillingChanged { account_id: String, team_id: String },
 }
 
 impl AccountEvent {
@@ -73,7 +76,8 @@ impl AccountEvent {
             | AccountEvent::TeamsChanged { account_id, .. }
             | AccountEvent::WorkspaceChanged { account_id, .. }
             | AccountEvent::WorkspaceKeysChanged { account_id, .. }
-            | AccountEvent::WorkspaceDeleted { account_id, .. } => account_id,
+            | AccountEvent::WorkspaceDeleted { account_id, .. }
+            | AccountEvent::BillingChanged { account_id, .. } => account_id,
         }
     }
 }
@@ -307,9 +311,14 @@ impl Channel {
                         workspace_id,
                     });
                 }
-                // Billing screens read the team's billing when shown (forwarding to come).
                 Ok(ServerEvent::BillingChanged { team_id }) => {
-                    tracing::debug!(account = %self.account_id, %team_id, "billing changed");
+                    // A payment confirmed at the bank: the next read must not be a copy
+                    // from before it.
+                    self.courier.note_change(&self.account_id);
+                    self.report(AccountEvent::BillingChanged {
+                        account_id: self.account_id.clone(),
+                        team_id,
+                    });
                 }
                 // A newer server's event this client does not know: not an error.
                 Err(_) => tracing::debug!(account = %self.account_id, "unknown event ignored"),

@@ -129,6 +129,47 @@ macro_rules! with_ipc_table {
                     decline_join_request(account_id: String, team_id: String, request_id: String)
                         -> ();
                 }
+                billing {
+                    /// Every plan's tier, prices and limits, cheapest first.
+                    billing_plans(account_id: String) -> Vec<$crate::proto::PlanOffer>;
+                    /// A team's billing dashboard (admins and billing managers; `forbidden`
+                    /// for members).
+                    team_billing(account_id: String, team_id: String)
+                        -> $crate::proto::BillingOverview;
+                    /// What changing to `plan` charges now; confirm with its `at` and total.
+                    preview_plan_change(
+                        account_id: String,
+                        team_id: String,
+                        plan: $crate::proto::PlanChoice
+                    ) -> $crate::proto::PlanChangePreview;
+                    /// Confirms a preview (`payment_failed` beside `card`, `conflict` when
+                    /// stale); a payment the bank must confirm opens its page in the browser.
+                    change_plan(
+                        account_id: String,
+                        team_id: String,
+                        confirmation: $crate::proto::PlanChangeConfirmation
+                    ) -> $crate::proto::PlanChangeOutcome;
+                    /// Opens the page of the payment waiting for the bank's confirmation again.
+                    open_payment_confirmation(account_id: String, team_id: String) -> ();
+                    /// A new card on file (a past-due invoice is retried with it).
+                    replace_card(account_id: String, team_id: String, card: $crate::proto::CardInput)
+                        -> $crate::proto::BillingOverview;
+                    set_billing_email(account_id: String, team_id: String, billing_email: String)
+                        -> $crate::proto::BillingOverview;
+                    /// The invoices older than `before` (null: the newest), a page at a time.
+                    invoices(account_id: String, team_id: String, before: Option<String>)
+                        -> $crate::proto::InvoicePage;
+                    invoice(account_id: String, team_id: String, invoice_id: String)
+                        -> $crate::proto::InvoiceDetail;
+                    /// Asks where to save an invoice's document and writes it there: its
+                    /// path, or null when the person cancels.
+                    save_invoice(
+                        account_id: String,
+                        team_id: String,
+                        invoice_id: String,
+                        format: $crate::api::InvoiceFormat
+                    ) -> Option<String>;
+                }
                 work {
                     /// The Scratch Pad and the active account's workspaces.
                     workspaces() -> $crate::app::work::WorkspaceList;
@@ -296,6 +337,8 @@ macro_rules! with_ipc_table {
                 profile_changed => ProfileChanged($crate::app::view::ProfileChangedEvent);
                 /// A team of an account's changed, or the account joined or left one.
                 teams_changed => TeamsChanged($crate::app::view::TeamsChangedEvent);
+                /// A team's plan or billing changed (a payment confirmed, a renewal, a downgrade).
+                billing_changed => BillingChanged($crate::app::view::BillingChangedEvent);
                 /// An account's sync moved on (syncing, synced, offline, an error, the counts).
                 sync_status => SyncStatus($crate::app::work_sync::SyncStatus);
                 /// A sync round wrote into these workspaces: their screens read them again.
