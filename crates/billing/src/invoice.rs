@@ -54,7 +54,7 @@ impl InvoiceLine {
     }
 }
 
-fn day(time: UnixTime) -> String {
+pub(crate) fn day(time: UnixTime) -> String {
     Date::of(time).map_or_else(|_| time.to_string(), |date| date.to_string())
 }
 
@@ -117,17 +117,18 @@ impl Invoice {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
 
-    const JANUARY: Period = Period {
+    pub(crate) const JANUARY: Period = Period {
         start: 1_704_067_200,
         end: 1_706_745_600,
     };
 
-    fn line(kind: LineKind, cents: i64) -> InvoiceLine {
+    /// A line for 5 seats of Basic, monthly, over January 2024.
+    pub(crate) fn line(kind: LineKind, cents: i64) -> InvoiceLine {
         InvoiceLine {
             kind,
             tier: Tier::Basic,

@@ -10,7 +10,10 @@
 //! [`renew`]. [`proration`] holds the one rounding rule: a charge for part of a period
 //! rounds down, a credit for unused time rounds up in size, each line once.
 //! [`invoice`] meets lines with the team's credit balance (totals never negative; a net
-//! credit is carried, never refunded). [`dunning`] is what follows a failed payment.
+//! credit is carried, never refunded). [`document`] prints an invoice for people:
+//! [`invoice_html`] (self-contained, every piece of text escaped) and [`invoice_pdf`]
+//! (PDF 1.4 written by hand, A4, flowing onto further pages). [`dunning`] is what
+//! follows a failed payment.
 //! [`provider`] is the [`PaymentProvider`] seam and [`TestModeProvider`], which works
 //! offline (the card number decides the outcome; only a token, the last four digits and
 //! the brand leave it); [`webhook`] signs and verifies its asynchronous events
@@ -44,6 +47,7 @@
 
 #![deny(clippy::float_arithmetic, clippy::indexing_slicing)]
 
+pub mod document;
 pub mod dunning;
 mod error;
 pub mod invoice;
@@ -55,6 +59,7 @@ pub mod provider;
 pub mod subscription;
 pub mod webhook;
 
+pub use document::{InvoiceHeading, InvoiceStatus, SELLER, invoice_html, invoice_pdf};
 pub use dunning::{DunningAction, PaymentEvent, PaymentState};
 pub use error::{Error, Result};
 pub use invoice::{Invoice, InvoiceLine, LineKind};
