@@ -16,8 +16,12 @@
 //! follows a failed payment.
 //! [`provider`] is the [`PaymentProvider`] seam and [`TestModeProvider`], which works
 //! offline (the card number decides the outcome; only a token, the last four digits and
-//! the brand leave it); [`webhook`] signs and verifies its asynchronous events
-//! (HMAC-SHA256, `t=…,v1=…`, a five-minute tolerance, each event id once).
+//! the brand leave it). Its customer ids and tokens carry what they stand for under an
+//! HMAC-SHA256 tag keyed from its secret (`pm_test_<behaviour>_<instance>_<n>_<tag>`),
+//! so they charge after a restart and on every instance with the same secret, and an
+//! altered or forged one is not found; only idempotency keys and payments awaiting
+//! confirmation are kept in memory. [`webhook`] signs and verifies its asynchronous
+//! events (HMAC-SHA256, `t=…,v1=…`, a five-minute tolerance, each event id once).
 //!
 //! ```
 //! use courier_billing::{Choice, Cycle, Money, Tier, apply_change, preview_change, renew, start};

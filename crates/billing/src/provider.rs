@@ -4,11 +4,21 @@
 //! copied or serialized); what leaves it is the provider's token, the last four digits
 //! and the brand, which is all Courier stores. Outcomes are also sent as signed webhook
 //! events ([`crate::webhook`]), the way a real provider reports them asynchronously.
+//!
+//! Test mode's customer ids and payment-method tokens carry what they stand for and are
+//! authenticated, so no table of them is kept: a token reads
+//! `pm_test_<behaviour>_<instance>_<n>_<tag>`, where the tag is HMAC-SHA256 (keyed from
+//! the provider's secret) over the rest and the customer it belongs to, cut to 128 bits
+//! and written in lowercase hex. Any provider built with the same secret, after a restart
+//! or on another server instance, charges it; a token altered, forged, made with another
+//! secret or shown with another customer is refused as [`Error::NotFound`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 
 use crate::error::{Error, Result};
 use crate::money::Money;
@@ -163,6 +173,31 @@ enum TestBehaviour {
     RequiresConfirmation,
 }
 
+impl TestBehaviour {
+    const ALL: [TestBehaviour; 4] = [
+        TestBehaviour::Succeeds,
+        TestBehaviour::Declines,
+        TestBehaviour::InsufficientFunds,
+        TestBehaviour::RequiresConfirmation,
+    ];
+
+    /// Its word in a payment-method token (no `_`, which separates the token's parts).
+    fn code(self) -> &'static str {
+        match self {
+            TestBehaviour::Succeeds => "succeeds",
+            TestBehaviour::Declines => "declines",
+            TestBehaviour::InsufficientFunds => "nofunds",
+            TestBehaviour::RequiresConfirmation => "confirms",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<TestBehaviour> {
+        Self::ALL
+            .into_iter()
+            .find(|behaviour| behaviour.code() == code)
+    }
+}
+
 /// The card numbers test mode accepts, and what each does.
 const TEST_CARDS: [(&str, TestBehaviour); 5] = [
     ("4242424242424242", TestBehaviour::Succeeds),
@@ -172,11 +207,11 @@ const TEST_CARDS: [(&str, TestBehaviour); 5] = [
     ("4000002500003155", TestBehaviour::RequiresConfirmation),
 ];
 
-#[derive(Debug, Clone)]
-struct TestCard {
-    customer: String,
-    behaviour: TestBehaviour,
-}
+/// What an id's tag is made for; each purpose has its own key derived from the secret.
+const CUSTOMER_PURPOSE: &str = "test-mode customer id";
+const PAYMENT_METHOD_PURPOSE: &str = "test-mode payment method token";
+/// The length of an id's tag in bytes (128 bits; 32 hex digits).
+const TAG_BYTES: usize = 16;
 
 /// A charge waiting for its confirmation step.
 #[derive(Debug, Clone)]
@@ -188,20 +223,31 @@ struct AwaitingConfirmation {
 /// The offline provider: a real implementation of [`PaymentProvider`] whose outcomes
 /// depend on the card number (4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is
 /// declined, 4000 0000 0000 9995 has insufficient funds, 4000 0025 0000 3155 needs a
-/// confirmation step). State is in memory; every outcome is also queued as a signed
-/// webhook event for [`TestModeProvider::take_events`].
+/// confirmation step). Every outcome is also queued as a signed webhook event for
+/// [`TestModeProvider::take_events`].
+///
+/// Customers and cards need no memory: their ids are authenticated with the secret
+/// (see the [module](self)), so they outlive the provider and work on every instance
+/// built with the same secret. Charges are in memory: idempotency keys, and charges
+/// awaiting their confirmation step. A pending confirmation is lost when the provider
+/// is dropped (a server restart); its handle is then unknown, and the customer simply
+/// pays again.
 #[derive(Debug)]
 pub struct TestModeProvider {
     secret: WebhookSecret,
     /// Goes into every id, so ids stay unique across restarts of the server.
     instance: String,
     issued: u64,
-    customers: BTreeSet<String>,
-    cards: BTreeMap<String, TestCard>,
     charges: BTreeMap<String, (ChargeRequestKey, Charge)>,
     awaiting: BTreeMap<String, AwaitingConfirmation>,
     outbox: Vec<SignedEvent>,
 }
+
+// The server keeps the provider in a `Mutex` shared between threads.
+const _: () = {
+    const fn assert_send<T: Send>() {}
+    assert_send::<TestModeProvider>();
+};
 
 /// What an idempotency key was first used for.
 type ChargeRequestKey = (String, String, Money, String);
@@ -214,8 +260,6 @@ impl TestModeProvider {
             secret,
             instance: instance.to_owned(),
             issued: 0,
-            customers: BTreeSet::new(),
-            cards: BTreeMap::new(),
             charges: BTreeMap::new(),
             awaiting: BTreeMap::new(),
             outbox: Vec::new(),
@@ -227,6 +271,15 @@ impl TestModeProvider {
         std::mem::take(&mut self.outbox)
     }
 
+    /// The charge waiting for its confirmation step under `handle`: its amount and the
+    /// invoice reference it pays. `None` once confirmed or failed, for an unknown
+    /// handle, and after a restart (pending confirmations are kept in memory).
+    pub fn awaiting(&self, handle: &str) -> Option<(Money, String)> {
+        self.awaiting
+            .get(handle)
+            .map(|waiting| (waiting.charge.amount, waiting.invoice_reference.clone()))
+    }
+
     /// The cardholder failed or refused the confirmation step.
     pub fn fail_confirmation(&mut self, handle: &str, now: UnixTime) -> Result<Charge> {
         let awaiting = self.take_awaiting(handle)?;
@@ -236,9 +289,70 @@ impl TestModeProvider {
         self.settle(awaiting.charge, outcome, &awaiting.invoice_reference, now)
     }
 
-    fn next_id(&mut self, prefix: &str) -> String {
+    /// `<instance>_<n>`, a part no other id of any instance has.
+    fn next_unique(&mut self) -> String {
         self.issued = self.issued.saturating_add(1);
-        format!("{prefix}_test_{}_{}", self.instance, self.issued)
+        format!("{}_{}", self.instance, self.issued)
+    }
+
+    fn next_id(&mut self, prefix: &str) -> String {
+        format!("{prefix}_test_{}", self.next_unique())
+    }
+
+    /// The tag of `body` for `purpose`, bound to `owner` (the customer of a payment
+    /// method; empty for a customer id). The body's length goes first, so no other
+    /// split of the same bytes into body and owner has the same tag.
+    fn tag(&self, purpose: &str, body: &str, owner: &str) -> Result<Hmac<Sha256>> {
+        let mut mac = self.secret.derived_mac(purpose)?;
+        let length = u64::try_from(body.len()).unwrap_or(u64::MAX);
+        mac.update(&length.to_be_bytes());
+        mac.update(body.as_bytes());
+        mac.update(owner.as_bytes());
+        Ok(mac)
+    }
+
+    /// `body` followed by `_` and its tag in lowercase hex.
+    fn authenticated_id(&self, purpose: &str, body: &str, owner: &str) -> Result<String> {
+        let digest = self.tag(purpose, body, owner)?.finalize().into_bytes();
+        let tag = digest.get(..TAG_BYTES).unwrap_or_default();
+        Ok(format!("{body}_{}", hex::encode(tag)))
+    }
+
+    /// The body of `id` if its tag is the one this secret makes for `purpose` and
+    /// `owner` (compared in constant time). A tag in any other spelling is refused, so
+    /// no two ids stand for the same thing.
+    fn verified<'a>(&self, purpose: &str, id: &'a str, owner: &str) -> Option<&'a str> {
+        let (body, tag) = id.rsplit_once('_')?;
+        let lowercase_hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+        if tag.len() != 2 * TAG_BYTES || !tag.chars().all(lowercase_hex) {
+            return None;
+        }
+        let tag = hex::decode(tag).ok()?;
+        let mac = self.tag(purpose, body, owner).ok()?;
+        mac.verify_truncated_left(&tag).ok()?;
+        Some(body)
+    }
+
+    fn check_customer(&self, customer: &str) -> Result<()> {
+        match self.verified(CUSTOMER_PURPOSE, customer, "") {
+            Some(body) if body.starts_with("cus_test_") => Ok(()),
+            _ => Err(Error::NotFound(format!("no customer {customer:?}"))),
+        }
+    }
+
+    /// What the card behind `token` does, if `token` is one of this secret's tokens
+    /// for `customer`.
+    fn card_behaviour(&self, customer: &str, token: &str) -> Result<TestBehaviour> {
+        self.check_customer(customer)?;
+        self.verified(PAYMENT_METHOD_PURPOSE, token, customer)
+            .and_then(|body| body.strip_prefix("pm_test_"))
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(code, _)| TestBehaviour::from_code(code))
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "no payment method {token:?} for customer {customer:?}"
+                ))
+            })
     }
 
     fn take_awaiting(&mut self, handle: &str) -> Result<AwaitingConfirmation> {
@@ -286,9 +400,8 @@ impl TestModeProvider {
 
 impl PaymentProvider for TestModeProvider {
     fn create_customer(&mut self, _team_reference: &str) -> Result<String> {
-        let id = self.next_id("cus");
-        self.customers.insert(id.clone());
-        Ok(id)
+        let body = self.next_id("cus");
+        self.authenticated_id(CUSTOMER_PURPOSE, &body, "")
     }
 
     fn attach_card(
@@ -297,9 +410,7 @@ impl PaymentProvider for TestModeProvider {
         card: CardDetails,
         now: UnixTime,
     ) -> Result<PaymentMethod> {
-        if !self.customers.contains(customer) {
-            return Err(Error::NotFound(format!("no customer {customer:?}")));
-        }
+        self.check_customer(customer)?;
         let today = Date::of(now)?;
         if !(1..=12).contains(&card.exp_month)
             || (card.exp_year, card.exp_month) < (today.year, today.month)
@@ -315,12 +426,8 @@ impl PaymentProvider for TestModeProvider {
                     "test mode takes only test cards, such as 4242 4242 4242 4242".into(),
                 )
             })?;
-        let token = self.next_id("pm");
-        let test_card = TestCard {
-            customer: customer.to_owned(),
-            behaviour,
-        };
-        self.cards.insert(token.clone(), test_card);
+        let body = format!("pm_test_{}_{}", behaviour.code(), self.next_unique());
+        let token = self.authenticated_id(PAYMENT_METHOD_PURPOSE, &body, customer)?;
         Ok(PaymentMethod {
             token,
             last4: card.number.last4(),
@@ -352,15 +459,7 @@ impl PaymentProvider for TestModeProvider {
                 request.amount
             )));
         }
-        let behaviour = match self.cards.get(request.payment_method) {
-            Some(card) if card.customer == request.customer => card.behaviour,
-            _ => {
-                return Err(Error::NotFound(format!(
-                    "no payment method {:?} for customer {:?}",
-                    request.payment_method, request.customer
-                )));
-            }
-        };
+        let behaviour = self.card_behaviour(request.customer, request.payment_method)?;
         let charge = Charge {
             id: self.next_id("ch"),
             amount: request.amount,
@@ -605,5 +704,148 @@ mod tests {
             provider.charge(&elsewhere, NOW).unwrap_err().kind(),
             "not_found"
         );
+    }
+
+    /// The four test cards and what charging each gives.
+    fn every_outcome() -> [(&'static str, ChargeOutcome); 4] {
+        [
+            ("4242 4242 4242 4242", ChargeOutcome::Succeeded),
+            (
+                "4000 0000 0000 0002",
+                ChargeOutcome::Declined {
+                    reason: "card_declined".into(),
+                },
+            ),
+            ("4000 0000 0000 9995", ChargeOutcome::InsufficientFunds),
+            (
+                "4000 0025 0000 3155",
+                ChargeOutcome::RequiresConfirmation {
+                    handle: String::new(),
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_token_made_on_one_instance_charges_on_another_with_the_same_secret() {
+        for (number, expected) in every_outcome() {
+            let (_first, customer, method) = with_card(number);
+            // A restart, or another server instance: nothing shared but the secret.
+            let mut second = TestModeProvider::new(secret(), "b");
+            let charge = second
+                .charge(&first_invoice(&customer, &method), NOW)
+                .unwrap();
+            match (&charge.outcome, &expected) {
+                (
+                    ChargeOutcome::RequiresConfirmation { handle },
+                    ChargeOutcome::RequiresConfirmation { .. },
+                ) => {
+                    assert!(handle.contains("_b_"), "{handle}");
+                    // A pending confirmation lives in memory: a third instance does not
+                    // know it, the one that made it does.
+                    let mut third = TestModeProvider::new(secret(), "c");
+                    assert_eq!(third.awaiting(handle), None);
+                    assert_eq!(third.confirm(handle, NOW).unwrap_err().kind(), "not_found");
+                    let confirmed = second.confirm(handle, NOW).unwrap();
+                    assert_eq!(confirmed.outcome, ChargeOutcome::Succeeded);
+                }
+                (outcome, expected) => assert_eq!(outcome, expected, "{number}"),
+            }
+            // The other instance also attaches cards to the first one's customers.
+            let again = second.attach_card(&customer, card(number), NOW).unwrap();
+            assert_ne!(again.token, method.token);
+            assert!(again.token.starts_with("pm_test_"), "{}", again.token);
+        }
+    }
+
+    #[test]
+    fn a_token_or_customer_with_any_character_changed_is_refused() {
+        let (mut provider, customer, method) = with_card("4000 0000 0000 0002");
+        let altered = |id: &str, at: usize| -> String {
+            id.char_indices()
+                .map(|(index, c)| match (index == at, c) {
+                    (false, c) => c,
+                    (true, 'a') => 'b',
+                    (true, c) if c.is_ascii_lowercase() => 'a',
+                    (true, '_') => '-',
+                    (true, _) => 'a',
+                })
+                .collect()
+        };
+        for at in 0..method.token.len() {
+            let token = altered(&method.token, at);
+            assert_ne!(token, method.token);
+            let request = ChargeRequest {
+                payment_method: &token,
+                idempotency_key: &token,
+                ..first_invoice(&customer, &method)
+            };
+            let error = provider.charge(&request, NOW).unwrap_err();
+            assert_eq!(error.kind(), "not_found", "{token}");
+        }
+        // A declining card cannot become a succeeding one by its word in the token, and
+        // the tag in capitals (the same bytes) is refused too: one spelling only.
+        let upgraded = method.token.replacen("declines", "succeeds", 1);
+        let (body, tag) = method.token.rsplit_once('_').unwrap();
+        let shouting = format!("{body}_{}", tag.to_ascii_uppercase());
+        for token in [upgraded, shouting] {
+            let request = ChargeRequest {
+                payment_method: &token,
+                ..first_invoice(&customer, &method)
+            };
+            let error = provider.charge(&request, NOW).unwrap_err();
+            assert_eq!(error.kind(), "not_found", "{token}");
+        }
+
+        for at in 0..customer.len() {
+            let other = altered(&customer, at);
+            let error = provider
+                .attach_card(&other, card("4242424242424242"), NOW)
+                .unwrap_err();
+            assert_eq!(error.kind(), "not_found", "{other}");
+        }
+        // Nothing was charged or sent.
+        assert!(provider.take_events().is_empty());
+    }
+
+    #[test]
+    fn ids_from_a_provider_with_another_secret_are_refused() {
+        let (_, customer, method) = with_card("4242 4242 4242 4242");
+        let mut other = TestModeProvider::new(WebhookSecret::new("whsec_other"), "a");
+        let error = other
+            .charge(&first_invoice(&customer, &method), NOW)
+            .unwrap_err();
+        assert_eq!(error.kind(), "not_found");
+        let error = other
+            .attach_card(&customer, card("4242424242424242"), NOW)
+            .unwrap_err();
+        assert_eq!(error.kind(), "not_found");
+        // The same instance name and counter under another secret give other ids.
+        assert_ne!(other.create_customer("team_1").unwrap(), customer);
+    }
+
+    #[test]
+    fn a_token_charges_only_for_its_own_customer() {
+        let (mut provider, _, method) = with_card("4242 4242 4242 4242");
+        let stranger = provider.create_customer("team_2").unwrap();
+        let error = provider
+            .charge(&first_invoice(&stranger, &method), NOW)
+            .unwrap_err();
+        assert_eq!(error.kind(), "not_found");
+    }
+
+    #[test]
+    fn a_payment_awaiting_confirmation_shows_its_amount_and_invoice() {
+        let (mut provider, charge) = charge_once("4000002500003155");
+        let ChargeOutcome::RequiresConfirmation { handle } = charge.outcome else {
+            panic!("no confirmation step");
+        };
+        assert_eq!(
+            provider.awaiting(&handle),
+            Some((Money::usd(4_000), "inv_1".to_owned()))
+        );
+        assert_eq!(provider.awaiting("confirm_test_a_99"), None);
+        provider.confirm(&handle, NOW).unwrap();
+        assert_eq!(provider.awaiting(&handle), None);
     }
 }

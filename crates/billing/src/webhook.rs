@@ -28,15 +28,29 @@ impl WebhookSecret {
         WebhookSecret(secret.into())
     }
 
+    /// An HMAC-SHA256 keyed with a key derived from this secret for `purpose` alone, so
+    /// a tag made for one purpose is never valid for another, nor as a signature.
+    pub(crate) fn derived_mac(&self, purpose: &str) -> Result<Hmac<Sha256>> {
+        let mut derive = hmac(&self.0)?;
+        derive.update(b"courier-billing derived key\0");
+        derive.update(purpose.as_bytes());
+        hmac(&derive.finalize().into_bytes())
+    }
+
     fn mac(&self, timestamp: i64, payload: &str) -> Result<Hmac<Sha256>> {
-        // HMAC takes keys of any length, so this does not fail in practice.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
-            .map_err(|_| Error::WebhookMalformed("the secret cannot key HMAC-SHA256"))?;
+        let mut mac = hmac(&self.0)?;
         mac.update(timestamp.to_string().as_bytes());
         mac.update(b".");
         mac.update(payload.as_bytes());
         Ok(mac)
     }
+}
+
+/// An HMAC-SHA256 keyed with `key`.
+fn hmac(key: &[u8]) -> Result<Hmac<Sha256>> {
+    // HMAC takes keys of any length, so this does not fail in practice.
+    <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .map_err(|_| Error::WebhookMalformed("the secret cannot key HMAC-SHA256"))
 }
 
 impl fmt::Debug for WebhookSecret {
