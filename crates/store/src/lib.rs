@@ -1,7 +1,8 @@
 //! `courier-store`: everything the Courier account server keeps, behind one trait per
 //! area ([`Accounts`], [`MailLinks`], [`EmailChanges`], [`WebSessions`],
 //! [`Authorizations`], [`Grants`], [`Sessions`], [`Profiles`], [`Support`], [`Teams`],
-//! [`Discovery`], [`MailQueue`], [`ServerSecrets`], [`Upkeep`], [`WorkspaceSync`], [`SyncKeys`])
+//! [`Discovery`], [`MailQueue`], [`ServerSecrets`], [`Upkeep`], [`WorkspaceSync`], [`SyncKeys`],
+//! [`Billing`])
 //! and their sum [`Store`], which the server holds as `Arc<dyn Store>`.
 //! Each method is one atomic operation (one transaction), so the server never sees a
 //! half-written account or grant.
@@ -16,6 +17,7 @@
 
 mod accounts;
 mod authorizations;
+mod billing;
 mod discovery;
 mod email_change;
 mod error;
@@ -39,6 +41,9 @@ use std::sync::Arc;
 
 pub use accounts::{Accounts, User};
 pub use authorizations::{AuthCode, AuthRequest, Authorizations, RedeemOutcome};
+pub use billing::{
+    Billing, BillingAccountRecord, BillingWrite, InvoiceRecord, InvoiceUpdate, TeamUsage,
+};
 pub use discovery::{
     Decision, DiscoverableRecord, Discovery, DiscoveryRecord, JoinPolicy, JoinRequestRecord,
     JoinResult, email_domain,
@@ -98,6 +103,7 @@ pub trait Store:
     + Upkeep
     + WorkspaceSync
     + SyncKeys
+    + Billing
     + Send
     + Sync
     + 'static
@@ -121,6 +127,7 @@ impl<T> Store for T where
         + Upkeep
         + WorkspaceSync
         + SyncKeys
+        + Billing
         + Send
         + Sync
         + 'static

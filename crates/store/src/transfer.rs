@@ -335,6 +335,37 @@ pub const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
     },
+    Table {
+        name: "billing_accounts",
+        columns: &[
+            ("team_id", Text),
+            ("state", Text),
+            ("due_at", Int),
+            ("revision", Int),
+            ("updated_at", Int),
+        ],
+    },
+    Table {
+        name: "billing_invoices",
+        columns: &[
+            ("id", Text),
+            ("team_id", Text),
+            ("number", Text),
+            ("issued_at", Int),
+            ("period_start", Int),
+            ("period_end", Int),
+            ("total_minor", Int),
+            ("currency", Text),
+            ("status", Text),
+            ("document", Text),
+            ("charge_id", Text),
+            ("updated_at", Int),
+        ],
+    },
+    Table {
+        name: "billing_webhook_events",
+        columns: &[("event_id", Text), ("received_at", Int)],
+    },
 ];
 
 /// Most values bound in one INSERT (PostgreSQL allows 65,535).

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod authorizations;
+mod billing;
 mod discovery;
 mod email_change;
 mod grants;

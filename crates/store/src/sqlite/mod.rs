@@ -9,6 +9,7 @@
 
 mod accounts;
 mod authorizations;
+mod billing;
 mod discovery;
 mod email_change;
 mod grants;

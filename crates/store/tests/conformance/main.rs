@@ -6,12 +6,13 @@
 //! expiry starts at the `expires_at` second, unique values conflict, a queued mail
 //! comes back after its lease or backoff until abandoned and loses its body once done,
 //! a synced operation applies only on its base revision and only once, a workspace key
-//! version is taken once.
+//! version is taken once, a billing write lands only on the revision it read.
 
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
 mod backend;
+mod billing;
 mod discovery;
 mod links;
 mod mail_queue;
