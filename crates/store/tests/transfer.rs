@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use courier_store::transfer::{Kind, TABLES, copy_sqlite_to_postgres};
-use courier_store::{Store, User};
+use courier_store::{BillingWrite, InvoiceRecord, Store, TeamRecord, User};
 use sqlx::{Connection as _, Row as _};
 
 /// The list as `table → [(column, kind)]`.
@@ -65,6 +65,57 @@ async fn fresh_postgres() -> Option<String> {
     let (base, query) = url.split_once('?').unwrap_or((&url, ""));
     let server = base.rsplit_once('/').unwrap().0;
     Some(format!("{server}/{name}?{query}"))
+}
+
+/// Invoice `number` of team `team`, issued at `issued_at`.
+fn invoice(team: &str, number: &str, issued_at: i64) -> InvoiceRecord {
+    InvoiceRecord {
+        id: format!("in-{number}"),
+        team_id: team.to_owned(),
+        number: number.to_owned(),
+        issued_at,
+        period_start: issued_at,
+        period_end: issued_at + 30 * 86_400,
+        total_minor: 1_200,
+        currency: "EUR".to_owned(),
+        status: "open".to_owned(),
+        document: format!("{{\"number\":\"{number}\"}}"),
+        charge_id: (number == "A-1").then(|| "ch_1".to_owned()),
+        updated_at: issued_at,
+    }
+}
+
+/// A team of `admin`'s with a billing account, two invoices, and a webhook event
+/// taken: what a move must carry of billing.
+async fn billing_fixture(store: &dyn Store, admin: &User) -> BillingWrite {
+    let team = TeamRecord {
+        id: "team-acme".to_owned(),
+        name: "Acme".to_owned(),
+        slug: "acme".to_owned(),
+        created_at: 1_900_000_000,
+        updated_at: 1_900_000_000,
+    };
+    store.create_team(&team, &admin.id).await.unwrap();
+    let write = BillingWrite {
+        team_id: team.id.clone(),
+        expected_revision: None,
+        state: r#"{"plan":"team"}"#.to_owned(),
+        due_at: Some(1_902_592_000),
+        now: 1_900_000_100,
+        new_invoices: vec![
+            invoice(&team.id, "A-1", 1_900_000_000),
+            invoice(&team.id, "A-2", 1_900_000_050),
+        ],
+        invoice_updates: Vec::new(),
+    };
+    assert!(store.save_billing(&write).await.unwrap().is_some());
+    assert!(
+        store
+            .record_webhook_event("evt_1", 1_900_000_100)
+            .await
+            .unwrap()
+    );
+    write
 }
 
 fn user(name: &str) -> User {
@@ -183,6 +234,7 @@ async fn a_move_into_a_database_with_accounts_is_refused_and_writes_nothing() {
     let (sqlite_url, source) = sqlite_store(&dir).await;
     source.create_user(&user("ada")).await.unwrap();
     source.create_user(&user("grace")).await.unwrap();
+    let billing = billing_fixture(source.as_ref(), &user("ada")).await;
     let target = courier_store::connect(&postgres_url).await.unwrap();
     target.create_user(&user("live")).await.unwrap();
 
@@ -207,6 +259,35 @@ async fn a_move_into_a_database_with_accounts_is_refused_and_writes_nothing() {
     assert_eq!(
         moved.user_by_login("grace").await.unwrap().unwrap().email,
         "grace@example.test"
+    );
+    for (table, rows) in [
+        ("billing_accounts", 1),
+        ("billing_invoices", 2),
+        ("billing_webhook_events", 1),
+    ] {
+        assert_eq!(report.rows(table), rows, "{table}");
+    }
+    let account = moved
+        .billing_account(&billing.team_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (account.state, account.due_at, account.revision),
+        (billing.state.clone(), billing.due_at, 1)
+    );
+    let mut newest_first = billing.new_invoices.clone();
+    newest_first.reverse();
+    assert_eq!(
+        moved.invoices(&billing.team_id, None, 10).await.unwrap(),
+        newest_first
+    );
+    assert!(
+        !moved
+            .record_webhook_event("evt_1", 1_900_000_200)
+            .await
+            .unwrap(),
+        "the event taken before the move is a replay after it"
     );
 }
 
