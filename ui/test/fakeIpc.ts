@@ -8,8 +8,10 @@ import type { AppSnapshot } from "../src/bindings/AppSnapshot";
 import type * as Ipc from "../src/ipc";
 import type { IpcEvents } from "../src/ipc";
 import {
+  billingOverview,
   discovery,
   firstLaunch,
+  planOffers,
   preferences,
   profile,
   session,
@@ -82,6 +84,16 @@ export const ipc = {
   joinRequests: vi.fn<IpcModule["joinRequests"]>(),
   approveJoinRequest: vi.fn<IpcModule["approveJoinRequest"]>(),
   declineJoinRequest: vi.fn<IpcModule["declineJoinRequest"]>(),
+  billingPlans: vi.fn<IpcModule["billingPlans"]>(),
+  teamBilling: vi.fn<IpcModule["teamBilling"]>(),
+  previewPlanChange: vi.fn<IpcModule["previewPlanChange"]>(),
+  changePlan: vi.fn<IpcModule["changePlan"]>(),
+  openPaymentConfirmation: vi.fn<IpcModule["openPaymentConfirmation"]>(),
+  replaceCard: vi.fn<IpcModule["replaceCard"]>(),
+  setBillingEmail: vi.fn<IpcModule["setBillingEmail"]>(),
+  invoices: vi.fn<IpcModule["invoices"]>(),
+  invoice: vi.fn<IpcModule["invoice"]>(),
+  saveInvoice: vi.fn<IpcModule["saveInvoice"]>(),
   workspaces: vi.fn<IpcModule["workspaces"]>(),
   createWorkspace: vi.fn<IpcModule["createWorkspace"]>(),
   workspaceTree: vi.fn<IpcModule["workspaceTree"]>(),
@@ -156,6 +168,7 @@ export const fakeIpcModule: IpcModule = {
  * default preferences, this device as its one session and no support requests; no
  * teams (none to join either), and a team choice remembered by no account; every
  * account synced with its secrets readable here, and no recovery key kept on this device;
+ * every team on Free with no invoices, its admins' billing readable;
  * only the Scratch Pad listed, and a new workspace created as asked ("ws-new").
  */
 export function resetIpc(initial: AppSnapshot = firstLaunch()) {
@@ -196,6 +209,14 @@ export function resetIpc(initial: AppSnapshot = firstLaunch()) {
   ipc.cancelInvitation.mockResolvedValue(null);
   ipc.withdrawJoinRequest.mockResolvedValue(null);
   ipc.declineJoinRequest.mockResolvedValue(null);
+  // Every team on Free, and its billing readable (the server refuses members: none here).
+  ipc.billingPlans.mockResolvedValue(planOffers());
+  ipc.teamBilling.mockImplementation(async (_accountId, teamId) =>
+    billingOverview({ team_id: teamId }),
+  );
+  ipc.invoices.mockResolvedValue({ invoices: [], next: null });
+  ipc.openPaymentConfirmation.mockResolvedValue(null);
+  ipc.saveInvoice.mockResolvedValue(null);
   ipc.syncStatus.mockImplementation(async (accountId) => syncStatus({ account_id: accountId }));
   ipc.syncNow.mockResolvedValue(null);
   ipc.syncConflicts.mockResolvedValue([]);

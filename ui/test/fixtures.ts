@@ -1,10 +1,16 @@
 // Snapshots and accounts as Rust would send them, built from small overrides.
+
 import type { AccountView } from "../src/bindings/AccountView";
+import type { Amount } from "../src/bindings/Amount";
 import type { AppSnapshot } from "../src/bindings/AppSnapshot";
+import type { BillingOverview } from "../src/bindings/BillingOverview";
 import type { DiscoverableTeam } from "../src/bindings/DiscoverableTeam";
 import type { Invitation } from "../src/bindings/Invitation";
+import type { InvoiceSummary } from "../src/bindings/InvoiceSummary";
 import type { JoinRequest } from "../src/bindings/JoinRequest";
 import type { NotificationPreferences } from "../src/bindings/NotificationPreferences";
+import type { PlanOffer } from "../src/bindings/PlanOffer";
+import type { PlanTier } from "../src/bindings/PlanTier";
 import type { Profile } from "../src/bindings/Profile";
 import type { RequestSpec } from "../src/bindings/RequestSpec";
 import type { Session } from "../src/bindings/Session";
@@ -287,5 +293,72 @@ export function treeColumns(tree: Tree): TreeColumns {
       folder: tree.requests.map((r) => folderAt(r.folder_id)),
       position: tree.requests.map((r) => r.position),
     },
+  };
+}
+
+/** US dollars in cents. */
+export const usd = (minor: number): Amount => ({ minor, currency: "USD" });
+
+/** The catalog: Free, then Basic $8, Professional $15, Enterprise $30 a seat and month. */
+export function planOffers(): PlanOffer[] {
+  const offer = (
+    tier: PlanTier,
+    name: string,
+    monthly: number,
+    limits: Partial<PlanOffer> = {},
+  ): PlanOffer => ({
+    tier,
+    name,
+    monthly_seat_price: usd(monthly),
+    annual_seat_price: usd(monthly * 10),
+    max_members: null,
+    max_workspaces: null,
+    sso: false,
+    audit_log: false,
+    ...limits,
+  });
+  return [
+    offer("free", "Free", 0, { max_members: 3, max_workspaces: 1 }),
+    offer("basic", "Basic", 800, { max_members: 10, max_workspaces: 5 }),
+    offer("professional", "Professional", 1500, { max_workspaces: 50, audit_log: true }),
+    offer("enterprise", "Enterprise", 3000, { sso: true, audit_log: true }),
+  ];
+}
+
+/** Acme QA's billing on Free: 3 seats used, 1 of 1 workspace, no card, no invoices. */
+export function billingOverview(overrides: Partial<BillingOverview> = {}): BillingOverview {
+  return {
+    team_id: "t-acme",
+    team_name: "Acme QA",
+    plan: { tier: "free", cycle: "monthly", seats: 3 },
+    period_start: null,
+    period_end: null,
+    next_invoice: null,
+    scheduled: null,
+    seats_used: 3,
+    max_workspaces: 1,
+    workspaces_used: 1,
+    credit_balance: usd(0),
+    card: null,
+    billing_email: "ada@example.com",
+    standing: { state: "current" },
+    pending_payment: null,
+    invoices: [],
+    invoice_count: 0,
+    ...overrides,
+  };
+}
+
+/** A paid invoice of $120.00 for December 2026. */
+export function invoiceSummary(overrides: Partial<InvoiceSummary> = {}): InvoiceSummary {
+  return {
+    id: "inv-7",
+    number: "ACME-0007",
+    issued_at: 1_796_083_200,
+    period_start: 1_796_083_200,
+    period_end: 1_798_761_600,
+    total: usd(12_000),
+    status: "paid",
+    ...overrides,
   };
 }

@@ -3,6 +3,7 @@
 // screen is up (first_screen_ready, for the startup benchmark).
 import { useEffect, useRef } from "react";
 import { KeyringUnavailableScreen } from "../features/accounts/KeyringUnavailableScreen";
+import { useBillingEvents } from "../features/billing/queries";
 import { useProfileEvents } from "../features/settings/queries";
 import { SignInFailedScreen } from "../features/signin/SignInFailedScreen";
 import { useSignInFlow } from "../features/signin/SignInFlow";
@@ -18,6 +19,7 @@ export function App() {
   useSnapshotEvents();
   useProfileEvents();
   useTeamsEvents();
+  useBillingEvents();
   const snapshot = useAppSnapshot();
   const { state: flow } = useSignInFlow();
   useReportFirstScreen(!snapshot.isPending);

@@ -1,6 +1,7 @@
-// The bar across the top of the app: Courier's name, then the sync indicator and the team switcher (given by the
-// shell while a signed-in account is active) beside the account menu when there are
-// accounts, or a plain Sign In button in Scratch Pad mode (no avatar, no nagging).
+// The bar across the top of the app: Courier's name, then the sync indicator, Upgrade (for
+// a team on Free) and the team switcher (given by the shell while a signed-in account is
+// active) beside the account menu when there are accounts, or a plain Sign In button in
+// Scratch Pad mode (no avatar, no nagging).
 import type { ReactNode } from "react";
 
 import type { AppSnapshot } from "../bindings/AppSnapshot";
@@ -17,9 +18,17 @@ type Props = {
   teamSwitcher?: ReactNode;
   /** The signed-in account's sync indicator, first in the row. */
   syncIndicator?: ReactNode;
+  /** Upgrade, for a team on Free that the account pays for; at the row's end. */
+  upgradeButton?: ReactNode;
 };
 
-export function AppHeader({ snapshot, onOpenSettings, teamSwitcher, syncIndicator }: Props) {
+export function AppHeader({
+  snapshot,
+  onOpenSettings,
+  teamSwitcher,
+  syncIndicator,
+  upgradeButton,
+}: Props) {
   const flow = useSignInFlow();
   const active = activeAccount(snapshot);
   return (
@@ -30,6 +39,7 @@ export function AppHeader({ snapshot, onOpenSettings, teamSwitcher, syncIndicato
       </span>
       <div className="app-header-end">
         {syncIndicator}
+        {upgradeButton}
         {teamSwitcher}
         {snapshot.accounts.length > 0 ? (
           <AccountMenu

@@ -15,6 +15,7 @@ import { CommandError } from "../components/CommandError";
 import { AccountOverview } from "../features/accounts/AccountOverview";
 import { EmailUnconfirmedBanner } from "../features/accounts/EmailUnconfirmedBanner";
 import { VaultStatusLine } from "../features/accounts/VaultStatusLine";
+import { UpgradeButton } from "../features/billing/UpgradeButton";
 import { ConfigureAccountScreen } from "../features/settings/ConfigureAccountScreen";
 import { useProfile } from "../features/settings/queries";
 import { SettingsScreen } from "../features/settings/SettingsScreen";
@@ -69,6 +70,18 @@ export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
           signedIn && !configuring && <TeamSwitcher accountId={signedIn.id} state={teams} />
         }
         syncIndicator={signedIn && <SyncIndicator accountId={signedIn.id} />}
+        upgradeButton={
+          signedIn &&
+          !configuring &&
+          teams.team && (
+            <UpgradeButton
+              key={teams.team.id}
+              accountId={signedIn.id}
+              teamId={teams.team.id}
+              role={teams.team.role}
+            />
+          )
+        }
       />
       {active && !active.emailVerified && <EmailUnconfirmedBanner account={active} />}
       <main className="shell-main">

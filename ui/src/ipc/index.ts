@@ -8,12 +8,14 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
 import type { AvatarUpload } from "../bindings/AvatarUpload";
+import type { CardInput } from "../bindings/CardInput";
 import type { DiscoverySettings } from "../bindings/DiscoverySettings";
 import type { DraftKey } from "../bindings/DraftKey";
 import type { EmailChange } from "../bindings/EmailChange";
 import type { EntityKind } from "../bindings/EntityKind";
 import type { Environment } from "../bindings/Environment";
 import type { ExportFormat } from "../bindings/ExportFormat";
+import type { InvoiceFormat } from "../bindings/InvoiceFormat";
 import type { IpcError } from "../bindings/IpcError";
 import type { Keep } from "../bindings/Keep";
 import type { NewInvitations } from "../bindings/NewInvitations";
@@ -22,6 +24,8 @@ import type { NotificationPreferences } from "../bindings/NotificationPreference
 import type { OpenTabs } from "../bindings/OpenTabs";
 import type { PasswordChange } from "../bindings/PasswordChange";
 import type { Place } from "../bindings/Place";
+import type { PlanChangeConfirmation } from "../bindings/PlanChangeConfirmation";
+import type { PlanChoice } from "../bindings/PlanChoice";
 import type { ProfileUpdate } from "../bindings/ProfileUpdate";
 import type { Request } from "../bindings/Request";
 import type { RequestSpec } from "../bindings/RequestSpec";
@@ -154,6 +158,35 @@ export const approveJoinRequest = (accountId: string, teamId: string, requestId:
   call("approve_join_request", { accountId, teamId, requestId });
 export const declineJoinRequest = (accountId: string, teamId: string, requestId: string) =>
   call("decline_join_request", { accountId, teamId, requestId });
+
+// Billing (admins and billing managers): plans, a team's dashboard, Edit Plan's preview and
+// confirmation, the card and billing email, invoices (viewed, or saved where the person chooses).
+export const billingPlans = (accountId: string) => call("billing_plans", { accountId });
+export const teamBilling = (accountId: string, teamId: string) =>
+  call("team_billing", { accountId, teamId });
+export const previewPlanChange = (accountId: string, teamId: string, plan: PlanChoice) =>
+  call("preview_plan_change", { accountId, teamId, plan });
+export const changePlan = (
+  accountId: string,
+  teamId: string,
+  confirmation: PlanChangeConfirmation,
+) => call("change_plan", { accountId, teamId, confirmation });
+export const openPaymentConfirmation = (accountId: string, teamId: string) =>
+  call("open_payment_confirmation", { accountId, teamId });
+export const replaceCard = (accountId: string, teamId: string, card: CardInput) =>
+  call("replace_card", { accountId, teamId, card });
+export const setBillingEmail = (accountId: string, teamId: string, billingEmail: string) =>
+  call("set_billing_email", { accountId, teamId, billingEmail });
+export const invoices = (accountId: string, teamId: string, before: string | null) =>
+  call("invoices", { accountId, teamId, before });
+export const invoice = (accountId: string, teamId: string, invoiceId: string) =>
+  call("invoice", { accountId, teamId, invoiceId });
+export const saveInvoice = (
+  accountId: string,
+  teamId: string,
+  invoiceId: string,
+  format: InvoiceFormat,
+) => call("save_invoice", { accountId, teamId, invoiceId, format });
 
 /**
  * Calls `handler` for each `event` until the returned function is called. Safe to

@@ -45,6 +45,8 @@ type FieldProps = {
   onBlur?: () => void;
   /** A code typed letter by letter (a recovery key): monospace, no spelling or case help. */
   code?: boolean;
+  /** The input's `data-testid`, for the WebDriver tests. */
+  testId?: string;
 };
 
 export function TextField({
@@ -61,6 +63,7 @@ export function TextField({
   placeholder,
   onBlur,
   code,
+  testId,
 }: FieldProps) {
   const id = useId();
   const messageId = `${id}-message`;
@@ -78,6 +81,7 @@ export function TextField({
     maxLength,
     placeholder,
     onBlur,
+    "data-testid": testId,
   };
   return (
     <div className="form-field">

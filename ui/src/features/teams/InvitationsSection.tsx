@@ -1,6 +1,7 @@
 // A team's invitations (admins): the invite form (one or many addresses, separated by
 // commas, spaces or new lines, and the role they join with; obvious mistakes caught here,
-// the rest refused by the server beside the field), and the pending invitations with
+// the rest refused by the server beside the field; past the plan's members, Upgrade or
+// Edit Plan beside the refusal for those who pay), and the pending invitations with
 // when each was sent, an expired link marked, Resend and Cancel.
 import { type FormEvent, useState } from "react";
 
@@ -10,6 +11,7 @@ import type { IpcError } from "../../bindings/IpcError";
 import type { Team } from "../../bindings/Team";
 import type { TeamRole } from "../../bindings/TeamRole";
 import { RelativeTime } from "../../components/RelativeTime";
+import { PlanLimitAction } from "../billing/UpgradeButton";
 import { CommandProblem, FieldMessage, FormStatus, TextField } from "../settings/forms";
 import { useCancelInvitation, useInvite, useResendInvitation } from "./queries";
 import { roleLabel, roles } from "./roles";
@@ -72,6 +74,9 @@ function InviteForm({ account, team }: Omit<Props, "invitations">) {
         what="Could not send the invitations"
         accountId={account.id}
       />
+      {invite.error?.kind === "plan_limit" && (
+        <PlanLimitAction accountId={account.id} teamId={team.id} role={team.role} />
+      )}
       <TextField
         label="Email addresses"
         name="invite-emails"

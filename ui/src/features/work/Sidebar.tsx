@@ -3,7 +3,8 @@
 // treeModel.ts) with its row actions: create, rename, duplicate, move (drag and drop,
 // Alt+↑/↓, "Move to…"), export, paste curl and delete (Undo in a toast). Names, moves,
 // exports and curl commands are asked for in a small form at the top of the sidebar; a new
-// workspace's too, with whom it belongs to when the account is in a team.
+// workspace's too, with whom it belongs to when the account is in a team (past the team
+// plan's workspaces, Upgrade or Edit Plan beside the refusal for those who pay).
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useRef, useState } from "react";
 
@@ -12,6 +13,7 @@ import type { Place } from "../../bindings/Place";
 import type { Undo } from "../../bindings/Undo";
 import type { Workspace } from "../../bindings/Workspace";
 import * as ipc from "../../ipc";
+import { PlanLimitAction } from "../billing/UpgradeButton";
 import { CurlForm, ExportForm, ImportButton, importLine } from "./ImportExport";
 import {
   environmentsKey,
@@ -46,6 +48,8 @@ type Props = {
   teams: TeamName[];
   /** Signed in: the account's own workspaces can be created. */
   signedIn: boolean;
+  /** The signed-in account, for Upgrade / Edit Plan beside a team's workspace limit. */
+  accountId?: string | null;
   onChooseWorkspace: (id: string) => void;
   openRequest: string | null;
   onOpenRequest: (id: string | null) => void;
@@ -66,6 +70,7 @@ export function Sidebar({
   teamOf,
   teams,
   signedIn,
+  accountId = null,
   onChooseWorkspace,
   openRequest,
   onOpenRequest,
@@ -78,6 +83,8 @@ export function Sidebar({
   // The last deletion, for Undo (with the workspace to show again, when it was one).
   const [undo, setUndo] = useState<(Undo & { workspaceId?: string }) | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The team whose plan refused a new workspace ("plan_limit"), for Upgrade / Edit Plan.
+  const [limitedTeam, setLimitedTeam] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [panel, setPanel] = useState<Panel | null>(null);
   const [filter, setFilter] = useState("");
@@ -112,12 +119,14 @@ export function Sidebar({
       queryClient.invalidateQueries({ queryKey: requestUrlsKey(workspaceId) }),
     ]);
   // Runs a change, then reads the tree again; a failure is shown above the tree.
-  const change = async <T,>(run: () => Promise<T>): Promise<T | undefined> => {
+  const change = async <T,>(run: () => Promise<T>, teamId?: string): Promise<T | undefined> => {
     setError(null);
+    setLimitedTeam(null);
     try {
       return await run();
     } catch (failure) {
       setError((failure as IpcError).message);
+      if ((failure as IpcError).kind === "plan_limit" && teamId) setLimitedTeam(teamId);
       return undefined;
     } finally {
       await refresh();
@@ -130,7 +139,7 @@ export function Sidebar({
   // Workspaces: the account's own can be created, renamed and deleted (Undo restores).
   const refreshWorkspaces = () => queryClient.invalidateQueries({ queryKey: ["workspaces"] });
   const createWorkspace = async (name: string, teamId: string | null) => {
-    const created = await change(() => ipc.createWorkspace(name, teamId));
+    const created = await change(() => ipc.createWorkspace(name, teamId), teamId ?? undefined);
     await refreshWorkspaces();
     if (created) onChooseWorkspace(created.meta.id);
   };
@@ -298,6 +307,13 @@ export function Sidebar({
         <p role="alert" className="work-error">
           {error}
         </p>
+      )}
+      {error && limitedTeam && accountId && (
+        <PlanLimitAction
+          accountId={accountId}
+          teamId={limitedTeam}
+          role={teams.find((team) => team.id === limitedTeam)?.role}
+        />
       )}
       {status && (
         <p role="status" className="work-status">

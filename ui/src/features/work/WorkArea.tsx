@@ -157,6 +157,7 @@ export function WorkArea({ accountId }: { accountId: string | null }) {
         teamOf={list.data?.team_of ?? {}}
         teams={teams.data ?? []}
         signedIn={accountId !== null}
+        accountId={accountId}
         onChooseWorkspace={(id) => {
           setChosen(id);
           setView("request");

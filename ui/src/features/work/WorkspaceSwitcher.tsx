@@ -4,10 +4,11 @@
 // renaming and deleting the account's workspaces. The Scratch Pad is never renamed or
 // deleted; without an account there is nothing to create, and the switcher says sign-in
 // is what adds workspaces. Options are the workspaces' names alone: the groups say whose.
+import type { TeamRole } from "../../bindings/TeamRole";
 import type { Workspace } from "../../bindings/Workspace";
 
-/** A team as the work area names it. */
-export type TeamName = { id: string; name: string };
+/** A team as the work area names it (with the account's role, when known). */
+export type TeamName = { id: string; name: string; role?: TeamRole };
 
 type Props = {
   workspaces: Workspace[];
