@@ -1,11 +1,14 @@
 // A team's page, shown when the team switcher has it chosen: its name, URL (/t/{slug})
 // and the person's role; Members for everyone (with Leave team); for admins also
-// Invitations, Join requests and Settings. Each section loads what it shows itself.
+// Invitations, Join requests and Settings; Billing for admins and billing managers. Each
+// section loads what it shows itself.
 import type { ReactNode } from "react";
 
 import type { AccountView } from "../../bindings/AccountView";
 import type { Team } from "../../bindings/Team";
 import { ScreenHeading } from "../../components/ScreenHeading";
+import { BillingSection } from "../billing/BillingSection";
+import { seesBilling } from "../billing/queries";
 import { QueryGate } from "../settings/forms";
 import { InvitationsSection } from "./InvitationsSection";
 import { JoinRequestsSection } from "./JoinRequestsSection";
@@ -40,6 +43,11 @@ export function TeamPage({ account, team, onLeft }: Props) {
             <TeamSettingsSection account={account} team={team} />
           </TeamSection>
         </>
+      )}
+      {seesBilling(team.role) && (
+        <TeamSection id="billing" title="Billing">
+          <BillingSection accountId={account.id} teamId={team.id} />
+        </TeamSection>
       )}
     </div>
   );
