@@ -13,6 +13,7 @@ mod platform;
 
 // Domains: the account rules the pages and the API share.
 mod accounts;
+mod billing;
 mod email_change;
 mod notices;
 mod profile;
@@ -102,6 +103,7 @@ impl Server {
             &settings.proof_of_work,
         )
         .await?;
+        let payments = Arc::new(platform::payments::Payments::test_mode(store.as_ref()).await?);
         let state = AppState {
             store,
             clock,
@@ -117,6 +119,7 @@ impl Server {
             )),
             pow: Arc::new(pow),
             settings: Arc::new(settings),
+            payments,
         };
         Ok(Self {
             listener,
@@ -142,12 +145,18 @@ impl Server {
         let purge = tokio::spawn(purge_forever(self.state.clone()));
         let keys = tokio::spawn(reload_keys_forever(self.state.clone()));
         let mail = tokio::spawn(self.state.mailer.clone().deliver_forever(self.transport));
+        let billing_every = Duration::from_secs(self.state.settings.billing.check_every.max(1));
+        let billing = tokio::spawn(billing::renewals::run_forever(
+            self.state.clone(),
+            billing_every,
+        ));
         let head_timeout =
             Duration::from_secs(self.state.settings.connections.request_head_timeout.max(1));
         let app = http::router::build(self.state);
         http::serve::serve(self.listener, app, head_timeout, shutdown).await;
         purge.abort();
         keys.abort();
+        billing.abort();
         mail.abort();
         let _ = mail.await;
         Ok(())

@@ -44,6 +44,28 @@ pub struct Settings {
     pub proof_of_work: ProofOfWorkSettings,
     pub tokens: TokenSettings,
     pub connections: ConnectionSettings,
+    pub billing: BillingSettings,
+}
+
+/// Plans and payments.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BillingSettings {
+    /// Seconds between looks for renewals, payment retries and ends of grace periods
+    /// that are due. At least 1.
+    pub check_every: u64,
+    /// Whether each plan's limits on members and workspaces are enforced (they are by
+    /// default; off only for an installation that does not sell plans).
+    pub enforce_limits: bool,
+}
+
+impl Default for BillingSettings {
+    fn default() -> Self {
+        Self {
+            check_every: 60,
+            enforce_limits: true,
+        }
+    }
 }
 
 /// How the tokens the server issues behave.
@@ -185,6 +207,7 @@ impl Default for Settings {
             proof_of_work: ProofOfWorkSettings::default(),
             tokens: TokenSettings::default(),
             connections: ConnectionSettings::default(),
+            billing: BillingSettings::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::platform::issuer::Issuer;
 use crate::platform::keys::SigningKeys;
 use crate::platform::mail::Mailer;
 use crate::platform::password::PasswordHasher;
+use crate::platform::payments::Payments;
 use crate::platform::pow::ProofOfWork;
 use crate::platform::ratelimit::RateLimiter;
 use crate::settings::Settings;
@@ -33,6 +34,8 @@ pub struct AppState {
     /// The proof-of-work check of Trouble signing in? (its HMAC key and difficulty).
     pub pow: Arc<ProofOfWork>,
     pub settings: Arc<Settings>,
+    /// The payment provider (test mode by default) and its webhook secret.
+    pub payments: Arc<Payments>,
 }
 
 // Each domain names the few pieces it needs; the handlers build them from here.
@@ -86,6 +89,7 @@ impl<'a> From<&'a AppState> for crate::teams::Deps<'a> {
             limiter: &state.limiter,
             limits: &state.settings.rate_limits,
             events: &state.events,
+            enforce_plan_limits: state.settings.billing.enforce_limits,
         }
     }
 }
@@ -96,6 +100,20 @@ impl<'a> From<&'a AppState> for crate::workspaces::Deps<'a> {
             store: &*state.store,
             clock: &*state.clock,
             events: &state.events,
+            enforce_plan_limits: state.settings.billing.enforce_limits,
+        }
+    }
+}
+
+impl<'a> From<&'a AppState> for crate::billing::Deps<'a> {
+    fn from(state: &'a AppState) -> Self {
+        Self {
+            store: &*state.store,
+            clock: &*state.clock,
+            payments: &state.payments,
+            events: &state.events,
+            mailer: &state.mailer,
+            issuer: &state.issuer,
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct Deps<'a> {
     pub clock: &'a dyn Clock,
     /// Tells the other devices and teammates of a change.
     pub events: &'a EventHub,
+    /// Whether plans' limits on workspaces are enforced (`billing.enforce_limits`).
+    pub enforce_plan_limits: bool,
 }
 
 /// Why a sync call was refused.
@@ -44,6 +46,9 @@ pub enum SyncError {
     /// A field was refused: `(field, message)`.
     #[error("{1}")]
     Invalid(String, String),
+    /// The team's plan allows no more workspaces; the message names the plan that does.
+    #[error("{0}")]
+    PlanLimit(String),
     #[error(transparent)]
     Internal(#[from] Error),
 }
@@ -127,6 +132,11 @@ pub async fn create(
         Some(_) => return Err(SyncError::IdTaken),
     };
     let now = deps.clock.now();
+    if let WorkspaceOwner::Team(team_id) = &owner
+        && deps.store.workspace_for(user_id, &new.id).await?.is_none()
+    {
+        allow_workspace(deps, team_id, now).await?;
+    }
     match deps
         .store
         .create_workspace(&new.id, &owner, user_id, now)
@@ -316,4 +326,16 @@ async fn tell_changed(deps: &Deps<'_>, workspace_id: &str, seq: i64) {
         seq,
     };
     tell_audience(deps, workspace_id, event).await;
+}
+
+/// Refuses a new workspace for `team_id` beyond what its plan allows.
+async fn allow_workspace(deps: &Deps<'_>, team_id: &str, now: i64) -> Result<()> {
+    use crate::billing::{BillingError, limits};
+    let growth = limits::Growth::Workspace;
+    match limits::allow(deps.store, deps.enforce_plan_limits, team_id, growth, now).await {
+        Ok(()) => Ok(()),
+        Err(BillingError::PlanLimit(message)) => Err(SyncError::PlanLimit(message)),
+        Err(BillingError::Internal(error)) => Err(SyncError::Internal(error)),
+        Err(other) => Err(SyncError::Internal(Error::Corrupt(other.to_string()))),
+    }
 }

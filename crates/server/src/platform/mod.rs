@@ -1,6 +1,6 @@
 //! Platform pieces the domains and the HTTP layer build on, with no account rules:
 //! time, secrets and tokens, private files and folders, the public origin, the signing key, password hashing,
-//! proof of work, rate limits, outgoing mail, the in-process event hub, the caps on
+//! proof of work, rate limits, outgoing mail, the payment provider, the in-process event hub, the caps on
 //! its channels and the access-token cache it keeps in step, `User-Agent`
 //! reading and field validation.
 
@@ -15,6 +15,7 @@ pub(crate) mod issuer;
 pub(crate) mod keys;
 pub(crate) mod mail;
 pub(crate) mod password;
+pub(crate) mod payments;
 pub(crate) mod pow;
 pub(crate) mod ratelimit;
 pub(crate) mod useragent;

@@ -180,6 +180,9 @@ pub async fn join(deps: &Deps<'_>, caller: &User, team_id: &str) -> Result<JoinO
     deps.limiter
         .hit(rule(deps), &caller.id)
         .map_err(|retry| TeamError::RateLimited(retry.0))?;
+    if deps.store.role_in(team_id, &caller.id).await?.is_none() {
+        super::allow_members(deps, team_id, 1).await?;
+    }
     let now = deps.clock.now();
     let result = deps
         .store
@@ -283,6 +286,9 @@ pub async fn decide(
         .into_iter()
         .find(|request| request.id == request_id)
         .ok_or(TeamError::NoSuchMember)?;
+    if approve {
+        super::allow_members(deps, &team_id, 1).await?;
+    }
     let decision = deps
         .store
         .decide_join_request(&team_id, request_id, approve, &admin.id, deps.clock.now())

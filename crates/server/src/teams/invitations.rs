@@ -93,6 +93,21 @@ pub async fn invite(
         let (field, message) = refused.into_iter().next().unwrap_or_default();
         TeamError::Invalid(field, message)
     })?;
+    let pending = deps.store.invitations(&access.team.id).await?;
+    let new_addresses = addresses
+        .iter()
+        .filter(|email| {
+            !pending
+                .iter()
+                .any(|invitation| invitation.email.eq_ignore_ascii_case(email))
+        })
+        .count();
+    super::allow_members(
+        deps,
+        &access.team.id,
+        u32::try_from(new_addresses).unwrap_or(u32::MAX),
+    )
+    .await?;
     allow(deps, &inviter.id, addresses.len())?;
     let now = deps.clock.now();
     let mut invited = Vec::with_capacity(addresses.len());

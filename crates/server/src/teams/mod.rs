@@ -33,6 +33,8 @@ pub struct Deps<'a> {
     pub limits: &'a RateLimitSettings,
     /// Tells the members' apps when their team changes.
     pub events: &'a EventHub,
+    /// Whether plans' limits on members are enforced (`billing.enforce_limits`).
+    pub enforce_plan_limits: bool,
 }
 
 /// Why a team action was refused.
@@ -56,6 +58,9 @@ pub enum TeamError {
     /// The team URL is another team's; `suggestion` is free now.
     #[error("that team URL is taken")]
     UrlTaken { suggestion: String },
+    /// The team's plan allows no more members; the message names the plan that does.
+    #[error("{0}")]
+    PlanLimit(String),
     /// Too many invitations; retry after this many seconds.
     #[error("too many invitations; try again later")]
     RateLimited(u64),
@@ -317,6 +322,19 @@ pub async fn remove(
     };
     refused(store.remove_member(&access.team.id, member).await?)?;
     tell_members(store, events, &access.team.id, Some(member)).await
+}
+
+/// Refuses `more` new members (or invitations) beyond what the team's plan allows.
+pub(crate) async fn allow_members(deps: &Deps<'_>, team_id: &str, more: u32) -> Result<()> {
+    use crate::billing::{BillingError, limits};
+    let growth = limits::Growth::Members(more);
+    let now = deps.clock.now();
+    match limits::allow(deps.store, deps.enforce_plan_limits, team_id, growth, now).await {
+        Ok(()) => Ok(()),
+        Err(BillingError::PlanLimit(message)) => Err(TeamError::PlanLimit(message)),
+        Err(BillingError::Internal(error)) => Err(TeamError::Internal(error)),
+        Err(other) => Err(TeamError::Internal(Error::Corrupt(other.to_string()))),
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! built from the handlers' own annotations, served at `/api/v1/openapi.json`.
 
 mod auth;
+mod billing;
 mod email;
 pub(crate) mod error;
 mod event_channel;
@@ -36,7 +37,7 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 #[openapi(
     info(
         title = "Courier account API",
-        description = "Accounts, sessions, teams, support, workspace sync and its end-to-end keys for Courier's apps. Every call takes \
+        description = "Accounts, sessions, teams, plans and billing, support, workspace sync and its end-to-end keys for Courier's apps. Every call takes \
                        an OAuth 2.0 access token from this server as `Authorization: Bearer`, \
                        granted the `profile` and `email` scopes; a token granted less gets \
                        403 `forbidden` on every operation."
@@ -93,6 +94,17 @@ pub fn routes() -> Router<AppState> {
         .routes(routes!(team_discovery::requests))
         .routes(routes!(team_discovery::approve))
         .routes(routes!(team_discovery::decline))
+        .routes(routes!(billing::plans))
+        .routes(routes!(billing::webhook))
+        .routes(routes!(billing::overview))
+        .routes(routes!(billing::preview))
+        .routes(routes!(billing::change_plan))
+        .routes(routes!(billing::replace_card))
+        .routes(routes!(billing::billing_email))
+        .routes(routes!(billing::invoices))
+        .routes(routes!(billing::invoice))
+        .routes(routes!(billing::invoice_as_html))
+        .routes(routes!(billing::invoice_as_pdf))
         .routes(routes!(workspaces::list, workspaces::create))
         .routes(routes!(workspaces::show, workspaces::delete))
         .routes(routes!(workspaces::pull, workspaces::push).layer(workspaces::push_body_limit()))

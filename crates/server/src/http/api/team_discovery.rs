@@ -101,6 +101,7 @@ pub async fn discoverable(
     responses(
         (status = 200, description = "Joined, or asked and waiting for an admin", body = JoinOutcome),
         (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "The team's plan allows no more members (`plan_limit`)", body = ErrorBody),
         (status = 404, description = "No such team, or not discoverable by the caller", body = ErrorBody),
         (status = 429, description = "Too many requests to join; see `Retry-After`", body = ErrorBody),
     )
@@ -179,7 +180,7 @@ pub async fn requests(
     responses(
         (status = 200, description = "The new member", body = TeamMember),
         (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 403, description = "Only the team's admins can do that", body = ErrorBody),
+        (status = 403, description = "Only the team's admins can do that, or the plan allows no more members", body = ErrorBody),
         (status = 404, description = "No such team or pending request", body = ErrorBody),
     )
 )]

@@ -41,6 +41,9 @@ impl From<TeamError> for ApiError {
                 }];
                 answer
             }
+            TeamError::PlanLimit(message) => {
+                ApiError::new(StatusCode::FORBIDDEN, ErrorKind::PlanLimit, message)
+            }
             TeamError::RateLimited(seconds) => ApiError::too_many_requests(seconds),
             TeamError::Internal(error) => error.into(),
         }
@@ -178,7 +181,7 @@ pub async fn show(
         (status = 400, description = "A field was refused (see `fields`)", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 403, description = "Only the team's admins can do that", body = ErrorBody),
+        (status = 403, description = "Only the team's admins can do that, or the plan allows no more members (`plan_limit`)", body = ErrorBody),
         (status = 404, description = "No such team, or the caller is not in it", body = ErrorBody),
         (status = 409, description = "The team URL is taken; the message names a free one", body = ErrorBody),
     )
@@ -234,7 +237,7 @@ pub async fn members(
         (status = 400, description = "The body was refused", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 403, description = "Only the team's admins can do that", body = ErrorBody),
+        (status = 403, description = "Only the team's admins can do that, or the plan allows no more members (`plan_limit`)", body = ErrorBody),
         (status = 404, description = "No such team or member", body = ErrorBody),
         (status = 409, description = "That would leave the team without an admin", body = ErrorBody),
     )
@@ -297,7 +300,7 @@ pub async fn remove_member(
     responses(
         (status = 200, description = "Pending invitations (expired ones marked)", body = [Invitation]),
         (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 403, description = "Only the team's admins can do that", body = ErrorBody),
+        (status = 403, description = "Only the team's admins can do that, or the plan allows no more members (`plan_limit`)", body = ErrorBody),
         (status = 404, description = "No such team, or the caller is not in it", body = ErrorBody),
     )
 )]
@@ -325,7 +328,7 @@ pub async fn invitations(
         (status = 400, description = "An address was refused (see `fields`: `emails[i]`)", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 403, description = "Only the team's admins can do that", body = ErrorBody),
+        (status = 403, description = "Only the team's admins can do that, or the plan allows no more members (`plan_limit`)", body = ErrorBody),
         (status = 404, description = "No such team, or the caller is not in it", body = ErrorBody),
         (status = 429, description = "Too many invitations; see `Retry-After`", body = ErrorBody),
     )
@@ -356,7 +359,7 @@ pub async fn invite(
     responses(
         (status = 200, description = "The invitation, sent again", body = Invitation),
         (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 403, description = "Only the team's admins can do that", body = ErrorBody),
+        (status = 403, description = "Only the team's admins can do that, or the plan allows no more members (`plan_limit`)", body = ErrorBody),
         (status = 404, description = "No such team or pending invitation", body = ErrorBody),
         (status = 429, description = "Too many invitations; see `Retry-After`", body = ErrorBody),
     )
@@ -386,7 +389,7 @@ pub async fn resend_invitation(
     responses(
         (status = 204, description = "Cancelled"),
         (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 403, description = "Only the team's admins can do that", body = ErrorBody),
+        (status = 403, description = "Only the team's admins can do that, or the plan allows no more members (`plan_limit`)", body = ErrorBody),
         (status = 404, description = "No such team or pending invitation", body = ErrorBody),
     )
 )]

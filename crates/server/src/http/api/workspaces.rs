@@ -36,6 +36,9 @@ impl From<SyncError> for ApiError {
                 "Only the team's admins can delete a team's workspace.",
             ),
             SyncError::Invalid(field, message) => ApiError::invalid_field(&field, message),
+            SyncError::PlanLimit(message) => {
+                ApiError::new(StatusCode::FORBIDDEN, ErrorKind::PlanLimit, message)
+            }
             SyncError::Internal(error) => error.into(),
         }
     }
@@ -72,6 +75,7 @@ pub async fn list(
         (status = 200, description = "Already registered, as it is", body = SyncedWorkspace),
         (status = 400, description = "A field was refused (see `fields`)", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "The team's plan allows no more workspaces (`plan_limit`)", body = ErrorBody),
         (status = 409, description = "The id is someone else's workspace, or the team is not the caller's", body = ErrorBody),
     )
 )]

@@ -1,6 +1,6 @@
 //! The server's own web pages: the authorization endpoint's browser flow, sign-up,
 //! sign-in, the consent page, email confirmation, Trouble signing in?, public
-//! profiles, team pages, invitations, sign-out and terms. Server-rendered HTML that
+//! profiles, team pages, invitations, sign-out and terms, and test mode's bank page. Server-rendered HTML that
 //! works without JavaScript and loads nothing from elsewhere; every form carries a
 //! CSRF token and answers a POST with 303.
 
@@ -18,6 +18,7 @@ mod session;
 mod signin;
 mod signup;
 mod team;
+mod test_bank;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -52,6 +53,10 @@ pub fn routes() -> Router<AppState> {
             get(invitation::show).post(invitation::submit),
         )
         .route("/t/{slug}", get(team::show))
+        .route(
+            "/billing/test-mode/confirm/{handle}",
+            get(test_bank::show).post(test_bank::submit),
+        )
         .route("/u/{username}", get(profile::show))
         .route("/avatars/{user_id}/{file}", get(profile::avatar))
         .route(
