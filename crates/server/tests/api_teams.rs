@@ -369,6 +369,8 @@ async fn invitations_beyond_the_hourly_allowance_are_refused_whole() {
     let server = TestServer::start_with(|settings| {
         settings.rate_limits.enabled = true;
         settings.rate_limits.invitations_per_account_per_hour = 3;
+        // The hourly allowance, not the Free plan's three members, is under test here.
+        settings.billing.enforce_limits = false;
     })
     .await;
     let (ada, _grace, team) = ada_and_grace(&server).await;
