@@ -230,6 +230,49 @@ pub async fn invoice_detail(
     Ok((detail, invoice))
 }
 
+/// The forms an invoice's printable document comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentFormat {
+    Html,
+    Pdf,
+}
+
+/// An invoice's printable document, as the API and the billing page both serve it.
+pub struct InvoiceDocument {
+    /// The invoice's number with the format's extension: `ACME-0001.pdf`.
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+/// One invoice of the team `access` reaches as a printable document.
+pub async fn invoice_document(
+    deps: &Deps<'_>,
+    access: &Access,
+    invoice_id: &str,
+    format: DocumentFormat,
+) -> Result<InvoiceDocument> {
+    let (detail, invoice) = invoice_detail(deps, access, invoice_id).await?;
+    let heading = heading(&detail);
+    let (extension, content_type, body) = match format {
+        DocumentFormat::Html => (
+            "html",
+            "text/html; charset=utf-8",
+            courier_billing::invoice_html(&heading, &invoice).into_bytes(),
+        ),
+        DocumentFormat::Pdf => (
+            "pdf",
+            "application/pdf",
+            courier_billing::invoice_pdf(&heading, &invoice),
+        ),
+    };
+    Ok(InvoiceDocument {
+        file_name: format!("{}.{extension}", detail.summary.number),
+        content_type,
+        body,
+    })
+}
+
 fn standing(payment: PaymentState) -> PaymentStanding {
     match payment {
         PaymentState::Current => PaymentStanding::Current,

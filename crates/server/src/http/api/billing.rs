@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use courier_billing::{invoice_html, invoice_pdf};
 use courier_proto::{
     BillingEmailChange, BillingOverview, CardChange, ErrorBody, ErrorKind, FieldError,
     InvoiceDetail, InvoicePage, PlanChangeConfirmation, PlanChangeOutcome, PlanChangePreview,
@@ -22,6 +21,7 @@ use super::error::ApiError;
 use super::json::ApiJson;
 use super::teams::MAX_ID_LEN;
 use crate::billing::payments::{Received, WebhookError};
+use crate::billing::views::DocumentFormat;
 use crate::billing::{self, BillingError, changes, views};
 use crate::state::AppState;
 use crate::teams::Access;
@@ -328,7 +328,7 @@ pub async fn invoice_as_html(
     State(state): State<AppState>,
     Path((id, invoice_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    document(&state, &auth, &id, &invoice_id, Format::Html).await
+    document(&state, &auth, &id, &invoice_id, DocumentFormat::Html).await
 }
 
 /// One invoice as a PDF file.
@@ -353,13 +353,7 @@ pub async fn invoice_as_pdf(
     State(state): State<AppState>,
     Path((id, invoice_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    document(&state, &auth, &id, &invoice_id, Format::Pdf).await
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Format {
-    Html,
-    Pdf,
+    document(&state, &auth, &id, &invoice_id, DocumentFormat::Pdf).await
 }
 
 async fn document(
@@ -367,37 +361,34 @@ async fn document(
     auth: &Authenticated,
     team_id: &str,
     invoice_id: &str,
-    format: Format,
+    format: DocumentFormat,
 ) -> Result<Response, ApiError> {
     let access = access(state, auth, team_id).await?;
     let deps = billing::Deps::from(state);
-    let (detail, invoice) = views::invoice_detail(&deps, &access, invoice_id).await?;
-    let heading = views::heading(&detail);
-    let file = format!(
-        "{}.{}",
-        detail.summary.number,
-        match format {
-            Format::Html => "html",
-            Format::Pdf => "pdf",
-        }
-    );
-    let (content_type, body) = match format {
-        Format::Html => (
-            "text/html; charset=utf-8",
-            invoice_html(&heading, &invoice).into_bytes(),
-        ),
-        Format::Pdf => ("application/pdf", invoice_pdf(&heading, &invoice)),
-    };
-    let disposition = HeaderValue::from_str(&format!("inline; filename=\"{file}\""))
-        .unwrap_or(HeaderValue::from_static("inline"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
+    Ok(views::invoice_document(&deps, &access, invoice_id, format)
+        .await?
         .into_response())
+}
+
+/// An invoice's document, shown in place under its own file name (here and on the
+/// billing page).
+impl IntoResponse for views::InvoiceDocument {
+    fn into_response(self) -> Response {
+        let disposition =
+            HeaderValue::from_str(&format!("inline; filename=\"{}\"", self.file_name))
+                .unwrap_or(HeaderValue::from_static("inline"));
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(self.content_type),
+                ),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            self.body,
+        )
+            .into_response()
+    }
 }
 
 /// What the webhook answers.
