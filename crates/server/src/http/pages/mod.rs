@@ -1,10 +1,11 @@
 //! The server's own web pages: the authorization endpoint's browser flow, sign-up,
 //! sign-in, the consent page, email confirmation, Trouble signing in?, public
-//! profiles, team pages, invitations, sign-out and terms, and test mode's bank page. Server-rendered HTML that
-//! works without JavaScript and loads nothing from elsewhere; every form carries a
-//! CSRF token and answers a POST with 303.
+//! profiles, team pages and a team's billing page, invitations, sign-out and terms, and
+//! test mode's bank page. Server-rendered HTML that works without JavaScript and loads
+//! nothing from elsewhere; every form carries a CSRF token and answers a POST with 303.
 
 mod authorize;
+mod billing;
 mod confirm;
 mod consent;
 mod csrf;
@@ -53,6 +54,8 @@ pub fn routes() -> Router<AppState> {
             get(invitation::show).post(invitation::submit),
         )
         .route("/t/{slug}", get(team::show))
+        .route("/t/{slug}/billing", get(billing::show))
+        .route("/t/{slug}/billing/invoices/{file}", get(billing::document))
         .route(
             "/billing/test-mode/confirm/{handle}",
             get(test_bank::show).post(test_bank::submit),

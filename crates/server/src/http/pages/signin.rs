@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::authorize;
+use super::billing;
 use super::csrf;
 use super::invitation;
 use super::layout::{Field, cancel_form, hidden, page};
@@ -29,6 +30,8 @@ pub struct ShowQuery {
     notice: Option<String>,
     /// An invitation link's token: after signing in, back to its page.
     invitation: Option<String>,
+    /// A team's URL: after signing in, back to its billing page.
+    billing: Option<String>,
 }
 
 #[derive(Default, Deserialize)]
@@ -37,6 +40,7 @@ pub struct SigninForm {
     csrf: String,
     req: Option<String>,
     invitation: Option<String>,
+    billing: Option<String>,
     #[serde(default)]
     identifier: String,
     #[serde(default)]
@@ -152,6 +156,8 @@ struct SigninPage<'a> {
     request: Option<&'a AuthRequest>,
     /// The invitation to return to (never together with `request`).
     invitation: Option<&'a str>,
+    /// The team whose billing page to return to (never with `request` or `invitation`).
+    billing: Option<String>,
     identifier: &'a str,
     keep: bool,
     notice: Option<&'static str>,
@@ -174,6 +180,8 @@ impl SigninPage<'_> {
                     p class="muted" { (subtitle) }
                 } @else if self.invitation.is_some() {
                     p class="muted" { "to accept your team invitation" }
+                } @else if self.billing.is_some() {
+                    p class="muted" { "to see your team's billing" }
                 }
                 @if let Some(notice) = self.notice {
                     p class="notice" role="status" { (notice) }
@@ -184,6 +192,7 @@ impl SigninPage<'_> {
                 form method="post" action="/signin" {
                     (hidden(self.csrf, req))
                     (invitation::return_field(self.invitation))
+                    (billing::return_field(self.billing.as_deref()))
                     (Field { label: "Email or username", name: "identifier", kind: "text",
                              value: self.identifier, autocomplete: "username", error: None }.render())
                     (Field { label: "Password", name: "password", kind: "password", value: "",
@@ -232,6 +241,11 @@ pub async fn show(
         csrf: &token.value,
         request: request.as_ref(),
         invitation: invitation::return_token(query.req.as_deref(), query.invitation.as_deref()),
+        billing: billing::return_slug(
+            query.req.as_deref(),
+            query.invitation.as_deref(),
+            query.billing.as_deref(),
+        ),
         identifier: request
             .as_ref()
             .and_then(|r| r.login_hint.as_deref())
@@ -279,6 +293,11 @@ pub async fn submit(
             csrf: &form.csrf,
             request: request.as_ref(),
             invitation: invitation::return_token(form.req.as_deref(), form.invitation.as_deref()),
+            billing: billing::return_slug(
+                form.req.as_deref(),
+                form.invitation.as_deref(),
+                form.billing.as_deref(),
+            ),
             identifier,
             keep,
             notice: None,
@@ -315,10 +334,18 @@ pub async fn submit(
     forget_attempts(&state, &account_key).await?;
     let (cookie, signed_in_at) = session::start(&state, &headers, &user, keep, &client).await?;
     let invitation = invitation::return_token(form.req.as_deref(), form.invitation.as_deref());
-    let response = match (&request, invitation) {
-        (Some(request), _) => authorize::finish(&state, request, &user, signed_in_at, keep).await?,
-        (None, Some(token)) => Redirect::to(&invitation::page_path(token)).into_response(),
-        (None, None) => Redirect::to("/").into_response(),
+    let billing = billing::return_slug(
+        form.req.as_deref(),
+        form.invitation.as_deref(),
+        form.billing.as_deref(),
+    );
+    let response = match (&request, invitation, billing) {
+        (Some(request), _, _) => {
+            authorize::finish(&state, request, &user, signed_in_at, keep).await?
+        }
+        (None, Some(token), _) => Redirect::to(&invitation::page_path(token)).into_response(),
+        (None, None, Some(slug)) => Redirect::to(&billing::page_path(&slug)).into_response(),
+        (None, None, None) => Redirect::to("/").into_response(),
     };
     Ok(with_cookies(response, [cookie]))
 }
