@@ -12,8 +12,8 @@
 
 use courier_billing::subscription::PREVIEW_LIFETIME_SECONDS;
 use courier_billing::{
-    CardDetails, CardNumber, ChangePreview, ChargeOutcome, ChargeRequest, Choice, Money, Tier,
-    UnixTime, preview_change,
+    CardDetails, CardNumber, ChangePreview, ChargeOutcome, ChargeRequest, Choice, Money,
+    PaymentEvent, Tier, UnixTime, preview_change,
 };
 use courier_proto::{
     CardInput, InvoiceStatus, PaymentResult, PlanChangeConfirmation, PlanChangeOutcome,
@@ -137,6 +137,10 @@ pub async fn confirm(
         None => {
             state.subscription = preview.outcome.subscription;
             state.credit_balance = preview.outcome.credit_balance;
+            if state.subscription.tier != Tier::Free {
+                // Back on a paid plan (covered by credit): a past downgrade is over.
+                state.payment = state.payment.after(PaymentEvent::Succeeded);
+            }
         }
     }
     if let Saved::Moved = account
