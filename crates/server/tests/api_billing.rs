@@ -135,6 +135,11 @@ async fn a_free_team_upgrades_with_a_test_card_and_is_on_the_plan_at_once() {
         ))
         .await;
     assert_eq!(html.status(), StatusCode::OK);
+    let policy = html.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("style-src 'unsafe-inline'") && !policy.contains("script-src"),
+        "the invoice's own styles apply, and no script may run: {policy}"
+    );
     let html = html.text().await.unwrap();
     assert!(
         html.contains("ACME-0001") && html.contains("16.00"),

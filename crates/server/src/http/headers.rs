@@ -46,10 +46,13 @@ pub async fn security_headers(
     }
     match content_kind(headers) {
         ContentKind::Html => {
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-            );
+            // A document that sets its own (stricter) policy keeps it: an invoice.
+            if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+                headers.insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+                );
+            }
             // Pages carry CSRF tokens and personal details.
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
