@@ -122,6 +122,16 @@ async fn a_free_team_upgrades_with_a_test_card_and_is_on_the_plan_at_once() {
         json!({ "minor": 1600, "currency": "USD" })
     );
     assert_eq!(now["invoice_count"], 1);
+    let receipts = mails_to(&server.outbox(), "ada@example.com")
+        .into_iter()
+        .filter(|mail| {
+            mail.contains("Your Courier receipt ACME-0001") && mail.contains("16.00 USD")
+        })
+        .count();
+    assert_eq!(
+        receipts, 1,
+        "one receipt to the billing email, though the event came twice"
+    );
 
     let id = outcome["invoice"]["id"].as_str().unwrap();
     let detail: Value = ada

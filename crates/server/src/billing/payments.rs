@@ -61,6 +61,7 @@ pub async fn settle(
                     state.subscription = pending.subscription;
                     state.credit_balance = pending.credit_balance;
                     state.payment = state.payment.after(PaymentEvent::Succeeded);
+                    mail = Some(receipt(deps, &state, invoice_id, pending.amount).await?);
                     update(InvoiceStatus::Paid)
                 }
                 Settlement::Failed { .. } => update(InvoiceStatus::Void),
@@ -72,6 +73,7 @@ pub async fn settle(
             match settlement {
                 Settlement::Paid => {
                     state.payment = state.payment.after(PaymentEvent::Succeeded);
+                    mail = Some(receipt(deps, &state, invoice_id, unpaid.amount).await?);
                     update(InvoiceStatus::Paid)
                 }
                 Settlement::Failed { reason } => {
@@ -109,6 +111,32 @@ pub async fn settle(
     Err(super::BillingError::Conflict(
         "The team's billing is changing right now; try again.".into(),
     ))
+}
+
+/// The receipt for a paid invoice, to the billing email.
+async fn receipt(
+    deps: &Deps<'_>,
+    state: &super::state::BillingState,
+    invoice_id: &str,
+    amount: courier_billing::Money,
+) -> Result<Mail> {
+    let invoice = deps.store.invoice(invoice_id).await?;
+    let number = invoice.map(|invoice| invoice.number).unwrap_or_default();
+    let card = state
+        .card
+        .as_ref()
+        .map(|card| format!(" with the card ending {}", card.last4))
+        .unwrap_or_default();
+    Ok(Mail {
+        to: state.billing_email.clone(),
+        subject: format!("Your Courier receipt {number}"),
+        body: format!(
+            "Hello,\n\nThank you: {amount} was paid{card} for invoice {number} of your team's \
+             Courier plan. The invoice is in the Courier app (Team → Billing), where it can be \
+             viewed and downloaded as PDF or HTML.\n"
+        ),
+        links: Vec::new(),
+    })
 }
 
 fn payment_failed_mail(to: &str, reason: &str, amount: courier_billing::Money) -> Mail {
