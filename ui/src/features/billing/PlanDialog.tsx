@@ -89,7 +89,11 @@ export function PlanDialog({ accountId, teamId, overview, mode, onClose }: Props
     refused?.kind === "invalid_input"
       ? refused.fields?.find((field) => field.field === "plan.seats")?.message
       : undefined;
-  const needsCard = shown?.needs_card ?? false;
+  // Once a card is typed, or a payment refused, the card form stays: a refused card is
+  // kept on file, so the preview asked again after billing_changed needs no card, yet the
+  // refusal belongs beside the card, and Pay sends the card typed, not the refused one.
+  const needsCard =
+    (shown?.needs_card ?? false) || card !== emptyCard || refused?.kind === "payment_failed";
   const cardRefused = needsCard ? cardRefusals(refused) : {};
   const shownCardProblems = cardProblems ?? cardRefused;
   const problemShownBeside = seatsRefusal !== undefined || Object.keys(cardRefused).length > 0;
@@ -101,7 +105,7 @@ export function PlanDialog({ accountId, teamId, overview, mode, onClose }: Props
     event.stopPropagation();
     if (!current || !shown || change.isPending) return;
     let typed = null;
-    if (shown.needs_card) {
+    if (needsCard) {
       const read = readCard(card);
       if ("problems" in read) {
         setCardProblems(read.problems);
