@@ -8,7 +8,8 @@
 //! renew a period twice).
 
 use courier_billing::{
-    ChargeOutcome, ChargeRequest, DunningAction, PaymentEvent, Tier, UnixTime, move_to_free, renew,
+    ChargeOutcome, ChargeRequest, DunningAction, PaymentEvent, PaymentState, Tier, UnixTime,
+    move_to_free, renew,
 };
 use courier_proto::InvoiceStatus;
 use courier_store::InvoiceUpdate;
@@ -22,6 +23,8 @@ use crate::platform::mail::Mail;
 /// Periods renewed in one go at most (a server that was off for years catches up over
 /// several looks).
 const MAX_RENEWALS_PER_LOOK: usize = 24;
+/// The name of a renewal's first charge (its idempotency key's end).
+const RENEWAL_ATTEMPT: &str = "renewal";
 /// Teams handled per look.
 const TEAMS_PER_LOOK: u32 = 100;
 
@@ -64,6 +67,11 @@ pub async fn run_due(deps: &Deps<'_>, team_id: &str) -> Result<()> {
                 return Ok(());
             }
             DunningAction::Nothing | DunningAction::WaitUntil { .. } => {}
+        }
+        if state.unpaid.is_some() && state.payment == PaymentState::Current {
+            // Written, never charged: the same try as the renewal's own.
+            retry_unpaid(deps, team_id, RENEWAL_ATTEMPT).await?;
+            return Ok(());
         }
         let renewable = state.subscription.tier != Tier::Free
             && state.unpaid.is_none()
@@ -151,7 +159,7 @@ async fn renew_once(
         return Ok(());
     }
     match to_charge {
-        Some(_) => retry_unpaid(deps, team_id, "renewal").await,
+        Some(_) => retry_unpaid(deps, team_id, RENEWAL_ATTEMPT).await,
         None => tell_billing_roles(deps.store, deps.events, team_id).await,
     }
 }

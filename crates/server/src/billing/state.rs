@@ -18,6 +18,10 @@ use crate::error::Error;
 /// would start is dropped.
 pub const CONFIRMATION_WINDOW_SECONDS: i64 = 60 * 60;
 
+/// How long an invoice written for a renewal may wait for the charge that follows it
+/// before another look charges it (with the same idempotency key).
+pub const UNCHARGED_GRACE_SECONDS: i64 = 5 * 60;
+
 /// A plan change charged but not yet paid: it takes effect when the payment succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingChange {
@@ -103,7 +107,14 @@ impl BillingState {
             DunningAction::Retry { .. } | DunningAction::MoveToFree => Some(now),
         };
         let pending = self.pending.as_ref().map(|pending| pending.expires_at);
-        [renewal, dunning, pending].into_iter().flatten().min()
+        // An invoice written but never charged (the server stopped in between): charged
+        // at a later look, after the charge that may be in flight has had its time.
+        let uncharged = (self.unpaid.is_some() && self.payment == PaymentState::Current)
+            .then(|| now.saturating_add(UNCHARGED_GRACE_SECONDS));
+        [renewal, dunning, pending, uncharged]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// The next invoice's number for a team whose URL is `slug`: `ACME-0001`, …
@@ -192,4 +203,54 @@ fn parse(record: &BillingAccountRecord) -> Result<BillingState> {
             record.team_id
         )))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use courier_billing::{Choice, Cycle, Money, PaymentState, Tier, start};
+
+    use super::{BillingState, UNCHARGED_GRACE_SECONDS, UnpaidInvoice};
+
+    const NOW: i64 = 1_704_067_200;
+
+    fn basic() -> BillingState {
+        let choice = Choice {
+            tier: Tier::Basic,
+            cycle: Cycle::Monthly,
+            seats: 2,
+        };
+        let mut state = BillingState::fresh(2, "billing@example.com", NOW).unwrap();
+        state.subscription = start(choice, NOW, Money::usd(0)).unwrap().subscription;
+        state
+    }
+
+    #[test]
+    fn a_paid_plan_is_due_at_its_periods_end_and_free_never() {
+        let state = basic();
+        assert_eq!(state.due_at(NOW), Some(state.subscription.period.end));
+        let free = BillingState::fresh(1, "", NOW).unwrap();
+        assert_eq!(free.due_at(NOW), None);
+    }
+
+    #[test]
+    fn an_invoice_written_but_never_charged_is_due_after_the_grace() {
+        let mut state = basic();
+        state.unpaid = Some(UnpaidInvoice {
+            invoice_id: "inv".into(),
+            amount: Money::usd(1_600),
+            failed_charges: Vec::new(),
+        });
+        assert_eq!(state.due_at(NOW), Some(NOW + UNCHARGED_GRACE_SECONDS));
+        state.payment = PaymentState::PastDue {
+            since: NOW,
+            attempts: 1,
+        };
+        assert_eq!(
+            state.due_at(NOW),
+            Some(NOW + 86_400),
+            "past due: the dunning's first retry, a day later"
+        );
+    }
 }
