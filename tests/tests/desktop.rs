@@ -10,7 +10,9 @@
 //! shows within a second; and sync: an edit on another device shown without asking,
 //! edits waiting while the network is cut (the indicator's every state: Synced,
 //! Syncing…, Offline with its count, Sync error with Retry), a conflict settled in its
-//! panel, and secrets synced from another device locked until the recovery key is typed.
+//! panel, and secrets synced from another device locked until the recovery key is typed;
+//! and billing: a free team upgraded with a test card, its plan edited mid-cycle for
+//! exactly the previewed amount, and a declined card refused beside the card field.
 //! Each screen is saved as a PNG under
 //! `target/screenshots/<test>/` for a person to look at.
 
@@ -2605,6 +2607,388 @@ async fn secrets_synced_from_another_device_stay_locked_until_the_recovery_key_i
             .await
             .unwrap();
         desktop.shot("04-the-synced-secret-reads").await;
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+const DAY: i64 = 86_400;
+/// The test-mode provider's cards: one that pays, one its bank declines.
+const GOOD_CARD: &str = "4242 4242 4242 4242";
+const DECLINED_CARD: &str = "4000 0000 0000 0002";
+
+/// Edit Plan's price as the open plan dialog shows it, once it is the price of what is
+/// chosen (the Pay / Confirm button enabled).
+struct ShownPreview {
+    /// The total to pay now as shown ("$16.00", spaced as the locale spaces it).
+    total: String,
+    /// Each line's description and amount.
+    lines: Vec<(String, String)>,
+    /// "Takes effect now."
+    effect: String,
+    /// "Pay" or "Confirm".
+    button: String,
+}
+
+/// The plan dialog's Cancel and Pay, at its bottom: scrolled to, the price and the
+/// card above them are in view.
+const PLAN_DIALOG_ACTIONS: &str = "[data-testid=plan-dialog] .dialog-actions";
+
+/// Reads [`ShownPreview`] from the plan dialog; null while there is none or it is not
+/// (yet) the price of the choice on screen.
+const READ_PREVIEW: &str = "const dialog = document.querySelector('[data-testid=plan-dialog]');
+    const pay = dialog?.querySelector('[data-testid=pay-button]');
+    const total = dialog?.querySelector('[data-testid=preview-total]');
+    if (!pay || pay.disabled || !total) return null;
+    const text = (element) => element?.textContent.trim() ?? '';
+    return {
+        total: text(total),
+        lines: [...dialog.querySelectorAll('[data-testid=preview-line]')]
+            .map((line) => [...line.children].map(text)),
+        effect: text(dialog.querySelector('[data-testid=preview-effect]')),
+        button: text(pay),
+    };";
+
+/// The Upgrade and Edit Plan dialogs and the team's Billing section, driven like a person.
+impl Desktop {
+    /// Runs `script` in the window; its answer.
+    async fn run(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.window.webdriver().execute(script, args).await.unwrap()
+    }
+
+    /// The text of the element `data-testid=test_id` (None while there is none), read
+    /// from the DOM: WebKitWebDriver's getText skips text in overflow-hidden boxes.
+    async fn test_id_text(&self, test_id: &str) -> Option<String> {
+        let script = "return document.querySelector(`[data-testid='${arguments[0]}']`) \
+            ?.textContent.trim() ?? null;";
+        let text = self.run(script, vec![test_id.into()]).await;
+        text.as_str().map(str::to_owned)
+    }
+
+    /// Waits until the element `test_id` reads `expected`.
+    async fn wait_for_test_id(&self, test_id: &str, expected: &str) {
+        self.window
+            .wait_until(&format!("{test_id} to read {expected:?}"), || async {
+                let now = self.test_id_text(test_id).await;
+                Ok((now.as_deref() == Some(expected)).then_some(()))
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Waits until there is no element `test_id` (a dialog closed, a button gone).
+    async fn wait_for_no_test_id(&self, test_id: &str) {
+        self.window
+            .wait_until(&format!("{test_id} to go"), || async {
+                Ok(self.test_id_text(test_id).await.is_none().then_some(()))
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Clicks the element `test_id` once it is there.
+    async fn press_test_id(&self, test_id: &str) {
+        let selector = format!("[data-testid={test_id}]");
+        self.window
+            .wait_until(&format!("{test_id} to show"), || async {
+                Ok(self.window.has(&selector).await?.then_some(()))
+            })
+            .await
+            .unwrap();
+        self.window
+            .find(&selector)
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Clicks the button `text` of the dialog `test_id` (the page under it may have one
+    /// with the same text), scrolled into the dialog's view first (a dialog taller than
+    /// the window scrolls, and WebKitWebDriver does not scroll it to click).
+    async fn click_in(&self, test_id: &str, text: &str) {
+        let xpath = format!("//*[@data-testid='{test_id}']//button[normalize-space(.)='{text}']");
+        let script = "document.evaluate(arguments[0], document, null, \
+            XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue \
+            ?.scrollIntoView({block: 'center'});";
+        self.run(script, vec![xpath.as_str().into()]).await;
+        let what = format!("{text} in {test_id}");
+        self.window.click_xpath(&xpath, &what).await.unwrap();
+    }
+
+    /// Waits until the plan dialog shows the price of what is chosen, with a line
+    /// starting with `line`; returns it.
+    async fn wait_for_preview(&self, line: &str) -> ShownPreview {
+        let shown = self
+            .window
+            .wait_until(&format!("a price with a line {line:?}…"), || async {
+                let shown = self.run(READ_PREVIEW, vec![]).await;
+                let has_line = shown["lines"].as_array().is_some_and(|lines| {
+                    lines
+                        .iter()
+                        .any(|l| l[0].as_str().is_some_and(|d| d.starts_with(line)))
+                });
+                Ok(has_line.then_some(shown))
+            })
+            .await
+            .unwrap();
+        let text = |value: &serde_json::Value| value.as_str().unwrap().to_owned();
+        ShownPreview {
+            total: text(&shown["total"]),
+            lines: shown["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|line| (text(&line[0]), text(&line[1])))
+                .collect(),
+            effect: text(&shown["effect"]),
+            button: text(&shown["button"]),
+        }
+    }
+
+    /// Types a card into the dialog's card form.
+    async fn type_card(&self, number: &str, expiry: &str, cvc: &str) {
+        for (field, value) in [
+            ("card-number", number),
+            ("card-expiry", expiry),
+            ("card-cvc", cvc),
+        ] {
+            let selector = format!("[data-testid={field}]");
+            self.window.type_into(&selector, value).await.unwrap();
+        }
+    }
+
+    /// The invoices table's rows, newest first: each one's number and total.
+    async fn invoice_rows(&self) -> Vec<(String, String)> {
+        let script = "return [...document.querySelectorAll('[data-testid=invoice-row]')] \
+            .map((row) => [row.getAttribute('aria-label'), \
+              row.querySelector('.billing-amount').textContent.trim()]);";
+        let rows = self.run(script, vec![]).await;
+        serde_json::from_value(rows).unwrap()
+    }
+
+    /// Waits until the invoices table has `count` rows; returns them.
+    async fn wait_for_invoices(&self, count: usize) -> Vec<(String, String)> {
+        self.window
+            .wait_until(&format!("{count} invoices"), || async {
+                let rows = self.invoice_rows().await;
+                Ok((rows.len() == count).then_some(rows))
+            })
+            .await
+            .unwrap()
+    }
+}
+
+/// A shown amount ("$16.00", or "$ 16.00" in some locales) in minor units (1600).
+fn cents(shown: &str) -> i64 {
+    assert!(shown.starts_with('$'), "an amount in dollars: {shown:?}");
+    let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+    digits.parse().unwrap()
+}
+
+/// Ada, signed in in the app on the page of her team Acme (made on her laptop, on
+/// Free) as its admin, with Upgrade in the header; the team's id.
+async fn ada_on_her_free_team(server: &TestServer, test: &str) -> (Desktop, String) {
+    accounts(server, &[("ada@example.com", "ada")]).await;
+    let laptop = server.app_session("ada", "Ada's laptop").await;
+    let created = laptop
+        .post_json(
+            "/api/v1/teams",
+            &serde_json::json!({ "name": "Acme", "slug": "acme" }),
+        )
+        .await;
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+    let created: serde_json::Value = created.json().await.unwrap();
+    let team = created["id"].as_str().unwrap().to_owned();
+    let mut desktop = Desktop::launch(server, test).await;
+    desktop.signed_in_from_welcome("ada").await;
+    desktop.open_team_menu().await;
+    desktop.click_menu_entry("Acme").await;
+    desktop.wait_for_team_switcher("Acme").await;
+    desktop.wait_for_test_id("billing-plan", "Free").await;
+    desktop.wait_for_test_id("upgrade-button", "Upgrade").await;
+    (desktop, team)
+}
+
+#[tokio::test]
+async fn a_free_team_upgrades_pays_with_a_test_card_and_edits_its_plan_mid_cycle() {
+    scenario(async {
+        let server = TestServer::start().await;
+        let (desktop, team) = ada_on_her_free_team(&server, "billing-upgrade-edit-plan").await;
+        desktop.shot("01-free-team-with-upgrade").await;
+
+        // Upgrade: Basic (chosen at first), 2 seats, priced by the server; a test card.
+        desktop.press_test_id("upgrade-button").await;
+        desktop.wait_for_text("Upgrade Acme").await;
+        desktop
+            .window
+            .type_into("[data-testid=seats]", "2")
+            .await
+            .unwrap();
+        let upgrade = desktop.wait_for_preview("2 seats of Basic").await;
+        assert_eq!(upgrade.lines.len(), 1, "{:?}", upgrade.lines);
+        assert_eq!(upgrade.lines[0].1, upgrade.total);
+        assert_eq!(upgrade.effect, "Takes effect now.");
+        assert_eq!(upgrade.button, "Pay");
+        desktop.type_card(GOOD_CARD, "12/34", "123").await;
+        desktop.scroll_to(PLAN_DIALOG_ACTIONS).await;
+        desktop.shot("02-upgrade-priced-with-a-test-card").await;
+        desktop.press_test_id("pay-button").await;
+        desktop.wait_for_no_test_id("plan-dialog").await;
+
+        // The dashboard: Basic, the card, one invoice of exactly the previewed total.
+        let invoices = desktop.wait_for_invoices(1).await;
+        assert_eq!(invoices, [("ACME-0001".to_owned(), upgrade.total.clone())]);
+        desktop
+            .wait_for_test_id("billing-plan", "Basic (Monthly)")
+            .await;
+        desktop
+            .wait_for_test_id("billing-seats", "2 paid · 1 used")
+            .await;
+        let card = desktop.test_id_text("billing-card").await.unwrap();
+        assert!(card.starts_with("Visa •••• 4242"), "{card}");
+        desktop.wait_for_no_test_id("upgrade-button").await;
+        desktop.scroll_to("[data-testid=billing]").await;
+        desktop.shot("03-dashboard-on-basic").await;
+
+        // Ten days on (the app's access token has expired on the server's clock; it
+        // refreshes), Edit Plan to Professional: the unused time is credited and the
+        // remaining time charged.
+        server.clock().advance(10 * DAY);
+        desktop.press_test_id("edit-plan-button").await;
+        desktop.wait_for_text("Edit Plan of Acme").await;
+        desktop.press_test_id("tier-professional").await;
+        let edit = desktop
+            .wait_for_preview("Remaining time on 2 seats of Professional")
+            .await;
+        let [(unused, credit), (remaining, _)] = edit.lines.as_slice() else {
+            panic!("two lines: {:?}", edit.lines);
+        };
+        assert!(
+            unused.starts_with("Unused time on 2 seats of Basic"),
+            "{unused}"
+        );
+        assert!(credit.starts_with(['-', '−']), "a credit: {credit}");
+        assert!(remaining.starts_with("Remaining time"), "{remaining}");
+        assert!(
+            0 < cents(&edit.total) && cents(&edit.total) < 2 * 1500,
+            "prorated: {}",
+            edit.total
+        );
+        assert_eq!(edit.effect, "Takes effect now.");
+        assert_eq!(edit.button, "Pay");
+        assert!(
+            !desktop.window.has("[data-testid=card-form]").await.unwrap(),
+            "the card on file pays"
+        );
+        desktop.scroll_to(PLAN_DIALOG_ACTIONS).await;
+        desktop.shot("04-edit-plan-mid-cycle-priced").await;
+        desktop.press_test_id("pay-button").await;
+        desktop.wait_for_no_test_id("plan-dialog").await;
+
+        // A second invoice of exactly the previewed amount; View says so too.
+        let invoices = desktop.wait_for_invoices(2).await;
+        assert_eq!(
+            invoices,
+            [
+                ("ACME-0002".to_owned(), edit.total.clone()),
+                ("ACME-0001".to_owned(), upgrade.total.clone()),
+            ]
+        );
+        desktop
+            .wait_for_test_id("billing-plan", "Professional (Monthly)")
+            .await;
+        desktop.scroll_to("[data-testid=billing]").await;
+        desktop.shot("05-dashboard-on-professional").await;
+        desktop
+            .window
+            .find("[aria-label='View ACME-0002']")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        desktop.wait_for_test_id("invoice-total", &edit.total).await;
+        desktop.wait_for_text("Invoice ACME-0002").await;
+        desktop.shot("06-invoice-acme-0002").await;
+        desktop.click_in("invoice-dialog", "Close").await;
+        desktop.wait_for_no_test_id("invoice-dialog").await;
+
+        // The server's invoices hold the same amounts, not only their text.
+        let laptop = server.app_session("ada", "Ada's laptop").await;
+        let billing = format!("/api/v1/teams/{team}/billing");
+        let overview: serde_json::Value = laptop.get_json(&billing).await;
+        assert_eq!(overview["plan"]["tier"], "professional");
+        let listed = overview["invoices"].as_array().unwrap();
+        assert_eq!(listed.len(), invoices.len());
+        for (number, shown) in &invoices {
+            let invoice = listed.iter().find(|invoice| invoice["number"] == **number);
+            let id = invoice.expect("the invoice on the server")["id"]
+                .as_str()
+                .unwrap();
+            let detail: serde_json::Value =
+                laptop.get_json(&format!("{billing}/invoices/{id}")).await;
+            let total = &detail["breakdown"]["total"];
+            assert_eq!(total["currency"], "USD");
+            assert_eq!(total["minor"].as_i64(), Some(cents(shown)), "{detail}");
+        }
+        desktop.window.close().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_declined_test_card_is_refused_beside_the_card_and_what_was_typed_stays() {
+    scenario(async {
+        let server = TestServer::start().await;
+        let (desktop, team) = ada_on_her_free_team(&server, "billing-declined-card").await;
+        desktop.press_test_id("upgrade-button").await;
+        desktop.wait_for_preview("1 seat of Basic").await;
+        desktop.type_card(DECLINED_CARD, "12/34", "123").await;
+        desktop.press_test_id("pay-button").await;
+
+        // The refusal is beside the card number; the dialog and everything typed stay.
+        let script = "const input = document.querySelector('[data-testid=card-number]'); \
+            if (!input) return null; \
+            const message = document.getElementById(input.getAttribute('aria-describedby')); \
+            return input.getAttribute('aria-invalid') === 'true' ? message.textContent : null;";
+        let refusal = desktop
+            .window
+            .wait_until("the card refused beside it", || async {
+                Ok(desktop
+                    .run(script, vec![])
+                    .await
+                    .as_str()
+                    .map(str::to_owned))
+            })
+            .await
+            .unwrap();
+        assert!(refusal.contains("declined"), "{refusal}");
+        desktop.scroll_to(PLAN_DIALOG_ACTIONS).await;
+        for (field, typed) in [
+            ("card-number", DECLINED_CARD),
+            ("card-expiry", "12/34"),
+            ("card-cvc", "123"),
+        ] {
+            let input = desktop
+                .window
+                .find(&format!("[data-testid={field}]"))
+                .await
+                .unwrap();
+            assert_eq!(input.prop("value").await.unwrap().as_deref(), Some(typed));
+        }
+        desktop.shot("01-declined-card-refused-beside-it").await;
+
+        // Nothing changed: still Free, Upgrade still offered.
+        desktop.click_in("plan-dialog", "Cancel").await;
+        desktop.wait_for_no_test_id("plan-dialog").await;
+        desktop.wait_for_test_id("upgrade-button", "Upgrade").await;
+        let laptop = server.app_session("ada", "Ada's laptop").await;
+        let overview: serde_json::Value = laptop
+            .get_json(&format!("/api/v1/teams/{team}/billing"))
+            .await;
+        assert_eq!(overview["plan"]["tier"], "free");
         desktop.window.close().await.unwrap();
     })
     .await;
