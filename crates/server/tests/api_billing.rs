@@ -537,3 +537,39 @@ async fn a_period_renews_and_a_failed_payment_keeps_the_plan_then_moves_to_free(
     assert_eq!(free["invoices"][0]["status"], "void");
     assert_eq!(free["seats_used"], 1, "nobody removed");
 }
+
+#[tokio::test]
+async fn two_confirmations_of_one_preview_at_once_charge_once() {
+    let server = TestServer::start().await;
+    let (ada, team) = ada_with_team(&server, "acme").await;
+    upgrade(&ada, &team, "basic", 1).await;
+    let ada_laptop = server.app_session("ada", "Ada's laptop").await;
+    let pro = preview(&ada, &team, &plan("professional", "monthly", 1)).await;
+    let (first, second) = tokio::join!(
+        confirm(&ada, &team, &pro, None),
+        confirm(&ada_laptop, &team, &pro, None)
+    );
+    let statuses = [first.status(), second.status()];
+    let confirmed = statuses.iter().filter(|status| **status == StatusCode::OK);
+    assert_eq!(confirmed.count(), 1, "{statuses:?}");
+    // Racing: the one written second is refused (409); if the first had already landed,
+    // the plan is the one asked for (400, already on it). Never two charges.
+    assert!(
+        statuses.iter().all(|status| [
+            StatusCode::OK,
+            StatusCode::CONFLICT,
+            StatusCode::BAD_REQUEST
+        ]
+        .contains(status)),
+        "{statuses:?}"
+    );
+    let now = overview(&ada, &team).await;
+    assert_eq!(now["plan"]["tier"], "professional");
+    let paid: Vec<&Value> = now["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|invoice| invoice["status"] == "paid")
+        .collect();
+    assert_eq!(paid.len(), 2, "the upgrade's and one change's: {now}");
+}
