@@ -229,6 +229,7 @@ async fn a_refused_card_changes_nothing_and_says_so_beside_the_card() {
         assert!(body["message"].as_str().unwrap().contains(words), "{body}");
         let now = overview(&ada, &team).await;
         assert_eq!(now["plan"]["tier"], "free", "nothing changed");
+        assert!(now["card"].is_null(), "a refused card is not kept: {now}");
         assert_eq!(now["invoices"][0]["status"], "void");
     }
     let typo = preview(&ada, &team, &plan("basic", "monthly", 1)).await;

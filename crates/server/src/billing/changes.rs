@@ -98,6 +98,7 @@ pub async fn confirm(
             "The price changed since the preview: it is now {total}. Check it and confirm again."
         )));
     }
+    let card_before = state.card.clone();
     if let Some(card) = &confirmation.card {
         attach_card(deps, &mut state, team_id, card, now)?;
     }
@@ -132,6 +133,8 @@ pub async fn confirm(
                 credit_balance: preview.outcome.credit_balance,
                 confirmation: None,
                 expires_at: now.saturating_add(CONFIRMATION_WINDOW_SECONDS),
+                new_card: confirmation.card.is_some(),
+                card_before,
             });
         }
         None => {

@@ -64,7 +64,12 @@ pub async fn settle(
                     mail = Some(receipt(deps, &state, invoice_id, pending.amount).await?);
                     update(InvoiceStatus::Paid)
                 }
-                Settlement::Failed { .. } => update(InvoiceStatus::Void),
+                Settlement::Failed { .. } => {
+                    if pending.new_card {
+                        state.card = pending.card_before;
+                    }
+                    update(InvoiceStatus::Void)
+                }
             }
         } else if let Some(mut unpaid) = state
             .unpaid

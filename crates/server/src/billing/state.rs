@@ -34,6 +34,12 @@ pub struct PendingChange {
     /// The provider's handle for the confirmation step, once it asked for one.
     pub confirmation: Option<String>,
     pub expires_at: UnixTime,
+    /// Whether this change came with a new card: if its payment fails, the card on file
+    /// before it ([`PendingChange::card_before`]) is put back (a refused card is not kept).
+    #[serde(default)]
+    pub new_card: bool,
+    #[serde(default)]
+    pub card_before: Option<PaymentMethod>,
 }
 
 /// A renewal's invoice whose payment failed: the dunning retries charge it.
