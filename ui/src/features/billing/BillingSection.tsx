@@ -242,6 +242,13 @@ function CardOnFile({ accountId, overview }: DashboardProps) {
 function BillingEmail({ accountId, overview }: DashboardProps) {
   const save = useSetBillingEmail(accountId, overview.team_id);
   const [email, setEmail] = useState(overview.billing_email);
+  // The server's address as last shown: when it moves (an upgrade sets it, another admin
+  // changes it), the field follows unless something else is being typed.
+  const [shown, setShown] = useState(overview.billing_email);
+  if (overview.billing_email !== shown) {
+    setShown(overview.billing_email);
+    if (email.trim() === shown) setEmail(overview.billing_email);
+  }
   const [done, setDone] = useState("");
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -319,3 +319,28 @@ describe("a plan's limit met elsewhere", () => {
     expect(ipc.invite).toHaveBeenCalledTimes(1);
   });
 });
+
+describe("the billing email", () => {
+  beforeEach(() => {
+    resetIpc(signedInAsAda());
+    ipc.teams.mockResolvedValue([team()]);
+  });
+
+  it("follows the server's address when it moves, unless another is being typed", async () => {
+    ipc.teamBilling.mockResolvedValue({ ...paidOverview, billing_email: "" });
+    const { user } = await openTeam("Acme QA");
+    const field = await screen.findByRole("textbox", { name: "Billing email" });
+    expect(field).toHaveValue("");
+
+    ipc.teamBilling.mockResolvedValue({ ...paidOverview, billing_email: "ada@example.com" });
+    emit("billing_changed", { accountId: "ada", teamId: "t-acme" });
+    await waitFor(() => expect(field).toHaveValue("ada@example.com"));
+
+    await user.clear(field);
+    await user.type(field, "books@acme.test");
+    ipc.teamBilling.mockResolvedValue({ ...paidOverview, billing_email: "grace@example.com" });
+    emit("billing_changed", { accountId: "ada", teamId: "t-acme" });
+    await waitFor(() => expect(ipc.teamBilling).toHaveBeenCalledTimes(3));
+    expect(field).toHaveValue("books@acme.test");
+  });
+});
