@@ -15,6 +15,7 @@ import { CommandError } from "../components/CommandError";
 import { AccountOverview } from "../features/accounts/AccountOverview";
 import { EmailUnconfirmedBanner } from "../features/accounts/EmailUnconfirmedBanner";
 import { VaultStatusLine } from "../features/accounts/VaultStatusLine";
+import { PaymentBanner } from "../features/billing/PaymentBanner";
 import { UpgradeButton } from "../features/billing/UpgradeButton";
 import { ConfigureAccountScreen } from "../features/settings/ConfigureAccountScreen";
 import { useProfile } from "../features/settings/queries";
@@ -84,6 +85,14 @@ export function MainShell({ snapshot }: { snapshot: AppSnapshot }) {
         }
       />
       {active && !active.emailVerified && <EmailUnconfirmedBanner account={active} />}
+      {signedIn && !configuring && teams.team && (
+        <PaymentBanner
+          key={teams.team.id}
+          accountId={signedIn.id}
+          teamId={teams.team.id}
+          role={teams.team.role}
+        />
+      )}
       <main className="shell-main">
         <CommandError commands={shellCommands} />
         {signedIn ? (

@@ -26,6 +26,7 @@ import {
   planLine,
   tierNames,
 } from "./money";
+import { PaymentStanding } from "./PaymentBanner";
 import {
   useOlderInvoices,
   useOpenPaymentConfirmation,
@@ -56,7 +57,7 @@ function BillingDashboard({ accountId, overview }: DashboardProps) {
   const free = overview.plan.tier === "free";
   return (
     <div className="billing" data-testid="billing">
-      <Standing overview={overview} />
+      <PaymentStanding overview={overview} />
       <PendingPayment accountId={accountId} overview={overview} />
       <dl className="billing-facts">
         <dt>Plan</dt>
@@ -110,28 +111,6 @@ function BillingDashboard({ accountId, overview }: DashboardProps) {
       <Invoices accountId={accountId} overview={overview} />
     </div>
   );
-}
-
-function Standing({ overview }: { overview: BillingOverview }) {
-  const { standing } = overview;
-  if (standing.state === "past_due")
-    return (
-      <div role="alert" className="notice notice-warning" data-testid="billing-standing">
-        <p>
-          Your last payment failed on {formatDay(standing.since)}; your team keeps its plan until{" "}
-          {formatDay(standing.grace_ends)}. Replace the card to retry.
-        </p>
-      </div>
-    );
-  if (standing.state === "downgraded")
-    return (
-      <div role="alert" className="notice notice-warning" data-testid="billing-standing">
-        <p>
-          Moved to Free on {formatDay(standing.at)} because payment failed; nothing was deleted.
-        </p>
-      </div>
-    );
-  return null;
 }
 
 function PendingPayment({ accountId, overview }: DashboardProps) {

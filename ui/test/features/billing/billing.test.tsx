@@ -344,3 +344,46 @@ describe("the billing email", () => {
     expect(field).toHaveValue("books@acme.test");
   });
 });
+
+describe("the payment banner", () => {
+  beforeEach(() => {
+    resetIpc(signedInAsAda());
+  });
+
+  const pastDue = {
+    ...paidOverview,
+    team_name: "Acme QA",
+    standing: {
+      state: "past_due" as const,
+      since: NOW,
+      grace_ends: NOW + 14 * 86_400,
+      attempts: 1,
+    },
+  };
+
+  it("tells the team's admins across the app that a payment failed, and until when", async () => {
+    ipc.teams.mockResolvedValue([team()]);
+    ipc.teamBilling.mockResolvedValue(pastDue);
+    await openTeam("Acme QA");
+    const banner = await screen.findByTestId("payment-banner");
+    expect(banner).toHaveTextContent("Acme QA");
+    expect(banner).toHaveTextContent("failed on 2026-12-16");
+    expect(banner).toHaveTextContent("keeps its plan until 2026-12-30");
+  });
+
+  it("is not shown to plain members", async () => {
+    ipc.teams.mockResolvedValue([team({ role: "member" })]);
+    ipc.teamBilling.mockResolvedValue(pastDue);
+    await openTeam("Acme QA");
+    expect(ipc.teamBilling).not.toHaveBeenCalled();
+    expect(screen.queryByTestId("payment-banner")).not.toBeInTheDocument();
+  });
+
+  it("is not shown while payments are current", async () => {
+    ipc.teams.mockResolvedValue([team()]);
+    ipc.teamBilling.mockResolvedValue(paidOverview);
+    await openTeam("Acme QA");
+    expect(await screen.findByTestId("billing-plan")).toBeInTheDocument();
+    expect(screen.queryByTestId("payment-banner")).not.toBeInTheDocument();
+  });
+});
