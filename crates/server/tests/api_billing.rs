@@ -131,6 +131,20 @@ async fn a_free_team_upgrades_with_a_test_card_and_is_on_the_plan_at_once() {
     .await;
     assert!(receipts[0].contains("16.00 USD"), "{}", receipts[0]);
 
+    if !server.on_postgres() {
+        // The database (and its journal) holds the provider's token and the last four
+        // digits, never the number.
+        for entry in std::fs::read_dir(server.data_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let bytes = std::fs::read(&path).unwrap();
+                let number = b"4242424242424242";
+                let found = bytes.windows(number.len()).any(|window| window == number);
+                assert!(!found, "the card number is in {}", path.display());
+            }
+        }
+    }
+
     let id = outcome["invoice"]["id"].as_str().unwrap();
     let detail: Value = ada
         .get_json(&format!("/api/v1/teams/{team}/billing/invoices/{id}"))
