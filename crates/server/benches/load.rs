@@ -41,7 +41,7 @@ use courier_testkit::ScriptedBrowser;
 use hyper::header::HeaderValue;
 
 use report::{Check, Report, Row, ms};
-use support::load::{Load, Samples, Script, Window, closed_loop};
+use support::load::{Load, Samples, Script, Window, closed_loop, join_all as join};
 use support::scripts::{Get, Refresh, SignIn};
 use support::{ServerProcess, quietest};
 use usage::{Snapshot, Usage, Watched};
@@ -196,30 +196,11 @@ impl Bench {
     }
 }
 
-/// Every load thread's samples together, and the scripts in the state they ended in.
-fn join<S>(loads: Vec<Load<S>>) -> anyhow::Result<(Samples, Vec<S>)> {
-    let mut total = Samples::default();
-    let mut scripts = Vec::new();
-    for load in loads {
-        let (samples, more) = load.join()?;
-        total.pace = total.pace.or(samples.pace);
-        total.merge(samples);
-        scripts.extend(more);
-    }
-    Ok((total, scripts))
-}
-
 fn main() -> anyhow::Result<()> {
     support::raise_fd_limit();
     let config = Config::from_env()?;
     let cores = std::thread::available_parallelism()?.get();
-    // One worker that keeps running between fixtures, so the browsers' idle pooled
-    // connections notice when the server closes them.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("fixtures")
-        .enable_all()
-        .build()?;
+    let runtime = support::fixtures_runtime()?;
     let database = config
         .postgres
         .as_ref()

@@ -135,6 +135,19 @@ impl<S> Load<S> {
     }
 }
 
+/// Every load thread's samples together, and the scripts in the state they ended in.
+pub fn join_all<S>(loads: Vec<Load<S>>) -> anyhow::Result<(Samples, Vec<S>)> {
+    let mut total = Samples::default();
+    let mut scripts = Vec::new();
+    for load in loads {
+        let (samples, more) = load.join()?;
+        total.pace = total.pace.or(samples.pace);
+        total.merge(samples);
+        scripts.extend(more);
+    }
+    Ok((total, scripts))
+}
+
 /// Each script on its own connection, all on one thread, as fast as answers come.
 pub fn closed_loop<S: Script>(
     name: &str,

@@ -58,6 +58,26 @@ impl ServerProcess {
 
     /// The server on `database_url` (`postgres://…`), or on SQLite in its data folder.
     pub fn start_with(database_url: Option<&str>) -> anyhow::Result<Self> {
+        Self::spawn(database_url, None)
+    }
+
+    /// [`ServerProcess::start_with`], logging JSON lines on stderr at `rust_log`
+    /// (`RUST_LOG`'s syntax) instead of errors only to nowhere; the caller reads them
+    /// (and must keep reading, or the server blocks on a full pipe).
+    pub fn start_logging(
+        database_url: Option<&str>,
+        rust_log: &str,
+    ) -> anyhow::Result<(Self, std::process::ChildStderr)> {
+        let mut server = Self::spawn(database_url, Some(rust_log))?;
+        let stderr = server
+            .child
+            .stderr
+            .take()
+            .ok_or_else(|| anyhow!("no stderr"))?;
+        Ok((server, stderr))
+    }
+
+    fn spawn(database_url: Option<&str>, rust_log: Option<&str>) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
         let mut command = Command::new(env!("CARGO_BIN_EXE_courier-server"));
         command
@@ -66,16 +86,22 @@ impl ServerProcess {
         if let Some(url) = database_url {
             command.args(["--database-url", url]);
         }
-        let mut child = command
+        command
             .env("COURIER_RATE_LIMITS__ENABLED", "false")
             // One load generator plays a thousand apps from one address.
             .env("COURIER_CONNECTIONS__EVENT_CHANNELS_PER_ACCOUNT", "1000")
             .env("COURIER_CONNECTIONS__EVENT_CHANNELS_PER_ADDRESS", "5000")
-            .env("RUST_LOG", "error")
+            .env("RUST_LOG", rust_log.unwrap_or("error"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting courier-server")?;
+            .stderr(if rust_log.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            });
+        if rust_log.is_some() {
+            command.args(["--log-format", "json"]);
+        }
+        let mut child = command.spawn().context("starting courier-server")?;
         let mut line = String::new();
         BufReader::new(child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?)
             .read_line(&mut line)?;
@@ -113,6 +139,16 @@ impl ServerProcess {
             .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
             .ok_or_else(|| anyhow!("no Pss line"))
     }
+}
+
+/// The runtime that makes a bench's fixtures: one worker that keeps running between
+/// them, so the browsers' idle pooled connections notice when the server closes them.
+pub fn fixtures_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("fixtures")
+        .enable_all()
+        .build()
 }
 
 /// Raises this process's open-file limit (children inherit it): a thousand channels
