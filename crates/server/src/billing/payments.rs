@@ -179,8 +179,8 @@ pub enum WebhookError {
     Internal(#[from] super::BillingError),
 }
 
-/// Takes one webhook delivery: verifies its signature and age, records its id (a replay
-/// is not applied twice), and settles the charge it reports.
+/// Takes one webhook delivery: verifies its signature and age, settles the charge it
+/// reports, and records its id (a replay answers `Replayed` and changes nothing).
 pub async fn receive_webhook(
     deps: &Deps<'_>,
     signature: &str,
@@ -189,42 +189,46 @@ pub async fn receive_webhook(
     let now = deps.clock.now();
     let event = webhook::verify(deps.payments.webhook_secret(), signature, payload, now)
         .map_err(WebhookError::Refused)?;
-    if !deps
+    let changed = match &event.kind {
+        EventKind::ChargeSucceeded => settle_event(deps, &event, Settlement::Paid).await?,
+        EventKind::ChargeFailed => {
+            let reason = event.charge.failure.clone();
+            let reason = reason.unwrap_or_else(|| "failed".into());
+            settle_event(deps, &event, Settlement::Failed { reason }).await?
+        }
+        EventKind::ChargeRequiresConfirmation => false,
+    };
+    // Recorded once settled, so a delivery that failed half-way is taken again when the
+    // provider retries it; settling is idempotent, so a replay changes nothing either way.
+    let first = deps
         .store
         .record_webhook_event(&event.id, now)
         .await
-        .map_err(super::BillingError::from)?
-    {
-        return Ok(Received::Replayed);
-    }
-    let settlement = match event.kind {
-        EventKind::ChargeSucceeded => Settlement::Paid,
-        EventKind::ChargeFailed => Settlement::Failed {
-            reason: event.charge.failure.unwrap_or_else(|| "failed".into()),
-        },
-        EventKind::ChargeRequiresConfirmation => return Ok(Received::NothingToDo),
-    };
-    let Some(invoice) = deps
+        .map_err(super::BillingError::from)?;
+    Ok(match (first, changed) {
+        (false, _) => Received::Replayed,
+        (true, true) => Received::Applied,
+        (true, false) => Received::NothingToDo,
+    })
+}
+
+/// Settles the charge `event` reports, for the invoice it names (nothing to do for an
+/// invoice this server does not have).
+async fn settle_event(
+    deps: &Deps<'_>,
+    event: &webhook::Event,
+    settlement: Settlement,
+) -> Result<bool, WebhookError> {
+    let invoice = deps
         .store
         .invoice(&event.charge.invoice_reference)
         .await
-        .map_err(super::BillingError::from)?
-    else {
-        return Ok(Received::NothingToDo);
+        .map_err(super::BillingError::from)?;
+    let Some(invoice) = invoice else {
+        return Ok(false);
     };
-    let changed = settle(
-        deps,
-        &invoice.team_id,
-        &invoice.id,
-        &event.charge.id,
-        &settlement,
-    )
-    .await?;
-    Ok(if changed {
-        Received::Applied
-    } else {
-        Received::NothingToDo
-    })
+    let charge = &event.charge.id;
+    Ok(settle(deps, &invoice.team_id, &invoice.id, charge, &settlement).await?)
 }
 
 /// Hands the provider's events to [`receive_webhook`], as a hosted provider would post
