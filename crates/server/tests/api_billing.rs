@@ -538,9 +538,14 @@ async fn a_period_renews_and_a_failed_payment_keeps_the_plan_then_moves_to_free(
     let end = first["period_end"].as_i64().unwrap();
     server.clock().advance(end - server.clock().now() + 1);
     let ada = server.app_session("ada", "Ada's desktop").await;
-    let renewed = overview_when(&ada, &team, |now| now["invoice_count"] == 2).await;
+    // The renewal's invoice is written (open), then charged (paid): wait for the charge.
+    let renewed = overview_when(&ada, &team, |now| {
+        now["invoice_count"] == 2 && now["invoices"][0]["status"] != "open"
+    })
+    .await;
     assert_eq!(renewed["period_start"].as_i64(), Some(end));
     assert_eq!(renewed["invoices"][0]["status"], "paid");
+    assert_eq!(renewed["standing"]["state"], "current");
 
     let replaced = ada
         .put_json(
