@@ -330,12 +330,12 @@ async fn tell_changed(deps: &Deps<'_>, workspace_id: &str, seq: i64) {
 
 /// Refuses a new workspace for `team_id` beyond what its plan allows.
 async fn allow_workspace(deps: &Deps<'_>, team_id: &str, now: i64) -> Result<()> {
-    use crate::billing::{BillingError, limits};
-    let growth = limits::Growth::Workspace;
-    match limits::allow(deps.store, deps.enforce_plan_limits, team_id, growth, now).await {
-        Ok(()) => Ok(()),
-        Err(BillingError::PlanLimit(message)) => Err(SyncError::PlanLimit(message)),
-        Err(BillingError::Internal(error)) => Err(SyncError::Internal(error)),
-        Err(other) => Err(SyncError::Internal(Error::Corrupt(other.to_string()))),
-    }
+    use crate::billing::limits::{self, Growth, LimitError};
+    let growth = Growth::Workspace;
+    limits::allow(deps.store, deps.enforce_plan_limits, team_id, growth, now)
+        .await
+        .map_err(|error| match error {
+            LimitError::Reached(message) => SyncError::PlanLimit(message),
+            LimitError::Internal(error) => SyncError::Internal(error),
+        })
 }

@@ -251,7 +251,7 @@ async fn refused(
     ))
 }
 
-pub(super) fn refusal_message(reason: &str) -> &'static str {
+fn refusal_message(reason: &str) -> &'static str {
     match reason {
         "insufficient_funds" => "The card has insufficient funds. Nothing was charged.",
         "confirmation_failed" => "The bank did not confirm the payment. Nothing was charged.",

@@ -8,8 +8,29 @@ use courier_billing::{Tier, Usage, check_limit};
 use courier_store::Store;
 
 use super::state::Account;
-use super::{BillingError, Result, capitalized};
+use super::{BillingError, capitalized};
+use crate::error::Error;
 use crate::platform::clock::UnixTime;
+
+/// Why a team may not grow.
+#[derive(Debug, thiserror::Error)]
+pub enum LimitError {
+    /// The plan does not allow it; the message names the plan that does.
+    #[error("{0}")]
+    Reached(String),
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+impl From<BillingError> for LimitError {
+    fn from(error: BillingError) -> Self {
+        match error {
+            BillingError::PlanLimit(message) => LimitError::Reached(message),
+            BillingError::Internal(error) => LimitError::Internal(error),
+            other => LimitError::Internal(Error::Corrupt(other.to_string())),
+        }
+    }
+}
 
 /// What a team is about to add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,14 +49,14 @@ pub async fn allow(
     team_id: &str,
     growth: Growth,
     now: UnixTime,
-) -> Result<()> {
+) -> Result<(), LimitError> {
     if !enforce {
         return Ok(());
     }
     let account = Account::load(store, team_id).await?;
     let subscription = account.state.map(|state| state.subscription);
     let tier = subscription.map_or(Tier::Free, |subscription| subscription.tier);
-    let usage = store.team_usage(team_id, now).await?;
+    let usage = store.team_usage(team_id, now).await.map_err(Error::from)?;
     match growth {
         Growth::Members(more) => {
             let members = usage
@@ -45,7 +66,7 @@ pub async fn allow(
             if let Some(subscription) = subscription.filter(|_| tier != Tier::Free)
                 && members > subscription.seats
             {
-                return Err(BillingError::PlanLimit(format!(
+                return Err(LimitError::Reached(format!(
                     "All {} seats of the team's {tier} plan are taken; add seats in Edit Plan \
                      (Team → Billing) to invite more.",
                     subscription.seats
@@ -57,5 +78,5 @@ pub async fn allow(
             check_limit(tier, Usage::Workspaces(usage.workspaces.saturating_add(1)))
         }
     }
-    .map_err(|error| BillingError::PlanLimit(capitalized(&error.to_string())))
+    .map_err(|error| LimitError::Reached(capitalized(&error.to_string())))
 }

@@ -13,6 +13,7 @@ pub mod slug;
 use courier_proto::{Team, TeamMember, TeamRole};
 use courier_store::{MemberChange, Membership, Store, TeamRecord};
 
+use crate::billing::limits::LimitError;
 use crate::error::Error;
 use crate::platform::clock::Clock;
 use crate::platform::crypto::new_id;
@@ -326,14 +327,18 @@ pub async fn remove(
 
 /// Refuses `more` new members (or invitations) beyond what the team's plan allows.
 pub(crate) async fn allow_members(deps: &Deps<'_>, team_id: &str, more: u32) -> Result<()> {
-    use crate::billing::{BillingError, limits};
-    let growth = limits::Growth::Members(more);
+    use crate::billing::limits::{self, Growth};
     let now = deps.clock.now();
-    match limits::allow(deps.store, deps.enforce_plan_limits, team_id, growth, now).await {
-        Ok(()) => Ok(()),
-        Err(BillingError::PlanLimit(message)) => Err(TeamError::PlanLimit(message)),
-        Err(BillingError::Internal(error)) => Err(TeamError::Internal(error)),
-        Err(other) => Err(TeamError::Internal(Error::Corrupt(other.to_string()))),
+    let growth = Growth::Members(more);
+    Ok(limits::allow(deps.store, deps.enforce_plan_limits, team_id, growth, now).await?)
+}
+
+impl From<LimitError> for TeamError {
+    fn from(error: LimitError) -> Self {
+        match error {
+            LimitError::Reached(message) => TeamError::PlanLimit(message),
+            LimitError::Internal(error) => TeamError::Internal(error),
+        }
     }
 }
 
