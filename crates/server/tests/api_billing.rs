@@ -78,12 +78,17 @@ async fn overview(app: &AppSession, team: &str) -> Value {
     app.get_json(&format!("/api/v1/teams/{team}/billing")).await
 }
 
+/// Confirms `preview` (paying with `card` when given), which must be taken; the outcome.
+async fn confirmed(app: &AppSession, team: &str, preview: &Value, card: Option<Value>) -> Value {
+    let response = confirm(app, team, preview, card).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
 /// Puts `team` on `tier` monthly with `seats` seats, paid with the good card.
 async fn upgrade(app: &AppSession, team: &str, tier: &str, seats: u32) -> Value {
     let preview = preview(app, team, &plan(tier, "monthly", seats)).await;
-    let response = confirm(app, team, &preview, Some(card(GOOD_CARD))).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    confirmed(app, team, &preview, Some(card(GOOD_CARD))).await
 }
 
 #[tokio::test]
@@ -104,11 +109,7 @@ async fn a_free_team_upgrades_with_a_test_card_and_is_on_the_plan_at_once() {
     let refused = api_error(without_card, StatusCode::BAD_REQUEST).await;
     assert_eq!(refused["fields"][0]["field"], "card");
 
-    let outcome: Value = confirm(&ada, &team, &basic, Some(card(GOOD_CARD)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let outcome = confirmed(&ada, &team, &basic, Some(card(GOOD_CARD))).await;
     assert_eq!(outcome["payment"]["payment"], "paid");
     assert_eq!(outcome["invoice"]["total"], total_of(&basic));
     assert_eq!(outcome["invoice"]["status"], "paid");
@@ -195,7 +196,7 @@ async fn edit_plan_mid_cycle_charges_exactly_the_preview_and_a_decrease_becomes_
     let total = total_of(&pro)["minor"].as_i64().unwrap();
     assert!(0 < total && total < 4500, "prorated: {total}");
     server.clock().advance(60);
-    let outcome: Value = confirm(&ada, &team, &pro, None).await.json().await.unwrap();
+    let outcome = confirmed(&ada, &team, &pro, None).await;
     assert_eq!(outcome["payment"]["payment"], "paid");
     assert_eq!(
         outcome["invoice"]["total"],
@@ -211,11 +212,7 @@ async fn edit_plan_mid_cycle_charges_exactly_the_preview_and_a_decrease_becomes_
         carried > 0,
         "fewer seats: a credit kept for the next invoice"
     );
-    let outcome: Value = confirm(&ada, &team, &fewer, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let outcome = confirmed(&ada, &team, &fewer, None).await;
     assert_eq!(outcome["payment"]["payment"], "nothing_charged");
     assert_eq!(outcome["overview"]["credit_balance"]["minor"], carried);
     assert_eq!(outcome["overview"]["invoice_count"], 3);
@@ -257,11 +254,7 @@ async fn a_payment_needing_the_banks_confirmation_starts_the_plan_once_confirmed
     let server = TestServer::start().await;
     let (ada, team) = ada_with_team(&server, "acme").await;
     let basic = preview(&ada, &team, &plan("basic", "monthly", 1)).await;
-    let outcome: Value = confirm(&ada, &team, &basic, Some(card(CONFIRM_CARD)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let outcome = confirmed(&ada, &team, &basic, Some(card(CONFIRM_CARD))).await;
     assert_eq!(outcome["payment"]["payment"], "needs_confirmation");
     let page = outcome["payment"]["confirm_url"]
         .as_str()
@@ -456,11 +449,7 @@ async fn the_webhook_takes_only_fresh_signed_events_and_each_once() {
     let server = TestServer::start().await;
     let (ada, team) = ada_with_team(&server, "acme").await;
     let basic = preview(&ada, &team, &plan("basic", "monthly", 1)).await;
-    let outcome: Value = confirm(&ada, &team, &basic, Some(card(CONFIRM_CARD)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let outcome = confirmed(&ada, &team, &basic, Some(card(CONFIRM_CARD))).await;
     let invoice = outcome["invoice"]["id"].as_str().unwrap().to_owned();
     let now = server.clock().now();
     let event = Event {
